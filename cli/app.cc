@@ -1,0 +1,567 @@
+#include "cli/app.h"
+
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/render.h"
+#include "cli/system_clock.h"
+#include "dispatch/dispatcher.h"
+#include "dispatch/engine.h"
+#include "dispatch/scenario_runner.h"
+#include "dispatch/sqlite_store.h"
+#include "model/labels.h"
+#include "model/roles.h"
+#include "model/workflow_catalog.h"
+
+#ifndef DISPATCH_WORKFLOW_DIR
+#error "DISPATCH_WORKFLOW_DIR must name the shipped workflow directory"
+#endif
+
+namespace cli {
+
+using dispatch::Dispatcher;
+using dispatch::SqliteDb;
+using dispatch::SqliteStore;
+using model::Result;
+using model::Status;
+
+int ExitCodeFor(model::Code code) {
+  switch (code) {
+    case model::Code::kOk: return kExitOk;
+    case model::Code::kInvalidArgument: return kExitInvalidArgument;
+    case model::Code::kNotFound: return kExitNotFound;
+    case model::Code::kPermissionDenied: return kExitPermissionDenied;
+    case model::Code::kFailedPrecondition: return kExitFailedPrecondition;
+    case model::Code::kAlreadyExists: return kExitAlreadyExists;
+    case model::Code::kUnavailable: return kExitUnavailable;
+    case model::Code::kInternal: return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+namespace {
+
+const char* EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+struct Globals {
+  std::string db = EnvOr("DISPATCH_DB", "dispatch.db");
+  std::string as = EnvOr("DISPATCH_AS", "");
+  std::string lang = EnvOr("DISPATCH_LANG", "en");
+  std::string workflows = EnvOr("DISPATCH_WORKFLOWS", DISPATCH_WORKFLOW_DIR);
+  std::string key;
+  bool json = false;
+  bool verbose = false;
+};
+
+// Everything one invocation works with, opened on demand.
+class Session {
+ public:
+  Session(const Globals& g, std::ostream& out) : g_(g), out_(out) {}
+
+  Status Start() {
+    ASSIGN_OR_RETURN(lang_, model::ParseLang(g_.lang));
+    return Status::Ok();
+  }
+
+  Status LoadCatalog() {
+    if (catalog_) return Status::Ok();
+    ASSIGN_OR_RETURN(auto catalog, model::WorkflowCatalog::LoadDirectory(g_.workflows));
+    catalog_.emplace(std::move(catalog));
+    return Status::Ok();
+  }
+
+  Status Open(SqliteDb::Mode mode = SqliteDb::Mode::kOpenExisting) {
+    RETURN_IF_ERROR(LoadCatalog());
+    ASSIGN_OR_RETURN(store_, SqliteStore::Open(g_.db, mode));
+    dispatcher_ = std::make_unique<Dispatcher>(*store_, *catalog_, clock_);
+    return Status::Ok();
+  }
+
+  Result<dispatch::Actor> Me() {
+    RETURN_IF_ERROR(Open());
+    return dispatcher_->ResolveActor(g_.as);
+  }
+
+  // Runs a command as --as and prints what it did.
+  Status Submit(model::Command command, bool print_number_only = false) {
+    RETURN_IF_ERROR(Open());
+    if (!g_.key.empty()) command.set_idempotency_key(g_.key);
+    ASSIGN_OR_RETURN(model::CommandReply reply, dispatcher_->Execute(command, g_.as));
+    if (g_.json) {
+      out_ << ToJson(reply.has_user() ? static_cast<const google::protobuf::Message&>(reply.user())
+                                      : reply.case_state());
+    } else if (print_number_only) {
+      out_ << reply.case_state().number() << '\n';
+    } else {
+      Labels labels(*dispatcher_, lang_);
+      PrintReply(out_, reply, labels);
+    }
+    return Status::Ok();
+  }
+
+  Dispatcher& dispatcher() { return *dispatcher_; }
+  model::WorkflowCatalog& catalog() { return *catalog_; }
+  model::Lang lang() const { return lang_; }
+  model::Instant now() const { return clock_.Now(); }
+  const Globals& globals() const { return g_; }
+  std::ostream& out() { return out_; }
+
+ private:
+  const Globals& g_;
+  std::ostream& out_;
+  model::Lang lang_ = model::Lang::kEn;
+  SystemClock clock_;
+  std::optional<model::WorkflowCatalog> catalog_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+};
+
+// "port=shenzhen_bay" into the map.
+Status AddFields(const std::vector<std::string>& pairs,
+                 google::protobuf::Map<std::string, std::string>* fields) {
+  for (const std::string& p : pairs) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("--field takes name=value, e.g. --field port=shenzhen_bay; got '" +
+                                     p + "'");
+    }
+    (*fields)[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return Status::Ok();
+}
+
+// "SZ-2026-0007/3" (or "SZ-2026-0007/hand_over") into case number and task.
+Status ParseTaskId(const std::string& id, std::string* number, model::TaskRef* ref) {
+  const auto slash = id.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == id.size()) {
+    return Status::InvalidArgument("name a task as CASE/NUMBER, e.g. SZ-2026-0007/3 (see `task list`); got '" +
+                                   id + "'");
+  }
+  *number = id.substr(0, slash);
+  const std::string rest = id.substr(slash + 1);
+  if (rest.find_first_not_of("0123456789") == std::string::npos && rest.size() < 9) {
+    ref->set_seq(std::stoi(rest));
+  } else {
+    ref->set_name(rest);
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<model::CaseStatus>> ParseStatus(const std::string& s) {
+  if (s == "open") return std::optional<model::CaseStatus>(model::CASE_OPEN);
+  if (s == "closed") return std::optional<model::CaseStatus>(model::CASE_CLOSED);
+  if (s == "cancelled") return std::optional<model::CaseStatus>(model::CASE_CANCELLED);
+  if (s == "all") return std::optional<model::CaseStatus>();
+  return Status::InvalidArgument("--status takes open, closed, cancelled or all; got '" + s + "'");
+}
+
+Status RunScenarios(Session& s, const std::vector<std::string>& files, const std::string& keep_in,
+                    bool quiet) {
+  RETURN_IF_ERROR(s.LoadCatalog());
+  std::unique_ptr<SqliteStore> shared;
+  if (!keep_in.empty()) {
+    ASSIGN_OR_RETURN(shared, SqliteStore::Open(keep_in, SqliteDb::Mode::kCreate));
+    SystemClock clock;
+    Dispatcher init(*shared, s.catalog(), clock);
+    Status st = init.Initialize("admin");
+    if (!st.ok() && st.code() != model::Code::kAlreadyExists) return st;
+  }
+  int failed = 0;
+  for (const std::string& file : files) {
+    ASSIGN_OR_RETURN(auto loaded, dispatch::LoadScenarioFile(file));
+    std::unique_ptr<SqliteStore> fresh;
+    if (!shared) {
+      ASSIGN_OR_RETURN(fresh, SqliteStore::Open(":memory:", SqliteDb::Mode::kCreate));
+      SystemClock clock;
+      RETURN_IF_ERROR(Dispatcher(*fresh, s.catalog(), clock).Initialize("admin"));
+    }
+    SqliteStore& store = shared ? *shared : *fresh;
+    ASSIGN_OR_RETURN(auto outcome, dispatch::RunScenario(loaded, store, s.catalog()));
+    std::ostream& out = s.out();
+    if (!quiet) {
+      out << "== " << file << '\n';
+      if (!loaded.scenario.reproduces().empty()) {
+        out << "   " << loaded.scenario.reproduces() << "\n";
+      }
+      SystemClock clock;
+      Dispatcher reader(store, s.catalog(), clock);
+      Labels labels(reader, s.lang());
+      for (const auto& [ref, number] : outcome.cases) {
+        ASSIGN_OR_RETURN(auto c, store.Read().GetCase(number));
+        ASSIGN_OR_RETURN(auto events, store.Read().Timeline(number));
+        out << '\n';
+        if (c) PrintTimeline(out, *c, events, labels);
+      }
+      out << '\n';
+    }
+    if (outcome.passed()) {
+      out << "PASS " << file << " (" << outcome.steps_run << " steps, " << outcome.cases.size()
+          << " case" << (outcome.cases.size() == 1 ? "" : "s") << ")\n";
+    } else {
+      ++failed;
+      out << "FAIL " << outcome.failure << '\n';
+    }
+  }
+  if (failed > 0) {
+    return Status::Internal(std::to_string(failed) + " of " + std::to_string(files.size()) +
+                            " scenario(s) failed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  Globals g;
+  CLI::App app{"dispatch: emergency assistance cases, tasks and handoffs for the assistance centres",
+               "dispatch"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--db", g.db, "SQLite database file (env DISPATCH_DB)");
+  app.add_option("--as", g.as, "your user name (env DISPATCH_AS)");
+  app.add_option("--lang", g.lang, "zh-Hant or en (env DISPATCH_LANG)");
+  app.add_option("--workflows", g.workflows, "directory of workflow definitions (env DISPATCH_WORKFLOWS)");
+  app.add_option("--key", g.key, "idempotency key: retrying with the same key does the command once");
+  app.add_flag("--json", g.json, "print JSON (protobuf's JSON mapping) instead of tables");
+  app.add_flag("-v,--verbose", g.verbose, "log what the engine does to stderr");
+
+  Session session(g, out);
+  std::function<Status()> action;
+  auto on = [&](CLI::App* cmd, std::function<Status()> f) {
+    cmd->callback([&action, f = std::move(f)] { action = f; });
+  };
+
+  // init
+  std::string admin = "admin";
+  auto* init = app.add_subcommand("init", "create a database with the six centres and an admin user");
+  init->add_option("--admin", admin, "name of the first admin user");
+  on(init, [&]() -> Status {
+    RETURN_IF_ERROR(session.Open(SqliteDb::Mode::kCreate));
+    RETURN_IF_ERROR(session.dispatcher().Initialize(admin));
+    out << "Initialised " << g.db << " with centres GZ, SZ, DG, HZ, ZS, FJ and admin user '" << admin
+        << "'.\nNext: dispatch --db " << g.db << " --as " << admin
+        << " user add NAME --centre SZ --role duty_officer\n";
+    return Status::Ok();
+  });
+
+  // user
+  auto* user = app.add_subcommand("user", "users and their roles")->require_subcommand(1);
+  model::AddUser add_user;
+  auto* user_add = user->add_subcommand("add", "add a user (admins only)");
+  user_add->add_option("name", *add_user.mutable_name(), "user name, e.g. chan_sz")->required();
+  user_add->add_option("--centre", *add_user.mutable_centre(), "centre code: GZ SZ DG HZ ZS FJ")->required();
+  user_add->add_option("--role", *add_user.mutable_role(), "duty_officer, coordinator, supervisor or admin")->required();
+  on(user_add, [&]() -> Status {
+    model::Command c;
+    *c.mutable_add_user() = add_user;
+    return session.Submit(c);
+  });
+  on(user->add_subcommand("list", "list users"), [&]() -> Status {
+    RETURN_IF_ERROR(session.Me().status());
+    ASSIGN_OR_RETURN(auto users, session.dispatcher().store().Read().ListUsers());
+    if (g.json) {
+      model::UserList list;
+      for (auto& u : users) *list.add_user() = u;
+      out << ToJson(list);
+    } else {
+      PrintUsers(out, users, session.lang());
+    }
+    return Status::Ok();
+  });
+
+  auto* centre = app.add_subcommand("centre", "the centres of the network")->require_subcommand(1);
+  on(centre->add_subcommand("list", "list centres"), [&]() -> Status {
+    RETURN_IF_ERROR(session.Open());
+    ASSIGN_OR_RETURN(auto centres, session.dispatcher().store().Read().ListCentres());
+    if (g.json) {
+      model::CentreList list;
+      for (auto& c : centres) *list.add_centre() = c;
+      out << ToJson(list);
+    } else {
+      PrintCentres(out, centres, session.lang());
+    }
+    return Status::Ok();
+  });
+
+  // case
+  auto* cas = app.add_subcommand("case", "open, read and move cases")->require_subcommand(1);
+  model::OpenCase open;
+  std::vector<std::string> open_fields;
+  auto* case_open = cas->add_subcommand("open", "open a case; prints its number");
+  case_open->add_option("--type", *open.mutable_type(), "case type (see `workflow list`)")->required();
+  case_open->add_option("--centre", *open.mutable_centre(), "owning centre (default: yours)");
+  auto* person = open.mutable_person();
+  case_open->add_option("--name-zh", *person->mutable_name_zh(), "name in Chinese");
+  case_open->add_option("--name-en", *person->mutable_name_en(), "name in English");
+  case_open->add_option("--hkid", *person->mutable_hkid(), "HK identity card number, e.g. A123456(3)");
+  case_open->add_option("--permit", *person->mutable_home_return_permit(), "Home Return Permit number");
+  case_open->add_option("--dob", *person->mutable_date_of_birth(), "date of birth, YYYY-MM-DD");
+  case_open->add_option("--phone", *person->mutable_phone(), "the person's phone");
+  case_open->add_option("--location", *person->mutable_current_location(), "where the person is now");
+  auto* kin = person->mutable_next_of_kin();
+  case_open->add_option("--kin-name", *kin->mutable_name(), "next of kin in Hong Kong");
+  case_open->add_option("--kin-relation", *kin->mutable_relationship(), "e.g. daughter");
+  case_open->add_option("--kin-phone", *kin->mutable_phone(), "next of kin's phone");
+  case_open->add_option("--field", open_fields, "case field name=value (repeatable)");
+  case_open->add_option("--summary", *open.mutable_summary(), "one line on what is needed");
+  case_open->add_option("--related", *open.mutable_related_case(), "a related case number");
+  on(case_open, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    model::Command c;
+    *c.mutable_open_case() = open;
+    auto* o = c.mutable_open_case();
+    if (o->centre().empty()) o->set_centre(me.centre);
+    if (o->person().next_of_kin().ByteSizeLong() == 0) o->mutable_person()->clear_next_of_kin();
+    RETURN_IF_ERROR(AddFields(open_fields, o->mutable_fields()));
+    return session.Submit(c, /*print_number_only=*/true);
+  });
+
+  std::string status_text = "open", list_centre, list_type;
+  auto* case_list = cas->add_subcommand("list", "list the cases you can see");
+  case_list->add_option("--status", status_text, "open, closed, cancelled or all (default open)");
+  case_list->add_option("--centre", list_centre, "only this centre's cases");
+  case_list->add_option("--type", list_type, "only this case type");
+  on(case_list, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto status, ParseStatus(status_text));
+    ASSIGN_OR_RETURN(auto cases,
+                     session.dispatcher().ListCases(me, {list_centre, status, list_type}));
+    if (g.json) {
+      model::CaseList list;
+      for (auto& c : cases) *list.add_case_state() = c;
+      out << ToJson(list);
+    } else {
+      Labels labels(session.dispatcher(), session.lang());
+      PrintCaseList(out, cases, labels);
+    }
+    return Status::Ok();
+  });
+
+  std::string number;
+  auto* case_show = cas->add_subcommand("show", "show a case with its person, fields and tasks");
+  case_show->add_option("number", number, "case number, e.g. SZ-2026-0007")->required();
+  on(case_show, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto c, session.dispatcher().GetCase(me, number));
+    if (g.json) {
+      out << ToJson(c);
+    } else {
+      Labels labels(session.dispatcher(), session.lang());
+      PrintCase(out, c, labels, session.now());
+    }
+    return Status::Ok();
+  });
+
+  auto* case_timeline = cas->add_subcommand("timeline", "everything that happened on a case, in order");
+  case_timeline->add_option("number", number, "case number")->required();
+  on(case_timeline, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto c, session.dispatcher().GetCase(me, number));
+    ASSIGN_OR_RETURN(auto events, session.dispatcher().Timeline(me, number));
+    if (g.json) {
+      model::Timeline t;
+      for (auto& e : events) *t.add_event() = e;
+      out << ToJson(t);
+    } else {
+      Labels labels(session.dispatcher(), session.lang());
+      PrintTimeline(out, c, events, labels);
+    }
+    return Status::Ok();
+  });
+
+  model::FireEvent fire;
+  std::vector<std::string> fire_fields;
+  auto* case_event = cas->add_subcommand("event", "record a workflow event (see `workflow show TYPE`)");
+  case_event->add_option("number", *fire.mutable_case_number(), "case number")->required();
+  case_event->add_option("event", *fire.mutable_event(), "event name, e.g. plan_confirmed")->required();
+  case_event->add_option("--field", fire_fields, "set a case field name=value (repeatable)");
+  case_event->add_option("--note", *fire.mutable_note(), "a note for the timeline");
+  on(case_event, [&]() -> Status {
+    model::Command c;
+    *c.mutable_fire_event() = fire;
+    RETURN_IF_ERROR(AddFields(fire_fields, c.mutable_fire_event()->mutable_fields()));
+    return session.Submit(c);
+  });
+
+  model::AddNote note;
+  std::vector<std::string> note_words;
+  auto* case_note = cas->add_subcommand("note", "add a note to a case's timeline");
+  case_note->add_option("number", *note.mutable_case_number(), "case number")->required();
+  case_note->add_option("text", note_words, "the note")->required();
+  on(case_note, [&]() -> Status {
+    model::Command c;
+    *c.mutable_add_note() = note;
+    std::string text;
+    for (const auto& w : note_words) text += (text.empty() ? "" : " ") + w;
+    c.mutable_add_note()->set_text(text);
+    return session.Submit(c);
+  });
+
+  model::CloseCase close;
+  auto* case_close = cas->add_subcommand("close", "close a case whose work is finished");
+  case_close->add_option("number", *close.mutable_case_number(), "case number")->required();
+  case_close->add_option("--reason", *close.mutable_reason(), "outcome, for the record")->required();
+  on(case_close, [&]() -> Status {
+    model::Command c;
+    *c.mutable_close_case() = close;
+    return session.Submit(c);
+  });
+
+  model::CancelCase cancel;
+  auto* case_cancel = cas->add_subcommand("cancel", "stop work on a case, with a reason");
+  case_cancel->add_option("number", *cancel.mutable_case_number(), "case number")->required();
+  case_cancel->add_option("--reason", *cancel.mutable_reason(), "why")->required();
+  on(case_cancel, [&]() -> Status {
+    model::Command c;
+    *c.mutable_cancel_case() = cancel;
+    return session.Submit(c);
+  });
+
+  // task
+  auto* task = app.add_subcommand("task", "list, assign and finish tasks")->require_subcommand(1);
+  bool mine = false, all_tasks = false;
+  std::string task_case, task_centre;
+  auto* task_list = task->add_subcommand("list", "open tasks you can see, most urgent first");
+  task_list->add_flag("--mine", mine, "only tasks assigned to you");
+  task_list->add_option("--case", task_case, "only this case's tasks");
+  task_list->add_option("--centre", task_centre, "only this centre's tasks");
+  task_list->add_flag("--all", all_tasks, "include done and cancelled tasks");
+  on(task_list, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    dispatch::TaskFilter f{task_centre, mine ? me.user : "", task_case, !all_tasks};
+    ASSIGN_OR_RETURN(auto tasks, session.dispatcher().ListTasks(me, f));
+    if (g.json) {
+      model::TaskList list;
+      for (auto& t : tasks) *list.add_task() = t;
+      out << ToJson(list);
+    } else {
+      Labels labels(session.dispatcher(), session.lang());
+      PrintTaskList(out, tasks, labels, session.now());
+    }
+    return Status::Ok();
+  });
+
+  std::string task_id, assignee, done_note;
+  auto* task_assign = task->add_subcommand("assign", "give a task to someone (default: yourself)");
+  task_assign->add_option("task", task_id, "task, e.g. SZ-2026-0007/3")->required();
+  task_assign->add_option("user", assignee, "who takes it (default: you)");
+  on(task_assign, [&]() -> Status {
+    model::Command c;
+    auto* a = c.mutable_assign_task();
+    RETURN_IF_ERROR(ParseTaskId(task_id, a->mutable_case_number(), a->mutable_task()));
+    a->set_assignee(assignee.empty() ? g.as : assignee);
+    return session.Submit(c);
+  });
+
+  auto* task_done = task->add_subcommand("done", "mark a task done");
+  task_done->add_option("task", task_id, "task, e.g. SZ-2026-0007/3")->required();
+  task_done->add_option("--note", done_note, "what was done, for the timeline");
+  on(task_done, [&]() -> Status {
+    model::Command c;
+    auto* d = c.mutable_complete_task();
+    RETURN_IF_ERROR(ParseTaskId(task_id, d->mutable_case_number(), d->mutable_task()));
+    d->set_note(done_note);
+    return session.Submit(c);
+  });
+
+  // workflow
+  auto* wf = app.add_subcommand("workflow", "case types and their definitions")->require_subcommand(1);
+  on(wf->add_subcommand("list", "the case types a new case can have"), [&]() -> Status {
+    RETURN_IF_ERROR(session.LoadCatalog());
+    PrintWorkflowList(out, session.catalog().LatestOfEach(), session.lang());
+    return Status::Ok();
+  });
+  std::string wf_name;
+  auto* wf_show = wf->add_subcommand("show", "states, tasks and events of a case type");
+  wf_show->add_option("type", wf_name, "case type")->required();
+  on(wf_show, [&]() -> Status {
+    RETURN_IF_ERROR(session.LoadCatalog());
+    const auto* def = session.catalog().Latest(wf_name);
+    if (def == nullptr) {
+      return Status::NotFound("no case type '" + wf_name + "'; case types are " +
+                              session.catalog().Names());
+    }
+    if (g.json) {
+      out << ToJson(def->definition);
+    } else {
+      PrintWorkflow(out, *def, session.lang());
+    }
+    return Status::Ok();
+  });
+  std::vector<std::string> wf_files;
+  auto* wf_validate = wf->add_subcommand("validate", "check definition files; errors name file:line");
+  wf_validate->add_option("files", wf_files, "*.textproto files")->required();
+  on(wf_validate, [&]() -> Status {
+    std::string problems;
+    for (const auto& f : wf_files) {
+      auto def = model::LoadDefinitionFile(f);
+      if (def.ok()) {
+        out << "ok  " << f << "  " << def->definition.name() << " v" << def->definition.version()
+            << "  " << def->content_hash.substr(0, 12) << '\n';
+      } else {
+        problems += (problems.empty() ? "" : "\n") + def.status().message();
+      }
+    }
+    if (!problems.empty()) return Status::InvalidArgument(problems);
+    return Status::Ok();
+  });
+
+  // scenario
+  auto* sc = app.add_subcommand("scenario", "scripted real cases in virtual time")->require_subcommand(1);
+  std::vector<std::string> sc_files;
+  std::string keep_in;
+  bool quiet = false;
+  auto* sc_run = sc->add_subcommand("run", "run scenarios, each on a fresh database, and print their timelines");
+  sc_run->add_option("files", sc_files, "scenario files")->required();
+  sc_run->add_option("--keep-in", keep_in, "run them all into this database file instead (created if missing)");
+  sc_run->add_flag("-q,--quiet", quiet, "print only PASS or FAIL lines");
+  on(sc_run, [&]() -> Status { return RunScenarios(session, sc_files, keep_in, quiet); });
+
+  // rebuild
+  on(app.add_subcommand("rebuild", "rebuild the case and task tables from the journal (admins)"),
+     [&]() -> Status {
+       ASSIGN_OR_RETURN(auto me, session.Me());
+       if (me.role != model::kAdmin) {
+         return Status::PermissionDenied(me.Describe() + " cannot rebuild; ask an admin");
+       }
+       RETURN_IF_ERROR(session.dispatcher().store().RebuildProjections());
+       out << "Rebuilt cases and tasks from the journal.\n";
+       return Status::Ok();
+     });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitInvalidArgument;
+  }
+
+  auto logger = spdlog::stderr_color_mt("dispatch");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(g.verbose ? spdlog::level::info : spdlog::level::warn);
+
+  Status s = session.Start();
+  if (s.ok()) {
+    try {
+      s = action ? action() : Status::InvalidArgument("no command given; see dispatch --help");
+    } catch (const std::exception& e) {
+      s = Status::Internal(std::string("unexpected failure: ") + e.what());
+    }
+  }
+  if (!s.ok()) {
+    err << "error: " << s.message() << '\n';
+    return ExitCodeFor(s.code());
+  }
+  return kExitOk;
+}
+
+}  // namespace cli

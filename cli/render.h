@@ -1,0 +1,70 @@
+// How cases, tasks, timelines and workflows read on a terminal, in
+// Traditional Chinese or English, and as JSON (protobuf's JSON mapping).
+#ifndef CLI_RENDER_H_
+#define CLI_RENDER_H_
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "dispatch/dispatcher.h"
+#include "model/labels.h"
+#include "model/proto/case.pb.h"
+#include "model/proto/directory.pb.h"
+#include "model/proto/event.pb.h"
+#include "model/time.h"
+
+namespace cli {
+
+// The English or the Chinese text, by `lang`.
+inline const char* Pick(model::Lang lang, const char* en, const char* zh) {
+  return lang == model::Lang::kZhHant ? zh : en;
+}
+
+// Protobuf JSON, field names as in the .proto files, indented.
+std::string ToJson(const google::protobuf::Message& m);
+
+std::string PersonName(const model::Person& p);
+std::string RoleName(std::string_view role, model::Lang lang);
+
+// Labels of a case's type, states, events and fields, from the definition
+// the case is pinned to; falls back to the bare names.
+class Labels {
+ public:
+  Labels(dispatch::Dispatcher& d, model::Lang lang) : d_(d), lang_(lang) {}
+
+  std::string Type(const model::CaseState& c);
+  std::string State(const model::CaseState& c, std::string_view state);
+  std::string Event(const model::CaseState& c, std::string_view from_state, std::string_view event);
+  std::string Field(const model::CaseState& c, std::string_view field);
+  std::string Status(model::CaseStatus s) const;
+  std::string TaskStatus(model::TaskStatus s) const;
+  model::Lang lang() const { return lang_; }
+
+ private:
+  const model::WorkflowDefinition* Def(const model::CaseState& c);
+  dispatch::Dispatcher& d_;
+  model::Lang lang_;
+};
+
+void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& labels);
+void PrintCase(std::ostream& out, const model::CaseState& c, Labels& labels, model::Instant now);
+// Tasks across cases, most urgent first; overdue ones marked against `now`.
+void PrintTaskList(std::ostream& out, const std::vector<model::TaskView>& tasks, Labels& labels,
+                   model::Instant now);
+void PrintTimeline(std::ostream& out, const model::CaseState& c,
+                   const std::vector<model::Event>& events, Labels& labels);
+void PrintUsers(std::ostream& out, const std::vector<model::User>& users, model::Lang lang);
+void PrintCentres(std::ostream& out, const std::vector<model::Centre>& centres, model::Lang lang);
+void PrintWorkflowList(std::ostream& out, const std::vector<const model::LoadedDefinition*>& defs,
+                       model::Lang lang);
+void PrintWorkflow(std::ostream& out, const model::LoadedDefinition& def, model::Lang lang);
+// One line on what a command did: state change, tasks created, assignment.
+void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& labels);
+
+}  // namespace cli
+
+#endif  // CLI_RENDER_H_

@@ -1,0 +1,73 @@
+// The Dispatcher is the one door every surface (CLI, HTTP, scenarios) uses:
+// it authenticates nothing, but looks up the actor, runs Decide on the
+// command inside one store transaction, appends the events and answers.
+//
+// Also the read side, with the same access rules.
+#ifndef DISPATCH_DISPATCHER_H_
+#define DISPATCH_DISPATCHER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dispatch/access.h"
+#include "dispatch/store.h"
+#include "model/proto/command.pb.h"
+#include "model/status.h"
+#include "model/time.h"
+#include "model/workflow_catalog.h"
+
+namespace dispatch {
+
+// Not thread-safe. REQUIRES: store, catalog and clock outlive it.
+class Dispatcher {
+ public:
+  Dispatcher(Store& store, model::WorkflowCatalog& catalog, const model::Clock& clock)
+      : store_(store), catalog_(catalog), clock_(clock) {}
+
+  // Creates the six centres and the first admin user in an empty database.
+  // AlreadyExists when it has centres already.
+  model::Status Initialize(std::string_view admin_name);
+
+  // Runs one command as `actor_name`. The reply is durable when returned; a
+  // refused command has written nothing. A retry with the same idempotency
+  // key returns the first reply (replayed = true) and writes nothing.
+  model::Result<model::CommandReply> Execute(const model::Command& command,
+                                             std::string_view actor_name);
+
+  // The actor a user name stands for; NotFound for an unknown name.
+  model::Result<Actor> ResolveActor(std::string_view user_name);
+
+  // Reads, as `actor`: NotFound for a case that does not exist,
+  // PermissionDenied for one the actor may not see; lists hold only what the
+  // actor may see.
+  model::Result<model::CaseState> GetCase(const Actor& actor, std::string_view number);
+  model::Result<std::vector<model::CaseState>> ListCases(const Actor& actor,
+                                                         const CaseFilter& filter);
+  model::Result<std::vector<model::TaskView>> ListTasks(const Actor& actor,
+                                                        const TaskFilter& filter);
+  model::Result<std::vector<model::Event>> Timeline(const Actor& actor, std::string_view number);
+
+  // The definition a case runs on (its pinned version).
+  model::Result<const model::LoadedDefinition*> DefinitionOf(const model::CaseState& c);
+
+  Store& store() { return store_; }
+  model::WorkflowCatalog& catalog() { return catalog_; }
+
+ private:
+  model::Result<model::CommandReply> ExecuteIn(StoreWriter& w, const model::Command& command,
+                                               const Actor& actor, model::Instant now);
+  model::Result<const model::LoadedDefinition*> PinnedDefinition(StoreReader& r,
+                                                                 const model::DefinitionRef& ref);
+
+  Store& store_;
+  model::WorkflowCatalog& catalog_;
+  const model::Clock& clock_;
+};
+
+// The case number a command is about ("" for open_case and add_user).
+std::string CaseNumberOf(const model::Command& command);
+
+}  // namespace dispatch
+
+#endif  // DISPATCH_DISPATCHER_H_

@@ -1,0 +1,187 @@
+#include "dispatch/sqlite_db.h"
+
+#include <filesystem>
+
+#include <sqlite3.h>
+
+namespace dispatch {
+
+using model::Result;
+using model::Status;
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+Status FromCode(int rc, std::string_view what, std::string_view detail) {
+  std::string msg = std::string(what) + ": " + std::string(detail);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    return Status::Unavailable(msg + " (the database is busy; try again)");
+  }
+  if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY) {
+    return Status::Unavailable(msg);
+  }
+  return Status::Internal(msg);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode mode) {
+  const bool memory = path == ":memory:";
+  if (!memory && mode == Mode::kOpenExisting && !std::filesystem::exists(path)) {
+    return Status::NotFound("no database at " + path + "; create one with: dispatch --db " + path +
+                            " init");
+  }
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close(raw);
+    return FromCode(rc, "cannot open database " + path, detail);
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(raw, 1);
+  // Durable before acknowledged: WAL with a full sync on every commit.
+  RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"));
+  if (!memory) {
+    auto mode_stmt = db->Prepare("PRAGMA journal_mode = WAL");
+    if (!mode_stmt.ok()) return mode_stmt.status();
+    auto row = mode_stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row || mode_stmt->ColumnText(0) != "wal") {
+      return Status::Unavailable("database " + path + " cannot be put in WAL mode");
+    }
+  }
+  return db;
+}
+
+SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+
+Status SqliteDb::Error(std::string_view what) const {
+  return FromCode(sqlite3_extended_errcode(db_) & 0xff, what, sqlite3_errmsg(db_));
+}
+
+Status SqliteDb::Exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string detail = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return FromCode(rc & 0xff, "database error on " + path_, detail);
+  }
+  return Status::Ok();
+}
+
+Result<Statement> SqliteDb::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error("cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
+  return Statement(this, stmt);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), bind_error_(std::move(other.bind_error_)) {
+  other.stmt_ = nullptr;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, int64_t value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = db_->Error("bind");
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK &&
+      bind_error_.ok()) {
+    bind_error_ = db_->Error("bind");
+  }
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK &&
+      bind_error_.ok()) {
+    bind_error_ = db_->Error("bind");
+  }
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = db_->Error("bind");
+  }
+  return *this;
+}
+
+Statement& Statement::BindOptional(int index, std::string_view text) {
+  return text.empty() ? BindNull(index) : Bind(index, text);
+}
+
+Result<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->Error("database error");
+}
+
+Status Statement::Run() {
+  for (;;) {
+    auto row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = Status::Ok();
+}
+
+int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::ColumnText(int column) const {
+  const auto* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string();
+}
+
+std::string Statement::ColumnBlob(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  return p ? std::string(static_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string();
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+WriteTransaction::WriteTransaction(SqliteDb& db) : db_(db) {
+  begin_ = db_.Exec("BEGIN IMMEDIATE");
+  open_ = begin_.ok();
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (open_) (void)db_.Exec("ROLLBACK");
+}
+
+Status WriteTransaction::Commit() {
+  if (!open_) return Status::Internal("commit without an open transaction");
+  Status s = db_.Exec("COMMIT");
+  if (s.ok()) open_ = false;
+  return s;
+}
+
+}  // namespace dispatch

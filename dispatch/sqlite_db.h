@@ -1,0 +1,107 @@
+// A thin RAII layer over SQLite: one connection, prepared statements, and a
+// write transaction that rolls back unless committed. <sqlite3.h> stays out
+// of this header.
+#ifndef DISPATCH_SQLITE_DB_H_
+#define DISPATCH_SQLITE_DB_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace dispatch {
+
+class Statement;
+
+// One connection. Not thread-safe: use one SqliteDb per thread.
+class SqliteDb {
+ public:
+  enum class Mode { kOpenExisting, kCreate };
+
+  // Opens `path` (":memory:" for a private in-memory database) in WAL mode
+  // with synchronous=FULL, foreign keys on and a busy timeout. kOpenExisting
+  // fails with NotFound when there is no database file yet.
+  static model::Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, Mode mode);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  // Runs one or more statements that return no rows.
+  model::Status Exec(std::string_view sql);
+  model::Result<Statement> Prepare(std::string_view sql);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  model::Status Error(std::string_view what) const;
+
+  sqlite3* db_;
+  std::string path_;
+  friend class Statement;
+};
+
+// A prepared statement. Bind parameters are 1-based, columns 0-based.
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  // Binds text, or NULL when `text` is empty.
+  Statement& BindOptional(int index, std::string_view text);
+
+  // Advances to the next row: true with a row, false when done.
+  model::Result<bool> Step();
+  // Steps to completion of a statement that returns no rows.
+  model::Status Run();
+  // Ready to bind and run again.
+  void Reset();
+
+  int64_t ColumnInt(int column) const;
+  std::string ColumnText(int column) const;
+  std::string ColumnBlob(int column) const;
+  bool ColumnIsNull(int column) const;
+
+ private:
+  friend class SqliteDb;
+  Statement(const SqliteDb* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  const SqliteDb* db_;
+  sqlite3_stmt* stmt_;
+  model::Status bind_error_;
+};
+
+// BEGIN IMMEDIATE on construction (so the write lock is taken up front and a
+// busy database is reported at once); ROLLBACK on destruction unless Commit()
+// succeeded. Destruction never throws.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(SqliteDb& db);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  // Whether BEGIN succeeded; REQUIRES: checked before using the transaction.
+  const model::Status& status() const { return begin_; }
+  model::Status Commit();
+
+ private:
+  SqliteDb& db_;
+  model::Status begin_;
+  bool open_ = false;
+};
+
+}  // namespace dispatch
+
+#endif  // DISPATCH_SQLITE_DB_H_

@@ -1,0 +1,96 @@
+// The store: the append-only journal of case events, the projections built
+// from it (cases, tasks), and the reference data (centres, users, pinned
+// definitions). One interface, so that the SQLite file behind it can become a
+// replicated database without the engine noticing.
+#ifndef DISPATCH_STORE_H_
+#define DISPATCH_STORE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/proto/case.pb.h"
+#include "model/proto/command.pb.h"
+#include "model/proto/directory.pb.h"
+#include "model/proto/event.pb.h"
+#include "model/status.h"
+#include "model/time.h"
+#include "model/workflow_loader.h"
+
+namespace dispatch {
+
+struct CaseFilter {
+  std::string centre;                 // empty: every centre
+  std::optional<model::CaseStatus> status;  // empty: any status
+  std::string type;                   // empty: any type
+};
+
+struct TaskFilter {
+  std::string centre;       // of the case; empty: every centre
+  std::string assignee;     // empty: anyone (or no one)
+  std::string case_number;  // empty: every case
+  bool open_only = true;
+};
+
+// A reply stored under an idempotency key.
+struct StoredReply {
+  std::string fingerprint;  // what the command was; a different command reusing the key is refused
+  model::CommandReply reply;
+};
+
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+
+  virtual model::Result<std::optional<model::CaseState>> GetCase(std::string_view number) = 0;
+  // Newest first.
+  virtual model::Result<std::vector<model::CaseState>> ListCases(const CaseFilter& filter) = 0;
+  // Ordered by due time (tasks without one last), then case and task number.
+  virtual model::Result<std::vector<model::TaskView>> ListTasks(const TaskFilter& filter) = 0;
+  // The case's journal in order.
+  virtual model::Result<std::vector<model::Event>> Timeline(std::string_view number) = 0;
+  virtual model::Result<std::optional<model::User>> GetUser(std::string_view name) = 0;
+  virtual model::Result<std::vector<model::User>> ListUsers() = 0;
+  virtual model::Result<std::vector<model::Centre>> ListCentres() = 0;
+  // The text of a pinned definition.
+  virtual model::Result<std::optional<std::string>> DefinitionText(std::string_view hash) = 0;
+};
+
+// Writes, valid only inside Store::Write.
+class StoreWriter : public StoreReader {
+ public:
+  // Reserves the next case number of `centre` for `year`: "SZ-2026-0007".
+  virtual model::Result<std::string> NextCaseNumber(std::string_view centre, int year) = 0;
+  // Appends `events` to the journal and stores `after`, the case with them applied.
+  virtual model::Status Append(const model::CaseState& after,
+                               const std::vector<model::Event>& events) = 0;
+  virtual model::Status PutUser(const model::User& user) = 0;
+  virtual model::Status PutCentre(const model::Centre& centre) = 0;
+  // Keeps the text of a definition a case is pinned to (no-op when kept already).
+  virtual model::Status PinDefinition(const model::LoadedDefinition& def, model::Instant now) = 0;
+  virtual model::Result<std::optional<StoredReply>> FindReply(std::string_view key) = 0;
+  virtual model::Status SaveReply(std::string_view key, const StoredReply& reply,
+                                  model::Instant now) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Reads outside any write (each call sees committed data).
+  virtual StoreReader& Read() = 0;
+
+  // Runs `body` in one write transaction. Everything it wrote is durable when
+  // Write returns OK; nothing it wrote remains when `body` returns an error,
+  // which Write then returns.
+  virtual model::Status Write(const std::function<model::Status(StoreWriter&)>& body) = 0;
+
+  // Rebuilds the case and task projections from the journal alone.
+  virtual model::Status RebuildProjections() = 0;
+};
+
+}  // namespace dispatch
+
+#endif  // DISPATCH_STORE_H_

@@ -1,0 +1,107 @@
+#include "model/person_validation.h"
+
+#include <cctype>
+#include <chrono>
+
+#include "model/hkid.h"
+
+namespace model {
+namespace {
+
+Status CheckPhone(std::string_view what, std::string_view phone) {
+  int digits = 0;
+  for (char c : phone) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+    } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')') {
+      return Status::InvalidArgument(std::string(what) + " '" + std::string(phone) +
+                                     "' may hold only digits, spaces and + - ( )");
+    }
+  }
+  if (digits < 8 || digits > 15) {
+    return Status::InvalidArgument(std::string(what) + " '" + std::string(phone) +
+                                   "' should have 8 to 15 digits");
+  }
+  return Status::Ok();
+}
+
+Status CheckDate(std::string_view date) {
+  auto bad = [&] {
+    return Status::InvalidArgument("date of birth '" + std::string(date) +
+                                   "' is not a date; write it as YYYY-MM-DD, e.g. 1944-05-17");
+  };
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return bad();
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(date[i]))) return bad();
+  }
+  const int y = std::stoi(std::string(date.substr(0, 4)));
+  const unsigned m = std::stoul(std::string(date.substr(5, 2)));
+  const unsigned d = std::stoul(std::string(date.substr(8, 2)));
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m),
+                                        std::chrono::day(d)};
+  if (!ymd.ok() || y < 1880) return bad();
+  return Status::Ok();
+}
+
+std::string Trimmed(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+}  // namespace
+
+Status NormalizePerson(Person& person) {
+  person.set_name_zh(Trimmed(person.name_zh()));
+  person.set_name_en(Trimmed(person.name_en()));
+  if (person.name_zh().empty() && person.name_en().empty()) {
+    return Status::InvalidArgument(
+        "the person needs a name in Chinese or English (--name-zh or --name-en); "
+        "if it is unknown, write how they are known, e.g. 無名氏 or 'unknown woman, Longgang'");
+  }
+  if (!person.hkid().empty()) {
+    ASSIGN_OR_RETURN(std::string hkid, NormalizeHkid(person.hkid()));
+    person.set_hkid(hkid);
+  }
+  if (!person.home_return_permit().empty()) {
+    std::string p;
+    for (char c : person.home_return_permit()) {
+      if (c != ' ') p += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    bool ok = (p.size() == 9 || p.size() == 11) && (p[0] == 'H' || p[0] == 'M');
+    for (size_t i = 1; ok && i < p.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(p[i]));
+    if (!ok) {
+      return Status::InvalidArgument(
+          "the Home Return Permit number is not valid: expected H or M and 8 digits (10 on older "
+          "permits), like H12345678");
+    }
+    person.set_home_return_permit(p);
+  }
+  if (!person.date_of_birth().empty()) RETURN_IF_ERROR(CheckDate(person.date_of_birth()));
+  if (!person.phone().empty()) RETURN_IF_ERROR(CheckPhone("phone", person.phone()));
+  if (!person.next_of_kin().phone().empty()) {
+    RETURN_IF_ERROR(CheckPhone("next of kin's phone", person.next_of_kin().phone()));
+  }
+  return Status::Ok();
+}
+
+std::string MaskPermit(std::string_view permit) {
+  std::string out;
+  for (size_t i = 0; i < permit.size(); ++i) out += i < 5 ? permit[i] : '*';
+  return out;
+}
+
+Person MaskedPerson(const Person& person) {
+  Person m;
+  m.set_name_zh(person.name_zh());
+  m.set_name_en(person.name_en());
+  if (!person.hkid().empty()) m.set_hkid(MaskHkid(person.hkid()));
+  if (!person.home_return_permit().empty()) {
+    m.set_home_return_permit(MaskPermit(person.home_return_permit()));
+  }
+  if (person.date_of_birth().size() >= 4) m.set_date_of_birth(person.date_of_birth().substr(0, 4));
+  return m;
+}
+
+}  // namespace model

@@ -1,0 +1,28 @@
+// Checks on the person a case is about, and the masked copy that is all logs
+// and outside parties ever see.
+#ifndef MODEL_PERSON_VALIDATION_H_
+#define MODEL_PERSON_VALIDATION_H_
+
+#include <string>
+#include <string_view>
+
+#include "model/proto/person.pb.h"
+#include "model/status.h"
+
+namespace model {
+
+// Normalises `person` in place or says what is wrong with it. Requires a name
+// in Chinese or English; checks the identity card's check digit, the Home
+// Return Permit number's form, the date of birth and the phone numbers.
+Status NormalizePerson(Person& person);
+
+// "H1234****": letter and first four digits of a Home Return Permit number.
+std::string MaskPermit(std::string_view permit);
+
+// A copy with identity numbers masked, phones shortened and date of birth cut
+// to the year: the minimum for logs and anything sent outside.
+Person MaskedPerson(const Person& person);
+
+}  // namespace model
+
+#endif  // MODEL_PERSON_VALIDATION_H_

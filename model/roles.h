@@ -1,0 +1,25 @@
+// The roles a user can hold. Definitions name roles for tasks and guards; an
+// unknown role there is a definition error.
+#ifndef MODEL_ROLES_H_
+#define MODEL_ROLES_H_
+
+#include <string>
+#include <string_view>
+
+namespace model {
+
+inline constexpr std::string_view kDutyOfficer = "duty_officer";
+inline constexpr std::string_view kCoordinator = "coordinator";
+inline constexpr std::string_view kSupervisor = "supervisor";
+inline constexpr std::string_view kAdmin = "admin";  // manages users; works no cases
+
+// Any of the four roles above.
+bool IsKnownRole(std::string_view role);
+// A role that does case work (all but admin): what tasks and guards may name.
+bool IsCaseRole(std::string_view role);
+// "duty_officer, coordinator, supervisor" for messages.
+std::string CaseRoleList();
+
+}  // namespace model
+
+#endif  // MODEL_ROLES_H_

@@ -1,0 +1,106 @@
+// Status and Result<T>: expected failures as values, never exceptions.
+//
+// A Status is OK or carries a Code and a message written for the person who
+// will read it: a duty officer at a terminal, or a developer reading a test.
+// Library exceptions are caught at the edge and turned into a Status.
+#ifndef MODEL_STATUS_H_
+#define MODEL_STATUS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace model {
+
+enum class Code {
+  kOk = 0,
+  kInvalidArgument,
+  kNotFound,
+  kPermissionDenied,
+  kFailedPrecondition,
+  kAlreadyExists,
+  kUnavailable,
+  kInternal,
+};
+
+// "INVALID_ARGUMENT", ... (the spelling scenarios and JSON errors use).
+std::string_view CodeName(Code code);
+// Inverse of CodeName; nullopt for an unknown spelling.
+std::optional<Code> CodeFromName(std::string_view name);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;  // OK
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status Ok() { return Status(); }
+  static Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
+  static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
+  static Status FailedPrecondition(std::string m) {
+    return {Code::kFailedPrecondition, std::move(m)};
+  }
+  static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
+  static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
+  static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // "NOT_FOUND: no case SZ-2026-0099"
+  std::string ToString() const;
+
+ private:
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+// A value or the Status saying why there is none.
+// REQUIRES: a Result is never built from an OK Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}     // NOLINT: implicit by design
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  // The error; OK when a value is held.
+  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+
+  // REQUIRES: ok().
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace model
+
+// Returns from the enclosing function when `expr` (a Status) is not OK.
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    ::model::Status status_macro_ = (expr);    \
+    if (!status_macro_.ok()) return status_macro_; \
+  } while (false)
+
+#define MODEL_CONCAT_INNER_(a, b) a##b
+#define MODEL_CONCAT_(a, b) MODEL_CONCAT_INNER_(a, b)
+
+// `ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL_(MODEL_CONCAT_(result_macro_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                           \
+  if (!tmp.ok()) return tmp.status();          \
+  lhs = std::move(tmp).value()
+
+#endif  // MODEL_STATUS_H_

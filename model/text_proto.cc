@@ -1,0 +1,73 @@
+#include "model/text_proto.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/io/tokenizer.h>
+
+namespace model {
+namespace {
+
+class CollectFirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  explicit CollectFirstError(std::string_view path) : path_(path) {}
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (!first_.empty()) return;
+    first_ = path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
+             message;
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string path_;
+  std::string first_;
+};
+
+}  // namespace
+
+Status ParseTextProto(std::string_view path, const std::string& text,
+                      google::protobuf::Message* out,
+                      google::protobuf::TextFormat::ParseInfoTree* tree) {
+  google::protobuf::TextFormat::Parser parser;
+  CollectFirstError errors(path);
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(tree);
+  if (!parser.ParseFromString(text, out)) {
+    return Status::InvalidArgument(errors.first().empty() ? std::string(path) + ": cannot be parsed"
+                                                          : errors.first());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::Unavailable("error while reading " + path);
+  return buf.str();
+}
+
+int TextLocation::Line(std::string_view field, int index) const {
+  if (tree_ == nullptr || descriptor_ == nullptr || field.empty()) return line_;
+  const auto* fd = descriptor_->FindFieldByName(std::string(field));
+  if (fd == nullptr) return line_;
+  const auto loc = tree_->GetLocation(fd, fd->is_repeated() ? std::max(index, 0) : -1);
+  return loc.line >= 0 ? loc.line + 1 : line_;
+}
+
+std::string TextLocation::At(std::string_view field, int index) const {
+  return path_ + ":" + std::to_string(Line(field, index));
+}
+
+TextLocation TextLocation::Child(std::string_view field, int index) const {
+  const int line = Line(field, index);
+  if (tree_ == nullptr || descriptor_ == nullptr) return {path_, nullptr, nullptr, line};
+  const auto* fd = descriptor_->FindFieldByName(std::string(field));
+  if (fd == nullptr || fd->message_type() == nullptr) return {path_, nullptr, nullptr, line};
+  const auto* nested = tree_->GetTreeForNested(fd, fd->is_repeated() ? std::max(index, 0) : -1);
+  return {path_, nested, fd->message_type(), line};
+}
+
+}  // namespace model

@@ -1,0 +1,81 @@
+#include "model/workflow_catalog.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace model {
+
+Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".textproto") paths.push_back(entry.path().string());
+  }
+  if (ec) {
+    return Status::NotFound("cannot read the workflow directory " + dir + ": " + ec.message());
+  }
+  std::sort(paths.begin(), paths.end());
+  WorkflowCatalog catalog;
+  std::string problems;
+  for (const std::string& path : paths) {
+    auto def = LoadDefinitionFile(path);
+    Status s = def.ok() ? catalog.Add(std::move(def).value()) : def.status();
+    if (!s.ok()) problems += (problems.empty() ? "" : "\n") + s.message();
+  }
+  if (!problems.empty()) return Status::InvalidArgument(problems);
+  if (catalog.defs_.empty()) return Status::NotFound("no workflow definitions (*.textproto) in " + dir);
+  return catalog;
+}
+
+Status WorkflowCatalog::Add(LoadedDefinition def) {
+  auto key = std::make_pair(def.definition.name(), def.definition.version());
+  auto it = defs_.find(key);
+  if (it != defs_.end()) {
+    if (it->second->content_hash == def.content_hash) return Status::Ok();
+    return Status::AlreadyExists(def.path + ": " + key.first + " version " +
+                                 std::to_string(key.second) + " is also defined by " +
+                                 it->second->path +
+                                 " with different content; give the new one a higher version");
+  }
+  defs_.emplace(std::move(key), std::make_unique<LoadedDefinition>(std::move(def)));
+  return Status::Ok();
+}
+
+const LoadedDefinition* WorkflowCatalog::Latest(std::string_view name) const {
+  const LoadedDefinition* best = nullptr;
+  for (const auto& [key, def] : defs_) {
+    if (key.first == name) best = def.get();  // map order: ascending version
+  }
+  return best;
+}
+
+const LoadedDefinition* WorkflowCatalog::ByHash(std::string_view hash) const {
+  for (const auto& [key, def] : defs_) {
+    if (def->content_hash == hash) return def.get();
+  }
+  return nullptr;
+}
+
+std::vector<const LoadedDefinition*> WorkflowCatalog::LatestOfEach() const {
+  std::vector<const LoadedDefinition*> out;
+  for (const auto& [key, def] : defs_) {
+    if (!out.empty() && out.back()->definition.name() == key.first) {
+      out.back() = def.get();
+    } else {
+      out.push_back(def.get());
+    }
+  }
+  return out;
+}
+
+std::string WorkflowCatalog::Names() const {
+  std::string out;
+  for (const LoadedDefinition* d : LatestOfEach()) {
+    if (!out.empty()) out += ", ";
+    out += d->definition.name();
+  }
+  return out;
+}
+
+}  // namespace model

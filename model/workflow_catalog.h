@@ -1,0 +1,44 @@
+// The set of workflow definitions the system knows: the files of a directory,
+// plus the exact versions running cases pinned.
+#ifndef MODEL_WORKFLOW_CATALOG_H_
+#define MODEL_WORKFLOW_CATALOG_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/status.h"
+#include "model/workflow_loader.h"
+
+namespace model {
+
+// Not thread-safe; pointers it returns stay valid as long as the catalog.
+class WorkflowCatalog {
+ public:
+  // Loads every *.textproto file in `dir`. Any invalid file fails the whole
+  // load, with the problems of every file in the message.
+  static Result<WorkflowCatalog> LoadDirectory(const std::string& dir);
+
+  // Adds a definition. AlreadyExists when the same name and version is
+  // already known with different content.
+  Status Add(LoadedDefinition def);
+
+  // The highest version of `name`, the one new cases start on; nullptr if none.
+  const LoadedDefinition* Latest(std::string_view name) const;
+  // The definition with this content hash, or nullptr.
+  const LoadedDefinition* ByHash(std::string_view hash) const;
+  // Latest version of each name, sorted by name.
+  std::vector<const LoadedDefinition*> LatestOfEach() const;
+  // "cross_border_ambulance, document_verification, ..." for messages.
+  std::string Names() const;
+
+ private:
+  // Keyed by (name, version).
+  std::map<std::pair<std::string, int>, std::unique_ptr<LoadedDefinition>> defs_;
+};
+
+}  // namespace model
+
+#endif  // MODEL_WORKFLOW_CATALOG_H_

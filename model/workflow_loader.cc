@@ -1,0 +1,341 @@
+#include "model/workflow_loader.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "model/duration.h"
+#include "model/roles.h"
+#include "model/sha256.h"
+#include "model/text_proto.h"
+
+namespace model {
+namespace {
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool IsEscalationTarget(std::string_view s) {
+  return s == kEscalateAssignee || s == kEscalateCentreSupervisor ||
+         s == kEscalateNetworkCoordinator;
+}
+
+// Collects "path:line: message" lines.
+class Problems {
+ public:
+  void Add(const TextLocation& loc, std::string_view field, int index, const std::string& message) {
+    lines_.push_back(loc.At(field, index) + ": " + message);
+  }
+  bool empty() const { return lines_.empty(); }
+  std::string Joined() const {
+    std::string out;
+    for (const auto& l : lines_) {
+      if (!out.empty()) out += '\n';
+      out += l;
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+void CheckLabel(const Label& label, const TextLocation& loc, std::string_view field,
+                const std::string& what, Problems& p) {
+  if (label.zh_hant().empty()) p.Add(loc, field, -1, what + " has no zh_hant label");
+  if (label.en().empty()) p.Add(loc, field, -1, what + " has no en label");
+}
+
+void CheckDuration(const std::string& text, const TextLocation& loc, std::string_view field,
+                   const std::string& what, Problems& p) {
+  auto d = ParseDuration(text);
+  if (!d.ok()) p.Add(loc, field, -1, what + ": " + d.status().message());
+}
+
+void CheckDeadline(const Deadline& d, const TextLocation& loc, const std::string& what,
+                   Problems& p) {
+  if (d.within().empty()) {
+    p.Add(loc, "", -1, what + " has no 'within'");
+  } else {
+    CheckDuration(d.within(), loc, "within", what, p);
+  }
+  if (d.escalate_to().empty()) {
+    p.Add(loc, "", -1,
+          what + " has no escalation target; add escalate_to: assignee, centre_supervisor or "
+                 "network_coordinator");
+  }
+  for (int i = 0; i < d.escalate_to_size(); ++i) {
+    if (!IsEscalationTarget(d.escalate_to(i))) {
+      p.Add(loc, "escalate_to", i,
+            what + " escalates to unknown target '" + d.escalate_to(i) +
+                "' (known: assignee, centre_supervisor, network_coordinator)");
+    }
+  }
+  if (!d.repeat_every().empty()) CheckDuration(d.repeat_every(), loc, "repeat_every", what, p);
+}
+
+void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guard& g,
+                const TextLocation& loc, const std::string& what, Problems& p) {
+  for (int i = 0; i < g.fields_required_size(); ++i) {
+    if (FindField(def, g.fields_required(i)) == nullptr) {
+      p.Add(loc, "fields_required", i,
+            what + " requires undeclared field '" + g.fields_required(i) + "'");
+    }
+  }
+  for (int i = 0; i < g.field_equals_size(); ++i) {
+    const auto& fe = g.field_equals(i);
+    const FieldDef* f = FindField(def, fe.field());
+    if (f == nullptr) {
+      p.Add(loc, "field_equals", i, what + " tests undeclared field '" + fe.field() + "'");
+    } else if (f->one_of_size() > 0 &&
+               std::find(f->one_of().begin(), f->one_of().end(), fe.value()) == f->one_of().end()) {
+      p.Add(loc, "field_equals", i,
+            what + " tests field '" + fe.field() + "' for '" + fe.value() +
+                "', which is not one of its allowed values");
+    }
+  }
+  for (int i = 0; i < g.tasks_done_size(); ++i) {
+    const auto& tasks = state.task();
+    if (std::none_of(tasks.begin(), tasks.end(),
+                     [&](const TaskTemplate& t) { return t.name() == g.tasks_done(i); })) {
+      p.Add(loc, "tasks_done", i,
+            what + " needs task '" + g.tasks_done(i) + "' done, but state '" + state.name() +
+                "' creates no such task");
+    }
+  }
+  for (int i = 0; i < g.roles_size(); ++i) {
+    if (!IsCaseRole(g.roles(i))) {
+      p.Add(loc, "roles", i,
+            what + " names unknown role '" + g.roles(i) + "' (known: " + CaseRoleList() + ")");
+    }
+  }
+}
+
+void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLocation& loc,
+                Problems& p) {
+  const std::string what = "state '" + s.name() + "'";
+  if (!IsIdentifier(s.name())) {
+    p.Add(loc, "name", -1, "state name '" + s.name() + "' must be lower_case_with_underscores");
+  }
+  CheckLabel(s.label(), loc, "label", what, p);
+  if (s.terminal()) {
+    if (s.transition_size() > 0) {
+      p.Add(loc, "transition", 0, "terminal " + what + " has transitions; a terminal state ends the workflow");
+    }
+    if (s.task_size() > 0) p.Add(loc, "task", 0, "terminal " + what + " creates tasks nobody could finish");
+    if (s.has_deadline()) p.Add(loc, "deadline", -1, "terminal " + what + " has a deadline");
+  }
+  std::set<std::string> task_names;
+  for (int i = 0; i < s.task_size(); ++i) {
+    const TaskTemplate& t = s.task(i);
+    const TextLocation tl = loc.Child("task", i);
+    const std::string twhat = "task '" + t.name() + "' in " + what;
+    if (!IsIdentifier(t.name())) {
+      p.Add(tl, "name", -1, "task name '" + t.name() + "' must be lower_case_with_underscores");
+    } else if (!task_names.insert(t.name()).second) {
+      p.Add(tl, "name", -1, what + " creates task '" + t.name() + "' twice");
+    }
+    CheckLabel(t.label(), tl, "label", twhat, p);
+    if (!IsCaseRole(t.role())) {
+      p.Add(tl, "role", -1,
+            twhat + " has unknown role '" + t.role() + "' (known: " + CaseRoleList() + ")");
+    }
+    if (!t.due_within().empty()) CheckDuration(t.due_within(), tl, "due_within", twhat, p);
+  }
+  std::set<std::string> unguarded_events;
+  for (int i = 0; i < s.transition_size(); ++i) {
+    const Transition& tr = s.transition(i);
+    const TextLocation tl = loc.Child("transition", i);
+    const std::string twhat = "transition on '" + tr.on() + "' from " + what;
+    if (!IsIdentifier(tr.on())) {
+      p.Add(tl, "on", -1, "event name '" + tr.on() + "' must be lower_case_with_underscores");
+    }
+    if (FindState(def, tr.to()) == nullptr) {
+      p.Add(tl, "to", -1, twhat + " goes to unknown state '" + tr.to() + "'");
+    }
+    CheckLabel(tr.label(), tl, "label", twhat, p);
+    CheckGuard(def, s, tr.guard(), tl.Child("guard"), twhat, p);
+    const Guard& g = tr.guard();
+    const bool unguarded = g.fields_required().empty() && g.field_equals().empty() &&
+                           g.tasks_done().empty() && g.roles().empty();
+    if (unguarded && !unguarded_events.insert(tr.on()).second) {
+      p.Add(tl, "on", -1,
+            what + " has two unguarded transitions on event '" + tr.on() +
+                "'; the second could never fire");
+    }
+  }
+  if (s.has_deadline()) CheckDeadline(s.deadline(), loc.Child("deadline"), "deadline of " + what, p);
+  for (int i = 0; i < s.pause_reasons_size(); ++i) {
+    const auto& reasons = def.pause_reason();
+    if (std::none_of(reasons.begin(), reasons.end(),
+                     [&](const PauseReason& r) { return r.name() == s.pause_reasons(i); })) {
+      p.Add(loc, "pause_reasons", i,
+            what + " allows undeclared pause reason '" + s.pause_reasons(i) + "'");
+    }
+  }
+}
+
+// Reachability from the initial state, and from every state to a terminal one.
+void CheckGraph(const WorkflowDefinition& def, const TextLocation& root, Problems& p) {
+  std::map<std::string, int> index;
+  for (int i = 0; i < def.state_size(); ++i) index.emplace(def.state(i).name(), i);
+  if (index.find(def.initial_state()) == index.end()) return;  // reported already
+
+  std::vector<std::vector<int>> next(def.state_size()), prev(def.state_size());
+  for (int i = 0; i < def.state_size(); ++i) {
+    for (const Transition& tr : def.state(i).transition()) {
+      auto it = index.find(tr.to());
+      if (it == index.end()) continue;
+      next[i].push_back(it->second);
+      prev[it->second].push_back(i);
+    }
+  }
+  auto flood = [&](std::deque<int> todo, const std::vector<std::vector<int>>& edges) {
+    std::vector<bool> seen(def.state_size(), false);
+    for (int i : todo) seen[i] = true;
+    while (!todo.empty()) {
+      const int at = todo.front();
+      todo.pop_front();
+      for (int n : edges[at]) {
+        if (!seen[n]) {
+          seen[n] = true;
+          todo.push_back(n);
+        }
+      }
+    }
+    return seen;
+  };
+  const std::vector<bool> reachable = flood({index[def.initial_state()]}, next);
+  std::deque<int> terminals;
+  for (int i = 0; i < def.state_size(); ++i) {
+    if (def.state(i).terminal()) terminals.push_back(i);
+  }
+  if (terminals.empty()) {
+    p.Add(root, "state", 0, "no state is terminal; mark the states that end a case with terminal: true");
+    return;
+  }
+  const std::vector<bool> finishes = flood(terminals, prev);
+  for (int i = 0; i < def.state_size(); ++i) {
+    const std::string& name = def.state(i).name();
+    if (!reachable[i]) {
+      p.Add(root, "state", i,
+            "state '" + name + "' is unreachable: no transition from '" + def.initial_state() +
+                "' leads to it");
+    } else if (!finishes[i]) {
+      p.Add(root, "state", i,
+            "state '" + name + "' cannot reach a terminal state; a case there could never end");
+    }
+  }
+}
+
+void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root, Problems& p) {
+  if (!IsIdentifier(def.name())) {
+    p.Add(root, "name", -1,
+          def.name().empty() ? "the definition has no name"
+                             : "name '" + def.name() + "' must be lower_case_with_underscores");
+  }
+  if (def.version() < 1) p.Add(root, "version", -1, "version must be 1 or more");
+  CheckLabel(def.label(), root, "label", "the definition", p);
+
+  std::set<std::string> names;
+  for (int i = 0; i < def.field_size(); ++i) {
+    const FieldDef& f = def.field(i);
+    const TextLocation fl = root.Child("field", i);
+    if (!IsIdentifier(f.name())) {
+      p.Add(fl, "name", -1, "field name '" + f.name() + "' must be lower_case_with_underscores");
+    } else if (!names.insert(f.name()).second) {
+      p.Add(fl, "name", -1, "field '" + f.name() + "' is declared twice");
+    }
+    CheckLabel(f.label(), fl, "label", "field '" + f.name() + "'", p);
+  }
+  for (int i = 0; i < def.required_on_open_size(); ++i) {
+    if (FindField(def, def.required_on_open(i)) == nullptr) {
+      p.Add(root, "required_on_open", i,
+            "required_on_open names undeclared field '" + def.required_on_open(i) + "'");
+    }
+  }
+  names.clear();
+  for (int i = 0; i < def.pause_reason_size(); ++i) {
+    const PauseReason& r = def.pause_reason(i);
+    const TextLocation rl = root.Child("pause_reason", i);
+    if (!IsIdentifier(r.name())) {
+      p.Add(rl, "name", -1, "pause reason '" + r.name() + "' must be lower_case_with_underscores");
+    } else if (!names.insert(r.name()).second) {
+      p.Add(rl, "name", -1, "pause reason '" + r.name() + "' is declared twice");
+    }
+    CheckLabel(r.label(), rl, "label", "pause reason '" + r.name() + "'", p);
+  }
+
+  if (def.state_size() == 0) {
+    p.Add(root, "", -1, "the definition has no states");
+    return;
+  }
+  names.clear();
+  for (int i = 0; i < def.state_size(); ++i) {
+    if (!names.insert(def.state(i).name()).second) {
+      p.Add(root, "state", i, "state '" + def.state(i).name() + "' is declared twice");
+    }
+  }
+  if (def.initial_state().empty()) {
+    p.Add(root, "", -1, "initial_state is missing");
+  } else if (FindState(def, def.initial_state()) == nullptr) {
+    p.Add(root, "initial_state", -1, "initial_state '" + def.initial_state() + "' is not a state");
+  }
+  for (int i = 0; i < def.state_size(); ++i) CheckState(def, def.state(i), root.Child("state", i), p);
+  if (def.has_case_deadline()) {
+    CheckDeadline(def.case_deadline(), root.Child("case_deadline"), "case_deadline", p);
+  }
+  // Reachability is only meaningful once every transition names a real state.
+  if (p.empty()) CheckGraph(def, root, p);
+}
+
+}  // namespace
+
+DefinitionRef LoadedDefinition::Ref() const {
+  DefinitionRef ref;
+  ref.set_name(definition.name());
+  ref.set_version(definition.version());
+  ref.set_content_hash(content_hash);
+  return ref;
+}
+
+const StateDef* FindState(const WorkflowDefinition& def, std::string_view name) {
+  for (const StateDef& s : def.state()) {
+    if (s.name() == name) return &s;
+  }
+  return nullptr;
+}
+
+const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name) {
+  for (const FieldDef& f : def.field()) {
+    if (f.name() == name) return &f;
+  }
+  return nullptr;
+}
+
+Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text) {
+  LoadedDefinition out;
+  google::protobuf::TextFormat::ParseInfoTree tree;
+  RETURN_IF_ERROR(ParseTextProto(path, text, &out.definition, &tree));
+  Problems problems;
+  CheckDefinition(out.definition,
+                  TextLocation(std::string(path), &tree, WorkflowDefinition::descriptor(), 1),
+                  problems);
+  if (!problems.empty()) return Status::InvalidArgument(problems.Joined());
+  out.path = std::string(path);
+  out.content_hash = Sha256Hex(text);
+  out.text = std::move(text);
+  return out;
+}
+
+Result<LoadedDefinition> LoadDefinitionFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return LoadDefinition(path, std::move(text));
+}
+
+}  // namespace model

@@ -1,0 +1,49 @@
+// Loading and validating workflow definitions (model/workflows/*.textproto).
+//
+// A definition is data: the states of one case type, the transitions between
+// them on named events with guards, the tasks each state creates, deadlines
+// and pause reasons. Everything a running case relies on is checked here, at
+// load, and every error names path:line.
+#ifndef MODEL_WORKFLOW_LOADER_H_
+#define MODEL_WORKFLOW_LOADER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/proto/case.pb.h"
+#include "model/proto/workflow.pb.h"
+#include "model/status.h"
+
+namespace model {
+
+// Who a breached deadline is escalated to, in the order a definition lists.
+inline constexpr std::string_view kEscalateAssignee = "assignee";
+inline constexpr std::string_view kEscalateCentreSupervisor = "centre_supervisor";
+inline constexpr std::string_view kEscalateNetworkCoordinator = "network_coordinator";
+
+struct LoadedDefinition {
+  WorkflowDefinition definition;
+  std::string path;  // where it was read from, for messages
+  std::string text;  // the file as read; what the hash covers
+  std::string content_hash;
+
+  DefinitionRef Ref() const;
+};
+
+// Parses and validates one definition. On failure the Status is
+// InvalidArgument and its message holds one "path:line: problem" line per
+// problem found (a syntax error stops at the first).
+Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text);
+
+// Reads the file, then LoadDefinition.
+Result<LoadedDefinition> LoadDefinitionFile(const std::string& path);
+
+// The state named `name`, or nullptr.
+const StateDef* FindState(const WorkflowDefinition& def, std::string_view name);
+// The field definition named `name`, or nullptr.
+const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name);
+
+}  // namespace model
+
+#endif  // MODEL_WORKFLOW_LOADER_H_

@@ -1,0 +1,235 @@
+// The dispatch binary, run as a real child process on a real database file.
+#include <doctest/doctest.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "model/proto/case.pb.h"
+#include "model/sha256.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using testing::ProcessResult;
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A database with users, in a temp dir; runs dispatch against it.
+class Cli {
+ public:
+  Cli() : db_(dir_.Path("centre.db")) {}
+
+  ProcessResult Run(std::vector<std::string> args, const std::string& as = "") {
+    std::vector<std::string> argv = {testing::DispatchBinary(), "--db", db_,
+                                     "--workflows", DISPATCH_WORKFLOW_DIR};
+    if (!as.empty()) {
+      argv.push_back("--as");
+      argv.push_back(as);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::RunProcess(argv);
+  }
+
+  ProcessResult Must(std::vector<std::string> args, const std::string& as = "") {
+    ProcessResult r = Run(std::move(args), as);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return r;
+  }
+
+  void Setup() {
+    Must({"init"});
+    Must({"user", "add", "chan_sz", "--centre", "SZ", "--role", "duty_officer"}, "admin");
+    Must({"user", "add", "lam_dg", "--centre", "DG", "--role", "duty_officer"}, "admin");
+  }
+
+  std::string OpenEscort() {
+    ProcessResult r = Must({"case", "open", "--type", "escort_to_port", "--name-zh", "陳大文",
+                            "--name-en", "CHAN Tai Man", "--hkid", "A123456(3)"},
+                           "chan_sz");
+    return r.out.substr(0, r.out.find('\n'));
+  }
+
+  const std::string& db() const { return db_; }
+  const testing::TempDir& dir() const { return dir_; }
+
+ private:
+  testing::TempDir dir_;
+  std::string db_;
+};
+
+}  // namespace
+
+TEST_CASE("init, add a user, open a case: the number is printed") {
+  Cli cli;
+  ProcessResult init = cli.Run({"init"});
+  CHECK(init.exit_code == 0);
+  CHECK(init.out.find("admin user 'admin'") != std::string::npos);
+  CHECK(cli.Run({"init"}).err == "error: the database is already initialised\n");
+  cli.Must({"user", "add", "chan_sz", "--centre", "SZ", "--role", "duty_officer"}, "admin");
+  CHECK(cli.OpenEscort() == "SZ-2026-0001");
+}
+
+TEST_CASE("a wrong HKID check digit is refused and the database is unchanged byte for byte") {
+  Cli cli;
+  cli.Setup();
+  const std::string before = FileBytes(cli.db());
+  ProcessResult r = cli.Run({"case", "open", "--type", "escort_to_port", "--centre", "SZ",
+                             "--name-zh", "陳大文", "--hkid", "A123456(4)"},
+                            "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "error: the Hong Kong identity card number is not valid: the check digit does not match; "
+        "read the number from the card again\n");
+  CHECK(FileBytes(cli.db()) == before);
+  CHECK_FALSE(std::filesystem::exists(cli.db() + "-wal"));
+  // The right check digit is accepted, and takes the first number.
+  CHECK(cli.OpenEscort() == "SZ-2026-0001");
+  CHECK(FileBytes(cli.db()) != before);
+}
+
+TEST_CASE("exit codes tell refusals apart, with a message on stderr") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+
+  ProcessResult r = cli.Run({"case", "show", "SZ-2026-0999"}, "chan_sz");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "error: no case SZ-2026-0999\n");
+
+  r = cli.Run({"case", "show", number}, "lam_dg");
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("cannot see case " + number) != std::string::npos);
+
+  r = cli.Run({"case", "event", number, "plan_confirmed"}, "chan_sz");
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("error: cannot 'plan_confirmed' on case " + number + " yet: task") == 0);
+
+  r = cli.Run({"user", "add", "chan_sz", "--centre", "SZ", "--role", "duty_officer"}, "admin");
+  CHECK(r.exit_code == 6);
+  CHECK(r.err == "error: there is already a user named chan_sz\n");
+
+  r = cli.Run({"case", "list"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("say who you are with --as NAME") != std::string::npos);
+
+  r = cli.Run({"case", "list"}, "nobody");
+  CHECK(r.exit_code == 3);
+
+  r = cli.Run({"case", "frobnicate"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+
+  r = cli.Run({"task", "done", "SZ-2026-0001"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("name a task as CASE/NUMBER") != std::string::npos);
+
+  r = cli.Run({"case", "event", number, "plan_confirmed", "--field", "port"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--field takes name=value") != std::string::npos);
+
+  r = cli.Run({"--lang", "fr", "case", "list"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: unknown language 'fr'; use zh-Hant or en\n");
+}
+
+TEST_CASE("a mistyped database path is not created") {
+  testing::TempDir dir;
+  ProcessResult r = testing::RunProcess({testing::DispatchBinary(), "--db", dir.Path("typo.db"),
+                                         "--as", "chan_sz", "case", "list"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "error: no database at " + dir.Path("typo.db") +
+                     "; create one with: dispatch --db " + dir.Path("typo.db") + " init\n");
+  CHECK_FALSE(std::filesystem::exists(dir.Path("typo.db")));
+}
+
+TEST_CASE("workflow validate names file, line and the unreachable state") {
+  Cli cli;
+  auto text = FileBytes(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  text += "\nstate {\n  name: \"lost\"\n  label { zh_hant: \"迷失\" en: \"Lost\" }\n  terminal: true\n}\n";
+  const std::string path = cli.dir().Write("escort_broken.textproto", text);
+  const int line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) - 4;
+  ProcessResult r = cli.Run({"workflow", "validate", path});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: " + path + ":" + std::to_string(line) +
+                     ": state 'lost' is unreachable: no transition from 'planning' leads to it\n");
+
+  r = cli.Run({"workflow", "validate", std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("escort_to_port v1") != std::string::npos);
+}
+
+TEST_CASE("--json prints protobuf JSON that parses back") {
+  Cli cli;
+  cli.Setup();
+  ProcessResult r = cli.Must({"--json", "case", "open", "--type", "escort_to_port", "--name-en",
+                              "CHAN Tai Man", "--field", "port=shenzhen_bay"},
+                             "chan_sz");
+  model::CaseState c;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &c).ok());
+  CHECK(c.number() == "SZ-2026-0001");
+  CHECK(c.centre() == "SZ");  // the default: the officer's own centre
+  CHECK(c.fields().at("port") == "shenzhen_bay");
+  CHECK(c.task_size() == 3);
+
+  r = cli.Must({"case", "list", "--json"}, "chan_sz");
+  model::CaseList list;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &list).ok());
+  CHECK(list.case_state_size() == 1);
+
+  r = cli.Must({"task", "list", "--json"}, "chan_sz");
+  model::TaskList tasks;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &tasks).ok());
+  CHECK(tasks.task_size() == 3);
+}
+
+TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languages") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  cli.Must({"task", "assign", number + "/1"}, "chan_sz");
+  ProcessResult mine = cli.Must({"task", "list", "--mine"}, "chan_sz");
+  CHECK(mine.out.find(number + "/1") != std::string::npos);
+  CHECK(mine.out.find(number + "/2") == std::string::npos);
+  for (const char* t : {"/1", "/2", "/3"}) cli.Must({"task", "done", number + t}, "chan_sz");
+  ProcessResult moved = cli.Must({"case", "event", number, "plan_confirmed", "--field",
+                                  "port=shenzhen_bay", "--field", "crossing_date=2026-12-03",
+                                  "--field", "hk_receiver=family"},
+                                 "chan_sz");
+  CHECK(moved.out.find("Planning the escort → Travelling to the port") != std::string::npos);
+  cli.Must({"case", "note", number, "daughter", "confirmed", "by", "phone"}, "chan_sz");
+
+  ProcessResult en = cli.Must({"case", "timeline", number}, "chan_sz");
+  CHECK(en.out.find("Time (UTC+8)") != std::string::npos);
+  CHECK(en.out.find("Note: daughter confirmed by phone") != std::string::npos);
+  ProcessResult zh = cli.Must({"--lang", "zh-Hant", "case", "timeline", number}, "chan_sz");
+  CHECK(zh.out.find("時間（UTC+8）") != std::string::npos);
+  CHECK(zh.out.find("安排護送 → 前往口岸") != std::string::npos);
+  ProcessResult show = cli.Must({"--lang", "zh-Hant", "case", "show", number}, "chan_sz");
+  CHECK(show.out.find("協助填寫健康申報") != std::string::npos);
+  CHECK(show.out.find("過境口岸") != std::string::npos);
+}
+
+TEST_CASE("scenario run fails naming the step's file and line") {
+  Cli cli;
+  const std::string path = cli.dir().Write("bad_scenario.textproto", R"pb(name: "bad"
+start_at: "2026-03-02T09:00:00+08:00"
+user { name: "chan_sz" centre: "SZ" role: "duty_officer" }
+step {
+  as: "chan_sz"
+  command { open_case { type: "escort_to_port" centre: "SZ" person { name_en: "X" } } }
+  expect { state: "handed_over" }
+}
+)pb");
+  ProcessResult r = cli.Run({"scenario", "run", path});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("FAIL " + path + ":7: step 1: expected state 'handed_over' but case "
+                   "SZ-2026-0001 is at 'planning'") != std::string::npos);
+  CHECK(r.err == "error: 1 of 1 scenario(s) failed\n");
+}

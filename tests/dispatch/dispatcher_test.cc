@@ -1,0 +1,159 @@
+#include "dispatch/dispatcher.h"
+
+#include <doctest/doctest.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include "model/text_proto.h"
+#include "support/temp_dir.h"
+#include "support/world.h"
+
+namespace dispatch {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using model::Code;
+
+size_t JournalSize(testing::World& w, const std::string& number) {
+  return w.store->Read().Timeline(number)->size();
+}
+
+}  // namespace
+
+TEST_CASE("an unknown actor or case type is refused with what to do") {
+  testing::World w;
+  auto r = w.dispatcher->Execute(testing::OpenCaseCommand("escort_to_port", "SZ"), "nobody");
+  CHECK(r.status().message() ==
+        "no user named 'nobody'; an admin adds users with `dispatch user add`");
+  r = w.dispatcher->Execute(testing::OpenCaseCommand("escort_to_port", "SZ"), "");
+  CHECK(r.status().code() == Code::kInvalidArgument);
+  r = w.dispatcher->Execute(testing::OpenCaseCommand("repatriation", "SZ"), "chan_sz");
+  CHECK(r.status().message() ==
+        "unknown case type 'repatriation'; case types are cross_border_ambulance, "
+        "document_verification, escort_to_port");
+}
+
+TEST_CASE("a refused command writes nothing and uses no case number") {
+  testing::World w;
+  model::Command bad = testing::OpenCaseCommand("escort_to_port", "SZ");
+  bad.mutable_open_case()->mutable_person()->set_hkid("A123456(4)");
+  CHECK(w.dispatcher->Execute(bad, "chan_sz").status().code() == Code::kInvalidArgument);
+  CHECK(w.store->Read().ListCases({})->empty());
+  CHECK(w.OpenEscort() == "SZ-2026-0001");
+}
+
+TEST_CASE("a retry with the same idempotency key does the command once") {
+  testing::World w;
+  model::Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  open.set_idempotency_key("call-0412-open");
+  const auto first = w.Must(open, "chan_sz");
+  const auto again = w.Must(open, "chan_sz");
+  CHECK_FALSE(first.replayed());
+  CHECK(again.replayed());
+  CHECK(again.case_state().number() == first.case_state().number());
+  CHECK(w.store->Read().ListCases({})->size() == 1);
+
+  model::Command done = testing::DoneCommand(first.case_state().number(), "arrange_departure");
+  done.set_idempotency_key("call-0412-done");
+  w.Must(done, "chan_sz");
+  const size_t journal = JournalSize(w, first.case_state().number());
+  w.clock.Advance(std::chrono::minutes(5));
+  const auto retried = w.Must(done, "chan_sz");
+  CHECK(retried.replayed());
+  CHECK(MessageDifferencer::Equals(retried.event(0), w.store->Read().Timeline(first.case_state().number())->back()));
+  CHECK(JournalSize(w, first.case_state().number()) == journal);
+
+  // The same key for a different command, or by a different person, is refused.
+  model::Command other = testing::DoneCommand(first.case_state().number(), "check_travel_documents");
+  other.set_idempotency_key("call-0412-done");
+  CHECK(w.dispatcher->Execute(other, "chan_sz").status().message() ==
+        "idempotency key 'call-0412-done' was already used for a different command");
+  CHECK(w.dispatcher->Execute(done, "lee_sz").status().code() == Code::kAlreadyExists);
+  CHECK(JournalSize(w, first.case_state().number()) == journal);
+}
+
+TEST_CASE("a refused command with a key can be retried once fixed") {
+  testing::World w;
+  model::Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  open.set_idempotency_key("k1");
+  CHECK_FALSE(w.dispatcher->Execute(open, "lam_dg").ok());
+  CHECK(w.Must(open, "chan_sz").case_state().number() == "SZ-2026-0001");
+}
+
+TEST_CASE("other centres neither see nor learn of a case") {
+  testing::World w;
+  const std::string number = w.OpenEscort();
+  const Actor lam = *w.dispatcher->ResolveActor("lam_dg");
+  CHECK(w.dispatcher->GetCase(lam, number).status().code() == Code::kPermissionDenied);
+  CHECK(w.dispatcher->Timeline(lam, number).status().code() == Code::kPermissionDenied);
+  CHECK(w.dispatcher->ListCases(lam, {})->empty());
+  CHECK(w.dispatcher->ListTasks(lam, {})->empty());
+  // Commands answer as if the case did not exist.
+  CHECK(w.dispatcher->Execute(testing::DoneCommand(number, "arrange_departure"), "lam_dg")
+            .status().message() == "no case " + number);
+  // A supervisor of any centre reads it.
+  const Actor ho = *w.dispatcher->ResolveActor("ho_sz");
+  CHECK(w.dispatcher->ListCases(ho, {})->size() == 1);
+  CHECK(w.dispatcher->ListTasks(ho, {})->size() == 3);
+  CHECK(w.dispatcher->GetCase(*w.dispatcher->ResolveActor("chan_sz"), "SZ-2026-0999").status().code() ==
+        Code::kNotFound);
+}
+
+TEST_CASE("a running case keeps the definition it started on") {
+  testing::TempDir dir;
+  const std::string db = dir.Path("pinned.db");
+  auto v1 = model::ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  REQUIRE(v1.ok());
+  std::string number;
+  std::string v1_hash;
+  {
+    testing::World w(db);
+    number = w.OpenEscort();
+    v1_hash = w.store->Read().GetCase(number)->value().definition().content_hash();
+  }
+  // Version 2 drops the health declaration task; it is the only definition on disk now.
+  std::string v2 = *v1;
+  v2.replace(v2.find("version: 1"), 10, "version: 2");
+  const auto task_at = v2.find("  task {\n    name: \"health_declaration\"");
+  const auto task_end = v2.find("  task {", task_at + 5);
+  v2.erase(task_at, task_end - task_at);
+  v2.replace(v2.find("      tasks_done: \"health_declaration\"\n"), 39, "");
+  const std::string workflows = dir.Path("workflows");
+  std::filesystem::create_directory(workflows);
+  dir.Write("workflows/escort_to_port.textproto", v2);
+  auto catalog = model::WorkflowCatalog::LoadDirectory(workflows);
+  REQUIRE_MESSAGE(catalog.ok(), catalog.status().ToString());
+  auto store = SqliteStore::Open(db, SqliteDb::Mode::kOpenExisting);
+  REQUIRE(store.ok());
+  model::FakeClock clock(testing::StartTime());
+  Dispatcher d(**store, *catalog, clock);
+
+  auto run = [&](const model::Command& c) {
+    auto r = d.Execute(c, "chan_sz");
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return *r;
+  };
+  for (const char* t : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    run(testing::DoneCommand(number, t));
+  }
+  model::Command fire = testing::FireCommand(number, "plan_confirmed");
+  auto& f = *fire.mutable_fire_event()->mutable_fields();
+  f["port"] = "shenzhen_bay";
+  f["crossing_date"] = "2026-03-09";
+  f["hk_receiver"] = "family";
+  const auto old_case = run(fire).case_state();
+  CHECK(old_case.definition().version() == 1);
+  CHECK(old_case.definition().content_hash() == v1_hash);
+  int open = 0;
+  for (const auto& t : old_case.task()) {
+    if (t.status() == model::TASK_OPEN) {
+      ++open;
+    }
+  }
+  CHECK(open == 2);  // health_declaration and coordinate_customs, as in version 1
+
+  const auto new_case = run(testing::OpenCaseCommand("escort_to_port", "SZ")).case_state();
+  CHECK(new_case.definition().version() == 2);
+  CHECK(new_case.definition().content_hash() != v1_hash);
+}
+
+}  // namespace dispatch

@@ -1,0 +1,384 @@
+#include "dispatch/engine.h"
+
+#include <doctest/doctest.h>
+
+#include "model/roles.h"
+#include "support/world.h"
+
+namespace dispatch {
+namespace {
+
+using model::CaseState;
+using model::Code;
+using model::Command;
+using model::Event;
+
+// Pure tests: no store, the shipped definitions, hand-made contexts.
+class EngineFixture {
+ public:
+  EngineFixture() : catalog_(testing::ShippedCatalog()) {}
+
+  DecideContext Context(const std::string& type, Actor actor) {
+    DecideContext ctx;
+    ctx.actor = std::move(actor);
+    ctx.now = now;
+    ctx.definition = catalog_.Latest(type);
+    ctx.new_case_number = "SZ-2026-0001";
+    ctx.centres = {"GZ", "SZ", "DG", "HZ", "ZS", "FJ"};
+    return ctx;
+  }
+
+  // Decides and applies; REQUIRES success.
+  std::vector<Event> Apply(CaseState& c, const Command& cmd, const DecideContext& ctx) {
+    auto r = Decide(c.number().empty() ? nullptr : &c, cmd, ctx);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    for (const Event& e : *r) Evolve(c, e);
+    return *r;
+  }
+
+  model::Status Refusal(const CaseState& c, const Command& cmd, const DecideContext& ctx) {
+    auto r = Decide(c.number().empty() ? nullptr : &c, cmd, ctx);
+    REQUIRE_FALSE(r.ok());
+    return r.status();
+  }
+
+  // An escort case at SZ, in `planning`.
+  CaseState OpenEscort() {
+    CaseState c;
+    Apply(c, testing::OpenCaseCommand("escort_to_port", "SZ"), Context("escort_to_port", chan));
+    return c;
+  }
+
+  model::Instant now = testing::StartTime();
+  const Actor chan{"chan_sz", "SZ", "duty_officer"};
+  const Actor lee{"lee_sz", "SZ", "duty_officer"};
+  const Actor ho{"ho_sz", "SZ", "supervisor"};
+  const Actor mak{"mak_sz", "SZ", "coordinator"};
+  const Actor lam{"lam_dg", "DG", "duty_officer"};
+  const Actor admin{"admin", "GZ", "admin"};
+  model::WorkflowCatalog catalog_;
+};
+
+std::vector<std::string> OpenTaskNames(const CaseState& c) {
+  std::vector<std::string> out;
+  for (const auto& t : c.task()) {
+    if (t.status() == model::TASK_OPEN) out.push_back(t.name());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(EngineFixture, "opening a case records the person and creates the first tasks") {
+  CaseState c;
+  auto events = Apply(c, testing::OpenCaseCommand("escort_to_port", "SZ"), Context("escort_to_port", chan));
+  REQUIRE(events.size() == 4);
+  CHECK(events[0].has_case_opened());
+  CHECK(events[0].seq() == 1);
+  CHECK(events[3].seq() == 4);
+  CHECK(events[0].actor() == "chan_sz");
+  CHECK(c.number() == "SZ-2026-0001");
+  CHECK(c.state() == "planning");
+  CHECK(c.status() == model::CASE_OPEN);
+  CHECK(c.definition().content_hash() == catalog_.Latest("escort_to_port")->content_hash);
+  CHECK(c.person().hkid() == "A123456(3)");
+  CHECK(OpenTaskNames(c) ==
+        std::vector<std::string>{"agree_crossing_with_family", "check_travel_documents", "arrange_departure"});
+  CHECK(model::FromProto(c.task(0).due_at()) - now == std::chrono::hours(48));
+  CHECK(c.version() == 4);
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "opening is refused for bad input and for the wrong people") {
+  CaseState none;
+  Command cmd = testing::OpenCaseCommand("escort_to_port", "SZ");
+  cmd.mutable_open_case()->mutable_person()->set_hkid("A123456(4)");
+  CHECK(Refusal(none, cmd, Context("escort_to_port", chan)).code() == Code::kInvalidArgument);
+
+  cmd = testing::OpenCaseCommand("escort_to_port", "SZ");
+  (*cmd.mutable_open_case()->mutable_fields())["prot"] = "shenzhen_bay";
+  CHECK(Refusal(none, cmd, Context("escort_to_port", chan)).message() ==
+        "unknown field 'prot' for a escort_to_port case; its fields are: port, crossing_date, "
+        "hk_receiver, hk_receiver_contact, received_by, postponed_reason");
+
+  cmd = testing::OpenCaseCommand("document_verification", "SZ");
+  cmd.mutable_open_case()->mutable_fields()->clear();
+  CHECK(Refusal(none, cmd, Context("document_verification", chan)).message() ==
+        "a document_verification case needs field 'requested_by' (Requested by) when it is opened");
+
+  cmd = testing::OpenCaseCommand("escort_to_port", "XX");
+  CHECK(Refusal(none, cmd, Context("escort_to_port", chan)).message() ==
+        "unknown centre 'XX'; centres are DG, FJ, GZ, HZ, SZ, ZS");
+
+  cmd = testing::OpenCaseCommand("escort_to_port", "SZ");
+  CHECK(Refusal(none, cmd, Context("escort_to_port", lam)).code() == Code::kPermissionDenied);
+  CHECK(Refusal(none, cmd, Context("escort_to_port", admin)).code() == Code::kPermissionDenied);
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "an event the state does not have is refused with the possible ones") {
+  CaseState c = OpenEscort();
+  CHECK(Refusal(c, testing::FireCommand(c.number(), "handed_over"), Context("escort_to_port", chan))
+            .message() ==
+        "event 'handed_over' is not possible while case SZ-2026-0001 is at 'planning' (Planning "
+        "the escort); possible here: plan_confirmed");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "a guard lists everything still missing") {
+  CaseState c = OpenEscort();
+  const auto ctx = Context("escort_to_port", chan);
+  Apply(c, testing::DoneCommand(c.number(), "agree_crossing_with_family"), ctx);
+  Command fire = testing::FireCommand(c.number(), "plan_confirmed");
+  (*fire.mutable_fire_event()->mutable_fields())["port"] = "shenzhen_bay";
+  const auto s = Refusal(c, fire, ctx);
+  CHECK(s.code() == Code::kFailedPrecondition);
+  CHECK(s.message() ==
+        "cannot 'plan_confirmed' on case SZ-2026-0001 yet: task 'check_travel_documents' (Check "
+        "the travel documents) is not done; task 'arrange_departure' (Arrange departure "
+        "(discharge, or relatives bring them)) is not done; field 'crossing_date' is not set; "
+        "field 'hk_receiver' is not set");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "a transition sets fields, cancels leftovers and creates the next tasks") {
+  CaseState c = OpenEscort();
+  const auto ctx = Context("escort_to_port", chan);
+  for (const char* t : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    Apply(c, testing::DoneCommand(c.number(), t), ctx);
+  }
+  Command fire = testing::FireCommand(c.number(), "plan_confirmed");
+  auto& f = *fire.mutable_fire_event()->mutable_fields();
+  f["port"] = "shenzhen_bay";
+  f["crossing_date"] = "2026-03-09";
+  f["hk_receiver"] = "family";
+  auto events = Apply(c, fire, ctx);
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].transitioned().from_state() == "planning");
+  CHECK(events[0].transitioned().to_state() == "travelling_to_port");
+  CHECK(c.state() == "travelling_to_port");
+  CHECK(c.fields().at("port") == "shenzhen_bay");
+  CHECK(c.state_entry_seq() == events[0].seq());
+  CHECK(OpenTaskNames(c) == std::vector<std::string>{"health_declaration", "coordinate_customs"});
+  CHECK(c.task(3).seq() == 4);
+
+  // Going back to planning cancels what was open and starts planning afresh:
+  // the tasks done on the first visit do not count again.
+  Command back = testing::FireCommand(c.number(), "postponed");
+  (*back.mutable_fire_event()->mutable_fields())["postponed_reason"] = "typhoon signal 8";
+  events = Apply(c, back, ctx);
+  CHECK(events[1].task_cancelled().reason() == "the case left 'travelling_to_port'");
+  CHECK(events[2].task_cancelled().seq() == 5);
+  CHECK(OpenTaskNames(c).size() == 3);
+  fire.mutable_fire_event()->mutable_fields()->clear();
+  CHECK(Refusal(c, fire, ctx).message().find("task 'agree_crossing_with_family'") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "transitions on one event are tried in order") {
+  CaseState c;
+  const auto ctx = Context("document_verification", chan);
+  Apply(c, testing::OpenCaseCommand("document_verification", "SZ"), ctx);
+  Apply(c, testing::DoneCommand(c.number(), "interview_person"), ctx);
+  Apply(c, testing::DoneCommand(c.number(), "obtain_police_record"), ctx);
+  Apply(c, testing::FireCommand(c.number(), "submit_to_immigration_unit"), ctx);
+  CHECK(c.state() == "awaiting_verification");
+
+  Command confirmed = testing::FireCommand(c.number(), "resident_confirmed");
+  CHECK(Refusal(c, confirmed, ctx).message() ==
+        "cannot 'resident_confirmed' on case SZ-2026-0001 yet: field 'immigration_reference' is not set");
+  (*confirmed.mutable_fire_event()->mutable_fields())["immigration_reference"] = "IMM/2026/0412";
+  Apply(c, confirmed, ctx);
+  CHECK(c.state() == "verified");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "field values outside the allowed list are refused") {
+  CaseState c = OpenEscort();
+  Command fire = testing::FireCommand(c.number(), "plan_confirmed");
+  (*fire.mutable_fire_event()->mutable_fields())["port"] = "macau";
+  CHECK(Refusal(c, fire, Context("escort_to_port", chan)).message() ==
+        "field 'port' cannot be 'macau'; use one of: shenzhen_bay, lok_ma_chau_huanggang, "
+        "lo_wu_luohu, hzmb");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "only the owning centre works a case") {
+  CaseState c = OpenEscort();
+  const auto s = Refusal(c, testing::DoneCommand(c.number(), "arrange_departure"),
+                         Context("escort_to_port", lam));
+  CHECK(s.code() == Code::kPermissionDenied);
+  CHECK(s.message() ==
+        "lam_dg (duty_officer, DG) cannot act on SZ-2026-0001, which belongs to centre SZ; ask "
+        "SZ's duty officer");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "assigning checks the assignee's centre and role") {
+  CaseState c = OpenEscort();
+  auto ctx = Context("escort_to_port", chan);
+  model::User lee_user;
+  lee_user.set_name("lee_sz");
+  lee_user.set_centre("SZ");
+  lee_user.set_role("duty_officer");
+  model::User lam_user = lee_user;
+  lam_user.set_name("lam_dg");
+  lam_user.set_centre("DG");
+  model::User mak_user = lee_user;
+  mak_user.set_name("mak_sz");
+  mak_user.set_role("coordinator");
+
+  ctx.assignee = nullptr;
+  CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "nobody"), ctx).code() == Code::kNotFound);
+  ctx.assignee = &lam_user;
+  CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "lam_dg"), ctx).message() ==
+        "task SZ-2026-0001/1 belongs to centre SZ, but lam_dg works at DG; give it to someone at SZ");
+  ctx.assignee = &mak_user;
+  CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "mak_sz"), ctx).message() ==
+        "task SZ-2026-0001/1 is for a duty_officer, and mak_sz is a coordinator");
+  ctx.assignee = &lee_user;
+  CHECK(Refusal(c, testing::AssignCommand(c.number(), 9, "lee_sz"), ctx).code() == Code::kNotFound);
+  auto events = Apply(c, testing::AssignCommand(c.number(), 1, "lee_sz"), ctx);
+  CHECK(events[0].task_assigned().previous_assignee().empty());
+  CHECK(c.task(0).assignee() == "lee_sz");
+  CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "lee_sz"), ctx).message() ==
+        "task SZ-2026-0001/1 is already assigned to lee_sz");
+
+  // A supervisor from elsewhere may reassign; a duty officer from elsewhere may not.
+  DecideContext remote = Context("escort_to_port", Actor{"ho_gz", "GZ", "supervisor"});
+  model::User chan_user = lee_user;
+  chan_user.set_name("chan_sz");
+  remote.assignee = &chan_user;
+  events = Apply(c, testing::AssignCommand(c.number(), 1, "chan_sz"), remote);
+  CHECK(events[0].task_assigned().previous_assignee() == "lee_sz");
+  DecideContext other = Context("escort_to_port", lam);
+  other.assignee = &lee_user;
+  CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "lee_sz"), other).code() ==
+        Code::kPermissionDenied);
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "completing a task needs its role and an open task") {
+  CaseState c = OpenEscort();
+  CHECK(Refusal(c, testing::DoneCommand(c.number(), "arrange_departure"), Context("escort_to_port", mak))
+            .message() ==
+        "task SZ-2026-0001/3 is for a duty_officer; mak_sz (coordinator, SZ) cannot do it");
+  Command done = testing::DoneCommand(c.number(), "arrange_departure");
+  done.mutable_complete_task()->set_note("relatives drive her to Shenzhen on the 9th");
+  Apply(c, done, Context("escort_to_port", lee));
+  CHECK(c.task(2).status() == model::TASK_DONE);
+  CHECK(c.task(2).done_by() == "lee_sz");
+  CHECK(c.task(2).note() == "relatives drive her to Shenzhen on the 9th");
+  CHECK(Refusal(c, done, Context("escort_to_port", lee)).code() == Code::kNotFound);
+  Command by_number;
+  by_number.mutable_complete_task()->set_case_number(c.number());
+  by_number.mutable_complete_task()->mutable_task()->set_seq(3);
+  CHECK(Refusal(c, by_number, Context("escort_to_port", lee)).message() ==
+        "task SZ-2026-0001/3 (arrange_departure) is already done");
+  // A supervisor may do any case work at the centre.
+  Apply(c, testing::DoneCommand(c.number(), "check_travel_documents"), Context("escort_to_port", ho));
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "notes need text and a reader") {
+  CaseState c = OpenEscort();
+  Command note;
+  note.mutable_add_note()->set_case_number(c.number());
+  note.mutable_add_note()->set_text("  ");
+  CHECK(Refusal(c, note, Context("escort_to_port", chan)).message() == "the note is empty");
+  note.mutable_add_note()->set_text("daughter will call back at 18:00");
+  CHECK(Refusal(c, note, Context("escort_to_port", lam)).code() == Code::kPermissionDenied);
+  auto events = Apply(c, note, Context("escort_to_port", ho));
+  CHECK(events[0].note_added().text() == "daughter will call back at 18:00");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "closing needs a finished workflow and a reason; cancelling needs a reason") {
+  CaseState c = OpenEscort();
+  const auto ctx = Context("escort_to_port", chan);
+  Command close;
+  close.mutable_close_case()->set_case_number(c.number());
+  CHECK(Refusal(c, close, ctx).message() == "closing a case needs a reason (--reason)");
+  close.mutable_close_case()->set_reason("home");
+  CHECK(Refusal(c, close, ctx).message() ==
+        "case SZ-2026-0001 is at 'planning' and can be closed only when its work is finished "
+        "(handed_over); to stop work on it, cancel it with a reason");
+
+  Command cancel;
+  cancel.mutable_cancel_case()->set_case_number(c.number());
+  CHECK(Refusal(c, cancel, ctx).code() == Code::kInvalidArgument);
+  cancel.mutable_cancel_case()->set_reason("family took her home themselves");
+  auto events = Apply(c, cancel, ctx);
+  REQUIRE(events.size() == 4);
+  CHECK(events[3].has_case_cancelled());
+  CHECK(c.status() == model::CASE_CANCELLED);
+  CHECK(OpenTaskNames(c).empty());
+  CHECK(Refusal(c, testing::FireCommand(c.number(), "plan_confirmed"), ctx).message() ==
+        "case SZ-2026-0001 is cancelled; nothing more can be done on it except notes");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "role and field_equals guards") {
+  const std::string text = R"pb(name: "guarded"
+version: 1
+label { zh_hant: "測" en: "Guarded" }
+initial_state: "a"
+field { name: "outcome" label { zh_hant: "結果" en: "Outcome" } one_of: "yes" one_of: "no" }
+state {
+  name: "a"
+  label { zh_hant: "甲" en: "A" }
+  transition { on: "decide" to: "b" label { zh_hant: "是" en: "Yes" } guard { field_equals { field: "outcome" value: "yes" } roles: "coordinator" } }
+  transition { on: "decide" to: "c" label { zh_hant: "否" en: "No" } guard { field_equals { field: "outcome" value: "no" } } }
+}
+state { name: "b" label { zh_hant: "乙" en: "B" } terminal: true }
+state { name: "c" label { zh_hant: "丙" en: "C" } terminal: true }
+)pb";
+  auto def = model::LoadDefinition("guarded.textproto", text);
+  REQUIRE_MESSAGE(def.ok(), def.status().ToString());
+  DecideContext ctx = Context("escort_to_port", chan);
+  ctx.definition = &*def;
+  CaseState c;
+  Command open = testing::OpenCaseCommand("guarded", "SZ");
+  Apply(c, open, ctx);
+
+  Command yes = testing::FireCommand(c.number(), "decide");
+  (*yes.mutable_fire_event()->mutable_fields())["outcome"] = "yes";
+  CHECK(Refusal(c, yes, ctx).message() ==
+        "cannot 'decide' on case SZ-2026-0001 yet: to reach 'b': only a coordinator may do this | "
+        "to reach 'c': field 'outcome' is not 'no'");
+  DecideContext as_coordinator = ctx;
+  as_coordinator.actor = mak;
+  CaseState copy = c;
+  Apply(copy, yes, as_coordinator);
+  CHECK(copy.state() == "b");
+  Command no = testing::FireCommand(c.number(), "decide");
+  (*no.mutable_fire_event()->mutable_fields())["outcome"] = "no";
+  Apply(c, no, ctx);
+  CHECK(c.state() == "c");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "the fold of the events is the state") {
+  const auto ctx = Context("escort_to_port", chan);
+  std::vector<Event> all;
+  CaseState live;
+  for (const Command& cmd : {testing::OpenCaseCommand("escort_to_port", "SZ"),
+                             testing::DoneCommand("SZ-2026-0001", "arrange_departure")}) {
+    for (const Event& e : Apply(live, cmd, ctx)) all.push_back(e);
+  }
+  CHECK(Fold(all).SerializeAsString() == live.SerializeAsString());
+}
+
+TEST_CASE("only admins add users, with a valid name, centre and role") {
+  const std::set<std::string> centres = {"SZ", "FJ"};
+  const auto now = testing::StartTime();
+  model::AddUser add;
+  add.set_name("chan_sz");
+  add.set_centre("SZ");
+  add.set_role("duty_officer");
+  CHECK(DecideAddUser({"ho_sz", "SZ", "supervisor"}, add, centres, now).status().code() ==
+        Code::kPermissionDenied);
+  const Actor admin{"admin", "SZ", "admin"};
+  auto u = DecideAddUser(admin, add, centres, now);
+  REQUIRE(u.ok());
+  CHECK(u->created_by() == "admin");
+  add.set_name("Chan SZ");
+  CHECK(DecideAddUser(admin, add, centres, now).status().code() == Code::kInvalidArgument);
+  add.set_name("chan_sz");
+  add.set_centre("GZ");
+  CHECK(DecideAddUser(admin, add, centres, now).status().message() ==
+        "unknown centre 'GZ'; centres are FJ, SZ");
+  add.set_centre("SZ");
+  add.set_role("driver");
+  CHECK(DecideAddUser(admin, add, centres, now).status().message() ==
+        "unknown role 'driver'; roles are duty_officer, coordinator, supervisor, admin");
+}
+
+}  // namespace dispatch

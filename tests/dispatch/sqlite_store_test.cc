@@ -1,0 +1,184 @@
+#include "dispatch/sqlite_store.h"
+
+#include <doctest/doctest.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include "dispatch/engine.h"
+#include "support/temp_dir.h"
+#include "support/world.h"
+
+namespace dispatch {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using model::Code;
+using model::Status;
+
+// Every case and task row, as the store reads them.
+struct Snapshot {
+  std::vector<model::CaseState> cases;
+  std::vector<model::TaskView> tasks;
+};
+
+Snapshot Take(Store& store) {
+  Snapshot s;
+  s.cases = *store.Read().ListCases({});
+  s.tasks = *store.Read().ListTasks({"", "", "", false});
+  return s;
+}
+
+bool Same(const Snapshot& a, const Snapshot& b) {
+  if (a.cases.size() != b.cases.size() || a.tasks.size() != b.tasks.size()) return false;
+  for (size_t i = 0; i < a.cases.size(); ++i) {
+    if (!MessageDifferencer::Equals(a.cases[i], b.cases[i])) return false;
+  }
+  for (size_t i = 0; i < a.tasks.size(); ++i) {
+    if (!MessageDifferencer::Equals(a.tasks[i], b.tasks[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a missing database file is not created by accident") {
+  testing::TempDir dir;
+  auto r = SqliteStore::Open(dir.Path("typo.db"), SqliteDb::Mode::kOpenExisting);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kNotFound);
+  CHECK(r.status().message() == "no database at " + dir.Path("typo.db") +
+                                    "; create one with: dispatch --db " + dir.Path("typo.db") + " init");
+  CHECK_FALSE(std::filesystem::exists(dir.Path("typo.db")));
+}
+
+TEST_CASE("the database runs in WAL mode at the current schema version") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("d.db");
+  { REQUIRE(SqliteStore::Open(path, SqliteDb::Mode::kCreate).ok()); }
+  auto db = SqliteDb::Open(path, SqliteDb::Mode::kOpenExisting);
+  REQUIRE(db.ok());
+  auto mode = (*db)->Prepare("PRAGMA journal_mode");
+  REQUIRE(*mode->Step());
+  CHECK(mode->ColumnText(0) == "wal");
+  auto version = (*db)->Prepare("PRAGMA user_version");
+  REQUIRE(*version->Step());
+  CHECK(version->ColumnInt(0) == SqliteStore::kSchemaVersion);
+  auto sync = (*db)->Prepare("PRAGMA synchronous");
+  REQUIRE(*sync->Step());
+  CHECK(sync->ColumnInt(0) == 2);  // FULL
+}
+
+TEST_CASE("a database from a newer dispatch is refused") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("d.db");
+  { REQUIRE(SqliteStore::Open(path, SqliteDb::Mode::kCreate).ok()); }
+  {
+    auto db = SqliteDb::Open(path, SqliteDb::Mode::kOpenExisting);
+    REQUIRE((*db)->Exec("PRAGMA user_version = 99").ok());
+  }
+  auto r = SqliteStore::Open(path, SqliteDb::Mode::kOpenExisting);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kFailedPrecondition);
+  CHECK(r.status().message().find("schema version 99, newer than this dispatch") != std::string::npos);
+}
+
+TEST_CASE("a write whose body fails leaves nothing behind") {
+  testing::World w;
+  const auto before = Take(*w.store);
+  Status s = w.store->Write([&](StoreWriter& writer) -> Status {
+    auto number = writer.NextCaseNumber("SZ", 2026);
+    REQUIRE(number.ok());
+    return Status::FailedPrecondition("changed my mind");
+  });
+  CHECK(s.message() == "changed my mind");
+  CHECK(Same(before, Take(*w.store)));
+  // The number was not consumed.
+  (void)w.store->Write([&](StoreWriter& writer) -> Status {
+    CHECK(*writer.NextCaseNumber("SZ", 2026) == "SZ-2026-0001");
+    return Status::Ok();
+  });
+}
+
+TEST_CASE("case numbers count per centre and restart each year") {
+  testing::World w;
+  CHECK(w.OpenEscort() == "SZ-2026-0001");
+  CHECK(w.OpenEscort() == "SZ-2026-0002");
+  model::Command fj = testing::OpenCaseCommand("escort_to_port", "FJ");
+  CHECK(w.Must(fj, "wong_fj").case_state().number() == "FJ-2026-0001");
+  w.clock.Set(*model::ParseTimestamp("2027-01-01T00:30:00+08:00"));
+  CHECK(w.OpenEscort() == "SZ-2027-0001");
+}
+
+TEST_CASE("what is written is read back, and the timeline is the events in order") {
+  testing::World w;
+  const auto opened = w.Must(testing::OpenCaseCommand("escort_to_port", "SZ"), "chan_sz");
+  const std::string number = opened.case_state().number();
+  w.clock.Advance(std::chrono::minutes(30));
+  const auto done = w.Must(testing::DoneCommand(number, "arrange_departure"), "lee_sz");
+
+  auto stored = w.store->Read().GetCase(number);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->has_value());
+  CHECK(MessageDifferencer::Equals(**stored, done.case_state()));
+
+  auto timeline = w.store->Read().Timeline(number);
+  REQUIRE(timeline.ok());
+  REQUIRE(timeline->size() == 5);
+  for (int i = 0; i < 4; ++i) CHECK(MessageDifferencer::Equals((*timeline)[i], opened.event(i)));
+  CHECK(MessageDifferencer::Equals((*timeline)[4], done.event(0)));
+  CHECK((*timeline)[4].actor() == "lee_sz");
+  CHECK(model::FromProto((*timeline)[4].at()) - testing::StartTime() == std::chrono::minutes(30));
+}
+
+TEST_CASE("rebuilding the projections from the journal gives the live state") {
+  testing::TempDir dir;
+  testing::World w(dir.Path("rebuild.db"));
+  const std::string a = w.OpenEscort();
+  const std::string b = w.OpenEscort();
+  w.Must(testing::AssignCommand(a, 1, "lee_sz"), "chan_sz");
+  w.Must(testing::DoneCommand(a, "agree_crossing_with_family"), "lee_sz");
+  w.Must(testing::DoneCommand(a, "check_travel_documents"), "lee_sz");
+  w.Must(testing::DoneCommand(a, "arrange_departure"), "lee_sz");
+  model::Command fire = testing::FireCommand(a, "plan_confirmed");
+  auto& f = *fire.mutable_fire_event()->mutable_fields();
+  f["port"] = "lo_wu_luohu";
+  f["crossing_date"] = "2026-03-05";
+  f["hk_receiver"] = "social_welfare_department";
+  w.Must(fire, "chan_sz");
+  model::Command cancel;
+  cancel.mutable_cancel_case()->set_case_number(b);
+  cancel.mutable_cancel_case()->set_reason("opened twice by mistake");
+  w.Must(cancel, "chan_sz");
+  w.Must(testing::OpenCaseCommand("document_verification", "SZ"), "lee_sz");
+
+  const Snapshot live = Take(*w.store);
+  REQUIRE(live.cases.size() == 3);
+
+  // Damage the projections so that a rebuild that did nothing would be caught.
+  {
+    auto db = SqliteDb::Open(dir.Path("rebuild.db"), SqliteDb::Mode::kOpenExisting);
+    REQUIRE((*db)->Exec("DELETE FROM tasks WHERE case_number = '" + b + "';"
+                        "UPDATE cases SET state = 'planning', body = x'' WHERE number = '" + a + "'").ok());
+  }
+  CHECK_FALSE(Same(live, Take(*w.store)));
+
+  REQUIRE(w.store->RebuildProjections().ok());
+  CHECK(Same(live, Take(*w.store)));
+}
+
+TEST_CASE("committed data survives closing and reopening the file") {
+  testing::TempDir dir;
+  std::string number;
+  {
+    testing::World w(dir.Path("durable.db"));
+    number = w.OpenEscort();
+  }
+  auto store = SqliteStore::Open(dir.Path("durable.db"), SqliteDb::Mode::kOpenExisting);
+  REQUIRE(store.ok());
+  auto c = (*store)->Read().GetCase(number);
+  REQUIRE(c.ok());
+  REQUIRE(c->has_value());
+  CHECK((*c)->state() == "planning");
+  CHECK((*store)->Read().ListUsers()->size() == 7);
+}
+
+}  // namespace dispatch

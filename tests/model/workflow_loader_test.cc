@@ -1,0 +1,191 @@
+#include "model/workflow_loader.h"
+
+#include <doctest/doctest.h>
+
+#include "model/sha256.h"
+#include "support/temp_dir.h"
+
+namespace model {
+namespace {
+
+// Line numbers matter: the tests below name them.
+const std::string kMini = R"pb(name: "mini"
+version: 1
+label { zh_hant: "測試" en: "Mini" }
+initial_state: "start"
+field { name: "port" label { zh_hant: "口岸" en: "Port" } one_of: "shenzhen_bay" }
+pause_reason { name: "waiting" label { zh_hant: "等候" en: "Waiting" } }
+state {
+  name: "start"
+  label { zh_hant: "開始" en: "Start" }
+  task { name: "call" label { zh_hant: "致電" en: "Call" } role: "duty_officer" due_within: "2h" }
+  deadline { within: "1d" escalate_to: "assignee" }
+  pause_reasons: "waiting"
+  transition { on: "go" to: "end" label { zh_hant: "去" en: "Go" } guard { tasks_done: "call" fields_required: "port" } }
+}
+state {
+  name: "end"
+  label { zh_hant: "完" en: "End" }
+  terminal: true
+}
+)pb";
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return text.replace(at, from.size(), to);
+}
+
+// The problems of loading `text` as "mini.textproto", one per line.
+std::string Problems(const std::string& text) {
+  auto r = LoadDefinition("mini.textproto", text);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kInvalidArgument);
+  return r.status().message();
+}
+
+const std::string kOrphan = R"pb(state {
+  name: "orphan"
+  label { zh_hant: "孤" en: "Orphan" }
+  terminal: true
+}
+)pb";
+
+}  // namespace
+
+TEST_CASE("a valid definition loads with the hash of its text") {
+  auto r = LoadDefinition("mini.textproto", kMini);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->definition.name() == "mini");
+  CHECK(r->content_hash == Sha256Hex(kMini));
+  CHECK(r->Ref().version() == 1);
+  CHECK(FindState(r->definition, "end")->terminal());
+  CHECK(FindField(r->definition, "port") != nullptr);
+  CHECK(FindField(r->definition, "nope") == nullptr);
+}
+
+TEST_CASE("a syntax error names file, line and column") {
+  const std::string p = Problems(Replace(kMini, "version: 1", "version: 1\nbogus: 2"));
+  CHECK(p.rfind("mini.textproto:3:6: Message type \"model.WorkflowDefinition\" has no field named \"bogus\"", 0) == 0);
+  CHECK(p.find("bogus") != std::string::npos);
+}
+
+TEST_CASE("an unknown target state names the transition's line") {
+  CHECK(Problems(Replace(kMini, "to: \"end\"", "to: \"ennd\"")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' goes to unknown state 'ennd'");
+}
+
+TEST_CASE("an unreachable state names its line and the state") {
+  CHECK(Problems(kMini + kOrphan) ==
+        "mini.textproto:20: state 'orphan' is unreachable: no transition from 'start' leads to it");
+}
+
+TEST_CASE("a state that cannot reach a terminal state is refused") {
+  const std::string text =
+      Replace(kMini, "  pause_reasons: \"waiting\"\n",
+              "  pause_reasons: \"waiting\"\n  transition { on: \"stall\" to: \"limbo\" label { zh_hant: \"停\" en: \"Stall\" } }\n") +
+      R"pb(state {
+  name: "limbo"
+  label { zh_hant: "困" en: "Limbo" }
+  transition { on: "again" to: "limbo" label { zh_hant: "再" en: "Again" } }
+}
+)pb";
+  CHECK(Problems(text) ==
+        "mini.textproto:21: state 'limbo' cannot reach a terminal state; a case there could never end");
+}
+
+TEST_CASE("two unguarded transitions on one event are refused at the second") {
+  const std::string text = Replace(
+      kMini, "  pause_reasons: \"waiting\"\n",
+      "  pause_reasons: \"waiting\"\n"
+      "  transition { on: \"skip\" to: \"end\" label { zh_hant: \"略\" en: \"Skip\" } }\n"
+      "  transition { on: \"skip\" to: \"start\" label { zh_hant: \"略\" en: \"Skip\" } }\n");
+  CHECK(Problems(text) ==
+        "mini.textproto:14: state 'start' has two unguarded transitions on event 'skip'; the "
+        "second could never fire");
+}
+
+TEST_CASE("an unknown role is refused with the known ones") {
+  CHECK(Problems(Replace(kMini, "role: \"duty_officer\"", "role: \"driver\"")) ==
+        "mini.textproto:10: task 'call' in state 'start' has unknown role 'driver' (known: "
+        "duty_officer, coordinator, supervisor)");
+  const std::string guarded = Replace(kMini, "fields_required: \"port\" }", "roles: \"boss\" }");
+  CHECK(Problems(guarded).find("mini.textproto:13: transition on 'go' from state 'start' names "
+                               "unknown role 'boss'") == 0);
+}
+
+TEST_CASE("a bad duration is refused with the reason") {
+  CHECK(Problems(Replace(kMini, "due_within: \"2h\"", "due_within: \"2 hours\"")) ==
+        "mini.textproto:10: task 'call' in state 'start': bad duration '2 hours': unknown unit ' ' "
+        "(write e.g. 90m, 12h, 2d, 1d12h)");
+  CHECK(Problems(Replace(kMini, "within: \"1d\"", "within: \"soon\"")).find("mini.textproto:11: ") == 0);
+}
+
+TEST_CASE("a deadline needs an escalation target, and a known one") {
+  CHECK(Problems(Replace(kMini, " escalate_to: \"assignee\"", "")) ==
+        "mini.textproto:11: deadline of state 'start' has no escalation target; add escalate_to: "
+        "assignee, centre_supervisor or network_coordinator");
+  CHECK(Problems(Replace(kMini, "escalate_to: \"assignee\"", "escalate_to: \"mayor\"")) ==
+        "mini.textproto:11: deadline of state 'start' escalates to unknown target 'mayor' (known: "
+        "assignee, centre_supervisor, network_coordinator)");
+}
+
+TEST_CASE("guards may only name declared fields and the state's own tasks") {
+  CHECK(Problems(Replace(kMini, "fields_required: \"port\"", "fields_required: \"prot\"")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' requires undeclared field 'prot'");
+  CHECK(Problems(Replace(kMini, "tasks_done: \"call\"", "tasks_done: \"visit\"")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' needs task 'visit' done, but "
+        "state 'start' creates no such task");
+  CHECK(Problems(Replace(kMini, "fields_required: \"port\"",
+                         "field_equals { field: \"port\" value: \"lo_wu\" }")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' tests field 'port' for 'lo_wu', "
+        "which is not one of its allowed values");
+}
+
+TEST_CASE("pause reasons must be declared") {
+  CHECK(Problems(Replace(kMini, "pause_reasons: \"waiting\"", "pause_reasons: \"lunch\"")) ==
+        "mini.textproto:12: state 'start' allows undeclared pause reason 'lunch'");
+}
+
+TEST_CASE("every label needs both languages") {
+  CHECK(Problems(Replace(kMini, "label { zh_hant: \"完\" en: \"End\" }", "label { en: \"End\" }")) ==
+        "mini.textproto:17: state 'end' has no zh_hant label");
+}
+
+TEST_CASE("the initial state must exist, and some state must be terminal") {
+  CHECK(Problems(Replace(kMini, "initial_state: \"start\"", "initial_state: \"begin\"")) ==
+        "mini.textproto:4: initial_state 'begin' is not a state");
+  CHECK(Problems(Replace(kMini, "  terminal: true\n", "")) ==
+        "mini.textproto:7: no state is terminal; mark the states that end a case with terminal: "
+        "true");
+}
+
+TEST_CASE("a terminal state may not have work left in it") {
+  const std::string p = Problems(Replace(
+      kMini, "  terminal: true\n",
+      "  terminal: true\n  transition { on: \"reopen\" to: \"start\" label { zh_hant: \"重\" en: \"Reopen\" } }\n"));
+  CHECK(p == "mini.textproto:19: terminal state 'end' has transitions; a terminal state ends the workflow");
+}
+
+TEST_CASE("duplicate names are refused") {
+  CHECK(Problems(kMini + Replace(kOrphan, "\"orphan\"", "\"end\"")).find(
+            "mini.textproto:20: state 'end' is declared twice") == 0);
+}
+
+TEST_CASE("all problems of a file are reported together, in file order") {
+  const std::string p = Problems(Replace(Replace(kMini, "role: \"duty_officer\"", "role: \"x\""),
+                                         "to: \"end\"", "to: \"y\""));
+  CHECK(p.find("mini.textproto:10: ") == 0);
+  CHECK(p.find("\nmini.textproto:13: ") != std::string::npos);
+}
+
+TEST_CASE("loading a file names the file in its errors") {
+  testing::TempDir dir;
+  const std::string path = dir.Write("broken.textproto", Replace(kMini, "to: \"end\"", "to: \"y\""));
+  auto r = LoadDefinitionFile(path);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind(path + ":13: ", 0) == 0);
+  CHECK(LoadDefinitionFile(dir.Path("missing.textproto")).status().code() == Code::kNotFound);
+}
+
+}  // namespace model

@@ -1,0 +1,82 @@
+#include "support/world.h"
+
+#include <doctest/doctest.h>
+
+namespace testing {
+
+model::Instant StartTime() { return *model::ParseTimestamp("2026-03-02T09:00:00+08:00"); }
+
+model::WorkflowCatalog ShippedCatalog() {
+  auto c = model::WorkflowCatalog::LoadDirectory(DISPATCH_WORKFLOW_DIR);
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  return std::move(c).value();
+}
+
+World::World(const std::string& db_path) : clock(StartTime()), catalog(ShippedCatalog()) {
+  auto s = dispatch::SqliteStore::Open(db_path, dispatch::SqliteDb::Mode::kCreate);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  store = std::move(s).value();
+  dispatcher = std::make_unique<dispatch::Dispatcher>(*store, catalog, clock);
+  REQUIRE(dispatcher->Initialize("admin").ok());
+  const struct {
+    const char* name;
+    const char* centre;
+    const char* role;
+  } users[] = {{"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"},
+               {"ho_sz", "SZ", "supervisor"},     {"mak_sz", "SZ", "coordinator"},
+               {"lam_dg", "DG", "duty_officer"},  {"wong_fj", "FJ", "coordinator"}};
+  for (const auto& u : users) {
+    model::Command c;
+    c.mutable_add_user()->set_name(u.name);
+    c.mutable_add_user()->set_centre(u.centre);
+    c.mutable_add_user()->set_role(u.role);
+    Must(c, "admin");
+  }
+}
+
+model::CommandReply World::Must(const model::Command& command, const std::string& actor) {
+  auto r = dispatcher->Execute(command, actor);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(r).value();
+}
+
+std::string World::OpenEscort() {
+  return Must(OpenCaseCommand("escort_to_port", "SZ"), "chan_sz").case_state().number();
+}
+
+model::Command OpenCaseCommand(const std::string& type, const std::string& centre) {
+  model::Command c;
+  auto* o = c.mutable_open_case();
+  o->set_type(type);
+  o->set_centre(centre);
+  o->mutable_person()->set_name_zh("李陳淑芬");
+  o->mutable_person()->set_name_en("LI CHAN Shuk Fan");
+  o->mutable_person()->set_hkid("A123456(3)");
+  if (type == "document_verification") (*o->mutable_fields())["requested_by"] = "Longgang bureau";
+  if (type == "cross_border_ambulance") (*o->mutable_fields())["hospital"] = "Zhangmutou Hospital";
+  return c;
+}
+
+model::Command FireCommand(const std::string& number, const std::string& event) {
+  model::Command c;
+  c.mutable_fire_event()->set_case_number(number);
+  c.mutable_fire_event()->set_event(event);
+  return c;
+}
+
+model::Command DoneCommand(const std::string& number, const std::string& task_name) {
+  model::Command c;
+  c.mutable_complete_task()->set_case_number(number);
+  c.mutable_complete_task()->mutable_task()->set_name(task_name);
+  return c;
+}
+
+model::Command AssignCommand(const std::string& number, int seq, const std::string& user) {
+  model::Command c;
+  c.mutable_assign_task()->set_case_number(number);
+  c.mutable_assign_task()->mutable_task()->set_seq(seq);
+  c.mutable_assign_task()->set_assignee(user);
+  return c;
+}
+
+}  // namespace testing
