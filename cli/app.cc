@@ -477,7 +477,22 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* wf = app.add_subcommand("workflow", "case types and their definitions")->require_subcommand(1);
   on(wf->add_subcommand("list", "the case types a new case can have"), [&]() -> Status {
     RETURN_IF_ERROR(session.LoadCatalog());
-    PrintWorkflowList(out, session.catalog().LatestOfEach(), session.lang());
+    const auto defs = session.catalog().LatestOfEach();
+    if (g.json) {
+      model::WorkflowList list;
+      for (const auto* d : defs) {
+        auto* w = list.add_workflow();
+        w->set_name(d->definition.name());
+        w->set_version(d->definition.version());
+        *w->mutable_label() = d->definition.label();
+        w->set_content_hash(d->content_hash);
+        w->set_path(d->path);
+        w->set_states(d->definition.state_size());
+      }
+      out << ToJson(list);
+    } else {
+      PrintWorkflowList(out, defs, session.lang());
+    }
     return Status::Ok();
   });
   std::string wf_name;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "model/proto/case.pb.h"
+#include "model/proto/workflow.pb.h"
 #include "model/sha256.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -182,6 +183,12 @@ TEST_CASE("--json prints protobuf JSON that parses back") {
   model::CaseList list;
   REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &list).ok());
   CHECK(list.case_state_size() == 1);
+
+  r = cli.Must({"workflow", "list", "--json"});
+  model::WorkflowList workflows;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &workflows).ok());
+  CHECK(workflows.workflow_size() == 3);
+  CHECK(workflows.workflow(2).name() == "escort_to_port");
 
   r = cli.Must({"task", "list", "--json"}, "chan_sz");
   model::TaskList tasks;
