@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -15,6 +16,11 @@
 #include "dispatch/engine.h"
 #include "dispatch/scenario_runner.h"
 #include "dispatch/sqlite_store.h"
+#include "dispatch/tick.h"
+#include "notify/deliverer.h"
+#include "notify/inbox_channel.h"
+#include "notify/notifications.h"
+#include "notify/webhook_channel.h"
 #include "model/labels.h"
 #include "model/roles.h"
 #include "model/workflow_catalog.h"
@@ -79,26 +85,49 @@ class Session {
     return Status::Ok();
   }
 
-  Status Open(SqliteDb::Mode mode = SqliteDb::Mode::kOpenExisting) {
+  // Opens the database and, unless `tick` is false, catches up with the
+  // clock: due deadlines fire and due notifications go out before anything
+  // is read or decided.
+  Status Open(SqliteDb::Mode mode = SqliteDb::Mode::kOpenExisting, bool tick = true) {
+    if (dispatcher_) return Status::Ok();
     RETURN_IF_ERROR(LoadCatalog());
     ASSIGN_OR_RETURN(store_, SqliteStore::Open(g_.db, mode));
     dispatcher_ = std::make_unique<Dispatcher>(*store_, *catalog_, clock_);
+    inbox_ = std::make_unique<notify::InboxChannel>(store_->inbox(), clock_);
+    deliverer_ = std::make_unique<notify::Deliverer>(
+        store_->outbox(), clock_, notify::RetryPolicy(),
+        [rng = std::mt19937_64(std::random_device()())]() mutable {
+          return std::uniform_real_distribution<double>(0, 1)(rng);
+        });
+    deliverer_->AddChannel(notify::kInbox, inbox_.get());
+    deliverer_->AddChannel(notify::kWebhook, &webhook_);
+    if (tick) RETURN_IF_ERROR(Tick().status());
     return Status::Ok();
   }
+
+  Result<dispatch::TickReport> Tick() { return dispatch::Tick(*dispatcher_, *deliverer_); }
 
   Result<dispatch::Actor> Me() {
     RETURN_IF_ERROR(Open());
     return dispatcher_->ResolveActor(g_.as);
   }
 
-  // Runs a command as --as and prints what it did.
+  // Runs a command as --as and prints what it did; then delivers what it caused.
   Status Submit(model::Command command, bool print_number_only = false) {
     RETURN_IF_ERROR(Open());
     if (!g_.key.empty()) command.set_idempotency_key(g_.key);
     ASSIGN_OR_RETURN(model::CommandReply reply, dispatcher_->Execute(command, g_.as));
+    RETURN_IF_ERROR(Tick().status());
     if (g_.json) {
-      out_ << ToJson(reply.has_user() ? static_cast<const google::protobuf::Message&>(reply.user())
-                                      : reply.case_state());
+      if (reply.has_user()) {
+        out_ << ToJson(reply.user());
+      } else if (reply.has_shift()) {
+        out_ << ToJson(reply.shift());
+      } else if (reply.has_centre()) {
+        out_ << ToJson(reply.centre());
+      } else {
+        out_ << ToJson(reply.case_state());
+      }
     } else if (print_number_only) {
       out_ << reply.case_state().number() << '\n';
     } else {
@@ -123,6 +152,9 @@ class Session {
   std::optional<model::WorkflowCatalog> catalog_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<notify::InboxChannel> inbox_;
+  notify::WebhookChannel webhook_{std::chrono::seconds(3)};
+  std::unique_ptr<notify::Deliverer> deliverer_;
 };
 
 // "port=shenzhen_bay" into the map.
@@ -153,6 +185,20 @@ Status ParseTaskId(const std::string& id, std::string* number, model::TaskRef* r
   } else {
     ref->set_name(rest);
   }
+  return Status::Ok();
+}
+
+// "FJ-2026-0003/H1" into case number and handoff number.
+Status ParseHandoffId(const std::string& id, std::string* number, int* handoff) {
+  const auto at = id.rfind("/H");
+  const std::string digits = at == std::string::npos ? "" : id.substr(at + 2);
+  if (at == std::string::npos || at == 0 || digits.empty() || digits.size() > 6 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument("name a handoff as CASE/H NUMBER, e.g. FJ-2026-0003/H1 (see "
+                                   "`handoff list`); got '" + id + "'");
+  }
+  *number = id.substr(0, at);
+  *handoff = std::stoi(digits);
   return Status::Ok();
 }
 
@@ -245,7 +291,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* init = app.add_subcommand("init", "create a database with the six centres and an admin user");
   init->add_option("--admin", admin, "name of the first admin user");
   on(init, [&]() -> Status {
-    RETURN_IF_ERROR(session.Open(SqliteDb::Mode::kCreate));
+    RETURN_IF_ERROR(session.Open(SqliteDb::Mode::kCreate, /*tick=*/false));
     RETURN_IF_ERROR(session.dispatcher().Initialize(admin));
     out << "Initialised " << g.db << " with centres GZ, SZ, DG, HZ, ZS, FJ and admin user '" << admin
         << "'.\nNext: dispatch --db " << g.db << " --as " << admin
@@ -279,6 +325,16 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   });
 
   auto* centre = app.add_subcommand("centre", "the centres of the network")->require_subcommand(1);
+  std::string hook_centre, hook_url;
+  auto* centre_webhook = centre->add_subcommand("webhook", "where a centre's chat-group bot takes notifications (admins)");
+  centre_webhook->add_option("code", hook_centre, "centre code")->required();
+  centre_webhook->add_option("url", hook_url, "http://... URL, or 'none' to stop")->required();
+  on(centre_webhook, [&]() -> Status {
+    model::Command c;
+    c.mutable_set_webhook()->set_centre(hook_centre);
+    c.mutable_set_webhook()->set_url(hook_url == "none" ? "" : hook_url);
+    return session.Submit(c);
+  });
   on(centre->add_subcommand("list", "list centres"), [&]() -> Status {
     RETURN_IF_ERROR(session.Open());
     ASSIGN_OR_RETURN(auto centres, session.dispatcher().store().Read().ListCentres());
@@ -425,6 +481,189 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     *c.mutable_cancel_case() = cancel;
     return session.Submit(c);
   });
+
+  model::PauseCase pause;
+  auto* case_pause = cas->add_subcommand("pause", "stop a case's clocks while it waits on an outside party");
+  case_pause->add_option("number", *pause.mutable_case_number(), "case number")->required();
+  case_pause->add_option("--reason", *pause.mutable_reason(),
+                         "a reason the case's state allows (see `workflow show TYPE`)")->required();
+  int pause_task = 0;
+  case_pause->add_option("--task", pause_task, "stop only this task's clock (its number)");
+  on(case_pause, [&]() -> Status {
+    model::Command c;
+    *c.mutable_pause_case() = pause;
+    c.mutable_pause_case()->set_task(pause_task);
+    return session.Submit(c);
+  });
+
+  model::ResumeCase resume;
+  auto* case_resume = cas->add_subcommand("resume", "start a paused case's clocks again");
+  case_resume->add_option("number", *resume.mutable_case_number(), "case number")->required();
+  on(case_resume, [&]() -> Status {
+    model::Command c;
+    *c.mutable_resume_case() = resume;
+    return session.Submit(c);
+  });
+
+  // handoff
+  auto* handoff = app.add_subcommand("handoff", "hand a leg of a case to another centre")->require_subcommand(1);
+  model::RequestHandoff request;
+  auto* handoff_request = handoff->add_subcommand("request", "ask another centre to take a leg (coordinators)");
+  handoff_request->add_option("number", *request.mutable_case_number(), "case number")->required();
+  handoff_request->add_option("--to", *request.mutable_to_centre(), "the centre asked, e.g. SZ")->required();
+  handoff_request->add_option("--leg", *request.mutable_leg(), "which leg (see `workflow show TYPE`)");
+  handoff_request->add_option("--message", *request.mutable_message(), "what they must do")->required();
+  on(handoff_request, [&]() -> Status {
+    model::Command c;
+    *c.mutable_request_handoff() = request;
+    return session.Submit(c);
+  });
+  std::string handoff_id, handoff_reason;
+  auto* handoff_accept = handoff->add_subcommand("accept", "take a leg offered to your centre");
+  handoff_accept->add_option("id", handoff_id, "handoff, e.g. FJ-2026-0003/H1")->required();
+  on(handoff_accept, [&]() -> Status {
+    model::Command c;
+    auto* a = c.mutable_accept_handoff();
+    int id = 0;
+    RETURN_IF_ERROR(ParseHandoffId(handoff_id, a->mutable_case_number(), &id));
+    a->set_handoff(id);
+    return session.Submit(c);
+  });
+  auto* handoff_decline = handoff->add_subcommand("decline", "refuse a leg offered to your centre");
+  handoff_decline->add_option("id", handoff_id, "handoff, e.g. FJ-2026-0003/H1")->required();
+  handoff_decline->add_option("--reason", handoff_reason, "why, so the other centre can decide again")->required();
+  on(handoff_decline, [&]() -> Status {
+    model::Command c;
+    auto* d = c.mutable_decline_handoff();
+    int id = 0;
+    RETURN_IF_ERROR(ParseHandoffId(handoff_id, d->mutable_case_number(), &id));
+    d->set_handoff(id);
+    d->set_reason(handoff_reason);
+    return session.Submit(c);
+  });
+  bool all_handoffs = false;
+  auto* handoff_list = handoff->add_subcommand("list", "pending handoffs from or to your centre");
+  handoff_list->add_flag("--all", all_handoffs, "include accepted, declined and withdrawn ones");
+  on(handoff_list, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto handoffs, session.dispatcher().ListHandoffs(me, !all_handoffs));
+    if (g.json) {
+      model::HandoffList list;
+      for (auto& h : handoffs) *list.add_handoff() = h;
+      out << ToJson(list);
+    } else {
+      PrintHandoffs(out, handoffs, session.lang());
+    }
+    return Status::Ok();
+  });
+
+  // duty
+  auto* duty = app.add_subcommand("duty", "who is on duty, in which role")->require_subcommand(1);
+  model::DutyOn duty_on;
+  auto* duty_on_cmd = duty->add_subcommand("on", "go on duty (new tasks come to you)");
+  duty_on_cmd->add_option("--role", *duty_on.mutable_role(),
+                          "duty_officer, coordinator, supervisor or network_coordinator (default: your role)");
+  duty_on_cmd->add_option("--user", *duty_on.mutable_user(), "someone else (supervisors, for their centre)");
+  duty_on_cmd->add_option("--from", *duty_on.mutable_from(), "start later, e.g. 2026-12-01T08:00");
+  duty_on_cmd->add_option("--until", *duty_on.mutable_until(), "end of the shift, e.g. 2026-12-01T20:00");
+  on(duty_on_cmd, [&]() -> Status {
+    model::Command c;
+    *c.mutable_duty_on() = duty_on;
+    return session.Submit(c);
+  });
+  model::DutyOff duty_off;
+  auto* duty_off_cmd = duty->add_subcommand("off", "go off duty");
+  duty_off_cmd->add_option("--user", *duty_off.mutable_user(), "someone else (supervisors, for their centre)");
+  on(duty_off_cmd, [&]() -> Status {
+    model::Command c;
+    *c.mutable_duty_off() = duty_off;
+    return session.Submit(c);
+  });
+  on(duty->add_subcommand("list", "who is on duty now"), [&]() -> Status {
+    RETURN_IF_ERROR(session.Open());
+    ASSIGN_OR_RETURN(auto shifts, session.dispatcher().OnDuty());
+    if (g.json) {
+      model::ShiftList list;
+      for (auto& s : shifts) *list.add_shift() = s;
+      out << ToJson(list);
+    } else {
+      PrintShifts(out, shifts, session.lang());
+    }
+    return Status::Ok();
+  });
+
+  // inbox and outbox
+  bool unread = false;
+  int64_t read_id = 0;
+  auto* inbox = app.add_subcommand("inbox", "messages for you and your centre");
+  inbox->add_flag("--unread", unread, "only unread messages");
+  auto* inbox_read = inbox->add_subcommand("read", "mark a message read");
+  inbox_read->add_option("id", read_id, "message number")->required();
+  on(inbox_read, [&]() -> Status {
+    model::Command c;
+    c.mutable_mark_read()->set_inbox_item(read_id);
+    RETURN_IF_ERROR(session.Open());
+    ASSIGN_OR_RETURN(auto reply, session.dispatcher().Execute(c, g.as));
+    (void)reply;
+    out << Pick(session.lang(), "Marked read.\n", "已標示為已讀。\n");
+    return Status::Ok();
+  });
+  inbox->callback([&] {
+    if (inbox_read->parsed()) return;
+    action = [&]() -> Status {
+      ASSIGN_OR_RETURN(auto me, session.Me());
+      ASSIGN_OR_RETURN(auto items, session.dispatcher().ListInbox(me, unread));
+      if (g.json) {
+        model::InboxList list;
+        for (auto& i : items) *list.add_item() = i;
+        out << ToJson(list);
+      } else {
+        PrintInbox(out, items, session.lang());
+      }
+      return Status::Ok();
+    };
+  });
+  auto* outbox = app.add_subcommand("outbox", "notifications and their delivery")->require_subcommand(1);
+  std::string outbox_status = "all";
+  int outbox_limit = 50;
+  auto* outbox_list = outbox->add_subcommand("list", "newest first; dead ones need a person");
+  outbox_list->add_option("--status", outbox_status, "pending, done, dead or all (default all)");
+  outbox_list->add_option("--limit", outbox_limit, "at most this many (default 50)");
+  on(outbox_list, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    std::optional<model::DeliveryStatus> status;
+    if (outbox_status == "pending") {
+      status = model::DELIVERY_PENDING;
+    } else if (outbox_status == "done") {
+      status = model::DELIVERY_DONE;
+    } else if (outbox_status == "dead") {
+      status = model::DELIVERY_DEAD;
+    } else if (outbox_status != "all") {
+      return Status::InvalidArgument("--status takes pending, done, dead or all; got '" +
+                                     outbox_status + "'");
+    }
+    ASSIGN_OR_RETURN(auto items, session.dispatcher().ListOutbox(me, status, outbox_limit));
+    if (g.json) {
+      model::NotificationList list;
+      for (auto& n : items) *list.add_notification() = n;
+      out << ToJson(list);
+    } else {
+      PrintOutbox(out, items, session.lang());
+    }
+    return Status::Ok();
+  });
+
+  // tick
+  on(app.add_subcommand("tick", "fire due deadlines and deliver due notifications, nothing else"),
+     [&]() -> Status {
+       RETURN_IF_ERROR(session.Open(SqliteDb::Mode::kOpenExisting, /*tick=*/false));
+       ASSIGN_OR_RETURN(auto r, session.Tick());
+       out << Pick(session.lang(), "Deadlines fired: ", "已觸發限期：") << r.deadlines_fired
+           << Pick(session.lang(), "; notifications delivered: ", "；已送出通知：") << r.delivery.delivered
+           << Pick(session.lang(), ", to retry: ", "，待重試：") << r.delivery.retrying
+           << Pick(session.lang(), ", dead: ", "，放棄：") << r.delivery.dead << "\n";
+       return Status::Ok();
+     });
 
   // task
   auto* task = app.add_subcommand("task", "list, assign and finish tasks")->require_subcommand(1);

@@ -6,6 +6,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cli/text_table.h"
+#include "model/duration.h"
 #include "dispatch/engine.h"
 #include "model/roles.h"
 #include "model/workflow_loader.h"
@@ -22,6 +23,29 @@ std::string When(const google::protobuf::Timestamp& ts) {
 
 std::string Or(std::string s, std::string_view fallback) {
   return s.empty() ? std::string(fallback) : s;
+}
+
+// "task #3", "the state deadline", "the case deadline", "handoff H1".
+std::string TimerName(const std::string& key, Lang lang) {
+  if (key.rfind("task/", 0) == 0) return std::string(Pick(lang, "Task #", "工作 #")) + key.substr(5);
+  if (key.rfind("handoff/", 0) == 0) return std::string(Pick(lang, "Handoff H", "交接 H")) + key.substr(8);
+  if (key == "state") return Pick(lang, "State deadline", "階段限期");
+  if (key == "case") return Pick(lang, "Case deadline", "個案限期");
+  return key;
+}
+
+std::string HandoffStatusName(model::HandoffStatus s, Lang lang) {
+  switch (s) {
+    case model::HANDOFF_PENDING: return Pick(lang, "waiting for an answer", "待回覆");
+    case model::HANDOFF_ACCEPTED: return Pick(lang, "accepted", "已接受");
+    case model::HANDOFF_DECLINED: return Pick(lang, "declined", "已拒絕");
+    case model::HANDOFF_WITHDRAWN: return Pick(lang, "withdrawn", "已撤回");
+    case model::HANDOFF_STATUS_UNSPECIFIED:
+    case model::HandoffStatus_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case model::HandoffStatus_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return "?";
 }
 
 std::string Due(const model::Task& t, model::Instant now, Lang lang) {
@@ -50,6 +74,7 @@ std::string PersonName(const model::Person& p) {
 }
 
 std::string RoleName(std::string_view role, Lang lang) {
+  if (role == model::kNetworkCoordinator) return Pick(lang, "network coordinator", "網絡協調主任");
   if (role == model::kDutyOfficer) return Pick(lang, "duty officer", "當值主任");
   if (role == model::kCoordinator) return Pick(lang, "coordinator", "協調主任");
   if (role == model::kSupervisor) return Pick(lang, "supervisor", "主管");
@@ -89,6 +114,22 @@ std::string Labels::Field(const model::CaseState& c, std::string_view field) {
   const auto* def = Def(c);
   const model::FieldDef* f = def ? model::FindField(*def, field) : nullptr;
   return f ? model::Localize(f->label(), lang_, field) : std::string(field);
+}
+
+std::string Labels::PauseReason(const model::CaseState& c, std::string_view reason) {
+  const auto* def = Def(c);
+  if (def != nullptr) {
+    for (const auto& r : def->pause_reason()) {
+      if (r.name() == reason) return model::Localize(r.label(), lang_, reason);
+    }
+  }
+  return std::string(reason);
+}
+
+std::string Labels::Leg(const model::CaseState& c, std::string_view leg) {
+  const auto* def = Def(c);
+  const model::Leg* l = def ? model::FindLeg(*def, leg) : nullptr;
+  return l ? model::Localize(l->label(), lang_, leg) : std::string(leg);
 }
 
 std::string Labels::Status(model::CaseStatus s) const {
@@ -145,13 +186,33 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
   row("Case", "個案編號", c.number());
   row("Type", "類別",
       l.Type(c) + " (" + c.type() + " v" + std::to_string(c.definition().version()) + ")");
-  row("Centre", "負責中心", c.centre());
+  row("Centre", "開案中心", c.centre());
+  if (!c.responsible_centre().empty() && c.responsible_centre() != c.centre()) {
+    row("Worked by", "現由", c.responsible_centre());
+  }
   row("Status", "狀態",
       l.Status(c.status()) + (c.end_reason().empty() ? "" : " — " + c.end_reason()));
   row("State", "階段",
       l.State(c, c.state()) + " (" + c.state() + "), " + Pick(lang, "since ", "始於 ") +
           When(c.state_entered_at()));
   row("Opened", "開案", When(c.opened_at()) + " " + Pick(lang, "by ", "由 ") + c.opened_by());
+  if (c.has_pause()) {
+    row("Paused", "暫停", l.PauseReason(c, c.pause().reason()) + ", " + Pick(lang, "since ", "始於 ") +
+                              When(c.pause().since()));
+  }
+  for (const auto& t : c.timer()) {
+    std::string v = TimerName(t.key(), lang);
+    if (t.key() == "state") v += " (" + l.State(c, c.state()) + ")";
+    v += ": " + When(t.due_at());
+    if (t.breached()) v += Pick(lang, "  MISSED", "  已逾期");
+    if (model::IsSet(t.paused_at())) v += Pick(lang, "  (clock stopped)", "（暫停計時）");
+    row("Deadline", "限期", v);
+  }
+  for (const auto& h : c.handoff()) {
+    row("Handoff", "交接",
+        "H" + std::to_string(h.id()) + " " + l.Leg(c, h.leg()) + ": " + h.from_centre() + " → " +
+            h.to_centre() + ", " + HandoffStatusName(h.status(), lang));
+  }
   if (!c.summary().empty()) row("Summary", "摘要", c.summary());
   if (!c.related_case().empty()) row("Related case", "相關個案", c.related_case());
   const model::Person& p = c.person();
@@ -178,11 +239,11 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
 
   out << '\n' << Pick(lang, "Tasks", "工作") << '\n';
   TextTable tasks({"#", Pick(lang, "Task", "工作"), Pick(lang, "Role", "職位"),
-                   Pick(lang, "Assignee", "負責人"), Pick(lang, "Due", "限期"),
-                   Pick(lang, "Status", "狀態")});
+                   Pick(lang, "Centre", "中心"), Pick(lang, "Assignee", "負責人"),
+                   Pick(lang, "Due", "限期"), Pick(lang, "Status", "狀態")});
   for (const auto& t : c.task()) {
     tasks.AddRow({std::to_string(t.seq()), model::Localize(t.label(), lang, t.name()),
-                  RoleName(t.role(), lang), Or(t.assignee(), "-"), Due(t, now, lang),
+                  RoleName(t.role(), lang), t.centre(), Or(t.assignee(), "-"), Due(t, now, lang),
                   l.TaskStatus(t.status())});
   }
   tasks.Print(out);
@@ -196,20 +257,28 @@ void PrintTaskList(std::ostream& out, const std::vector<model::TaskView>& tasks,
     return;
   }
   TextTable t({Pick(lang, "Task", "工作編號"), Pick(lang, "Due", "限期"),
-               Pick(lang, "What", "內容"), Pick(lang, "Role", "職位"),
+               Pick(lang, "What", "內容"), Pick(lang, "Role", "職位"), Pick(lang, "Centre", "中心"),
                Pick(lang, "Assignee", "負責人"), Pick(lang, "Person", "當事人"),
                Pick(lang, "Status", "狀態")});
   for (const auto& v : tasks) {
     const model::Task& task = v.task();
     t.AddRow({dispatch::TaskId(v.case_number(), task.seq()), Due(task, now, lang),
               model::Localize(task.label(), lang, task.name()), RoleName(task.role(), lang),
-              Or(task.assignee(), "-"), Truncate(v.person_name(), 24),
+              task.centre(), Or(task.assignee(), "-"), Truncate(v.person_name(), 24),
               l.TaskStatus(task.status())});
   }
   t.Print(out);
 }
 
 namespace {
+
+// Whether the human timeline shows `e` after `previous`: a new task's due time
+// is on the task's own line already.
+bool Shown(const model::Event* previous, const model::Event& e) {
+  if (previous == nullptr || !previous->has_task_created() || !e.has_deadline_set()) return true;
+  return e.deadline_set().timer().key() !=
+         "task/" + std::to_string(previous->task_created().task().seq());
+}
 
 std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l) {
   const Lang lang = l.lang();
@@ -241,14 +310,91 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       const auto& t = e.task_created().task();
       std::string s = std::string(Pick(lang, "New task ", "新工作 ")) + "#" +
                       std::to_string(t.seq()) + " " + model::Localize(t.label(), lang, t.name()) +
-                      " (" + RoleName(t.role(), lang);
+                      " (" + RoleName(t.role(), lang) + ", " + t.centre();
       if (model::IsSet(t.due_at())) s += std::string(Pick(lang, ", due ", "，限期 ")) + When(t.due_at());
-      return s + ")";
+      s += ")";
+      if (!t.assignee().empty()) s += std::string(Pick(lang, " → ", " → ")) + t.assignee();
+      return s;
     }
+    case model::Event::kTaskUnheld: {
+      const auto& u = e.task_unheld();
+      std::string who;
+      for (const auto& r : u.recipients()) who += (who.empty() ? "" : ", ") + r;
+      return std::string(Pick(lang, "Nobody on duty at ", "沒有當值人員可接手 ")) + u.centre() +
+             Pick(lang, " can take task ", " 的工作 ") + task_label(u.seq()) +
+             Pick(lang, "; told ", "；已通知 ") + who;
+    }
+    case model::Event::kDeadlineSet: {
+      const auto& t = e.deadline_set().timer();
+      return std::string(Pick(lang, "Due by ", "限期 ")) + When(t.due_at()) + ": " +
+             TimerName(t.key(), lang);
+    }
+    case model::Event::kDeadlineMet: {
+      const auto& m = e.deadline_met();
+      return TimerName(m.key(), lang) +
+             (m.late() ? Pick(lang, ": met late", "：逾期後完成") : Pick(lang, ": met in time", "：如期完成"));
+    }
+    case model::Event::kDeadlineCleared:
+      return TimerName(e.deadline_cleared().key(), lang) + Pick(lang, ": no longer due (", "：不再計時（") +
+             e.deadline_cleared().reason() + Pick(lang, ")", "）");
+    case model::Event::kDeadlineBreached:
+      return std::string(Pick(lang, "DEADLINE MISSED: ", "逾期：")) + e.deadline_breached().what() +
+             Pick(lang, " was due ", "，限期 ") + When(e.deadline_breached().due_at());
+    case model::Event::kEscalated: {
+      const auto& x = e.escalated();
+      std::string who;
+      for (const auto& r : x.recipients()) who += (who.empty() ? "" : ", ") + r;
+      std::string s = std::string(Pick(lang, "Escalation ", "上報 ")) + std::to_string(x.level()) +
+                      " (" + x.what() + Pick(lang, "): told ", ")：已通知 ") + who;
+      if (model::IsSet(x.next_at())) s += std::string(Pick(lang, "; next ", "；下次 ")) + When(x.next_at());
+      return s;
+    }
+    case model::Event::kEscalationReset: {
+      const auto& r = e.escalation_reset();
+      std::string s = std::string(Pick(lang, "Someone acted: escalation of ", "已有人跟進：")) + r.key() +
+                      Pick(lang, " starts again", " 的上報重新開始");
+      if (model::IsSet(r.next_at())) s += std::string(Pick(lang, " at ", "，於 ")) + When(r.next_at());
+      return s;
+    }
+    case model::Event::kCasePaused: {
+      const auto& p = e.case_paused();
+      std::string s = std::string(Pick(lang, "Paused: ", "暫停：")) + l.PauseReason(c, p.reason());
+      if (p.task() > 0) s += std::string(Pick(lang, " (task ", "（工作 ")) + task_label(p.task()) + ")";
+      return s;
+    }
+    case model::Event::kCaseResumed:
+      return std::string(Pick(lang, "Resumed after ", "恢復，暫停了 ")) +
+             model::FormatDuration(model::Millis(e.case_resumed().paused_ms())) + " (" +
+             l.PauseReason(c, e.case_resumed().reason()) + ")";
+    case model::Event::kHandoffRequested: {
+      const auto& h = e.handoff_requested().handoff();
+      return std::string(Pick(lang, "Handoff H", "交接 H")) + std::to_string(h.id()) +
+             Pick(lang, " requested: ", " 請求：") + l.Leg(c, h.leg()) + ", " + h.from_centre() +
+             " → " + h.to_centre() + " — " + h.message();
+    }
+    case model::Event::kHandoffAccepted: {
+      std::string by;
+      for (const auto& h : c.handoff()) {
+        if (h.id() == e.handoff_accepted().id()) by = h.to_centre();
+      }
+      return std::string(Pick(lang, "Handoff H", "交接 H")) + std::to_string(e.handoff_accepted().id()) +
+             Pick(lang, " accepted by ", " 已由 ") + by + Pick(lang, "", " 接受") +
+             (e.handoff_accepted().responsible_centre() == by
+                  ? std::string(Pick(lang, "; ", "；")) + by + Pick(lang, " works the case now", " 現負責此個案")
+                  : "");
+    }
+    case model::Event::kHandoffDeclined:
+      return std::string(Pick(lang, "Handoff H", "交接 H")) + std::to_string(e.handoff_declined().id()) +
+             Pick(lang, " declined: ", " 被拒絕：") + e.handoff_declined().reason();
+    case model::Event::kHandoffWithdrawn:
+      return std::string(Pick(lang, "Handoff H", "交接 H")) + std::to_string(e.handoff_withdrawn().id()) +
+             Pick(lang, " withdrawn: ", " 已撤回：") + e.handoff_withdrawn().reason();
     case model::Event::kTaskAssigned: {
       const auto& a = e.task_assigned();
       return std::string(Pick(lang, "Task ", "工作 ")) + task_label(a.seq()) +
-             Pick(lang, " assigned to ", " 交由 ") + a.assignee() +
+             (a.centre().empty() ? "" : std::string(Pick(lang, " moved to ", " 移交 ")) + a.centre()) +
+             Pick(lang, " assigned to ", " 交由 ") + Or(a.assignee(), Pick(lang, "nobody", "無人")) +
+             (a.automatic() ? Pick(lang, " (automatic)", "（自動）") : "") +
              (a.previous_assignee().empty()
                   ? ""
                   : std::string(Pick(lang, " (was ", "（原為 ")) + a.previous_assignee() +
@@ -285,7 +431,11 @@ void PrintTimeline(std::ostream& out, const model::CaseState& c,
       << l.State(c, c.state()) << ", " << l.Status(c.status()) << "]\n";
   TextTable t({Pick(lang, "Time (UTC+8)", "時間（UTC+8）"), Pick(lang, "By", "經辦"),
                Pick(lang, "What", "事項")});
-  for (const auto& e : events) t.AddRow({When(e.at()), e.actor(), Describe(c, e, l)});
+  const model::Event* previous = nullptr;
+  for (const auto& e : events) {
+    if (Shown(previous, e)) t.AddRow({When(e.at()), e.actor(), Describe(c, e, l)});
+    previous = &e;
+  }
   t.Print(out);
 }
 
@@ -346,9 +496,32 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
         << RoleName(reply.user().role(), lang) << ", " << reply.user().centre() << ")\n";
     return;
   }
+  if (reply.has_shift()) {
+    const auto& s = reply.shift();
+    if (model::IsSet(s.ends_at()) && model::FromProto(s.ends_at()) <= l.now()) {
+      out << s.user() << Pick(lang, " is off duty.\n", " 已下班。\n");
+    } else {
+      out << s.user() << Pick(lang, " is on duty at ", " 在 ") << s.centre()
+          << Pick(lang, " as ", " 當值：") << RoleName(s.role(), lang) << ", "
+          << When(s.starts_at()) << " – "
+          << (model::IsSet(s.ends_at()) ? When(s.ends_at()) : Pick(lang, "duty off", "下班為止")) << "\n";
+    }
+    return;
+  }
+  if (reply.has_centre()) {
+    const auto& c = reply.centre();
+    out << c.code() << ": "
+        << (c.webhook_url().empty() ? Pick(lang, "no webhook", "沒有 webhook") : c.webhook_url()) << "\n";
+    return;
+  }
+  if (!reply.has_case_state()) return;
   const model::CaseState& c = reply.case_state();
   if (reply.replayed()) out << Pick(lang, "(already done earlier; nothing changed)\n", "（之前已完成，沒有更改）\n");
+  const model::Event* previous = nullptr;
   for (const auto& e : reply.event()) {
+    const bool shown = Shown(previous, e);
+    previous = &e;
+    if (!shown) continue;
     if (e.has_task_created()) {
       const auto& t = e.task_created().task();
       out << "  + " << dispatch::TaskId(c.number(), t.seq()) << "  "
@@ -360,6 +533,76 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
       out << c.number() << ": " << Describe(c, e, l) << '\n';
     }
   }
+}
+
+}  // namespace cli
+
+namespace cli {
+
+void PrintHandoffs(std::ostream& out, const std::vector<model::HandoffView>& handoffs, Lang lang) {
+  if (handoffs.empty()) {
+    out << Pick(lang, "No handoffs.\n", "沒有交接。\n");
+    return;
+  }
+  TextTable t({Pick(lang, "Handoff", "交接編號"), Pick(lang, "Leg", "部分"),
+               Pick(lang, "From", "由"), Pick(lang, "To", "交予"), Pick(lang, "Status", "狀態"),
+               Pick(lang, "Requested", "請求時間"), Pick(lang, "Person", "當事人"),
+               Pick(lang, "Message", "內容")});
+  for (const auto& v : handoffs) {
+    const auto& h = v.handoff();
+    t.AddRow({dispatch::HandoffId(v.case_number(), h.id()), h.leg(), h.from_centre(), h.to_centre(),
+              HandoffStatusName(h.status(), lang), When(h.requested_at()),
+              Truncate(v.person_name(), 20), Truncate(h.message(), 48)});
+  }
+  t.Print(out);
+}
+
+void PrintInbox(std::ostream& out, const std::vector<model::InboxItem>& items, Lang lang) {
+  if (items.empty()) {
+    out << Pick(lang, "Inbox empty.\n", "收件匣沒有訊息。\n");
+    return;
+  }
+  TextTable t({"#", Pick(lang, "Time", "時間"), Pick(lang, "To", "收件人"), Pick(lang, "Case", "個案"),
+               Pick(lang, "Message", "訊息"), ""});
+  for (const auto& i : items) {
+    t.AddRow({std::to_string(i.id()), When(i.at()), i.recipient(), i.case_number(),
+              model::Localize(i.title(), lang),
+              model::IsSet(i.read_at()) ? "" : Pick(lang, "unread", "未讀")});
+  }
+  t.Print(out);
+}
+
+void PrintOutbox(std::ostream& out, const std::vector<model::Notification>& items, Lang lang) {
+  if (items.empty()) {
+    out << Pick(lang, "Outbox empty.\n", "外寄匣沒有訊息。\n");
+    return;
+  }
+  TextTable t({"#", Pick(lang, "Created", "建立"), Pick(lang, "Kind", "類別"),
+               Pick(lang, "Case", "個案"), Pick(lang, "Channel", "途徑"), Pick(lang, "To", "收件"),
+               Pick(lang, "Status", "狀態"), Pick(lang, "Tries", "次數"), Pick(lang, "Next", "下次"),
+               Pick(lang, "Last error", "最近錯誤")});
+  for (const auto& n : items) {
+    t.AddRow({std::to_string(n.id()), When(n.created_at()), n.kind(), n.case_number(), n.channel(),
+              Truncate(n.address(), 36), model::DeliveryStatus_Name(n.status()).substr(9),
+              std::to_string(n.attempts()),
+              model::IsSet(n.next_attempt_at()) ? When(n.next_attempt_at()) : "-",
+              Truncate(n.last_error(), 40)});
+  }
+  t.Print(out);
+}
+
+void PrintShifts(std::ostream& out, const std::vector<model::Shift>& shifts, Lang lang) {
+  if (shifts.empty()) {
+    out << Pick(lang, "Nobody is on duty.\n", "現時沒有人當值。\n");
+    return;
+  }
+  TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "User", "用戶"), Pick(lang, "On duty as", "當值職位"),
+               Pick(lang, "Since", "開始"), Pick(lang, "Until", "至")});
+  for (const auto& s : shifts) {
+    t.AddRow({s.centre(), s.user(), RoleName(s.role(), lang), When(s.starts_at()),
+              model::IsSet(s.ends_at()) ? When(s.ends_at()) : Pick(lang, "duty off", "下班為止")});
+  }
+  t.Print(out);
 }
 
 }  // namespace cli

@@ -15,6 +15,7 @@
 #include "model/proto/case.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
+#include "model/proto/notification.pb.h"
 #include "model/time.h"
 
 namespace cli {
@@ -35,11 +36,14 @@ std::string RoleName(std::string_view role, model::Lang lang);
 class Labels {
  public:
   Labels(dispatch::Dispatcher& d, model::Lang lang) : d_(d), lang_(lang) {}
+  model::Instant now() const { return d_.clock().Now(); }
 
   std::string Type(const model::CaseState& c);
   std::string State(const model::CaseState& c, std::string_view state);
   std::string Event(const model::CaseState& c, std::string_view from_state, std::string_view event);
   std::string Field(const model::CaseState& c, std::string_view field);
+  std::string PauseReason(const model::CaseState& c, std::string_view reason);
+  std::string Leg(const model::CaseState& c, std::string_view leg);
   std::string Status(model::CaseStatus s) const;
   std::string TaskStatus(model::TaskStatus s) const;
   model::Lang lang() const { return lang_; }
@@ -64,6 +68,12 @@ void PrintWorkflowList(std::ostream& out, const std::vector<const model::LoadedD
 void PrintWorkflow(std::ostream& out, const model::LoadedDefinition& def, model::Lang lang);
 // One line on what a command did: state change, tasks created, assignment.
 void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& labels);
+void PrintHandoffs(std::ostream& out, const std::vector<model::HandoffView>& handoffs,
+                   model::Lang lang);
+void PrintInbox(std::ostream& out, const std::vector<model::InboxItem>& items, model::Lang lang);
+void PrintOutbox(std::ostream& out, const std::vector<model::Notification>& items,
+                 model::Lang lang);
+void PrintShifts(std::ostream& out, const std::vector<model::Shift>& shifts, model::Lang lang);
 
 }  // namespace cli
 

@@ -8,9 +8,30 @@ using model::Status;
 
 std::string Actor::Describe() const { return user + " (" + role + ", " + centre + ")"; }
 
+namespace {
+
+const std::string& Responsible(const model::CaseState& c) {
+  return c.responsible_centre().empty() ? c.centre() : c.responsible_centre();
+}
+
+}  // namespace
+
 bool CanRead(const Actor& actor, const model::CaseState& c) {
   if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
-  return actor.centre == c.centre();
+  if (actor.centre == c.centre() || actor.centre == Responsible(c)) return true;
+  for (const auto& h : c.handoff()) {
+    if (h.from_centre() == actor.centre) return true;
+    if (h.to_centre() == actor.centre &&
+        (h.status() == model::HANDOFF_PENDING || h.status() == model::HANDOFF_ACCEPTED)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool CanSeeTask(const Actor& actor, const model::TaskView& task) {
+  if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
+  return task.task().centre() == actor.centre || task.centre() == actor.centre;
 }
 
 Status CheckCanOpen(const Actor& actor, std::string_view centre) {
@@ -30,10 +51,10 @@ Status CheckCanWork(const Actor& actor, const model::CaseState& c) {
   if (!model::IsCaseRole(actor.role)) {
     return Status::PermissionDenied(actor.Describe() + " works no cases");
   }
-  if (actor.centre != c.centre()) {
+  if (actor.centre != Responsible(c)) {
     return Status::PermissionDenied(actor.Describe() + " cannot act on " + c.number() +
-                                    ", which belongs to centre " + c.centre() + "; ask " +
-                                    c.centre() + "'s duty officer");
+                                    ", which is worked by centre " + Responsible(c) + " now; ask " +
+                                    Responsible(c) + "'s duty officer");
   }
   return Status::Ok();
 }

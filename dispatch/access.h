@@ -1,9 +1,12 @@
 // Who may do what. Decided here, in the engine, for every surface: the CLI
 // and HTTP only say who the actor is.
 //
-// - Duty officers and coordinators work the cases of their own centre.
-// - Supervisors read every case and may assign tasks anywhere; they work the
-//   cases of their own centre.
+// - A case is worked by its responsible centre: the owner, or the centre
+//   that accepted the leg the case is in. Duty officers, coordinators and
+//   supervisors there work it.
+// - The owner, every centre that holds or held a leg, and a centre asked to
+//   take one, read the whole case and its timeline.
+// - Supervisors read every case and may assign tasks anywhere.
 // - Admins manage users and read everything; they work no cases.
 #ifndef DISPATCH_ACCESS_H_
 #define DISPATCH_ACCESS_H_
@@ -27,6 +30,9 @@ struct Actor {
 };
 
 bool CanRead(const Actor& actor, const model::CaseState& c);
+// Whether a task list entry is visible: supervisors and admins see all; others
+// the tasks worked at their centre and the tasks of their centre's cases.
+bool CanSeeTask(const Actor& actor, const model::TaskView& task);
 
 // OK when `actor` may open a case owned by `centre`.
 model::Status CheckCanOpen(const Actor& actor, std::string_view centre);

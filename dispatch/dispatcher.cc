@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include "dispatch/engine.h"
+#include "dispatch/roster.h"
 #include "model/centres.h"
-#include "model/hkid.h"
 #include "model/roles.h"
 #include "model/sha256.h"
+#include "notify/http_client.h"
+#include "notify/notifications.h"
 
 namespace dispatch {
 
@@ -40,37 +42,55 @@ Result<std::set<std::string>> CentreCodes(StoreReader& r) {
   return out;
 }
 
-const char* KindOf(const model::Command& c) {
-  switch (c.body_case()) {
-    case model::Command::kOpenCase: return "open_case";
-    case model::Command::kFireEvent: return "fire_event";
-    case model::Command::kAssignTask: return "assign_task";
-    case model::Command::kCompleteTask: return "complete_task";
-    case model::Command::kAddNote: return "add_note";
-    case model::Command::kCloseCase: return "close_case";
-    case model::Command::kCancelCase: return "cancel_case";
-    case model::Command::kAddUser: return "add_user";
-    case model::Command::BODY_NOT_SET: break;
+// "open_case", "fire_event", ...: the name of the command's body.
+std::string KindOf(const model::Command& c) {
+  const auto* f = model::Command::descriptor()->FindFieldByNumber(c.body_case());
+  return f ? f->name() : "empty";
+}
+
+Result<Roster> TakeRoster(StoreReader& r, model::Instant now) {
+  Roster roster;
+  ASSIGN_OR_RETURN(auto shifts, r.ActiveShifts(now));
+  for (const auto& s : shifts) roster.on_duty.push_back({s.user(), s.centre(), s.role()});
+  ASSIGN_OR_RETURN(roster.users, r.ListUsers());
+  ASSIGN_OR_RETURN(roster.open_tasks, r.OpenTaskCounts());
+  return roster;
+}
+
+Result<std::map<std::string, std::string>> Webhooks(StoreReader& r) {
+  ASSIGN_OR_RETURN(auto centres, r.ListCentres());
+  std::map<std::string, std::string> out;
+  for (const auto& c : centres) {
+    if (!c.webhook_url().empty()) out[c.code()] = c.webhook_url();
   }
-  return "empty";
+  return out;
+}
+
+// The shifts of `user` running at `now`.
+Result<std::vector<model::Shift>> RunningShifts(StoreReader& r, std::string_view user,
+                                                model::Instant now) {
+  ASSIGN_OR_RETURN(auto shifts, r.ActiveShifts(now));
+  std::vector<model::Shift> out;
+  for (auto& s : shifts) {
+    if (s.user() == user) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<model::User> MustGetUser(StoreReader& r, std::string_view name) {
+  ASSIGN_OR_RETURN(auto user, r.GetUser(name));
+  if (!user) return Status::NotFound("no user named '" + std::string(name) + "'");
+  return std::move(*user);
 }
 
 }  // namespace
 
 std::string CaseNumberOf(const model::Command& c) {
-  switch (c.body_case()) {
-    case model::Command::kFireEvent: return c.fire_event().case_number();
-    case model::Command::kAssignTask: return c.assign_task().case_number();
-    case model::Command::kCompleteTask: return c.complete_task().case_number();
-    case model::Command::kAddNote: return c.add_note().case_number();
-    case model::Command::kCloseCase: return c.close_case().case_number();
-    case model::Command::kCancelCase: return c.cancel_case().case_number();
-    case model::Command::kOpenCase:
-    case model::Command::kAddUser:
-    case model::Command::BODY_NOT_SET:
-      break;
-  }
-  return "";
+  const auto* f = model::Command::descriptor()->FindFieldByNumber(c.body_case());
+  if (f == nullptr || f->message_type() == nullptr) return "";
+  const auto& body = c.GetReflection()->GetMessage(c, f);
+  const auto* number = body.GetDescriptor()->FindFieldByName("case_number");
+  return number ? body.GetReflection()->GetString(body, number) : "";
 }
 
 Status Dispatcher::Initialize(std::string_view admin_name) {
@@ -128,6 +148,13 @@ Result<const model::LoadedDefinition*> Dispatcher::DefinitionOf(const model::Cas
 Result<CommandReply> Dispatcher::Execute(const model::Command& command,
                                          std::string_view actor_name) {
   ASSIGN_OR_RETURN(Actor actor, ResolveActor(actor_name));
+  if (command.has_fire_deadline()) {
+    return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`");
+  }
+  return ExecuteAs(command, actor);
+}
+
+Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const Actor& actor) {
   const model::Instant now = clock_.Now();
   CommandReply reply;
   Status s = store_.Write([&](StoreWriter& w) -> Status {
@@ -151,8 +178,8 @@ Result<CommandReply> Dispatcher::Execute(const model::Command& command,
     }
     return Status::Ok();
   });
-  const std::string number =
-      reply.has_case_state() ? reply.case_state().number() : CaseNumberOf(command);
+  std::string number = reply.has_case_state() ? reply.case_state().number() : CaseNumberOf(command);
+  if (number.empty()) number = "-";
   if (!s.ok()) {
     spdlog::info("refused {} on {} by {}: {}", KindOf(command), number, actor.user, s.ToString());
     return s;
@@ -165,17 +192,90 @@ Result<CommandReply> Dispatcher::Execute(const model::Command& command,
 Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command& command,
                                            const Actor& actor, model::Instant now) {
   CommandReply reply;
-  if (command.has_add_user()) {
-    ASSIGN_OR_RETURN(auto centres, CentreCodes(w));
-    ASSIGN_OR_RETURN(model::User user, DecideAddUser(actor, command.add_user(), centres, now));
-    RETURN_IF_ERROR(w.PutUser(user));
-    *reply.mutable_user() = std::move(user);
-    return reply;
+  switch (command.body_case()) {
+    case model::Command::kAddUser: {
+      ASSIGN_OR_RETURN(auto centres, CentreCodes(w));
+      ASSIGN_OR_RETURN(model::User user, DecideAddUser(actor, command.add_user(), centres, now));
+      RETURN_IF_ERROR(w.PutUser(user));
+      *reply.mutable_user() = std::move(user);
+      return reply;
+    }
+    case model::Command::kDutyOn: {
+      const auto& on = command.duty_on();
+      ASSIGN_OR_RETURN(model::User user, MustGetUser(w, on.user().empty() ? actor.user : on.user()));
+      ASSIGN_OR_RETURN(auto running, RunningShifts(w, user.name(), now));
+      ASSIGN_OR_RETURN(model::Shift shift, DecideDutyOn(actor, on, user, running, now));
+      ASSIGN_OR_RETURN(int64_t id, w.AddShift(shift));
+      shift.set_id(id);
+      *reply.mutable_shift() = std::move(shift);
+      return reply;
+    }
+    case model::Command::kDutyOff: {
+      const auto& off = command.duty_off();
+      ASSIGN_OR_RETURN(model::User user, MustGetUser(w, off.user().empty() ? actor.user : off.user()));
+      ASSIGN_OR_RETURN(auto running, RunningShifts(w, user.name(), now));
+      RETURN_IF_ERROR(CheckDutyOff(actor, user, running));
+      RETURN_IF_ERROR(w.EndShifts(user.name(), now));
+      *reply.mutable_shift() = running.front();
+      *reply.mutable_shift()->mutable_ends_at() = model::ToProto(now);
+      return reply;
+    }
+    case model::Command::kSetWebhook: {
+      const auto& hook = command.set_webhook();
+      if (actor.role != model::kAdmin) {
+        return Status::PermissionDenied(actor.Describe() + " cannot set webhooks; ask an admin");
+      }
+      if (!hook.url().empty()) RETURN_IF_ERROR(notify::ParseHttpUrl(hook.url()).status());
+      ASSIGN_OR_RETURN(auto centres, w.ListCentres());
+      for (auto& c : centres) {
+        if (c.code() != hook.centre()) continue;
+        c.set_webhook_url(hook.url());
+        RETURN_IF_ERROR(w.PutCentre(c));
+        *reply.mutable_centre() = c;
+        return reply;
+      }
+      ASSIGN_OR_RETURN(auto codes, CentreCodes(w));
+      std::string known;
+      for (const auto& code : codes) known += (known.empty() ? "" : ", ") + code;
+      return Status::InvalidArgument("unknown centre '" + hook.centre() + "'; centres are " + known);
+    }
+    case model::Command::kMarkRead: {
+      const int64_t id = command.mark_read().inbox_item();
+      ASSIGN_OR_RETURN(auto item, w.GetInboxItem(id));
+      if (!item || (item->recipient() != "user:" + actor.user &&
+                    item->recipient() != "centre:" + actor.centre)) {
+        return Status::NotFound("no message " + std::to_string(id) + " in your inbox");
+      }
+      RETURN_IF_ERROR(w.MarkRead(id, actor.user, now));
+      return reply;
+    }
+    case model::Command::kOpenCase:
+    case model::Command::kFireEvent:
+    case model::Command::kAssignTask:
+    case model::Command::kCompleteTask:
+    case model::Command::kAddNote:
+    case model::Command::kCloseCase:
+    case model::Command::kCancelCase:
+    case model::Command::kPauseCase:
+    case model::Command::kResumeCase:
+    case model::Command::kRequestHandoff:
+    case model::Command::kAcceptHandoff:
+    case model::Command::kDeclineHandoff:
+    case model::Command::kFireDeadline:
+      break;
+    case model::Command::BODY_NOT_SET:
+      return Status::InvalidArgument("the command is empty");
   }
+  return ExecuteCaseCommand(w, command, actor, now);
+}
 
+Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model::Command& command,
+                                                    const Actor& actor, model::Instant now) {
+  CommandReply reply;
   DecideContext ctx;
   ctx.actor = actor;
   ctx.now = now;
+  ASSIGN_OR_RETURN(ctx.roster, TakeRoster(w, now));
   std::optional<model::CaseState> current;
   std::optional<model::User> assignee;
   if (command.has_open_case()) {
@@ -201,12 +301,14 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
     const std::string number = CaseNumberOf(command);
     if (number.empty()) return Status::InvalidArgument("the command names no case");
     ASSIGN_OR_RETURN(current, w.GetCase(number));
-    if (!current) return Status::NotFound("no case " + number);
-    if (!CanRead(actor, *current)) {
-      // Not even existence is disclosed to those who may not see a case.
+    // Not even existence is disclosed to those who may not see a case.
+    if (!current || (actor.role != SystemActor().role && !CanRead(actor, *current))) {
       return Status::NotFound("no case " + number);
     }
     ASSIGN_OR_RETURN(ctx.definition, PinnedDefinition(w, current->definition()));
+    if (command.has_request_handoff()) {
+      ASSIGN_OR_RETURN(ctx.centres, CentreCodes(w));
+    }
     if (command.has_assign_task()) {
       ASSIGN_OR_RETURN(assignee, w.GetUser(command.assign_task().assignee()));
       if (assignee) ctx.assignee = &*assignee;
@@ -217,10 +319,33 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
                    Decide(current ? &*current : nullptr, command, ctx));
   model::CaseState after = current ? *current : model::CaseState();
   for (const model::Event& e : events) Evolve(after, e);
-  RETURN_IF_ERROR(w.Append(after, events));
+  if (!events.empty()) {
+    RETURN_IF_ERROR(w.Append(after, events));
+    ASSIGN_OR_RETURN(auto webhooks, Webhooks(w));
+    for (const model::Event& e : events) {
+      for (const auto& n : notify::NotificationsFor(after, e, ctx.definition->definition, webhooks)) {
+        RETURN_IF_ERROR(w.Enqueue(n));
+      }
+    }
+  }
   *reply.mutable_case_state() = std::move(after);
   for (auto& e : events) *reply.add_event() = std::move(e);
   return reply;
+}
+
+Result<int> Dispatcher::FireDueDeadlines(int limit) {
+  ASSIGN_OR_RETURN(auto due, store_.Read().DueTimers(clock_.Now(), limit));
+  int fired = 0;
+  for (const DueTimer& t : due) {
+    model::Command c;
+    auto* f = c.mutable_fire_deadline();
+    f->set_case_number(t.case_number);
+    f->set_key(t.key);
+    f->set_generation(t.generation);
+    ASSIGN_OR_RETURN(CommandReply reply, ExecuteAs(c, SystemActor()));
+    if (reply.event_size() > 0) ++fired;
+  }
+  return fired;
 }
 
 Result<model::CaseState> Dispatcher::GetCase(const Actor& actor, std::string_view number) {
@@ -248,9 +373,7 @@ Result<std::vector<model::TaskView>> Dispatcher::ListTasks(const Actor& actor,
   ASSIGN_OR_RETURN(auto all, store_.Read().ListTasks(filter));
   std::vector<model::TaskView> out;
   for (auto& t : all) {
-    model::CaseState owner;
-    owner.set_centre(t.centre());
-    if (CanRead(actor, owner)) out.push_back(std::move(t));
+    if (CanSeeTask(actor, t)) out.push_back(std::move(t));
   }
   return out;
 }
@@ -259,6 +382,29 @@ Result<std::vector<model::Event>> Dispatcher::Timeline(const Actor& actor,
                                                        std::string_view number) {
   ASSIGN_OR_RETURN(model::CaseState c, GetCase(actor, number));
   return store_.Read().Timeline(c.number());
+}
+
+Result<std::vector<model::HandoffView>> Dispatcher::ListHandoffs(const Actor& actor,
+                                                                 bool pending_only) {
+  const bool everything = actor.role == model::kSupervisor || actor.role == model::kAdmin;
+  return store_.Read().ListHandoffs({everything ? "" : actor.centre, pending_only});
+}
+
+Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, bool unread_only) {
+  return store_.Read().ListInbox({"user:" + actor.user, "centre:" + actor.centre}, unread_only);
+}
+
+Result<std::vector<model::Notification>> Dispatcher::ListOutbox(
+    const Actor& actor, std::optional<model::DeliveryStatus> status, int limit) {
+  if (actor.role == model::kDutyOfficer) {
+    return Status::PermissionDenied(actor.Describe() +
+                                    " cannot read the outbox; supervisors and coordinators can");
+  }
+  return store_.Read().ListOutbox(status, limit);
+}
+
+Result<std::vector<model::Shift>> Dispatcher::OnDuty() {
+  return store_.Read().ActiveShifts(clock_.Now());
 }
 
 }  // namespace dispatch

@@ -1,8 +1,10 @@
 // The Dispatcher is the one door every surface (CLI, HTTP, scenarios) uses:
 // it authenticates nothing, but looks up the actor, runs Decide on the
-// command inside one store transaction, appends the events and answers.
+// command inside one store transaction, appends the events with the
+// notifications they cause, and answers.
 //
-// Also the read side, with the same access rules.
+// Also the read side, with the same access rules, and the firing of due
+// deadlines.
 #ifndef DISPATCH_DISPATCHER_H_
 #define DISPATCH_DISPATCHER_H_
 
@@ -35,6 +37,10 @@ class Dispatcher {
   model::Result<model::CommandReply> Execute(const model::Command& command,
                                              std::string_view actor_name);
 
+  // Fires every timer whose time has come (each firing its own transaction)
+  // and returns how many did something. Stale firings do nothing.
+  model::Result<int> FireDueDeadlines(int limit = 500);
+
   // The actor a user name stands for; NotFound for an unknown name.
   model::Result<Actor> ResolveActor(std::string_view user_name);
 
@@ -47,16 +53,30 @@ class Dispatcher {
   model::Result<std::vector<model::TaskView>> ListTasks(const Actor& actor,
                                                         const TaskFilter& filter);
   model::Result<std::vector<model::Event>> Timeline(const Actor& actor, std::string_view number);
+  // Handoffs from or to the actor's centre (supervisors: all).
+  model::Result<std::vector<model::HandoffView>> ListHandoffs(const Actor& actor, bool pending_only);
+  // The actor's own inbox and their centre's.
+  model::Result<std::vector<model::InboxItem>> ListInbox(const Actor& actor, bool unread_only);
+  // Supervisors, coordinators and admins: what the outbox holds.
+  model::Result<std::vector<model::Notification>> ListOutbox(
+      const Actor& actor, std::optional<model::DeliveryStatus> status, int limit);
+  // Who is on duty now.
+  model::Result<std::vector<model::Shift>> OnDuty();
 
   // The definition a case runs on (its pinned version).
   model::Result<const model::LoadedDefinition*> DefinitionOf(const model::CaseState& c);
 
   Store& store() { return store_; }
   model::WorkflowCatalog& catalog() { return catalog_; }
+  const model::Clock& clock() const { return clock_; }
 
  private:
+  model::Result<model::CommandReply> ExecuteAs(const model::Command& command, const Actor& actor);
   model::Result<model::CommandReply> ExecuteIn(StoreWriter& w, const model::Command& command,
                                                const Actor& actor, model::Instant now);
+  model::Result<model::CommandReply> ExecuteCaseCommand(StoreWriter& w,
+                                                        const model::Command& command,
+                                                        const Actor& actor, model::Instant now);
   model::Result<const model::LoadedDefinition*> PinnedDefinition(StoreReader& r,
                                                                  const model::DefinitionRef& ref);
 
@@ -65,7 +85,7 @@ class Dispatcher {
   const model::Clock& clock_;
 };
 
-// The case number a command is about ("" for open_case and add_user).
+// The case number a command is about ("" for commands about no case).
 std::string CaseNumberOf(const model::Command& command);
 
 }  // namespace dispatch

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "dispatch/escalation.h"
 #include "model/duration.h"
 #include "model/person_validation.h"
 #include "model/roles.h"
@@ -15,10 +16,13 @@ using model::Event;
 using model::Result;
 using model::Status;
 using model::Task;
+using model::Timer;
 
 namespace {
 
 using Fields = std::map<std::string, std::string>;
+
+constexpr std::string_view kSystem = "system";
 
 Fields Sorted(const google::protobuf::Map<std::string, std::string>& m) {
   return Fields(m.begin(), m.end());
@@ -40,29 +44,58 @@ Status UnknownCentre(std::string_view code, const std::set<std::string>& centres
                                  JoinedList({centres.begin(), centres.end()}));
 }
 
-// Builds events for one command: numbering, time and actor come from here.
-class EventSink {
- public:
-  EventSink(std::string case_number, int64_t last_seq, const DecideContext& ctx)
-      : number_(std::move(case_number)), next_seq_(last_seq + 1), ctx_(ctx) {}
+std::string ResponsibleCentre(const CaseState& c) {
+  return c.responsible_centre().empty() ? c.centre() : c.responsible_centre();
+}
 
-  // The reference is valid until the next Add.
-  Event& Add() {
-    Event& e = events_.emplace_back();
+// One decision in the making: events are stamped, applied to a working copy of
+// the case at once (so later steps see earlier ones), and collected.
+class Decision {
+ public:
+  Decision(const CaseState* current, std::string number, const DecideContext& ctx)
+      : ctx_(ctx), working_(current ? *current : CaseState()), number_(std::move(number)) {}
+
+  template <typename Fill>
+  void Emit(Fill fill) {
+    Event e;
     e.set_case_number(number_);
-    e.set_seq(next_seq_++);
+    e.set_seq(working_.version() + 1);
     *e.mutable_at() = model::ToProto(ctx_.now);
     e.set_actor(ctx_.actor.user);
-    return e;
+    fill(e);
+    Evolve(working_, e);
+    events_.push_back(std::move(e));
   }
-  int64_t next_seq() const { return next_seq_; }
+
+  const CaseState& state() const { return working_; }
+  const DecideContext& ctx() const { return ctx_; }
+  const model::WorkflowDefinition& def() const { return ctx_.definition->definition; }
+  model::Instant now() const { return ctx_.now; }
   std::vector<Event> Take() { return std::move(events_); }
 
+  const Timer* FindTimer(std::string_view key) const {
+    for (const Timer& t : working_.timer()) {
+      if (t.key() == key) return &t;
+    }
+    return nullptr;
+  }
+
+  // The least-loaded on-duty holder of `role` at `centre`, counting tasks
+  // given out by this decision too.
+  std::optional<std::string> PickAssignee(std::string_view centre, std::string_view role) {
+    Roster roster = ctx_.roster;
+    for (const auto& [user, n] : given_) roster.open_tasks[user] += n;
+    auto who = dispatch::PickAssignee(roster, centre, role);
+    if (who) ++given_[*who];
+    return who;
+  }
+
  private:
-  std::string number_;
-  int64_t next_seq_;
   const DecideContext& ctx_;
+  CaseState working_;
+  std::string number_;
   std::vector<Event> events_;
+  std::map<std::string, int> given_;
 };
 
 Status CheckFields(const model::WorkflowDefinition& def, const Fields& fields) {
@@ -85,27 +118,157 @@ Status CheckFields(const model::WorkflowDefinition& def, const Fields& fields) {
   return Status::Ok();
 }
 
-// Creates the tasks `state` starts with, as entered by the event numbered `entry`.
-void CreateTasks(const model::StateDef& state, const CaseState* current, int64_t entry,
-                 const DecideContext& ctx, EventSink& sink) {
-  int next = 1;
-  if (current != nullptr) {
-    for (const Task& t : current->task()) next = std::max(next, t.seq() + 1);
+// --- Timers ---------------------------------------------------------------
+
+void ArmTimer(Decision& d, const std::string& key, model::Instant due,
+              const model::Deadline& deadline, const std::string& what) {
+  Timer t;
+  t.set_key(key);
+  t.set_generation(d.state().last_generation() + 1);
+  *t.mutable_due_at() = model::ToProto(due);
+  *t.mutable_next_at() = model::ToProto(due);
+  *t.mutable_escalate_to() = deadline.escalate_to();
+  if (!deadline.repeat_every().empty()) {
+    auto every = model::ParseDuration(deadline.repeat_every());  // validated at load
+    if (every.ok()) t.set_repeat_every_ms(every->count());
   }
-  for (const model::TaskTemplate& tmpl : state.task()) {
-    Task* t = sink.Add().mutable_task_created()->mutable_task();
-    t->set_seq(next++);
+  t.set_what(what);
+  d.Emit([&](Event& e) { *e.mutable_deadline_set()->mutable_timer() = t; });
+}
+
+void ArmFromDefinition(Decision& d, const std::string& key, const model::Deadline& deadline,
+                       const std::string& what) {
+  auto within = model::ParseDuration(deadline.within());  // validated at load
+  if (within.ok()) ArmTimer(d, key, d.now() + *within, deadline, what);
+}
+
+// Stops timer `key` if there is one: met (in time or late), or cleared.
+void EndTimer(Decision& d, const std::string& key, bool met, const std::string& reason = "") {
+  const Timer* t = d.FindTimer(key);
+  if (t == nullptr) return;
+  if (met) {
+    const bool late = t->breached() || model::FromProto(t->due_at()) < d.now();
+    const int64_t generation = t->generation();
+    d.Emit([&](Event& e) {
+      auto* m = e.mutable_deadline_met();
+      m->set_key(key);
+      m->set_generation(generation);
+      m->set_late(late);
+    });
+  } else {
+    d.Emit([&](Event& e) {
+      e.mutable_deadline_cleared()->set_key(key);
+      e.mutable_deadline_cleared()->set_reason(reason);
+    });
+  }
+}
+
+std::string TaskKey(int seq) { return "task/" + std::to_string(seq); }
+std::string HandoffKey(int id) { return "handoff/" + std::to_string(id); }
+
+// --- Tasks and states -----------------------------------------------------
+
+void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string& state,
+                int64_t entry, const std::string& centre) {
+  int seq = 1;
+  for (const Task& t : d.state().task()) seq = std::max(seq, t.seq() + 1);
+  const auto assignee = d.PickAssignee(centre, tmpl.role());
+  d.Emit([&](Event& e) {
+    Task* t = e.mutable_task_created()->mutable_task();
+    t->set_seq(seq);
     t->set_name(tmpl.name());
     *t->mutable_label() = tmpl.label();
     t->set_role(tmpl.role());
-    t->set_state(state.name());
+    t->set_state(state);
     t->set_status(model::TASK_OPEN);
-    *t->mutable_created_at() = model::ToProto(ctx.now);
+    *t->mutable_created_at() = model::ToProto(d.now());
     if (!tmpl.due_within().empty()) {
       auto within = model::ParseDuration(tmpl.due_within());  // validated at load
-      if (within.ok()) *t->mutable_due_at() = model::ToProto(ctx.now + *within);
+      if (within.ok()) *t->mutable_due_at() = model::ToProto(d.now() + *within);
     }
     t->set_entry(entry);
+    t->set_centre(centre);
+    if (assignee) t->set_assignee(*assignee);
+  });
+  const Task& task = d.state().task(d.state().task_size() - 1);
+  if (model::IsSet(task.due_at()) && d.def().has_task_escalation()) {
+    ArmTimer(d, TaskKey(seq), model::FromProto(task.due_at()), d.def().task_escalation(),
+             "task " + std::to_string(seq) + " (" + tmpl.name() + ")");
+  }
+  if (!assignee) {
+    // Nobody on duty can take it: the centre's supervisors are told now.
+    model::Timer none;
+    const auto recipients = Recipients({std::string(model::kEscalateCentreSupervisor)}, d.state(),
+                                       none, centre, d.ctx().roster);
+    d.Emit([&](Event& e) {
+      e.mutable_task_unheld()->set_seq(seq);
+      *e.mutable_task_unheld()->mutable_recipients() = {recipients.begin(), recipients.end()};
+      e.mutable_task_unheld()->set_centre(centre);
+    });
+  }
+}
+
+// Arms the state's deadline and creates its tasks at `centre`.
+void EnterState(Decision& d, const model::StateDef& state, int64_t entry, const std::string& centre) {
+  if (state.has_deadline()) {
+    ArmFromDefinition(d, "state", state.deadline(), "state '" + state.name() + "'");
+  }
+  for (const model::TaskTemplate& tmpl : state.task()) CreateTask(d, tmpl, state.name(), entry, centre);
+}
+
+void CancelOpenTasks(Decision& d, const std::string& reason) {
+  std::vector<int> open;
+  for (const Task& t : d.state().task()) {
+    if (t.status() == model::TASK_OPEN) open.push_back(t.seq());
+  }
+  for (int seq : open) {
+    d.Emit([&](Event& e) {
+      e.mutable_task_cancelled()->set_seq(seq);
+      e.mutable_task_cancelled()->set_reason(reason);
+    });
+    EndTimer(d, TaskKey(seq), /*met=*/false, "task cancelled");
+  }
+}
+
+void ResumeIfPaused(Decision& d);
+
+void WithdrawPendingHandoffs(Decision& d, const std::string& reason) {
+  std::vector<int> pending;
+  for (const auto& h : d.state().handoff()) {
+    if (h.status() == model::HANDOFF_PENDING) pending.push_back(h.id());
+  }
+  for (int id : pending) {
+    d.Emit([&](Event& e) {
+      e.mutable_handoff_withdrawn()->set_id(id);
+      e.mutable_handoff_withdrawn()->set_reason(reason);
+    });
+    EndTimer(d, HandoffKey(id), /*met=*/false, "handoff withdrawn");
+  }
+}
+
+// The centre that works `state`: the holder of its leg, else the owner.
+std::string CentreForState(const CaseState& c, const model::WorkflowDefinition& def,
+                           std::string_view state) {
+  if (const model::Leg* leg = model::LegOfState(def, state)) {
+    auto it = c.leg_holder().find(leg->name());
+    if (it != c.leg_holder().end()) return it->second;
+  }
+  return c.centre();
+}
+
+// After a person acts on a case, escalations still running start again from
+// the first target, one interval from now.
+void ResetEscalations(Decision& d) {
+  std::vector<std::pair<std::string, int64_t>> running;
+  for (const Timer& t : d.state().timer()) {
+    if (t.level() > 0 && !model::IsSet(t.paused_at())) running.emplace_back(t.key(), t.repeat_every_ms());
+  }
+  for (const auto& [key, every] : running) {
+    d.Emit([&](Event& e) {
+      auto* r = e.mutable_escalation_reset();
+      r->set_key(key);
+      if (every > 0) *r->mutable_next_at() = model::ToProto(d.now() + model::Millis(every));
+    });
   }
 }
 
@@ -152,11 +315,11 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
   return out;
 }
 
+// --- Commands -------------------------------------------------------------
+
 Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideContext& ctx) {
   const model::LoadedDefinition& def = *ctx.definition;
-  if (ctx.centres.count(cmd.centre()) == 0) {
-    return UnknownCentre(cmd.centre(), ctx.centres);
-  }
+  if (ctx.centres.count(cmd.centre()) == 0) return UnknownCentre(cmd.centre(), ctx.centres);
   RETURN_IF_ERROR(CheckCanOpen(ctx.actor, cmd.centre()));
   model::Person person = cmd.person();
   RETURN_IF_ERROR(model::NormalizePerson(person));
@@ -171,26 +334,31 @@ Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideCo
   }
   const model::StateDef* initial = model::FindState(def.definition, def.definition.initial_state());
 
-  EventSink sink(ctx.new_case_number, 0, ctx);
-  Event& opened = sink.Add();
-  auto* o = opened.mutable_case_opened();
-  o->set_type(def.definition.name());
-  *o->mutable_definition() = def.Ref();
-  o->set_centre(cmd.centre());
-  *o->mutable_person() = person;
-  o->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
-  o->set_summary(cmd.summary());
-  o->set_related_case(cmd.related_case());
-  o->set_initial_state(initial->name());
-  CreateTasks(*initial, nullptr, opened.seq(), ctx, sink);
-  return sink.Take();
+  Decision d(nullptr, ctx.new_case_number, ctx);
+  d.Emit([&](Event& e) {
+    auto* o = e.mutable_case_opened();
+    o->set_type(def.definition.name());
+    *o->mutable_definition() = def.Ref();
+    o->set_centre(cmd.centre());
+    *o->mutable_person() = person;
+    o->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
+    o->set_summary(cmd.summary());
+    o->set_related_case(cmd.related_case());
+    o->set_initial_state(initial->name());
+  });
+  if (def.definition.has_case_deadline()) {
+    ArmFromDefinition(d, "case", def.definition.case_deadline(), "the case");
+  }
+  EnterState(d, *initial, /*entry=*/1, cmd.centre());
+  return d.Take();
 }
 
-Result<std::vector<Event>> DecideFire(const CaseState& c, const model::FireEvent& cmd,
-                                      const DecideContext& ctx) {
+Status DecideFire(Decision& d, const model::FireEvent& cmd) {
+  const CaseState& c = d.state();
+  const DecideContext& ctx = d.ctx();
   RETURN_IF_ERROR(CheckOpen(c));
   RETURN_IF_ERROR(CheckCanWork(ctx.actor, c));
-  const model::WorkflowDefinition& def = ctx.definition->definition;
+  const model::WorkflowDefinition& def = d.def();
   const model::StateDef* state = model::FindState(def, c.state());
   if (state == nullptr) {
     return Status::Internal("case " + c.number() + " is in state " + Quoted(c.state()) +
@@ -233,27 +401,28 @@ Result<std::vector<Event>> DecideFire(const CaseState& c, const model::FireEvent
     return denied ? Status::PermissionDenied(msg) : Status::FailedPrecondition(msg);
   }
 
-  EventSink sink(c.number(), c.version(), ctx);
-  Event& moved = sink.Add();
-  auto* t = moved.mutable_transitioned();
-  t->set_event(cmd.event());
-  t->set_from_state(c.state());
-  t->set_to_state(chosen->to());
-  t->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
-  t->set_note(cmd.note());
-  const int64_t entry = moved.seq();  // `moved` dangles once more events are added
-  for (const Task& task : c.task()) {
-    if (task.status() != model::TASK_OPEN) continue;
-    auto* cancelled = sink.Add().mutable_task_cancelled();
-    cancelled->set_seq(task.seq());
-    cancelled->set_reason("the case left " + Quoted(c.state()));
-  }
-  CreateTasks(*model::FindState(def, chosen->to()), &c, entry, ctx, sink);
-  return sink.Take();
+  ResumeIfPaused(d);
+  const std::string from = c.state();
+  const std::string centre = CentreForState(c, def, chosen->to());
+  d.Emit([&](Event& e) {
+    auto* t = e.mutable_transitioned();
+    t->set_event(cmd.event());
+    t->set_from_state(from);
+    t->set_to_state(chosen->to());
+    t->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
+    t->set_note(cmd.note());
+    t->set_responsible_centre(centre);
+  });
+  const int64_t entry = d.state().version();
+  EndTimer(d, "state", /*met=*/true);
+  CancelOpenTasks(d, "the case left " + Quoted(from));
+  EnterState(d, *model::FindState(def, chosen->to()), entry, centre);
+  return Status::Ok();
 }
 
-Result<std::vector<Event>> DecideAssign(const CaseState& c, const model::AssignTask& cmd,
-                                        const DecideContext& ctx) {
+Status DecideAssign(Decision& d, const model::AssignTask& cmd) {
+  const CaseState& c = d.state();
+  const DecideContext& ctx = d.ctx();
   RETURN_IF_ERROR(CheckOpen(c));
   RETURN_IF_ERROR(CheckCanAssign(ctx.actor, c));
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
@@ -263,10 +432,10 @@ Result<std::vector<Event>> DecideAssign(const CaseState& c, const model::AssignT
                             "; `dispatch user list` shows who exists");
   }
   const model::User& who = *ctx.assignee;
-  if (who.centre() != c.centre()) {
-    return Status::FailedPrecondition("task " + id + " belongs to centre " + c.centre() +
+  if (who.centre() != task->centre()) {
+    return Status::FailedPrecondition("task " + id + " is worked at centre " + task->centre() +
                                       ", but " + who.name() + " works at " + who.centre() +
-                                      "; give it to someone at " + c.centre());
+                                      "; give it to someone at " + task->centre());
   }
   if (who.role() != task->role() && who.role() != model::kSupervisor) {
     return Status::FailedPrecondition("task " + id + " is for a " + task->role() + ", and " +
@@ -275,38 +444,43 @@ Result<std::vector<Event>> DecideAssign(const CaseState& c, const model::AssignT
   if (task->assignee() == who.name()) {
     return Status::FailedPrecondition("task " + id + " is already assigned to " + who.name());
   }
-  EventSink sink(c.number(), c.version(), ctx);
-  auto* a = sink.Add().mutable_task_assigned();
-  a->set_seq(task->seq());
-  a->set_assignee(who.name());
-  a->set_previous_assignee(task->assignee());
-  return sink.Take();
+  const int seq = task->seq();
+  const std::string previous = task->assignee();
+  d.Emit([&](Event& e) {
+    auto* a = e.mutable_task_assigned();
+    a->set_seq(seq);
+    a->set_assignee(who.name());
+    a->set_previous_assignee(previous);
+  });
+  return Status::Ok();
 }
 
-Result<std::vector<Event>> DecideComplete(const CaseState& c, const model::CompleteTask& cmd,
-                                          const DecideContext& ctx) {
+Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
+  const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckOpen(c));
-  RETURN_IF_ERROR(CheckCanWork(ctx.actor, c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
-  RETURN_IF_ERROR(CheckHoldsRole(ctx.actor, task->role(), "task " + TaskId(c.number(), task->seq())));
-  EventSink sink(c.number(), c.version(), ctx);
-  auto* done = sink.Add().mutable_task_completed();
-  done->set_seq(task->seq());
-  done->set_note(cmd.note());
-  return sink.Take();
+  RETURN_IF_ERROR(
+      CheckHoldsRole(d.ctx().actor, task->role(), "task " + TaskId(c.number(), task->seq())));
+  const int seq = task->seq();
+  d.Emit([&](Event& e) {
+    e.mutable_task_completed()->set_seq(seq);
+    e.mutable_task_completed()->set_note(cmd.note());
+  });
+  EndTimer(d, TaskKey(seq), /*met=*/true);
+  return Status::Ok();
 }
 
-Result<std::vector<Event>> DecideNote(const CaseState& c, const model::AddNote& cmd,
-                                      const DecideContext& ctx) {
-  if (!CanRead(ctx.actor, c)) {
-    return Status::PermissionDenied(ctx.actor.Describe() + " cannot see case " + c.number());
+Status DecideNote(Decision& d, const model::AddNote& cmd) {
+  if (!CanRead(d.ctx().actor, d.state())) {
+    return Status::PermissionDenied(d.ctx().actor.Describe() + " cannot see case " +
+                                    d.state().number());
   }
   if (cmd.text().find_first_not_of(" \t\n") == std::string::npos) {
     return Status::InvalidArgument("the note is empty");
   }
-  EventSink sink(c.number(), c.version(), ctx);
-  sink.Add().mutable_note_added()->set_text(cmd.text());
-  return sink.Take();
+  d.Emit([&](Event& e) { e.mutable_note_added()->set_text(cmd.text()); });
+  return Status::Ok();
 }
 
 Status CheckReason(std::string_view reason, std::string_view what) {
@@ -316,16 +490,29 @@ Status CheckReason(std::string_view reason, std::string_view what) {
   return Status::Ok();
 }
 
-Result<std::vector<Event>> DecideClose(const CaseState& c, const model::CloseCase& cmd,
-                                       const DecideContext& ctx) {
+// The clocks a finished or abandoned case no longer needs.
+void EndCase(Decision& d, bool finished) {
+  WithdrawPendingHandoffs(d, finished ? "the case was closed" : "the case was cancelled");
+  std::vector<std::string> keys;
+  for (const Timer& t : d.state().timer()) keys.push_back(t.key());
+  for (const std::string& key : keys) {
+    if (key == "case" && finished) {
+      EndTimer(d, key, /*met=*/true);
+    } else {
+      EndTimer(d, key, /*met=*/false, finished ? "the case was closed" : "the case was cancelled");
+    }
+  }
+}
+
+Status DecideClose(Decision& d, const model::CloseCase& cmd) {
+  const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckOpen(c));
-  RETURN_IF_ERROR(CheckCanWork(ctx.actor, c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
   RETURN_IF_ERROR(CheckReason(cmd.reason(), "closing a case"));
-  const model::WorkflowDefinition& def = ctx.definition->definition;
-  const model::StateDef* state = model::FindState(def, c.state());
+  const model::StateDef* state = model::FindState(d.def(), c.state());
   if (state == nullptr || !state->terminal()) {
     std::vector<std::string> ends;
-    for (const auto& s : def.state()) {
+    for (const auto& s : d.def().state()) {
       if (s.terminal()) ends.push_back(s.name());
     }
     return Status::FailedPrecondition(
@@ -333,25 +520,287 @@ Result<std::vector<Event>> DecideClose(const CaseState& c, const model::CloseCas
         " and can be closed only when its work is finished (" + JoinedList(ends, " or ") +
         "); to stop work on it, cancel it with a reason");
   }
-  EventSink sink(c.number(), c.version(), ctx);
-  sink.Add().mutable_case_closed()->set_reason(cmd.reason());
-  return sink.Take();
+  ResumeIfPaused(d);
+  EndCase(d, /*finished=*/true);
+  d.Emit([&](Event& e) { e.mutable_case_closed()->set_reason(cmd.reason()); });
+  return Status::Ok();
 }
 
-Result<std::vector<Event>> DecideCancel(const CaseState& c, const model::CancelCase& cmd,
-                                        const DecideContext& ctx) {
-  RETURN_IF_ERROR(CheckOpen(c));
-  RETURN_IF_ERROR(CheckCanWork(ctx.actor, c));
+Status DecideCancel(Decision& d, const model::CancelCase& cmd) {
+  RETURN_IF_ERROR(CheckOpen(d.state()));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, d.state()));
   RETURN_IF_ERROR(CheckReason(cmd.reason(), "cancelling a case"));
-  EventSink sink(c.number(), c.version(), ctx);
-  for (const Task& task : c.task()) {
-    if (task.status() != model::TASK_OPEN) continue;
-    auto* cancelled = sink.Add().mutable_task_cancelled();
-    cancelled->set_seq(task.seq());
-    cancelled->set_reason("the case was cancelled");
+  ResumeIfPaused(d);
+  CancelOpenTasks(d, "the case was cancelled");
+  EndCase(d, /*finished=*/false);
+  d.Emit([&](Event& e) { e.mutable_case_cancelled()->set_reason(cmd.reason()); });
+  return Status::Ok();
+}
+
+// --- Pauses ---------------------------------------------------------------
+
+void ResumeIfPaused(Decision& d) {
+  if (!d.state().has_pause()) return;
+  const model::Pause pause = d.state().pause();
+  const model::Millis paused = d.now() - model::FromProto(pause.since());
+  d.Emit([&](Event& e) {
+    e.mutable_case_resumed()->set_reason(pause.reason());
+    e.mutable_case_resumed()->set_paused_ms(paused.count());
+  });
+  for (const std::string& key : pause.keys()) {
+    const Timer* t = d.FindTimer(key);
+    if (t == nullptr) continue;
+    Timer moved = *t;
+    moved.set_generation(d.state().last_generation() + 1);
+    moved.clear_paused_at();
+    *moved.mutable_due_at() = model::ToProto(model::FromProto(t->due_at()) + paused);
+    if (model::IsSet(t->next_at())) {
+      *moved.mutable_next_at() = model::ToProto(model::FromProto(t->next_at()) + paused);
+    }
+    d.Emit([&](Event& e) { *e.mutable_deadline_set()->mutable_timer() = moved; });
   }
-  sink.Add().mutable_case_cancelled()->set_reason(cmd.reason());
-  return sink.Take();
+}
+
+Status DecidePause(Decision& d, const model::PauseCase& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
+  if (c.has_pause()) {
+    return Status::FailedPrecondition(
+        "case " + c.number() + " is already paused (" + c.pause().reason() + ", since " +
+        model::FormatHongKong(model::FromProto(c.pause().since())) + "); resume it first");
+  }
+  const model::StateDef* state = model::FindState(d.def(), c.state());
+  const auto& allowed = state->pause_reasons();
+  if (std::find(allowed.begin(), allowed.end(), cmd.reason()) == allowed.end()) {
+    return Status::InvalidArgument(
+        "case " + c.number() + " at " + Quoted(c.state()) + " cannot be paused for " +
+        Quoted(cmd.reason()) + "; " +
+        (allowed.empty() ? std::string("this state allows no pauses")
+                         : "reasons allowed here: " + JoinedList({allowed.begin(), allowed.end()})));
+  }
+  std::vector<std::string> keys;
+  if (cmd.task() > 0) {
+    model::TaskRef ref;
+    ref.set_seq(cmd.task());
+    ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, ref));
+    if (d.FindTimer(TaskKey(task->seq())) == nullptr) {
+      return Status::FailedPrecondition("task " + TaskId(c.number(), task->seq()) +
+                                        " has no due time to stop");
+    }
+    keys.push_back(TaskKey(task->seq()));
+  } else {
+    for (const Timer& t : c.timer()) {
+      if (t.key().rfind("handoff/", 0) != 0) keys.push_back(t.key());  // another centre's clock
+    }
+  }
+  d.Emit([&](Event& e) {
+    auto* p = e.mutable_case_paused();
+    p->set_reason(cmd.reason());
+    p->set_task(cmd.task());
+    *p->mutable_keys() = {keys.begin(), keys.end()};
+  });
+  return Status::Ok();
+}
+
+Status DecideResume(Decision& d, const model::ResumeCase&) {
+  RETURN_IF_ERROR(CheckOpen(d.state()));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, d.state()));
+  if (!d.state().has_pause()) {
+    return Status::FailedPrecondition("case " + d.state().number() + " is not paused");
+  }
+  ResumeIfPaused(d);
+  return Status::Ok();
+}
+
+// --- Handoffs -------------------------------------------------------------
+
+Result<const model::Handoff*> FindHandoff(const CaseState& c, int id) {
+  for (const auto& h : c.handoff()) {
+    if (h.id() == id) return &h;
+  }
+  return Status::NotFound("case " + c.number() + " has no handoff H" + std::to_string(id));
+}
+
+Status DecideRequestHandoff(Decision& d, const model::RequestHandoff& cmd) {
+  const CaseState& c = d.state();
+  const DecideContext& ctx = d.ctx();
+  RETURN_IF_ERROR(CheckOpen(c));
+  const model::WorkflowDefinition& def = d.def();
+  const model::Leg* leg = nullptr;
+  if (!cmd.leg().empty()) {
+    leg = model::FindLeg(def, cmd.leg());
+    if (leg == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& l : def.leg()) names.push_back(l.name());
+      return Status::InvalidArgument("a " + def.name() + " case has no leg " + Quoted(cmd.leg()) +
+                                     "; its legs are: " + (names.empty() ? "none" : JoinedList(names)));
+    }
+  } else if (def.leg_size() == 1) {
+    leg = &def.leg(0);
+  } else if ((leg = model::LegOfState(def, c.state())) == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& l : def.leg()) names.push_back(l.name());
+    return Status::InvalidArgument(
+        names.empty() ? "a " + def.name() + " case has no legs another centre can take"
+                      : "say which leg to hand over (--leg): " + JoinedList(names));
+  }
+  auto held = c.leg_holder().find(leg->name());
+  const std::string holder = held == c.leg_holder().end() ? c.centre() : held->second;
+  if (ctx.actor.centre != holder ||
+      (ctx.actor.role != model::kCoordinator && ctx.actor.role != model::kSupervisor)) {
+    return Status::PermissionDenied("leg " + Quoted(leg->name()) + " of " + c.number() +
+                                    " is held by " + holder + "; only a coordinator or supervisor "
+                                    "there can hand it over, not " + ctx.actor.Describe());
+  }
+  if (ctx.centres.count(cmd.to_centre()) == 0) return UnknownCentre(cmd.to_centre(), ctx.centres);
+  if (cmd.to_centre() == holder) {
+    return Status::InvalidArgument(holder + " already holds leg " + Quoted(leg->name()));
+  }
+  if (cmd.message().find_first_not_of(" \t\n") == std::string::npos) {
+    return Status::InvalidArgument("say what " + cmd.to_centre() + " must do (--message)");
+  }
+  int id = 1;
+  for (const auto& h : c.handoff()) {
+    id = std::max(id, h.id() + 1);
+    if (h.leg() == leg->name() && h.status() == model::HANDOFF_PENDING) {
+      return Status::FailedPrecondition("a handoff of leg " + Quoted(leg->name()) + " to " +
+                                        h.to_centre() + " is already pending (" +
+                                        HandoffId(c.number(), h.id()) + "); wait for " +
+                                        h.to_centre() + " to accept or decline it");
+    }
+  }
+  model::Handoff h;
+  h.set_id(id);
+  h.set_leg(leg->name());
+  h.set_from_centre(holder);
+  h.set_to_centre(cmd.to_centre());
+  h.set_message(cmd.message());
+  h.set_status(model::HANDOFF_PENDING);
+  h.set_requested_by(ctx.actor.user);
+  *h.mutable_requested_at() = model::ToProto(d.now());
+  d.Emit([&](Event& e) { *e.mutable_handoff_requested()->mutable_handoff() = h; });
+  ArmFromDefinition(d, HandoffKey(id), leg->acceptance(),
+                    "handoff " + std::to_string(id) + " (" + leg->name() + " to " +
+                        cmd.to_centre() + ")");
+  return Status::Ok();
+}
+
+Result<const model::Handoff*> PendingHandoffFor(const Decision& d, int id) {
+  const CaseState& c = d.state();
+  ASSIGN_OR_RETURN(const model::Handoff* h, FindHandoff(c, id));
+  if (h->status() != model::HANDOFF_PENDING) {
+    return Status::FailedPrecondition("handoff " + HandoffId(c.number(), id) + " is no longer pending (" +
+                                      model::HandoffStatus_Name(h->status()) + ")");
+  }
+  const Actor& actor = d.ctx().actor;
+  if (actor.centre != h->to_centre() ||
+      (actor.role != model::kCoordinator && actor.role != model::kSupervisor)) {
+    return Status::PermissionDenied("handoff " + HandoffId(c.number(), id) + " is for a coordinator or "
+                                    "supervisor at " + h->to_centre() + ", not " + actor.Describe());
+  }
+  return h;
+}
+
+Status DecideAcceptHandoff(Decision& d, const model::AcceptHandoff& cmd) {
+  RETURN_IF_ERROR(CheckOpen(d.state()));
+  ASSIGN_OR_RETURN(const model::Handoff* h, PendingHandoffFor(d, cmd.handoff()));
+  const model::Handoff handoff = *h;
+  const model::Leg* current_leg = model::LegOfState(d.def(), d.state().state());
+  const bool in_leg = current_leg != nullptr && current_leg->name() == handoff.leg();
+  d.Emit([&](Event& e) {
+    e.mutable_handoff_accepted()->set_id(handoff.id());
+    e.mutable_handoff_accepted()->set_responsible_centre(
+        in_leg ? handoff.to_centre() : ResponsibleCentre(d.state()));
+  });
+  EndTimer(d, HandoffKey(handoff.id()), /*met=*/true);
+  if (in_leg) {
+    // The leg is running: its open tasks move to the accepting centre.
+    std::vector<std::pair<int, std::string>> open;
+    for (const Task& t : d.state().task()) {
+      if (t.status() == model::TASK_OPEN) open.emplace_back(t.seq(), t.role());
+    }
+    for (const auto& [seq, role] : open) {
+      const auto assignee = d.PickAssignee(handoff.to_centre(), role);
+      std::string previous;
+      for (const Task& t : d.state().task()) {
+        if (t.seq() == seq) previous = t.assignee();
+      }
+      d.Emit([&](Event& e) {
+        auto* a = e.mutable_task_assigned();
+        a->set_seq(seq);
+        a->set_assignee(assignee.value_or(""));
+        a->set_previous_assignee(previous);
+        a->set_automatic(true);
+        a->set_centre(handoff.to_centre());
+      });
+      if (!assignee) {
+        model::Timer none;
+        const auto recipients = Recipients({std::string(model::kEscalateCentreSupervisor)},
+                                           d.state(), none, handoff.to_centre(), d.ctx().roster);
+        d.Emit([&](Event& e) {
+          e.mutable_task_unheld()->set_seq(seq);
+          *e.mutable_task_unheld()->mutable_recipients() = {recipients.begin(), recipients.end()};
+          e.mutable_task_unheld()->set_centre(handoff.to_centre());
+        });
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status DecideDeclineHandoff(Decision& d, const model::DeclineHandoff& cmd) {
+  RETURN_IF_ERROR(CheckOpen(d.state()));
+  ASSIGN_OR_RETURN(const model::Handoff* h, PendingHandoffFor(d, cmd.handoff()));
+  RETURN_IF_ERROR(CheckReason(cmd.reason(), "declining a handoff"));
+  const int id = h->id();
+  d.Emit([&](Event& e) {
+    e.mutable_handoff_declined()->set_id(id);
+    e.mutable_handoff_declined()->set_reason(cmd.reason());
+  });
+  EndTimer(d, HandoffKey(id), /*met=*/true);
+  return Status::Ok();
+}
+
+// --- Deadlines firing -----------------------------------------------------
+
+Result<std::vector<Event>> DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
+  if (d.ctx().actor.role != kSystem) {
+    return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`");
+  }
+  const Timer* t = d.FindTimer(cmd.key());
+  // Stale (re-armed since), early, paused or spent firings do nothing.
+  if (d.state().status() != model::CASE_OPEN || t == nullptr ||
+      t->generation() != cmd.generation() || model::IsSet(t->paused_at()) ||
+      !model::IsSet(t->next_at()) || model::FromProto(t->next_at()) > d.now() ||
+      t->escalate_to().empty()) {
+    return std::vector<Event>();
+  }
+  const Timer timer = *t;
+  const EscalationStep step = NextEscalation(timer, d.now());
+  const auto recipients =
+      Recipients(step.targets, d.state(), timer, CentreOfTimer(d.state(), timer), d.ctx().roster);
+  if (step.breach) {
+    d.Emit([&](Event& e) {
+      auto* b = e.mutable_deadline_breached();
+      b->set_key(timer.key());
+      b->set_generation(timer.generation());
+      *b->mutable_due_at() = timer.due_at();
+      b->set_what(timer.what());
+    });
+  }
+  d.Emit([&](Event& e) {
+    auto* x = e.mutable_escalated();
+    x->set_key(timer.key());
+    x->set_level(step.level);
+    *x->mutable_targets() = {step.targets.begin(), step.targets.end()};
+    *x->mutable_recipients() = {recipients.begin(), recipients.end()};
+    if (step.next_at) *x->mutable_next_at() = model::ToProto(*step.next_at);
+    x->set_what(timer.what());
+    x->set_centre(CentreOfTimer(d.state(), timer));
+    *x->mutable_due_at() = timer.due_at();
+  });
+  return d.Take();
 }
 
 Task* MutableTask(CaseState& c, int seq) {
@@ -361,10 +810,40 @@ Task* MutableTask(CaseState& c, int seq) {
   return nullptr;
 }
 
+Timer* MutableTimer(CaseState& c, std::string_view key) {
+  for (Timer& t : *c.mutable_timer()) {
+    if (t.key() == key) return &t;
+  }
+  return nullptr;
+}
+
+void RemoveTimer(CaseState& c, std::string_view key) {
+  auto* timers = c.mutable_timer();
+  for (int i = 0; i < timers->size(); ++i) {
+    if (timers->Get(i).key() == key) {
+      timers->DeleteSubrange(i, 1);
+      return;
+    }
+  }
+}
+
+model::Handoff* MutableHandoff(CaseState& c, int id) {
+  for (auto& h : *c.mutable_handoff()) {
+    if (h.id() == id) return &h;
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+Actor SystemActor() { return Actor{std::string(kSystem), "", std::string(kSystem)}; }
 
 std::string TaskId(std::string_view case_number, int seq) {
   return std::string(case_number) + "/" + std::to_string(seq);
+}
+
+std::string HandoffId(std::string_view case_number, int id) {
+  return std::string(case_number) + "/H" + std::to_string(id);
 }
 
 Result<const Task*> FindOpenTask(const CaseState& c, const model::TaskRef& ref) {
@@ -407,19 +886,34 @@ Result<std::vector<Event>> Decide(const CaseState* current, const Command& comma
     return DecideOpen(command.open_case(), ctx);
   }
   if (current == nullptr) return Status::Internal("case command without a case");
+  Decision d(current, current->number(), ctx);
+  Status s = Status::InvalidArgument("the command is empty or not a case command");
   switch (command.body_case()) {
-    case Command::kFireEvent: return DecideFire(*current, command.fire_event(), ctx);
-    case Command::kAssignTask: return DecideAssign(*current, command.assign_task(), ctx);
-    case Command::kCompleteTask: return DecideComplete(*current, command.complete_task(), ctx);
-    case Command::kAddNote: return DecideNote(*current, command.add_note(), ctx);
-    case Command::kCloseCase: return DecideClose(*current, command.close_case(), ctx);
-    case Command::kCancelCase: return DecideCancel(*current, command.cancel_case(), ctx);
+    case Command::kFireEvent: s = DecideFire(d, command.fire_event()); break;
+    case Command::kAssignTask: s = DecideAssign(d, command.assign_task()); break;
+    case Command::kCompleteTask: s = DecideComplete(d, command.complete_task()); break;
+    case Command::kAddNote: s = DecideNote(d, command.add_note()); break;
+    case Command::kCloseCase: s = DecideClose(d, command.close_case()); break;
+    case Command::kCancelCase: s = DecideCancel(d, command.cancel_case()); break;
+    case Command::kPauseCase: s = DecidePause(d, command.pause_case()); break;
+    case Command::kResumeCase: s = DecideResume(d, command.resume_case()); break;
+    case Command::kRequestHandoff: s = DecideRequestHandoff(d, command.request_handoff()); break;
+    case Command::kAcceptHandoff: s = DecideAcceptHandoff(d, command.accept_handoff()); break;
+    case Command::kDeclineHandoff: s = DecideDeclineHandoff(d, command.decline_handoff()); break;
+    case Command::kFireDeadline: return DecideFireDeadline(d, command.fire_deadline());
     case Command::kOpenCase:
     case Command::kAddUser:
+    case Command::kDutyOn:
+    case Command::kDutyOff:
+    case Command::kSetWebhook:
+    case Command::kMarkRead:
     case Command::BODY_NOT_SET:
       break;
   }
-  return Status::InvalidArgument("the command is empty or not a case command");
+  if (!s.ok()) return s;
+  // A person acted on the case: escalations still running start again.
+  if (d.state().status() == model::CASE_OPEN) ResetEscalations(d);
+  return d.Take();
 }
 
 void Evolve(CaseState& c, const Event& e) {
@@ -432,6 +926,7 @@ void Evolve(CaseState& c, const Event& e) {
       c.set_type(o.type());
       *c.mutable_definition() = o.definition();
       c.set_centre(o.centre());
+      c.set_responsible_centre(o.centre());
       c.set_state(o.initial_state());
       c.set_status(model::CASE_OPEN);
       *c.mutable_person() = o.person();
@@ -448,6 +943,7 @@ void Evolve(CaseState& c, const Event& e) {
       const auto& t = e.transitioned();
       for (const auto& [k, v] : t.fields()) (*c.mutable_fields())[k] = v;
       c.set_state(t.to_state());
+      if (!t.responsible_centre().empty()) c.set_responsible_centre(t.responsible_centre());
       *c.mutable_state_entered_at() = e.at();
       c.set_state_entry_seq(e.seq());
       break;
@@ -458,6 +954,7 @@ void Evolve(CaseState& c, const Event& e) {
     case Event::kTaskAssigned:
       if (Task* t = MutableTask(c, e.task_assigned().seq())) {
         t->set_assignee(e.task_assigned().assignee());
+        if (!e.task_assigned().centre().empty()) t->set_centre(e.task_assigned().centre());
       }
       break;
     case Event::kTaskCompleted:
@@ -475,8 +972,6 @@ void Evolve(CaseState& c, const Event& e) {
         t->set_note(e.task_cancelled().reason());
       }
       break;
-    case Event::kNoteAdded:
-      break;
     case Event::kCaseClosed:
       c.set_status(model::CASE_CLOSED);
       *c.mutable_ended_at() = e.at();
@@ -487,6 +982,96 @@ void Evolve(CaseState& c, const Event& e) {
       *c.mutable_ended_at() = e.at();
       c.set_end_reason(e.case_cancelled().reason());
       break;
+    case Event::kDeadlineSet: {
+      const Timer& t = e.deadline_set().timer();
+      if (Timer* existing = MutableTimer(c, t.key())) {
+        *existing = t;
+      } else {
+        *c.add_timer() = t;
+      }
+      c.set_last_generation(std::max(c.last_generation(), t.generation()));
+      if (t.key().rfind("task/", 0) == 0) {  // a task's due time moves with its clock
+        if (Task* task = MutableTask(c, std::stoi(t.key().substr(5)))) *task->mutable_due_at() = t.due_at();
+      }
+      break;
+    }
+    case Event::kDeadlineMet:
+      RemoveTimer(c, e.deadline_met().key());
+      break;
+    case Event::kDeadlineCleared:
+      RemoveTimer(c, e.deadline_cleared().key());
+      break;
+    case Event::kDeadlineBreached:
+      if (Timer* t = MutableTimer(c, e.deadline_breached().key())) t->set_breached(true);
+      break;
+    case Event::kEscalated:
+      if (Timer* t = MutableTimer(c, e.escalated().key())) {
+        t->set_level(e.escalated().level());
+        if (model::IsSet(e.escalated().next_at())) {
+          *t->mutable_next_at() = e.escalated().next_at();
+        } else {
+          t->clear_next_at();
+        }
+      }
+      break;
+    case Event::kEscalationReset:
+      if (Timer* t = MutableTimer(c, e.escalation_reset().key())) {
+        t->set_level(0);
+        if (model::IsSet(e.escalation_reset().next_at())) {
+          *t->mutable_next_at() = e.escalation_reset().next_at();
+        } else {
+          t->clear_next_at();
+        }
+      }
+      break;
+    case Event::kCasePaused: {
+      const auto& p = e.case_paused();
+      auto* pause = c.mutable_pause();
+      pause->set_reason(p.reason());
+      pause->set_task(p.task());
+      *pause->mutable_since() = e.at();
+      *pause->mutable_keys() = p.keys();
+      for (const std::string& key : p.keys()) {
+        if (Timer* t = MutableTimer(c, key)) *t->mutable_paused_at() = e.at();
+      }
+      break;
+    }
+    case Event::kCaseResumed:
+      (*c.mutable_paused_ms())[e.case_resumed().reason()] += e.case_resumed().paused_ms();
+      c.clear_pause();
+      break;
+    case Event::kHandoffRequested:
+      *c.add_handoff() = e.handoff_requested().handoff();
+      break;
+    case Event::kHandoffAccepted:
+      if (model::Handoff* h = MutableHandoff(c, e.handoff_accepted().id())) {
+        h->set_status(model::HANDOFF_ACCEPTED);
+        h->set_decided_by(e.actor());
+        *h->mutable_decided_at() = e.at();
+        (*c.mutable_leg_holder())[h->leg()] = h->to_centre();
+      }
+      if (!e.handoff_accepted().responsible_centre().empty()) {
+        c.set_responsible_centre(e.handoff_accepted().responsible_centre());
+      }
+      break;
+    case Event::kHandoffDeclined:
+      if (model::Handoff* h = MutableHandoff(c, e.handoff_declined().id())) {
+        h->set_status(model::HANDOFF_DECLINED);
+        h->set_decided_by(e.actor());
+        *h->mutable_decided_at() = e.at();
+        h->set_reason(e.handoff_declined().reason());
+      }
+      break;
+    case Event::kHandoffWithdrawn:
+      if (model::Handoff* h = MutableHandoff(c, e.handoff_withdrawn().id())) {
+        h->set_status(model::HANDOFF_WITHDRAWN);
+        h->set_decided_by(e.actor());
+        *h->mutable_decided_at() = e.at();
+        h->set_reason(e.handoff_withdrawn().reason());
+      }
+      break;
+    case Event::kNoteAdded:
+    case Event::kTaskUnheld:
     case Event::BODY_NOT_SET:
       break;
   }
@@ -509,13 +1094,12 @@ Result<model::User> DecideAddUser(const Actor& actor, const model::AddUser& cmd,
         return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
                ch == '-';
       });
-  if (!name_ok) {
+  if (!name_ok || name == kSystem) {
     return Status::InvalidArgument("user name " + Quoted(name) +
-                                   " must be 1-40 lower-case letters, digits, '.', '_' or '-'");
+                                   " must be 1-40 lower-case letters, digits, '.', '_' or '-' "
+                                   "(and not 'system')");
   }
-  if (centres.count(cmd.centre()) == 0) {
-    return UnknownCentre(cmd.centre(), centres);
-  }
+  if (centres.count(cmd.centre()) == 0) return UnknownCentre(cmd.centre(), centres);
   if (!model::IsKnownRole(cmd.role())) {
     return Status::InvalidArgument("unknown role " + Quoted(cmd.role()) +
                                    "; roles are " + model::CaseRoleList() + ", admin");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dispatch/access.h"
+#include "dispatch/roster.h"
 #include "model/proto/case.pb.h"
 #include "model/proto/command.pb.h"
 #include "model/proto/directory.pb.h"
@@ -36,11 +37,17 @@ struct DecideContext {
   std::set<std::string> centres;
   // assign_task: the user named as assignee, when one exists.
   const model::User* assignee = nullptr;
+  // Who is on duty now: new tasks go to them, escalations reach them.
+  Roster roster;
 };
 
+// The actor deadlines fire as.
+Actor SystemActor();
+
 // The events `command` appends to the case `current` (null for open_case),
-// stamped with seq, time and actor; or why it is refused.
-// REQUIRES: command holds a case command (not add_user).
+// stamped with seq, time and actor; or why it is refused. No events (and no
+// error) means there was nothing to do: a stale or early deadline firing.
+// REQUIRES: command holds a case command (not add_user, duty or webhooks).
 model::Result<std::vector<model::Event>> Decide(const model::CaseState* current,
                                                 const model::Command& command,
                                                 const DecideContext& context);
@@ -61,6 +68,8 @@ model::Result<const model::Task*> FindOpenTask(const model::CaseState& c, const 
 
 // "SZ-2026-0007/3": how a person names a task.
 std::string TaskId(std::string_view case_number, int seq);
+// "FJ-2026-0003/H1": how a person names a handoff.
+std::string HandoffId(std::string_view case_number, int id);
 
 }  // namespace dispatch
 

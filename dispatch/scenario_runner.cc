@@ -3,6 +3,10 @@
 #include <algorithm>
 
 #include "dispatch/dispatcher.h"
+#include "dispatch/tick.h"
+#include "notify/deliverer.h"
+#include "notify/inbox_channel.h"
+#include "notify/notifications.h"
 #include "model/duration.h"
 #include "model/roles.h"
 #include "model/text_proto.h"
@@ -55,9 +59,58 @@ std::string SortedJoin(std::vector<std::string> v) {
   return out.empty() ? "none" : out;
 }
 
-// What is wrong with `c` against `expect`; empty when nothing.
-std::string CheckCase(const model::Expect& expect, const model::CaseState& c) {
+// What is wrong with `c` (and the inboxes in `store`) against `expect`;
+// empty when nothing.
+std::string CheckCase(const model::Expect& expect, const model::CaseState& c, Store& store) {
   std::vector<std::string> problems;
+  if (!expect.responsible_centre().empty() && expect.responsible_centre() != c.responsible_centre()) {
+    problems.push_back("expected the case worked by " + expect.responsible_centre() + " but it is " +
+                       c.responsible_centre());
+  }
+  if (!expect.pause().empty()) {
+    const std::string actual = c.has_pause() ? c.pause().reason() : "none";
+    if (actual != expect.pause()) {
+      problems.push_back("expected pause '" + expect.pause() + "' but it is '" + actual + "'");
+    }
+  }
+  for (const model::ExpectedHandoff& eh : expect.handoff()) {
+    const model::Handoff* found = nullptr;
+    for (const auto& h : c.handoff()) {
+      if (h.id() == eh.id()) found = &h;
+    }
+    if (found == nullptr) {
+      problems.push_back("expected handoff H" + std::to_string(eh.id()) + " but there is none");
+    } else if (eh.status() != model::HANDOFF_STATUS_UNSPECIFIED && eh.status() != found->status()) {
+      problems.push_back("expected handoff H" + std::to_string(eh.id()) + " " +
+                         model::HandoffStatus_Name(eh.status()) + " but it is " +
+                         model::HandoffStatus_Name(found->status()));
+    }
+  }
+  for (const model::ExpectedDeadline& ed : expect.deadline()) {
+    const model::Timer* found = nullptr;
+    for (const auto& t : c.timer()) {
+      if (t.key() == ed.key()) found = &t;
+    }
+    const std::string actual = found == nullptr ? "gone" : found->breached() ? "missed" : "running";
+    if (ed.status() != actual) {
+      problems.push_back("expected deadline '" + ed.key() + "' " + ed.status() + " but it is " + actual);
+    }
+  }
+  for (const model::ExpectedInbox& ei : expect.inbox()) {
+    auto items = store.Read().ListInbox({ei.recipient()}, false);
+    bool found = false;
+    if (items.ok()) {
+      for (const auto& item : *items) {
+        if (item.case_number() != c.number()) continue;
+        found = found || item.title().en().find(ei.contains()) != std::string::npos ||
+                item.title().zh_hant().find(ei.contains()) != std::string::npos;
+      }
+    }
+    if (!found) {
+      problems.push_back("expected a message for " + ei.recipient() + " on " + c.number() +
+                         " containing '" + ei.contains() + "'");
+    }
+  }
   if (!expect.state().empty() && expect.state() != c.state()) {
     problems.push_back("expected state '" + expect.state() + "' but case " + c.number() +
                        " is at '" + c.state() + "'");
@@ -96,6 +149,10 @@ std::string CheckCase(const model::Expect& expect, const model::CaseState& c) {
     if (et.status() != model::TASK_STATUS_UNSPECIFIED && et.status() != latest->status()) {
       problems.push_back("expected task '" + et.name() + "' " + model::TaskStatus_Name(et.status()) +
                          " but it is " + model::TaskStatus_Name(latest->status()));
+    }
+    if (!et.centre().empty() && et.centre() != latest->centre()) {
+      problems.push_back("expected task '" + et.name() + "' worked at " + et.centre() +
+                         " but it is at " + latest->centre());
     }
     if (!et.assignee().empty() && et.assignee() != latest->assignee()) {
       problems.push_back("expected task '" + et.name() + "' assigned to " + et.assignee() +
@@ -157,6 +214,14 @@ Result<ScenarioOutcome> RunScenario(const LoadedScenario& loaded, Store& store,
   model::FakeClock clock(*start);
   Dispatcher dispatcher(store, catalog, clock);
   RETURN_IF_ERROR(EnsureUsers(s, store, dispatcher, root));
+  notify::InboxChannel inbox(store.inbox(), clock);
+  notify::Deliverer deliverer(store.outbox(), clock, notify::RetryPolicy(), [] { return 0.5; });
+  deliverer.AddChannel(notify::kInbox, &inbox);
+  auto tick = [&](const model::TextLocation& at) -> Status {
+    auto r = Tick(dispatcher, deliverer);
+    if (!r.ok()) return Status(r.status().code(), at.At() + ": " + r.status().message());
+    return Status::Ok();
+  };
 
   ScenarioOutcome out;
   std::map<std::string, std::string> refs;
@@ -169,6 +234,7 @@ Result<ScenarioOutcome> RunScenario(const LoadedScenario& loaded, Store& store,
       auto d = model::ParseDuration(step.advance());
       if (!d.ok()) return Status::InvalidArgument(loc.At("advance") + ": " + d.status().message());
       clock.Advance(*d);
+      RETURN_IF_ERROR(tick(loc));
     }
     if (!step.as().empty()) actor = step.as();
 
@@ -183,6 +249,7 @@ Result<ScenarioOutcome> RunScenario(const LoadedScenario& loaded, Store& store,
       if (actor.empty()) return Status::InvalidArgument(loc.At() + ": the step says no actor (as:)");
       auto reply = dispatcher.Execute(command, actor);
       ++out.steps_run;
+      RETURN_IF_ERROR(tick(loc));
       if (step.expect().has_error()) {
         const model::ExpectedError& want = step.expect().error();
         std::string problem;
@@ -229,7 +296,8 @@ Result<ScenarioOutcome> RunScenario(const LoadedScenario& loaded, Store& store,
       }
     }
     if (step.has_expect() && subject) {
-      const std::string problem = CheckCase(step.expect(), *subject);
+      ASSIGN_OR_RETURN(subject, store.Read().GetCase(subject->number()));  // after the tick
+      const std::string problem = CheckCase(step.expect(), *subject, store);
       if (!problem.empty()) {
         out.failure = loc.At("expect") + ": step " + std::to_string(i + 1) + title + ": " + problem;
         return out;

@@ -1,5 +1,6 @@
 #include "dispatch/sqlite_store.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <google/protobuf/io/coded_stream.h>
@@ -83,6 +84,56 @@ CREATE TABLE command_replies (
   at INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: deadlines, handoffs, duty roster, notifications.
+    R"sql(
+CREATE TABLE timers (
+  case_number TEXT NOT NULL REFERENCES cases(number),
+  key TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  next_at INTEGER,  -- NULL while paused or when nothing more is to fire
+  PRIMARY KEY (case_number, key)
+);
+CREATE INDEX timers_due ON timers (next_at) WHERE next_at IS NOT NULL;
+CREATE TABLE handoffs (
+  case_number TEXT NOT NULL REFERENCES cases(number),
+  id INTEGER NOT NULL,
+  from_centre TEXT NOT NULL,
+  to_centre TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  requested_at INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (case_number, id)
+);
+CREATE TABLE shifts (
+  id INTEGER PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users(name),
+  centre TEXT NOT NULL,
+  role TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER,
+  body BLOB NOT NULL
+);
+CREATE INDEX shifts_by_user ON shifts (user, ends_at);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  next_attempt_at INTEGER,
+  created_at INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL UNIQUE REFERENCES outbox(id),
+  recipient TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  read_at INTEGER,
+  body BLOB NOT NULL
+);
+CREATE INDEX inbox_by_recipient ON inbox (recipient, read_at);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -111,6 +162,21 @@ Result<T> Parse(const std::string& bytes, std::string_view what) {
 
 int64_t Millis(const google::protobuf::Timestamp& ts) {
   return model::FromProto(ts).time_since_epoch().count();
+}
+
+int64_t Millis(model::Instant t) { return t.time_since_epoch().count(); }
+
+// Reads every row's blob in column 0 as a T.
+template <typename T>
+Result<std::vector<T>> ReadAll(Statement& st, std::string_view what) {
+  std::vector<T> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(T m, Parse<T>(st.ColumnBlob(0), what));
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::string PersonName(const model::Person& p) {
@@ -267,6 +333,177 @@ class SqliteStore::Access : public StoreWriter {
     return Project(after);
   }
 
+  Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, id FROM shifts WHERE starts_at <= ?1 AND (ends_at IS NULL OR ends_at > ?1)"
+        " ORDER BY centre, user, role"));
+    st.Bind(1, Millis(now));
+    std::vector<model::Shift> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(model::Shift s, Parse<model::Shift>(st.ColumnBlob(0), "shift"));
+      s.set_id(st.ColumnInt(1));
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+  Result<std::map<std::string, int>> OpenTaskCounts() override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT assignee, COUNT(*) FROM tasks WHERE status = ? AND assignee IS NOT NULL"
+        " GROUP BY assignee"));
+    st.Bind(1, int64_t{model::TASK_OPEN});
+    std::map<std::string, int> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out[st.ColumnText(0)] = static_cast<int>(st.ColumnInt(1));
+    }
+    return out;
+  }
+
+  Result<std::vector<DueTimer>> DueTimers(model::Instant now, int limit) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT case_number, key, generation FROM timers WHERE next_at IS NOT NULL"
+        " AND next_at <= ? ORDER BY next_at, case_number, key LIMIT ?"));
+    st.Bind(1, Millis(now)).Bind(2, int64_t{limit});
+    std::vector<DueTimer> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back({st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2)});
+    }
+    return out;
+  }
+
+  Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT h.body, c.number, c.type, c.person_name FROM handoffs h"
+        " JOIN cases c ON c.number = h.case_number"
+        " WHERE (?1 IS NULL OR h.from_centre = ?1 OR h.to_centre = ?1) AND (?2 = 0 OR h.status = ?3)"
+        " ORDER BY h.requested_at DESC, h.case_number, h.id"));
+    st.BindOptional(1, f.centre);
+    st.Bind(2, int64_t{f.pending_only ? 1 : 0});
+    st.Bind(3, int64_t{model::HANDOFF_PENDING});
+    std::vector<model::HandoffView> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      model::HandoffView v;
+      ASSIGN_OR_RETURN(*v.mutable_handoff(), Parse<model::Handoff>(st.ColumnBlob(0), "handoff"));
+      v.set_case_number(st.ColumnText(1));
+      v.set_case_type(st.ColumnText(2));
+      v.set_person_name(st.ColumnText(3));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  Result<std::vector<model::InboxItem>> ListInbox(const std::vector<std::string>& recipients,
+                                                  bool unread_only) override {
+    std::vector<model::InboxItem> out;
+    for (const std::string& r : recipients) {
+      ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+          "SELECT body, id, read_at FROM inbox WHERE recipient = ? AND (? = 0 OR read_at IS NULL)"));
+      st.Bind(1, r).Bind(2, int64_t{unread_only ? 1 : 0});
+      for (;;) {
+        ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        ASSIGN_OR_RETURN(model::InboxItem item, Parse<model::InboxItem>(st.ColumnBlob(0), "inbox item"));
+        out.push_back(std::move(item));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const model::InboxItem& a, const model::InboxItem& b) {
+      return a.id() > b.id();
+    });
+    return out;
+  }
+
+  Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM inbox WHERE id = ?"));
+    st.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<model::InboxItem>();
+    ASSIGN_OR_RETURN(auto item, Parse<model::InboxItem>(st.ColumnBlob(0), "inbox item"));
+    return std::optional<model::InboxItem>(std::move(item));
+  }
+
+  Result<std::vector<model::Notification>> ListOutbox(std::optional<model::DeliveryStatus> status,
+                                                      int limit) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body FROM outbox WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"));
+    if (status) st.Bind(1, int64_t{*status});
+    st.Bind(2, int64_t{limit});
+    return ReadAll<model::Notification>(st, "notification");
+  }
+
+  Status Enqueue(const model::Notification& n) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO outbox (idempotency_key, channel, status, next_attempt_at, created_at, body)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
+    st.Bind(1, n.idempotency_key()).Bind(2, n.channel()).Bind(3, int64_t{n.status()});
+    st.Bind(4, Millis(n.next_attempt_at())).Bind(5, Millis(n.created_at()));
+    st.BindBlob(6, Serialize(n));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Internal("the outbox kept no row");
+    const int64_t id = st.ColumnInt(0);
+    RETURN_IF_ERROR(st.Run());
+    // The body carries its own id, so readers need not join.
+    model::Notification stored = n;
+    stored.set_id(id);
+    ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE outbox SET body = ? WHERE id = ?"));
+    up.BindBlob(1, Serialize(stored)).Bind(2, id);
+    return up.Run();
+  }
+
+  Result<int64_t> AddShift(const model::Shift& shift) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO shifts (user, centre, role, starts_at, ends_at, body) VALUES (?, ?, ?, ?, ?, ?)"
+        " RETURNING id"));
+    st.Bind(1, shift.user()).Bind(2, shift.centre()).Bind(3, shift.role());
+    st.Bind(4, Millis(shift.starts_at()));
+    if (model::IsSet(shift.ends_at())) st.Bind(5, Millis(shift.ends_at()));
+    st.BindBlob(6, Serialize(shift));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Internal("no shift was stored");
+    const int64_t id = st.ColumnInt(0);
+    RETURN_IF_ERROR(st.Run());
+    return id;
+  }
+
+  Status EndShifts(std::string_view user, model::Instant at) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT id, body FROM shifts WHERE user = ?1 AND starts_at <= ?2"
+        " AND (ends_at IS NULL OR ends_at > ?2)"));
+    st.Bind(1, user).Bind(2, Millis(at));
+    std::vector<std::pair<int64_t, model::Shift>> running;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(model::Shift s, Parse<model::Shift>(st.ColumnBlob(1), "shift"));
+      running.emplace_back(st.ColumnInt(0), std::move(s));
+    }
+    ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE shifts SET ends_at = ?, body = ? WHERE id = ?"));
+    for (auto& [id, s] : running) {
+      *s.mutable_ends_at() = model::ToProto(at);
+      up.Reset();
+      up.Bind(1, Millis(at)).BindBlob(2, Serialize(s)).Bind(3, id);
+      RETURN_IF_ERROR(up.Run());
+    }
+    return Status::Ok();
+  }
+
+  Status MarkRead(int64_t id, std::string_view by, model::Instant at) override {
+    ASSIGN_OR_RETURN(auto item, GetInboxItem(id));
+    if (!item) return Status::NotFound("no inbox message " + std::to_string(id));
+    item->set_read_by(std::string(by));
+    *item->mutable_read_at() = model::ToProto(at);
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE inbox SET read_at = ?, body = ? WHERE id = ?"));
+    st.Bind(1, Millis(at)).BindBlob(2, Serialize(*item)).Bind(3, id);
+    return st.Run();
+  }
+
   // Writes the projection rows of one case.
   Status Project(const model::CaseState& c) {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
@@ -290,6 +527,28 @@ class SqliteStore::Access : public StoreWriter {
       if (model::IsSet(t.due_at())) task.Bind(6, Millis(t.due_at()));
       task.BindBlob(7, Serialize(t));
       RETURN_IF_ERROR(task.Run());
+    }
+    ASSIGN_OR_RETURN(Statement clear, db_.Prepare("DELETE FROM timers WHERE case_number = ?"));
+    clear.Bind(1, c.number());
+    RETURN_IF_ERROR(clear.Run());
+    ASSIGN_OR_RETURN(Statement timer, db_.Prepare(
+        "INSERT INTO timers (case_number, key, generation, next_at) VALUES (?, ?, ?, ?)"));
+    for (const model::Timer& t : c.timer()) {
+      timer.Reset();
+      timer.Bind(1, c.number()).Bind(2, t.key()).Bind(3, t.generation());
+      if (model::IsSet(t.next_at()) && !model::IsSet(t.paused_at())) timer.Bind(4, Millis(t.next_at()));
+      RETURN_IF_ERROR(timer.Run());
+    }
+    ASSIGN_OR_RETURN(Statement handoff, db_.Prepare(
+        "INSERT INTO handoffs (case_number, id, from_centre, to_centre, status, requested_at, body)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (case_number, id) DO UPDATE SET"
+        " from_centre = ?3, to_centre = ?4, status = ?5, requested_at = ?6, body = ?7"));
+    for (const model::Handoff& h : c.handoff()) {
+      handoff.Reset();
+      handoff.Bind(1, c.number()).Bind(2, int64_t{h.id()}).Bind(3, h.from_centre());
+      handoff.Bind(4, h.to_centre()).Bind(5, int64_t{h.status()}).Bind(6, Millis(h.requested_at()));
+      handoff.BindBlob(7, Serialize(h));
+      RETURN_IF_ERROR(handoff.Run());
     }
     return Status::Ok();
   }
@@ -348,8 +607,99 @@ class SqliteStore::Access : public StoreWriter {
   SqliteDb& db_;
 };
 
+// The delivery worker's view: every call is its own write transaction.
+class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
+ public:
+  explicit Delivery(SqliteDb& db) : db_(db) {}
+
+  Result<std::vector<model::Notification>> Due(model::Instant now, int limit) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body FROM outbox WHERE status = ? AND next_attempt_at <= ?"
+        " ORDER BY next_attempt_at, id LIMIT ?"));
+    st.Bind(1, int64_t{model::DELIVERY_PENDING}).Bind(2, Millis(now)).Bind(3, int64_t{limit});
+    return ReadAll<model::Notification>(st, "notification");
+  }
+
+  Status MarkDelivered(int64_t id, int attempts, model::Instant at) override {
+    return Update(id, [&](model::Notification& n) {
+      n.set_status(model::DELIVERY_DONE);
+      n.set_attempts(attempts);
+      *n.mutable_delivered_at() = model::ToProto(at);
+      n.clear_next_attempt_at();
+    });
+  }
+
+  Status MarkFailed(int64_t id, int attempts, std::optional<model::Instant> retry_at,
+                    const std::string& error) override {
+    return Update(id, [&](model::Notification& n) {
+      n.set_attempts(attempts);
+      n.set_last_error(error);
+      if (retry_at) {
+        *n.mutable_next_attempt_at() = model::ToProto(*retry_at);
+      } else {
+        n.set_status(model::DELIVERY_DEAD);
+        n.clear_next_attempt_at();
+      }
+    });
+  }
+
+  Status AddToInbox(const model::Notification& n, model::Instant at) override {
+    WriteTransaction tx(db_);
+    RETURN_IF_ERROR(tx.status());
+    model::InboxItem item;
+    item.set_recipient(n.address());
+    *item.mutable_at() = model::ToProto(at);
+    item.set_kind(n.kind());
+    item.set_case_number(n.case_number());
+    *item.mutable_title() = n.title();
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO inbox (notification_id, recipient, at, body) VALUES (?, ?, ?, x'')"
+        " ON CONFLICT (notification_id) DO NOTHING RETURNING id"));
+    st.Bind(1, n.id()).Bind(2, n.address()).Bind(3, Millis(at));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      item.set_id(st.ColumnInt(0));
+      RETURN_IF_ERROR(st.Run());
+      ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE inbox SET body = ? WHERE id = ?"));
+      up.BindBlob(1, Serialize(item)).Bind(2, item.id());
+      RETURN_IF_ERROR(up.Run());
+    }
+    return tx.Commit();
+  }
+
+ private:
+  Status Update(int64_t id, const std::function<void(model::Notification&)>& change) {
+    WriteTransaction tx(db_);
+    RETURN_IF_ERROR(tx.status());
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM outbox WHERE id = ?"));
+    st.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no notification " + std::to_string(id));
+    ASSIGN_OR_RETURN(model::Notification n, Parse<model::Notification>(st.ColumnBlob(0), "notification"));
+    change(n);
+    ASSIGN_OR_RETURN(Statement up, db_.Prepare(
+        "UPDATE outbox SET status = ?, next_attempt_at = ?, body = ? WHERE id = ?"));
+    up.Bind(1, int64_t{n.status()});
+    if (model::IsSet(n.next_attempt_at())) {
+      up.Bind(2, Millis(n.next_attempt_at()));
+    } else {
+      up.BindNull(2);
+    }
+    up.BindBlob(3, Serialize(n)).Bind(4, id);
+    RETURN_IF_ERROR(up.Run());
+    return tx.Commit();
+  }
+
+  SqliteDb& db_;
+};
+
 SqliteStore::SqliteStore(std::unique_ptr<SqliteDb> db)
-    : db_(std::move(db)), access_(std::make_unique<Access>(*db_)) {}
+    : db_(std::move(db)),
+      access_(std::make_unique<Access>(*db_)),
+      delivery_(std::make_unique<Delivery>(*db_)) {}
+
+notify::Outbox& SqliteStore::outbox() { return *delivery_; }
+notify::InboxStore& SqliteStore::inbox() { return *delivery_; }
 
 SqliteStore::~SqliteStore() = default;
 
@@ -395,7 +745,8 @@ Status SqliteStore::Write(const std::function<Status(StoreWriter&)>& body) {
 
 Status SqliteStore::RebuildProjections() {
   return Write([&](StoreWriter&) -> Status {
-    RETURN_IF_ERROR(db_->Exec("DELETE FROM tasks; DELETE FROM cases;"));
+    RETURN_IF_ERROR(db_->Exec(
+        "DELETE FROM timers; DELETE FROM handoffs; DELETE FROM tasks; DELETE FROM cases;"));
     ASSIGN_OR_RETURN(Statement st,
                      db_->Prepare("SELECT body FROM journal ORDER BY case_number, seq"));
     model::CaseState current;

@@ -15,7 +15,7 @@ namespace dispatch {
 class SqliteStore : public Store {
  public:
   // The schema version this code writes. Opening a newer database fails.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens `path` and brings its schema up to date. kOpenExisting refuses to
   // create a missing file, so a mistyped --db is reported, not created.
@@ -26,14 +26,18 @@ class SqliteStore : public Store {
   StoreReader& Read() override;
   model::Status Write(const std::function<model::Status(StoreWriter&)>& body) override;
   model::Status RebuildProjections() override;
+  notify::Outbox& outbox() override;
+  notify::InboxStore& inbox() override;
 
  private:
   class Access;
+  class Delivery;
   explicit SqliteStore(std::unique_ptr<SqliteDb> db);
   model::Status Migrate();
 
   std::unique_ptr<SqliteDb> db_;
   std::unique_ptr<Access> access_;
+  std::unique_ptr<Delivery> delivery_;
 };
 
 }  // namespace dispatch

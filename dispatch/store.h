@@ -6,6 +6,7 @@
 #define DISPATCH_STORE_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,9 +16,11 @@
 #include "model/proto/command.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
+#include "model/proto/notification.pb.h"
 #include "model/status.h"
 #include "model/time.h"
 #include "model/workflow_loader.h"
+#include "notify/outbox.h"
 
 namespace dispatch {
 
@@ -32,6 +35,18 @@ struct TaskFilter {
   std::string assignee;     // empty: anyone (or no one)
   std::string case_number;  // empty: every case
   bool open_only = true;
+};
+
+struct HandoffFilter {
+  std::string centre;  // handoffs from or to this centre; empty: all
+  bool pending_only = true;
+};
+
+// A timer whose time has come, as the store knows it.
+struct DueTimer {
+  std::string case_number;
+  std::string key;
+  int64_t generation = 0;
 };
 
 // A reply stored under an idempotency key.
@@ -56,6 +71,22 @@ class StoreReader {
   virtual model::Result<std::vector<model::Centre>> ListCentres() = 0;
   // The text of a pinned definition.
   virtual model::Result<std::optional<std::string>> DefinitionText(std::string_view hash) = 0;
+
+  // Shifts running at `now`, by centre and user.
+  virtual model::Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) = 0;
+  // Open tasks held, per assignee, across all cases.
+  virtual model::Result<std::map<std::string, int>> OpenTaskCounts() = 0;
+  // Timers (not paused) whose next firing is at or before `now`, earliest first.
+  virtual model::Result<std::vector<DueTimer>> DueTimers(model::Instant now, int limit) = 0;
+  // Newest first.
+  virtual model::Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) = 0;
+  // Newest first.
+  virtual model::Result<std::vector<model::InboxItem>> ListInbox(
+      const std::vector<std::string>& recipients, bool unread_only) = 0;
+  virtual model::Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) = 0;
+  // Newest first; all statuses when `status` is unset.
+  virtual model::Result<std::vector<model::Notification>> ListOutbox(
+      std::optional<model::DeliveryStatus> status, int limit) = 0;
 };
 
 // Writes, valid only inside Store::Write.
@@ -73,6 +104,12 @@ class StoreWriter : public StoreReader {
   virtual model::Result<std::optional<StoredReply>> FindReply(std::string_view key) = 0;
   virtual model::Status SaveReply(std::string_view key, const StoredReply& reply,
                                   model::Instant now) = 0;
+  // Adds a notification to the outbox (in this transaction, with its event).
+  virtual model::Status Enqueue(const model::Notification& n) = 0;
+  virtual model::Result<int64_t> AddShift(const model::Shift& shift) = 0;
+  // Ends every shift of `user` running at `at`.
+  virtual model::Status EndShifts(std::string_view user, model::Instant at) = 0;
+  virtual model::Status MarkRead(int64_t inbox_item, std::string_view by, model::Instant at) = 0;
 };
 
 class Store {
@@ -87,8 +124,12 @@ class Store {
   // which Write then returns.
   virtual model::Status Write(const std::function<model::Status(StoreWriter&)>& body) = 0;
 
-  // Rebuilds the case and task projections from the journal alone.
+  // Rebuilds the case, task, timer and handoff projections from the journal alone.
   virtual model::Status RebuildProjections() = 0;
+
+  // For the delivery worker: each call its own transaction.
+  virtual notify::Outbox& outbox() = 0;
+  virtual notify::InboxStore& inbox() = 0;
 };
 
 }  // namespace dispatch

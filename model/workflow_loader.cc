@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "model/duration.h"
@@ -57,9 +58,14 @@ void CheckDuration(const std::string& text, const TextLocation& loc, std::string
   if (!d.ok()) p.Add(loc, field, -1, what + ": " + d.status().message());
 }
 
+// `needs_within`: false for task_escalation, whose tasks say when they are due.
 void CheckDeadline(const Deadline& d, const TextLocation& loc, const std::string& what,
-                   Problems& p) {
-  if (d.within().empty()) {
+                   Problems& p, bool needs_within = true) {
+  if (!needs_within) {
+    if (!d.within().empty()) {
+      p.Add(loc, "within", -1, what + " takes no 'within'; tasks say when they are due");
+    }
+  } else if (d.within().empty()) {
     p.Add(loc, "", -1, what + " has no 'within'");
   } else {
     CheckDuration(d.within(), loc, "within", what, p);
@@ -76,7 +82,47 @@ void CheckDeadline(const Deadline& d, const TextLocation& loc, const std::string
                 "' (known: assignee, centre_supervisor, network_coordinator)");
     }
   }
-  if (!d.repeat_every().empty()) CheckDuration(d.repeat_every(), loc, "repeat_every", what, p);
+  if (!d.repeat_every().empty()) {
+    CheckDuration(d.repeat_every(), loc, "repeat_every", what, p);
+  } else if (d.escalate_to_size() > 1) {
+    p.Add(loc, "escalate_to", 1,
+          what + " escalates to " + std::to_string(d.escalate_to_size()) +
+              " targets but has no repeat_every to say when to go on to the next");
+  }
+}
+
+void CheckLegs(const WorkflowDefinition& def, const TextLocation& root, Problems& p) {
+  std::set<std::string> names;
+  std::map<std::string, std::string> leg_of_state;
+  for (int i = 0; i < def.leg_size(); ++i) {
+    const Leg& leg = def.leg(i);
+    const TextLocation ll = root.Child("leg", i);
+    const std::string what = "leg '" + leg.name() + "'";
+    if (!IsIdentifier(leg.name())) {
+      p.Add(ll, "name", -1, "leg name '" + leg.name() + "' must be lower_case_with_underscores");
+    } else if (!names.insert(leg.name()).second) {
+      p.Add(ll, "name", -1, what + " is declared twice");
+    }
+    CheckLabel(leg.label(), ll, "label", what, p);
+    if (leg.states().empty()) p.Add(ll, "", -1, what + " has no states");
+    for (int j = 0; j < leg.states_size(); ++j) {
+      const std::string& s = leg.states(j);
+      const StateDef* state = FindState(def, s);
+      if (state == nullptr) {
+        p.Add(ll, "states", j, what + " names unknown state '" + s + "'");
+      } else if (state->terminal()) {
+        p.Add(ll, "states", j, what + " names terminal state '" + s + "'; nobody works there");
+      } else if (auto [it, fresh] = leg_of_state.emplace(s, leg.name()); !fresh) {
+        p.Add(ll, "states", j, "state '" + s + "' is in both leg '" + it->second + "' and " + what);
+      }
+    }
+    if (!leg.has_acceptance()) {
+      p.Add(ll, "", -1,
+            what + " has no acceptance deadline; say how long the other centre has to accept");
+    } else {
+      CheckDeadline(leg.acceptance(), ll.Child("acceptance"), "acceptance deadline of " + what, p);
+    }
+  }
 }
 
 void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guard& g,
@@ -233,6 +279,16 @@ void CheckGraph(const WorkflowDefinition& def, const TextLocation& root, Problem
   }
 }
 
+// (state index, task index) of the first task with a due time.
+std::optional<std::pair<int, int>> FirstTaskWithDueTime(const WorkflowDefinition& def) {
+  for (int i = 0; i < def.state_size(); ++i) {
+    for (int j = 0; j < def.state(i).task_size(); ++j) {
+      if (!def.state(i).task(j).due_within().empty()) return std::make_pair(i, j);
+    }
+  }
+  return std::nullopt;
+}
+
 void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root, Problems& p) {
   if (!IsIdentifier(def.name())) {
     p.Add(root, "name", -1,
@@ -290,6 +346,17 @@ void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root, Pr
   if (def.has_case_deadline()) {
     CheckDeadline(def.case_deadline(), root.Child("case_deadline"), "case_deadline", p);
   }
+  if (def.has_task_escalation()) {
+    CheckDeadline(def.task_escalation(), root.Child("task_escalation"), "task_escalation", p,
+                  /*needs_within=*/false);
+  } else if (const auto first = FirstTaskWithDueTime(def)) {
+    const auto [i, j] = *first;
+    p.Add(root.Child("state", i).Child("task", j), "due_within", -1,
+          "task '" + def.state(i).task(j).name() +
+              "' is due within a time, but the definition has no task_escalation to say who is "
+              "told when it is late");
+  }
+  CheckLegs(def, root, p);
   // Reachability is only meaningful once every transition names a real state.
   if (p.empty()) CheckGraph(def, root, p);
 }
@@ -314,6 +381,20 @@ const StateDef* FindState(const WorkflowDefinition& def, std::string_view name) 
 const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name) {
   for (const FieldDef& f : def.field()) {
     if (f.name() == name) return &f;
+  }
+  return nullptr;
+}
+
+const Leg* FindLeg(const WorkflowDefinition& def, std::string_view name) {
+  for (const Leg& l : def.leg()) {
+    if (l.name() == name) return &l;
+  }
+  return nullptr;
+}
+
+const Leg* LegOfState(const WorkflowDefinition& def, std::string_view state) {
+  for (const Leg& l : def.leg()) {
+    if (std::find(l.states().begin(), l.states().end(), state) != l.states().end()) return &l;
   }
   return nullptr;
 }

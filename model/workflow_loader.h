@@ -43,6 +43,10 @@ Result<LoadedDefinition> LoadDefinitionFile(const std::string& path);
 const StateDef* FindState(const WorkflowDefinition& def, std::string_view name);
 // The field definition named `name`, or nullptr.
 const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name);
+// The leg named `name`, or nullptr.
+const Leg* FindLeg(const WorkflowDefinition& def, std::string_view name);
+// The leg `state` belongs to, or nullptr.
+const Leg* LegOfState(const WorkflowDefinition& def, std::string_view state);
 
 }  // namespace model
 

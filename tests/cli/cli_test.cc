@@ -8,6 +8,7 @@
 #include "model/proto/case.pb.h"
 #include "model/proto/workflow.pb.h"
 #include "model/sha256.h"
+#include "support/http_receiver.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -239,4 +240,94 @@ step {
   CHECK(r.out.find("FAIL " + path + ":7: step 1: expected state 'handed_over' but case "
                    "SZ-2026-0001 is at 'planning'") != std::string::npos);
   CHECK(r.err == "error: 1 of 1 scenario(s) failed\n");
+}
+
+TEST_CASE("duty roster: new tasks go to whoever is on duty") {
+  Cli cli;
+  cli.Setup();
+  cli.Must({"user", "add", "lee_sz", "--centre", "SZ", "--role", "duty_officer"}, "admin");
+  ProcessResult on = cli.Must({"duty", "on", "--until", "2099-01-01T08:00"}, "chan_sz");
+  CHECK(on.out.find("chan_sz is on duty at SZ as duty officer") != std::string::npos);
+  CHECK(cli.Run({"duty", "on"}, "chan_sz").exit_code == 5);
+  CHECK(cli.Run({"duty", "on", "--user", "chan_sz"}, "lee_sz").exit_code == 4);
+  ProcessResult list = cli.Must({"duty", "list"}, "lee_sz");
+  CHECK(list.out.find("chan_sz") != std::string::npos);
+  CHECK(list.out.find("2099-01-01 08:00") != std::string::npos);
+
+  const std::string number = cli.OpenEscort();
+  ProcessResult tasks = cli.Must({"task", "list", "--mine"}, "chan_sz");
+  CHECK(tasks.out.find(number + "/1") != std::string::npos);
+  CHECK(tasks.out.find(number + "/3") != std::string::npos);
+
+  cli.Must({"duty", "off"}, "chan_sz");
+  CHECK(cli.Must({"duty", "list"}, "lee_sz").out == "Nobody is on duty.\n");
+  CHECK(cli.Run({"duty", "off"}, "chan_sz").err == "error: chan_sz is not on duty\n");
+}
+
+TEST_CASE("a handoff between centres from the command line, with inbox and webhook") {
+  testing::HttpReceiver chat_group(0);
+  Cli cli;
+  cli.Setup();
+  cli.Must({"user", "add", "wong_fj", "--centre", "FJ", "--role", "coordinator"}, "admin");
+  cli.Must({"user", "add", "mak_sz", "--centre", "SZ", "--role", "coordinator"}, "admin");
+  CHECK(cli.Run({"centre", "webhook", "SZ", chat_group.Url("/sz")}, "mak_sz").exit_code == 4);
+  cli.Must({"centre", "webhook", "SZ", chat_group.Url("/sz")}, "admin");
+  ProcessResult opened = cli.Must({"case", "open", "--type", "escort_to_port", "--name-zh", "林秀英",
+                                   "--hkid", "E364912(5)"},
+                                  "wong_fj");
+  const std::string number = opened.out.substr(0, opened.out.find('\n'));
+  CHECK(number == "FJ-2026-0001");
+
+  ProcessResult asked = cli.Run({"handoff", "request", number, "--to", "SZ", "--message",
+                                 "Escort at Shenzhen Bay on the 18th"},
+                                "wong_fj");
+  CHECK(asked.exit_code == 0);
+  CHECK(asked.out.find("Handoff H1 requested") != std::string::npos);
+  // The command delivered the webhook before returning: masked, with its key.
+  const auto got = chat_group.received();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].target == "/sz");
+  CHECK(got[0].idempotency_key.rfind(number + ":", 0) == 0);
+  CHECK(got[0].body.find("E364***(*)") != std::string::npos);
+  CHECK(got[0].body.find("E364912") == std::string::npos);
+
+  ProcessResult inbox = cli.Must({"inbox", "--unread"}, "mak_sz");
+  CHECK(inbox.out.find("FJ asks SZ to take Escort at the port of " + number) != std::string::npos);
+  ProcessResult pending = cli.Must({"--json", "handoff", "list"}, "mak_sz");
+  model::HandoffList handoffs;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(pending.out, &handoffs).ok());
+  REQUIRE(handoffs.handoff_size() == 1);
+  CHECK(handoffs.handoff(0).handoff().to_centre() == "SZ");
+
+  CHECK(cli.Run({"handoff", "accept", number + "/H7"}, "mak_sz").exit_code == 3);
+  CHECK(cli.Run({"handoff", "accept", number}, "mak_sz").exit_code == 2);
+  ProcessResult accepted = cli.Must({"handoff", "accept", number + "/H1"}, "mak_sz");
+  CHECK(accepted.out.find("Handoff H1 accepted by SZ") != std::string::npos);
+  ProcessResult fj = cli.Must({"--lang", "zh-Hant", "inbox"}, "wong_fj");
+  CHECK(fj.out.find("SZ 已接手 " + number) != std::string::npos);
+  const std::string id = fj.out.substr(fj.out.find('\n') + 1, 1);
+  cli.Must({"inbox", "read", id}, "wong_fj");
+  CHECK(cli.Run({"inbox", "read", "999"}, "wong_fj").exit_code == 3);
+
+  CHECK(cli.Run({"outbox", "list"}, "chan_sz").exit_code == 4);
+  ProcessResult outbox = cli.Must({"outbox", "list"}, "admin");
+  CHECK(outbox.out.find("handoff_requested") != std::string::npos);
+  CHECK(outbox.out.find("DONE") != std::string::npos);
+}
+
+TEST_CASE("pause and resume from the command line; tick reports what it did") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  ProcessResult bad = cli.Run({"case", "pause", number, "--reason", "lunch"}, "chan_sz");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("reasons allowed here: family_to_confirm, port_booking, hospital_to_confirm") !=
+        std::string::npos);
+  ProcessResult paused = cli.Must({"case", "pause", number, "--reason", "family_to_confirm"}, "chan_sz");
+  CHECK(paused.out.find("Paused: Waiting for the family to confirm") != std::string::npos);
+  CHECK(cli.Must({"case", "show", number}, "chan_sz").out.find("(clock stopped)") != std::string::npos);
+  ProcessResult resumed = cli.Must({"case", "resume", number}, "chan_sz");
+  CHECK(resumed.out.find("Resumed after") != std::string::npos);
+  CHECK(cli.Must({"tick"}).out ==
+        "Deadlines fired: 0; notifications delivered: 0, to retry: 0, dead: 0\n");
 }

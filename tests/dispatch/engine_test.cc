@@ -25,6 +25,7 @@ class EngineFixture {
     ctx.definition = catalog_.Latest(type);
     ctx.new_case_number = "SZ-2026-0001";
     ctx.centres = {"GZ", "SZ", "DG", "HZ", "ZS", "FJ"};
+    ctx.roster.on_duty = {{"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"}};
     return ctx;
   }
 
@@ -59,6 +60,8 @@ class EngineFixture {
   model::WorkflowCatalog catalog_;
 };
 
+using testing::Kinds;
+
 std::vector<std::string> OpenTaskNames(const CaseState& c) {
   std::vector<std::string> out;
   for (const auto& t : c.task()) {
@@ -72,10 +75,12 @@ std::vector<std::string> OpenTaskNames(const CaseState& c) {
 TEST_CASE_FIXTURE(EngineFixture, "opening a case records the person and creates the first tasks") {
   CaseState c;
   auto events = Apply(c, testing::OpenCaseCommand("escort_to_port", "SZ"), Context("escort_to_port", chan));
-  REQUIRE(events.size() == 4);
-  CHECK(events[0].has_case_opened());
+  CHECK(Kinds(events) == std::vector<std::string>{
+                             "case_opened", "deadline_set", "deadline_set",        // case, state
+                             "task_created", "deadline_set", "task_created", "deadline_set",
+                             "task_created", "deadline_set"});
   CHECK(events[0].seq() == 1);
-  CHECK(events[3].seq() == 4);
+  CHECK(events[8].seq() == 9);
   CHECK(events[0].actor() == "chan_sz");
   CHECK(c.number() == "SZ-2026-0001");
   CHECK(c.state() == "planning");
@@ -85,7 +90,18 @@ TEST_CASE_FIXTURE(EngineFixture, "opening a case records the person and creates 
   CHECK(OpenTaskNames(c) ==
         std::vector<std::string>{"agree_crossing_with_family", "check_travel_documents", "arrange_departure"});
   CHECK(model::FromProto(c.task(0).due_at()) - now == std::chrono::hours(48));
-  CHECK(c.version() == 4);
+  CHECK(c.version() == 9);
+  // New tasks go to the least-loaded officer on duty, in turn.
+  CHECK(c.task(0).assignee() == "chan_sz");
+  CHECK(c.task(1).assignee() == "lee_sz");
+  CHECK(c.task(2).assignee() == "chan_sz");
+  CHECK(c.task(0).centre() == "SZ");
+  // The case, its state and each task have a clock.
+  REQUIRE(c.timer_size() == 5);
+  CHECK(c.timer(0).key() == "case");
+  CHECK(model::FromProto(c.timer(0).due_at()) - now == std::chrono::hours(14 * 24));
+  CHECK(c.timer(1).key() == "state");
+  CHECK(c.timer(2).key() == "task/1");
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "opening is refused for bad input and for the wrong people") {
@@ -149,7 +165,9 @@ TEST_CASE_FIXTURE(EngineFixture, "a transition sets fields, cancels leftovers an
   f["crossing_date"] = "2026-03-09";
   f["hk_receiver"] = "family";
   auto events = Apply(c, fire, ctx);
-  REQUIRE(events.size() == 3);
+  CHECK(Kinds(events) == std::vector<std::string>{"transitioned", "deadline_met", "deadline_set",
+                                                  "task_created", "deadline_set", "task_created",
+                                                  "deadline_set"});
   CHECK(events[0].transitioned().from_state() == "planning");
   CHECK(events[0].transitioned().to_state() == "travelling_to_port");
   CHECK(c.state() == "travelling_to_port");
@@ -163,8 +181,9 @@ TEST_CASE_FIXTURE(EngineFixture, "a transition sets fields, cancels leftovers an
   Command back = testing::FireCommand(c.number(), "postponed");
   (*back.mutable_fire_event()->mutable_fields())["postponed_reason"] = "typhoon signal 8";
   events = Apply(c, back, ctx);
-  CHECK(events[1].task_cancelled().reason() == "the case left 'travelling_to_port'");
-  CHECK(events[2].task_cancelled().seq() == 5);
+  CHECK(events[2].task_cancelled().reason() == "the case left 'travelling_to_port'");
+  CHECK(events[3].deadline_cleared().key() == "task/4");
+  CHECK(events[4].task_cancelled().seq() == 5);
   CHECK(OpenTaskNames(c).size() == 3);
   fire.mutable_fire_event()->mutable_fields()->clear();
   CHECK(Refusal(c, fire, ctx).message().find("task 'agree_crossing_with_family'") != std::string::npos);
@@ -202,8 +221,8 @@ TEST_CASE_FIXTURE(EngineFixture, "only the owning centre works a case") {
                          Context("escort_to_port", lam));
   CHECK(s.code() == Code::kPermissionDenied);
   CHECK(s.message() ==
-        "lam_dg (duty_officer, DG) cannot act on SZ-2026-0001, which belongs to centre SZ; ask "
-        "SZ's duty officer");
+        "lam_dg (duty_officer, DG) cannot act on SZ-2026-0001, which is worked by centre SZ now; "
+        "ask SZ's duty officer");
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "assigning checks the assignee's centre and role") {
@@ -224,14 +243,14 @@ TEST_CASE_FIXTURE(EngineFixture, "assigning checks the assignee's centre and rol
   CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "nobody"), ctx).code() == Code::kNotFound);
   ctx.assignee = &lam_user;
   CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "lam_dg"), ctx).message() ==
-        "task SZ-2026-0001/1 belongs to centre SZ, but lam_dg works at DG; give it to someone at SZ");
+        "task SZ-2026-0001/1 is worked at centre SZ, but lam_dg works at DG; give it to someone at SZ");
   ctx.assignee = &mak_user;
   CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "mak_sz"), ctx).message() ==
         "task SZ-2026-0001/1 is for a duty_officer, and mak_sz is a coordinator");
   ctx.assignee = &lee_user;
   CHECK(Refusal(c, testing::AssignCommand(c.number(), 9, "lee_sz"), ctx).code() == Code::kNotFound);
   auto events = Apply(c, testing::AssignCommand(c.number(), 1, "lee_sz"), ctx);
-  CHECK(events[0].task_assigned().previous_assignee().empty());
+  CHECK(events[0].task_assigned().previous_assignee() == "chan_sz");
   CHECK(c.task(0).assignee() == "lee_sz");
   CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "lee_sz"), ctx).message() ==
         "task SZ-2026-0001/1 is already assigned to lee_sz");
@@ -243,6 +262,7 @@ TEST_CASE_FIXTURE(EngineFixture, "assigning checks the assignee's centre and rol
   remote.assignee = &chan_user;
   events = Apply(c, testing::AssignCommand(c.number(), 1, "chan_sz"), remote);
   CHECK(events[0].task_assigned().previous_assignee() == "lee_sz");
+  CHECK_FALSE(events[0].task_assigned().automatic());
   DecideContext other = Context("escort_to_port", lam);
   other.assignee = &lee_user;
   CHECK(Refusal(c, testing::AssignCommand(c.number(), 1, "lee_sz"), other).code() ==
@@ -298,8 +318,11 @@ TEST_CASE_FIXTURE(EngineFixture, "closing needs a finished workflow and a reason
   CHECK(Refusal(c, cancel, ctx).code() == Code::kInvalidArgument);
   cancel.mutable_cancel_case()->set_reason("family took her home themselves");
   auto events = Apply(c, cancel, ctx);
-  REQUIRE(events.size() == 4);
-  CHECK(events[3].has_case_cancelled());
+  CHECK(Kinds(events) == std::vector<std::string>{
+                             "task_cancelled", "deadline_cleared", "task_cancelled",
+                             "deadline_cleared", "task_cancelled", "deadline_cleared",
+                             "deadline_cleared", "deadline_cleared", "case_cancelled"});
+  CHECK(c.timer_size() == 0);
   CHECK(c.status() == model::CASE_CANCELLED);
   CHECK(OpenTaskNames(c).empty());
   CHECK(Refusal(c, testing::FireCommand(c.number(), "plan_confirmed"), ctx).message() ==
@@ -379,6 +402,35 @@ TEST_CASE("only admins add users, with a valid name, centre and role") {
   add.set_role("driver");
   CHECK(DecideAddUser(admin, add, centres, now).status().message() ==
         "unknown role 'driver'; roles are duty_officer, coordinator, supervisor, admin");
+}
+
+}  // namespace dispatch
+
+namespace dispatch {
+
+TEST_CASE_FIXTURE(EngineFixture, "a firing of a re-armed, early or paused timer does nothing") {
+  CaseState c = OpenEscort();
+  const model::Timer task1 = c.timer(2);
+  REQUIRE(task1.key() == "task/1");
+  DecideContext ctx = Context("escort_to_port", SystemActor());
+  Command fire;
+  fire.mutable_fire_deadline()->set_case_number(c.number());
+  fire.mutable_fire_deadline()->set_key("task/1");
+  fire.mutable_fire_deadline()->set_generation(task1.generation());
+
+  CHECK(Decide(&c, fire, ctx)->empty());  // early
+  ctx.now = model::FromProto(task1.due_at());
+  CHECK(Kinds(*Decide(&c, fire, ctx)) == std::vector<std::string>{"deadline_breached", "escalated"});
+
+  Command stale = fire;
+  stale.mutable_fire_deadline()->set_generation(task1.generation() - 1);
+  CHECK(Decide(&c, stale, ctx)->empty());
+
+  Command pause;
+  pause.mutable_pause_case()->set_case_number(c.number());
+  pause.mutable_pause_case()->set_reason("family_to_confirm");
+  Apply(c, pause, Context("escort_to_port", chan));
+  CHECK(Decide(&c, fire, ctx)->empty());
 }
 
 }  // namespace dispatch

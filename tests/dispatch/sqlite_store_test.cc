@@ -18,16 +18,27 @@ using model::Status;
 struct Snapshot {
   std::vector<model::CaseState> cases;
   std::vector<model::TaskView> tasks;
+  std::vector<model::HandoffView> handoffs;
+  std::vector<std::string> timers;  // "case key generation", every timer due by 2100
 };
 
 Snapshot Take(Store& store) {
   Snapshot s;
   s.cases = *store.Read().ListCases({});
   s.tasks = *store.Read().ListTasks({"", "", "", false});
+  s.handoffs = *store.Read().ListHandoffs({"", false});
+  const auto due = store.Read().DueTimers(*model::ParseTimestamp("2100-01-01T00:00Z"), 1000);
+  for (const auto& t : *due) {
+    s.timers.push_back(t.case_number + " " + t.key + " " + std::to_string(t.generation));
+  }
   return s;
 }
 
 bool Same(const Snapshot& a, const Snapshot& b) {
+  if (a.timers != b.timers || a.handoffs.size() != b.handoffs.size()) return false;
+  for (size_t i = 0; i < a.handoffs.size(); ++i) {
+    if (!MessageDifferencer::Equals(a.handoffs[i], b.handoffs[i])) return false;
+  }
   if (a.cases.size() != b.cases.size() || a.tasks.size() != b.tasks.size()) return false;
   for (size_t i = 0; i < a.cases.size(); ++i) {
     if (!MessageDifferencer::Equals(a.cases[i], b.cases[i])) return false;
@@ -122,11 +133,15 @@ TEST_CASE("what is written is read back, and the timeline is the events in order
 
   auto timeline = w.store->Read().Timeline(number);
   REQUIRE(timeline.ok());
-  REQUIRE(timeline->size() == 5);
-  for (int i = 0; i < 4; ++i) CHECK(MessageDifferencer::Equals((*timeline)[i], opened.event(i)));
-  CHECK(MessageDifferencer::Equals((*timeline)[4], done.event(0)));
-  CHECK((*timeline)[4].actor() == "lee_sz");
-  CHECK(model::FromProto((*timeline)[4].at()) - testing::StartTime() == std::chrono::minutes(30));
+  REQUIRE(timeline->size() == static_cast<size_t>(opened.event_size() + done.event_size()));
+  for (int i = 0; i < opened.event_size(); ++i) {
+    CHECK(MessageDifferencer::Equals((*timeline)[i], opened.event(i)));
+  }
+  const model::Event& completed = (*timeline)[opened.event_size()];
+  CHECK(MessageDifferencer::Equals(completed, done.event(0)));
+  CHECK(completed.has_task_completed());
+  CHECK(completed.actor() == "lee_sz");
+  CHECK(model::FromProto(completed.at()) - testing::StartTime() == std::chrono::minutes(30));
 }
 
 TEST_CASE("rebuilding the projections from the journal gives the live state") {
@@ -149,14 +164,31 @@ TEST_CASE("rebuilding the projections from the journal gives the live state") {
   cancel.mutable_cancel_case()->set_reason("opened twice by mistake");
   w.Must(cancel, "chan_sz");
   w.Must(testing::OpenCaseCommand("document_verification", "SZ"), "lee_sz");
+  // A Fujian case with a pending handoff, a paused clock and a missed deadline.
+  w.OnDuty("lin_fj");
+  const std::string fj =
+      w.Must(testing::OpenCaseCommand("escort_to_port", "FJ"), "wong_fj").case_state().number();
+  model::Command request;
+  request.mutable_request_handoff()->set_case_number(fj);
+  request.mutable_request_handoff()->set_to_centre("SZ");
+  request.mutable_request_handoff()->set_message("Escort at the port");
+  w.Must(request, "wong_fj");
+  model::Command pause;
+  pause.mutable_pause_case()->set_case_number(fj);
+  pause.mutable_pause_case()->set_reason("port_booking");
+  w.Must(pause, "lin_fj");
+  w.Advance(std::chrono::hours(5));  // the handoff's acceptance deadline is missed
 
   const Snapshot live = Take(*w.store);
-  REQUIRE(live.cases.size() == 3);
+  REQUIRE(live.cases.size() == 4);
+  REQUIRE(live.handoffs.size() == 1);
+  REQUIRE_FALSE(live.timers.empty());
 
   // Damage the projections so that a rebuild that did nothing would be caught.
   {
     auto db = SqliteDb::Open(dir.Path("rebuild.db"), SqliteDb::Mode::kOpenExisting);
     REQUIRE((*db)->Exec("DELETE FROM tasks WHERE case_number = '" + b + "';"
+                        "DELETE FROM timers; DELETE FROM handoffs;"
                         "UPDATE cases SET state = 'planning', body = x'' WHERE number = '" + a + "'").ok());
   }
   CHECK_FALSE(Same(live, Take(*w.store)));
@@ -178,7 +210,7 @@ TEST_CASE("committed data survives closing and reopening the file") {
   REQUIRE(c.ok());
   REQUIRE(c->has_value());
   CHECK((*c)->state() == "planning");
-  CHECK((*store)->Read().ListUsers()->size() == 7);
+  CHECK((*store)->Read().ListUsers()->size() == 12);
 }
 
 }  // namespace dispatch

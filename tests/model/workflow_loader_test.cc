@@ -28,6 +28,7 @@ state {
   label { zh_hant: "完" en: "End" }
   terminal: true
 }
+task_escalation { escalate_to: "assignee" }
 )pb";
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
@@ -77,7 +78,7 @@ TEST_CASE("an unknown target state names the transition's line") {
 
 TEST_CASE("an unreachable state names its line and the state") {
   CHECK(Problems(kMini + kOrphan) ==
-        "mini.textproto:20: state 'orphan' is unreachable: no transition from 'start' leads to it");
+        "mini.textproto:21: state 'orphan' is unreachable: no transition from 'start' leads to it");
 }
 
 TEST_CASE("a state that cannot reach a terminal state is refused") {
@@ -91,7 +92,7 @@ TEST_CASE("a state that cannot reach a terminal state is refused") {
 }
 )pb";
   CHECK(Problems(text) ==
-        "mini.textproto:21: state 'limbo' cannot reach a terminal state; a case there could never end");
+        "mini.textproto:22: state 'limbo' cannot reach a terminal state; a case there could never end");
 }
 
 TEST_CASE("two unguarded transitions on one event are refused at the second") {
@@ -169,7 +170,7 @@ TEST_CASE("a terminal state may not have work left in it") {
 
 TEST_CASE("duplicate names are refused") {
   CHECK(Problems(kMini + Replace(kOrphan, "\"orphan\"", "\"end\"")).find(
-            "mini.textproto:20: state 'end' is declared twice") == 0);
+            "mini.textproto:21: state 'end' is declared twice") == 0);
 }
 
 TEST_CASE("all problems of a file are reported together, in file order") {

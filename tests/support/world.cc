@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include "dispatch/tick.h"
+#include "notify/notifications.h"
+
 namespace testing {
 
 model::Instant StartTime() { return *model::ParseTimestamp("2026-03-02T09:00:00+08:00"); }
@@ -24,7 +27,10 @@ World::World(const std::string& db_path) : clock(StartTime()), catalog(ShippedCa
     const char* role;
   } users[] = {{"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"},
                {"ho_sz", "SZ", "supervisor"},     {"mak_sz", "SZ", "coordinator"},
-               {"lam_dg", "DG", "duty_officer"},  {"wong_fj", "FJ", "coordinator"}};
+               {"lam_dg", "DG", "duty_officer"},  {"choi_dg", "DG", "coordinator"},
+               {"lin_fj", "FJ", "duty_officer"},  {"wong_fj", "FJ", "coordinator"},
+               {"kwok_fj", "FJ", "supervisor"},   {"yu_zs", "ZS", "duty_officer"},
+               {"sit_zs", "ZS", "coordinator"}};
   for (const auto& u : users) {
     model::Command c;
     c.mutable_add_user()->set_name(u.name);
@@ -32,6 +38,60 @@ World::World(const std::string& db_path) : clock(StartTime()), catalog(ShippedCa
     c.mutable_add_user()->set_role(u.role);
     Must(c, "admin");
   }
+  inbox = std::make_unique<notify::InboxChannel>(store->inbox(), clock);
+  deliverer = std::make_unique<notify::Deliverer>(store->outbox(), clock, notify::RetryPolicy(),
+                                                  [] { return 0.5; });
+  deliverer->AddChannel(notify::kInbox, inbox.get());
+}
+
+void World::OnDuty(const std::string& user, const std::string& role) {
+  model::Command c;
+  c.mutable_duty_on()->set_user(user);
+  c.mutable_duty_on()->set_role(role);
+  Must(c, "admin");
+}
+
+int World::Advance(model::Millis by) {
+  clock.Advance(by);
+  auto r = dispatch::Tick(*dispatcher, *deliverer);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return r->deadlines_fired;
+}
+
+std::vector<std::string> World::Inbox(const std::string& recipient, const std::string& number) {
+  REQUIRE(deliverer->DeliverDue().ok());
+  auto items = store->Read().ListInbox({recipient}, false);
+  REQUIRE(items.ok());
+  std::vector<std::string> out;
+  for (auto it = items->rbegin(); it != items->rend(); ++it) {
+    if (number.empty() || it->case_number() == number) out.push_back(it->title().en());
+  }
+  return out;
+}
+
+model::CaseState World::Case(const std::string& number) {
+  auto c = store->Read().GetCase(number);
+  REQUIRE(c.ok());
+  REQUIRE(c->has_value());
+  return **c;
+}
+
+std::vector<model::Event> World::Timeline(const std::string& number) {
+  auto events = store->Read().Timeline(number);
+  REQUIRE(events.ok());
+  return std::move(events).value();
+}
+
+std::vector<std::string> Kinds(const std::vector<model::Event>& events) {
+  std::vector<std::string> out;
+  for (const model::Event& e : events) {
+    out.push_back(model::Event::descriptor()->FindFieldByNumber(e.body_case())->name());
+  }
+  return out;
+}
+
+std::vector<std::string> Kinds(const model::CommandReply& reply) {
+  return Kinds(std::vector<model::Event>(reply.event().begin(), reply.event().end()));
 }
 
 model::CommandReply World::Must(const model::Command& command, const std::string& actor) {
@@ -76,6 +136,15 @@ model::Command AssignCommand(const std::string& number, int seq, const std::stri
   c.mutable_assign_task()->set_case_number(number);
   c.mutable_assign_task()->mutable_task()->set_seq(seq);
   c.mutable_assign_task()->set_assignee(user);
+  return c;
+}
+
+model::Command PlanConfirmedCommand(const std::string& number) {
+  model::Command c = FireCommand(number, "plan_confirmed");
+  auto& f = *c.mutable_fire_event()->mutable_fields();
+  f["port"] = "shenzhen_bay";
+  f["crossing_date"] = "2026-03-09";
+  f["hk_receiver"] = "family";
   return c;
 }
 

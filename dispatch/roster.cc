@@ -1,0 +1,85 @@
+#include "dispatch/roster.h"
+
+
+#include "model/roles.h"
+
+namespace dispatch {
+
+using model::Result;
+using model::Status;
+
+std::optional<std::string> PickAssignee(const Roster& roster, std::string_view centre,
+                                        std::string_view role) {
+  std::optional<std::pair<int, std::string>> best;
+  for (const OnDuty& d : roster.on_duty) {
+    if (d.centre != centre || d.role != role) continue;
+    auto it = roster.open_tasks.find(d.user);
+    const std::pair<int, std::string> candidate(it == roster.open_tasks.end() ? 0 : it->second,
+                                                d.user);
+    if (!best || candidate < *best) best = candidate;
+  }
+  if (!best) return std::nullopt;
+  return best->second;
+}
+
+namespace {
+
+// Supervisors put people of their own centre on and off duty; admins anyone.
+Status CheckMayRoster(const Actor& actor, const model::User& user) {
+  if (actor.user == user.name() || actor.role == model::kAdmin) return Status::Ok();
+  if (actor.role == model::kSupervisor && actor.centre == user.centre()) return Status::Ok();
+  return Status::PermissionDenied(actor.Describe() + " cannot change " + user.name() +
+                                  "'s duty; a supervisor at " + user.centre() + " can");
+}
+
+}  // namespace
+
+Result<model::Shift> DecideDutyOn(const Actor& actor, const model::DutyOn& cmd,
+                                  const model::User& user, const std::vector<model::Shift>& active,
+                                  model::Instant now) {
+  RETURN_IF_ERROR(CheckMayRoster(actor, user));
+  if (user.role() == model::kAdmin) {
+    return Status::InvalidArgument(user.name() + " is an admin; admins do not go on duty");
+  }
+  const std::string role = cmd.role().empty() ? user.role() : cmd.role();
+  if (!model::CanHoldDuty(user.role(), role)) {
+    return Status::InvalidArgument(user.name() + " (" + user.role() + ") cannot be on duty as " +
+                                   role + "; duty roles are " + model::CaseRoleList() +
+                                   " and network_coordinator");
+  }
+  model::Instant starts = now;
+  if (!cmd.from().empty()) {
+    ASSIGN_OR_RETURN(starts, model::ParseTimestamp(cmd.from()));
+  }
+  std::optional<model::Instant> ends;
+  if (!cmd.until().empty()) {
+    ASSIGN_OR_RETURN(ends, model::ParseTimestamp(cmd.until()));
+    if (*ends <= std::max(starts, now)) {
+      return Status::InvalidArgument("the shift would end (" + model::FormatHongKong(*ends) +
+                                     ") before it starts");
+    }
+  }
+  for (const model::Shift& s : active) {
+    if (s.role() == role) {
+      return Status::FailedPrecondition(user.name() + " is already on duty as " + role + " since " +
+                                        model::FormatHongKong(model::FromProto(s.starts_at())));
+    }
+  }
+  model::Shift shift;
+  shift.set_user(user.name());
+  shift.set_centre(user.centre());
+  shift.set_role(role);
+  *shift.mutable_starts_at() = model::ToProto(starts);
+  if (ends) *shift.mutable_ends_at() = model::ToProto(*ends);
+  shift.set_started_by(actor.user);
+  return shift;
+}
+
+Status CheckDutyOff(const Actor& actor, const model::User& user,
+                    const std::vector<model::Shift>& active) {
+  RETURN_IF_ERROR(CheckMayRoster(actor, user));
+  if (active.empty()) return Status::FailedPrecondition(user.name() + " is not on duty");
+  return Status::Ok();
+}
+
+}  // namespace dispatch

@@ -1,0 +1,24 @@
+// A way of delivering a notification: the inbox, a webhook.
+#ifndef NOTIFY_CHANNEL_H_
+#define NOTIFY_CHANNEL_H_
+
+#include "model/proto/notification.pb.h"
+#include "model/status.h"
+
+namespace notify {
+
+// The channel names notifications carry.
+inline constexpr char kInbox[] = "inbox";
+inline constexpr char kWebhook[] = "webhook";
+
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  // Delivers `n` once more. OK means the receiver has it; anything else is
+  // retried later. Receivers drop repeats by the idempotency key.
+  virtual model::Status Send(const model::Notification& n) = 0;
+};
+
+}  // namespace notify
+
+#endif  // NOTIFY_CHANNEL_H_

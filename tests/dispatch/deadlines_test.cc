@@ -1,0 +1,261 @@
+// Deadlines, escalation and pauses, through the Dispatcher on real SQLite with
+// a fake clock.
+#include <doctest/doctest.h>
+
+#include "dispatch/tick.h"
+#include "support/temp_dir.h"
+#include "support/world.h"
+
+namespace dispatch {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using testing::World;
+
+// How many events of `kind` about timer `key` the case's journal holds.
+int Count(World& w, const std::string& number, const std::string& kind, const std::string& key) {
+  int n = 0;
+  for (const model::Event& e : w.Timeline(number)) {
+    const std::string k = model::Event::descriptor()->FindFieldByNumber(e.body_case())->name();
+    if (k != kind) continue;
+    if ((e.has_deadline_breached() && e.deadline_breached().key() == key) ||
+        (e.has_escalated() && e.escalated().key() == key) ||
+        (e.has_deadline_met() && e.deadline_met().key() == key) ||
+        (e.has_escalation_reset() && e.escalation_reset().key() == key)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+const model::Timer* FindTimer(const model::CaseState& c, const std::string& key) {
+  for (const auto& t : c.timer()) {
+    if (t.key() == key) return &t;
+  }
+  return nullptr;
+}
+
+model::Command Pause(const std::string& number, const std::string& reason, int task = 0) {
+  model::Command c;
+  c.mutable_pause_case()->set_case_number(number);
+  c.mutable_pause_case()->set_reason(reason);
+  c.mutable_pause_case()->set_task(task);
+  return c;
+}
+
+model::Command Resume(const std::string& number) {
+  model::Command c;
+  c.mutable_resume_case()->set_case_number(number);
+  return c;
+}
+
+
+}  // namespace
+
+TEST_CASE("a deadline fires exactly once when its time comes") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();  // tasks 1 and 2 due in 2 days, task 3 in 3
+  CHECK(w.Advance(hours(47)) == 0);
+  CHECK(w.Advance(hours(1)) == 2);
+  CHECK(w.Advance(minutes(0)) == 0);
+  CHECK(w.Advance(minutes(59)) == 0);
+  CHECK(Count(w, number, "deadline_breached", "task/1") == 1);
+  CHECK(Count(w, number, "deadline_breached", "task/2") == 1);
+  CHECK(Count(w, number, "deadline_breached", "task/3") == 0);
+  CHECK(FindTimer(w.Case(number), "task/1")->breached());
+}
+
+TEST_CASE("a deadline that fell due while nothing ran fires once, hours later, catching up") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  // Nothing runs for 2 days and 10 hours; then one command comes.
+  CHECK(w.Advance(days(2) + hours(10)) == 2);
+  CHECK(w.Advance(minutes(1)) == 0);
+  CHECK(Count(w, number, "deadline_breached", "task/1") == 1);
+  CHECK(Count(w, number, "escalated", "task/1") == 1);
+  // Tasks escalate every 4 hours to the assignee then the centre's supervisors:
+  // 10 hours late, both have been told, once.
+  for (const model::Event& e : w.Timeline(number)) {
+    if (!e.has_escalated() || e.escalated().key() != "task/1") continue;
+    CHECK(e.escalated().level() == 3);
+    CHECK(std::vector<std::string>(e.escalated().recipients().begin(), e.escalated().recipients().end()) ==
+          std::vector<std::string>{"user:chan_sz", "user:ho_sz"});
+  }
+  CHECK(w.Inbox("user:ho_sz", number).size() == 2);
+}
+
+TEST_CASE("deadlines due while the process was down fire when it starts again") {
+  testing::TempDir dir;
+  std::string number;
+  model::Instant later;
+  {
+    World w(dir.Path("restart.db"));
+    w.OnDuty("chan_sz");
+    number = w.OpenEscort();
+    later = w.clock.Now() + days(3);
+  }
+  auto store = SqliteStore::Open(dir.Path("restart.db"), SqliteDb::Mode::kOpenExisting);
+  REQUIRE(store.ok());
+  auto catalog = testing::ShippedCatalog();
+  model::FakeClock clock(later);
+  Dispatcher d(**store, catalog, clock);
+  CHECK(*d.FireDueDeadlines() == 3);  // tasks 1, 2 and 3
+  CHECK(*d.FireDueDeadlines() == 0);
+}
+
+TEST_CASE("the escalation chain tells its targets in order and repeats; acting stops it") {
+  World w;
+  w.OnDuty("chan_sz");
+  w.OnDuty("ho_sz");
+  const std::string number = w.OpenEscort();
+  w.Advance(days(2));
+  CHECK(w.Inbox("user:chan_sz", number).size() == 2);  // tasks 1 and 2, to their assignee
+  CHECK(w.Inbox("user:ho_sz", number).empty());
+  CHECK(w.Inbox("user:chan_sz", number)[0].rfind("Deadline missed on " + number, 0) == 0);
+
+  w.Advance(hours(4));  // next: the centre's supervisor
+  CHECK(w.Inbox("user:ho_sz", number).size() == 2);
+  CHECK(w.Inbox("user:ho_sz", number)[0].find("(escalation 2)") != std::string::npos);
+  w.Advance(hours(4));  // the chain is done: the supervisor again
+  CHECK(w.Inbox("user:ho_sz", number).size() == 4);
+  CHECK(w.Inbox("user:chan_sz", number).size() == 2);
+
+  // The officer finishes task 1 (met late: its escalation ends) and notes on
+  // the case (task 2's escalation starts again from the assignee).
+  auto done = w.Must(testing::DoneCommand(number, "agree_crossing_with_family"), "chan_sz");
+  CHECK(testing::Kinds(done) ==
+        std::vector<std::string>{"task_completed", "deadline_met", "escalation_reset"});
+  CHECK(done.event(1).deadline_met().late());
+  w.Advance(hours(3) + minutes(59));
+  CHECK(w.Inbox("user:ho_sz", number).size() == 4);
+  w.Advance(minutes(1));
+  CHECK(w.Inbox("user:chan_sz", number).size() == 3);  // task 2, from the start of the chain
+  CHECK(w.Inbox("user:ho_sz", number).size() == 4);
+  CHECK(Count(w, number, "escalated", "task/1") == 3);
+  CHECK(Count(w, number, "deadline_breached", "task/2") == 1);
+}
+
+TEST_CASE("a late state ends when the case moves on") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  w.Advance(days(5) + minutes(1));
+  CHECK(FindTimer(w.Case(number), "state")->breached());
+  for (const char* t : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    w.Must(testing::DoneCommand(number, t), "chan_sz");
+  }
+  model::Command fire = testing::PlanConfirmedCommand(number);
+  auto moved = w.Must(fire, "chan_sz");
+  CHECK(moved.event(1).deadline_met().key() == "state");
+  CHECK(moved.event(1).deadline_met().late());
+  const model::Timer* state = FindTimer(moved.case_state(), "state");
+  REQUIRE(state != nullptr);
+  CHECK_FALSE(state->breached());
+  CHECK(state->what() == "state 'travelling_to_port'");
+}
+
+TEST_CASE("pausing stops the clock; resuming moves due times by exactly the time paused") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  const model::CaseState before = w.Case(number);
+  w.Advance(hours(1));
+  auto paused = w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+  CHECK(testing::Kinds(paused) == std::vector<std::string>{"case_paused"});
+  CHECK(paused.case_state().pause().keys_size() == 5);  // the case, its state, three tasks
+
+  CHECK(w.Advance(days(3)) == 0);  // tasks were due after 2 days: nothing fires
+  CHECK(w.store->Read().DueTimers(w.clock.Now(), 10)->empty());
+
+  auto resumed = w.Must(Resume(number), "chan_sz");
+  const model::CaseState after = resumed.case_state();
+  CHECK_FALSE(after.has_pause());
+  CHECK(after.paused_ms().at("family_to_confirm") ==
+        std::chrono::duration_cast<model::Millis>(days(3)).count());
+  for (const char* key : {"case", "state", "task/1", "task/2", "task/3"}) {
+    CAPTURE(key);
+    const model::Timer* was = FindTimer(before, key);
+    const model::Timer* now = FindTimer(after, key);
+    REQUIRE(was != nullptr);
+    REQUIRE(now != nullptr);
+    CHECK(model::FromProto(now->due_at()) - model::FromProto(was->due_at()) == days(3));
+    CHECK(now->generation() > was->generation());
+    CHECK_FALSE(model::IsSet(now->paused_at()));
+  }
+  // What an officer reads moves too.
+  CHECK(model::FromProto(after.task(0).due_at()) - model::FromProto(before.task(0).due_at()) == days(3));
+  // Task 1 was due 2 days after opening; 1 hour of that had passed.
+  CHECK(w.Advance(days(2) - hours(1) - minutes(1)) == 0);
+  CHECK(w.Advance(minutes(1)) == 2);
+}
+
+TEST_CASE("one task's clock can be stopped alone") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  w.Must(Pause(number, "hospital_to_confirm", 3), "chan_sz");
+  CHECK(w.Advance(days(4)) == 2);  // tasks 1 and 2 fire; task 3 waits on the hospital
+  CHECK(Count(w, number, "deadline_breached", "task/3") == 0);
+  CHECK(w.Case(number).pause().keys(0) == "task/3");
+}
+
+TEST_CASE("pauses need a reason the state allows, one at a time") {
+  World w;
+  const std::string number = w.OpenEscort();
+  auto r = w.dispatcher->Execute(Pause(number, "immigration_verification"), "chan_sz");
+  CHECK(r.status().message() ==
+        "case " + number + " at 'planning' cannot be paused for 'immigration_verification'; "
+        "reasons allowed here: family_to_confirm, port_booking, hospital_to_confirm");
+  CHECK(w.dispatcher->Execute(Resume(number), "chan_sz").status().message() ==
+        "case " + number + " is not paused");
+  w.Must(Pause(number, "port_booking"), "chan_sz");
+  CHECK(w.dispatcher->Execute(Pause(number, "family_to_confirm"), "chan_sz").status().code() ==
+        model::Code::kFailedPrecondition);
+  CHECK(w.dispatcher->Execute(Pause(number, "port_booking"), "lam_dg").status().code() ==
+        model::Code::kNotFound);
+}
+
+TEST_CASE("moving the case on ends its pause") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  for (const char* t : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    w.Must(testing::DoneCommand(number, t), "chan_sz");
+  }
+  w.Must(Pause(number, "port_booking"), "chan_sz");
+  w.Advance(hours(6));
+  model::Command fire = testing::PlanConfirmedCommand(number);
+  auto moved = w.Must(fire, "chan_sz");
+  CHECK(moved.event(0).has_case_resumed());
+  CHECK_FALSE(moved.case_state().has_pause());
+  CHECK(moved.case_state().paused_ms().at("port_booking") ==
+        std::chrono::duration_cast<model::Millis>(hours(6)).count());
+}
+
+TEST_CASE("a task nobody on duty can take is reported to the centre's supervisors") {
+  World w;  // nobody on duty
+  const std::string number = w.OpenEscort();
+  const model::CaseState c = w.Case(number);
+  for (const auto& t : c.task()) CHECK(t.assignee().empty());
+  const auto messages = w.Inbox("user:ho_sz", number);
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[0] == "Nobody on duty at SZ can take task " + number +
+                           "/1 (Agree the crossing date and port with the family, LI CHAN Shuk "
+                           "Fan); assign it: dispatch task assign " + number + "/1 USER");
+}
+
+TEST_CASE("people cannot fire deadlines themselves") {
+  World w;
+  const std::string number = w.OpenEscort();
+  model::Command fire;
+  fire.mutable_fire_deadline()->set_case_number(number);
+  fire.mutable_fire_deadline()->set_key("task/1");
+  fire.mutable_fire_deadline()->set_generation(3);
+  CHECK(w.dispatcher->Execute(fire, "ho_sz").status().code() == model::Code::kPermissionDenied);
+}
+
+}  // namespace dispatch

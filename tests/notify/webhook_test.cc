@@ -1,0 +1,173 @@
+// Webhook delivery against a real HTTP server on 127.0.0.1, with a fake clock
+// for the backoff.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "notify/deliverer.h"
+#include "notify/http_client.h"
+#include "notify/inbox_channel.h"
+#include "notify/webhook_channel.h"
+#include "support/http_receiver.h"
+#include "support/world.h"
+
+namespace notify {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// A world whose SZ and FJ webhooks point at `receiver`, and a Fujian case
+// whose handoff to Shenzhen is requested then declined: two webhook
+// notifications (to SZ, then to FJ).
+struct HookedWorld {
+  testing::World w;
+  std::string number;
+  explicit HookedWorld(const testing::HttpReceiver& receiver) {
+    for (const char* centre : {"SZ", "FJ"}) {
+      model::Command hook;
+      hook.mutable_set_webhook()->set_centre(centre);
+      hook.mutable_set_webhook()->set_url(receiver.Url(std::string("/") + centre));
+      w.Must(hook, "admin");
+    }
+    w.OnDuty("lin_fj");
+    number = w.Must(testing::OpenCaseCommand("escort_to_port", "FJ"), "wong_fj").case_state().number();
+    model::Command request;
+    request.mutable_request_handoff()->set_case_number(number);
+    request.mutable_request_handoff()->set_to_centre("SZ");
+    request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
+    w.Must(request, "wong_fj");
+    model::Command decline;
+    decline.mutable_decline_handoff()->set_case_number(number);
+    decline.mutable_decline_handoff()->set_handoff(1);
+    decline.mutable_decline_handoff()->set_reason("no staff that day");
+    w.Must(decline, "mak_sz");
+  }
+};
+
+// A worker for `hw` with both channels, giving up after `attempts`.
+struct Worker {
+  WebhookChannel webhook{seconds(2)};
+  InboxChannel inbox;
+  Deliverer deliverer;
+  Worker(testing::World& w, int attempts)
+      : inbox(w.store->inbox(), w.clock),
+        deliverer(w.store->outbox(), w.clock, Policy(attempts), [] { return 0.5; }) {
+    deliverer.AddChannel(kWebhook, &webhook);
+    deliverer.AddChannel(kInbox, &inbox);
+  }
+  static RetryPolicy Policy(int attempts) {
+    RetryPolicy p;
+    p.max_attempts = attempts;
+    p.first_delay = seconds(30);
+    p.max_delay = seconds(240);
+    return p;
+  }
+};
+
+// Runs the worker `passes` times, an hour apart.
+DeliveryReport Drive(testing::World& w, Deliverer& d, int passes) {
+  DeliveryReport total;
+  for (int i = 0; i < passes; ++i) {
+    auto r = d.DeliverDue();
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    total.delivered += r->delivered;
+    total.retrying += r->retrying;
+    total.dead += r->dead;
+    w.clock.Advance(hours(1));
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("a receiver that fails at first gets every notification, each under one key") {
+  testing::HttpReceiver receiver(/*failures=*/3);
+  HookedWorld hw(receiver);
+  Worker worker(hw.w, 8);
+  const DeliveryReport report = Drive(hw.w, worker.deliverer, 6);
+  CHECK(report.dead == 0);
+  const auto got = receiver.received();
+  REQUIRE(got.size() == 5);  // three failures, then both notifications
+  std::map<std::string, std::vector<int>> by_key;
+  for (const auto& r : got) by_key[r.idempotency_key].push_back(r.answered);
+  REQUIRE(by_key.size() == 2);
+  for (const auto& [key, answers] : by_key) {
+    CAPTURE(key);
+    CHECK(key.rfind(hw.number + ":", 0) == 0);
+    CHECK(answers.back() == 200);
+    CHECK(std::count(answers.begin(), answers.end(), 200) == 1);
+  }
+  CHECK(got.back().body.find("\"kind\":\"handoff_") != std::string::npos);
+  CHECK(got.back().body.find("A123456") == std::string::npos);
+  std::set<std::string> targets;
+  for (const auto& r : got) targets.insert(r.target);
+  CHECK(targets == std::set<std::string>{"/SZ", "/FJ"});
+
+  auto pending = hw.w.store->Read().ListOutbox(model::DELIVERY_PENDING, 100);
+  CHECK(pending->empty());
+  auto done = hw.w.store->Read().ListOutbox(model::DELIVERY_DONE, 100);
+  int webhook_attempts = 0;
+  for (const auto& n : *done) {
+    if (n.channel() == kWebhook) webhook_attempts += n.attempts();
+  }
+  CHECK(webhook_attempts == 5);
+}
+
+TEST_CASE("a receiver that never answers well ends in the dead-letter list") {
+  testing::HttpReceiver receiver(/*failures=*/-1);
+  HookedWorld hw(receiver);
+  Worker worker(hw.w, 4);
+  const DeliveryReport report = Drive(hw.w, worker.deliverer, 8);
+  CHECK(report.dead == 2);
+  CHECK(receiver.received().size() == 8);  // four attempts each, no more
+  auto dead = hw.w.store->Read().ListOutbox(model::DELIVERY_DEAD, 100);
+  REQUIRE(dead->size() == 2);
+  for (const auto& n : *dead) {
+    CHECK(n.attempts() == 4);
+    CHECK(n.last_error() == "webhook answered HTTP 500");
+    CHECK_FALSE(model::IsSet(n.next_attempt_at()));
+  }
+  // The inbox copies were delivered regardless.
+  CHECK(hw.w.Inbox("centre:FJ", hw.number).size() == 1);
+}
+
+TEST_CASE("webhook URLs are checked, and a silent or absent receiver is reported") {
+  CHECK(ParseHttpUrl("http://127.0.0.1:8080/bot?x=1")->target == "/bot?x=1");
+  CHECK(ParseHttpUrl("http://example.org")->port == "80");
+  CHECK(ParseHttpUrl("https://example.org/").status().message() ==
+        "webhook URL 'https://example.org/' must start with http:// (https is not supported yet)");
+  CHECK_FALSE(ParseHttpUrl("http://:80/").ok());
+  CHECK_FALSE(ParseHttpUrl("http://host:99999999/").ok());
+
+  testing::HttpReceiver silent(0, /*silent=*/true);
+  auto r = PostJson(silent.Url(), "{}", {}, milliseconds(300));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == model::Code::kUnavailable);
+  CHECK(r.status().message().find("read the reply") != std::string::npos);
+
+  std::string closed;
+  {
+    testing::HttpReceiver gone(0);
+    closed = gone.Url();
+  }
+  auto refused = PostJson(closed, "{}", {}, milliseconds(500));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == model::Code::kUnavailable);
+}
+
+TEST_CASE("only admins set webhooks, and only http:// ones") {
+  testing::World w;
+  model::Command hook;
+  hook.mutable_set_webhook()->set_centre("SZ");
+  hook.mutable_set_webhook()->set_url("https://chat.example/bot");
+  CHECK(w.dispatcher->Execute(hook, "ho_sz").status().code() == model::Code::kPermissionDenied);
+  CHECK(w.dispatcher->Execute(hook, "admin").status().code() == model::Code::kInvalidArgument);
+  hook.mutable_set_webhook()->set_centre("XX");
+  hook.mutable_set_webhook()->set_url("http://127.0.0.1:1/");
+  CHECK(w.dispatcher->Execute(hook, "admin").status().message() ==
+        "unknown centre 'XX'; centres are DG, FJ, GZ, HZ, SZ, ZS");
+}
+
+}  // namespace notify
