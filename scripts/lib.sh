@@ -8,7 +8,8 @@ DISPATCH_PACKAGES=(
   libspdlog-dev doctest-dev libcli11-dev
 )
 
-# Installs missing packages when root; otherwise prints the apt-get line and fails.
+# Installs missing packages when root (or with passwordless sudo); otherwise
+# prints the apt-get line to run and fails.
 ensure_packages() {
   local missing=()
   local p
@@ -18,16 +19,21 @@ ensure_packages() {
     fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
+  local as_root=()
   if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages: ${missing[*]}" >&2
-    echo "Install them with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)
+    else
+      echo "Missing Debian packages: ${missing[*]}" >&2
+      echo "Install them with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
   fi
   echo "Installing ${missing[*]} ..."
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # configure_and_build BUILD_DIR [cmake args...]

@@ -18,6 +18,19 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {}, const std::string& cwd = "");
 
+// A child started in its own process group, to be killed without warning.
+class KillableProcess {
+ public:
+  // Runs `argv` with stdout to `stdout_path`.
+  KillableProcess(const std::vector<std::string>& argv, const std::string& stdout_path);
+  ~KillableProcess();
+  // SIGKILL to the whole group, then waits for the child.
+  void Kill();
+
+ private:
+  int pid_ = -1;
+};
+
 // The dispatch binary built beside the tests.
 std::string DispatchBinary();
 
