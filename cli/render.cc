@@ -500,6 +500,15 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
     const auto& s = reply.shift();
     if (model::IsSet(s.ends_at()) && model::FromProto(s.ends_at()) <= l.now()) {
       out << s.user() << Pick(lang, " is off duty.\n", " 已下班。\n");
+      for (const auto& e : reply.event()) {
+        if (e.has_task_assigned() && !e.task_assigned().assignee().empty()) {
+          out << "  " << dispatch::TaskId(e.case_number(), e.task_assigned().seq()) << " → "
+              << e.task_assigned().assignee() << '\n';
+        } else if (e.has_task_unheld()) {
+          out << "  " << dispatch::TaskId(e.case_number(), e.task_unheld().seq())
+              << Pick(lang, " → nobody on duty; supervisors told\n", " → 沒有當值人員；已通知主管\n");
+        }
+      }
     } else {
       out << s.user() << Pick(lang, " is on duty at ", " 在 ") << s.centre()
           << Pick(lang, " as ", " 當值：") << RoleName(s.role(), lang) << ", "

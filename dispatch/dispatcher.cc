@@ -218,6 +218,18 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
       RETURN_IF_ERROR(w.EndShifts(user.name(), now));
       *reply.mutable_shift() = running.front();
       *reply.mutable_shift()->mutable_ends_at() = model::ToProto(now);
+      // Nothing stays with someone who has gone home: their open tasks pass
+      // to colleagues on duty, case by case, in this same transaction.
+      ASSIGN_OR_RETURN(auto held, w.ListTasks({"", user.name(), "", true}));
+      std::set<std::string> cases;
+      for (const auto& t : held) cases.insert(t.case_number());
+      for (const std::string& number : cases) {
+        model::Command release;
+        release.mutable_release_tasks()->set_case_number(number);
+        release.mutable_release_tasks()->set_user(user.name());
+        ASSIGN_OR_RETURN(CommandReply passed, ExecuteCaseCommand(w, release, actor, now));
+        for (auto& e : *passed.mutable_event()) *reply.add_event() = std::move(e);
+      }
       return reply;
     }
     case model::Command::kSetWebhook: {
@@ -262,6 +274,7 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
     case model::Command::kAcceptHandoff:
     case model::Command::kDeclineHandoff:
     case model::Command::kFireDeadline:
+    case model::Command::kReleaseTasks:
       break;
     case model::Command::BODY_NOT_SET:
       return Status::InvalidArgument("the command is empty");

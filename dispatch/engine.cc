@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "dispatch/escalation.h"
 #include "model/duration.h"
@@ -82,9 +83,11 @@ class Decision {
 
   // The least-loaded on-duty holder of `role` at `centre`, counting tasks
   // given out by this decision too.
-  std::optional<std::string> PickAssignee(std::string_view centre, std::string_view role) {
+  std::optional<std::string> PickAssignee(std::string_view centre, std::string_view role,
+                                          std::string_view except = "") {
     Roster roster = ctx_.roster;
     for (const auto& [user, n] : given_) roster.open_tasks[user] += n;
+    std::erase_if(roster.on_duty, [&](const OnDuty& o) { return o.user == except; });
     auto who = dispatch::PickAssignee(roster, centre, role);
     if (who) ++given_[*who];
     return who;
@@ -168,6 +171,18 @@ std::string HandoffKey(int id) { return "handoff/" + std::to_string(id); }
 
 // --- Tasks and states -----------------------------------------------------
 
+// Nobody on duty can take task `seq` at `centre`: its supervisors are told now.
+void ReportUnheld(Decision& d, int seq, const std::string& centre) {
+  model::Timer none;
+  const auto recipients = Recipients({std::string(model::kEscalateCentreSupervisor)}, d.state(),
+                                     none, centre, d.ctx().roster);
+  d.Emit([&](Event& e) {
+    e.mutable_task_unheld()->set_seq(seq);
+    *e.mutable_task_unheld()->mutable_recipients() = {recipients.begin(), recipients.end()};
+    e.mutable_task_unheld()->set_centre(centre);
+  });
+}
+
 void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string& state,
                 int64_t entry, const std::string& centre) {
   int seq = 1;
@@ -195,17 +210,7 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
     ArmTimer(d, TaskKey(seq), model::FromProto(task.due_at()), d.def().task_escalation(),
              "task " + std::to_string(seq) + " (" + tmpl.name() + ")");
   }
-  if (!assignee) {
-    // Nobody on duty can take it: the centre's supervisors are told now.
-    model::Timer none;
-    const auto recipients = Recipients({std::string(model::kEscalateCentreSupervisor)}, d.state(),
-                                       none, centre, d.ctx().roster);
-    d.Emit([&](Event& e) {
-      e.mutable_task_unheld()->set_seq(seq);
-      *e.mutable_task_unheld()->mutable_recipients() = {recipients.begin(), recipients.end()};
-      e.mutable_task_unheld()->set_centre(centre);
-    });
-  }
+  if (!assignee) ReportUnheld(d, seq, centre);
 }
 
 // Arms the state's deadline and creates its tasks at `centre`.
@@ -622,6 +627,44 @@ Result<const model::Handoff*> FindHandoff(const CaseState& c, int id) {
   return Status::NotFound("case " + c.number() + " has no handoff H" + std::to_string(id));
 }
 
+// Gives task `seq` to the least-loaded officer on duty with `role` at
+// `centre`, or to nobody (telling the centre's supervisors). `move` records
+// that the task now belongs to `centre`.
+void PassTask(Decision& d, int seq, const std::string& role, const std::string& centre, bool move) {
+  std::string previous;
+  for (const Task& t : d.state().task()) {
+    if (t.seq() == seq) previous = t.assignee();
+  }
+  const auto assignee = d.PickAssignee(centre, role, /*except=*/previous);
+  d.Emit([&](Event& e) {
+    auto* a = e.mutable_task_assigned();
+    a->set_seq(seq);
+    a->set_assignee(assignee.value_or(""));
+    a->set_previous_assignee(previous);
+    a->set_automatic(true);
+    if (move) a->set_centre(centre);
+  });
+  if (!assignee) ReportUnheld(d, seq, centre);
+}
+
+Status DecideRelease(Decision& d, const model::ReleaseTasks& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  const Actor& actor = d.ctx().actor;
+  if (actor.user != cmd.user()) RETURN_IF_ERROR(CheckCanAssign(actor, c));
+  std::vector<std::tuple<int, std::string, std::string>> held;  // seq, role, centre
+  for (const Task& t : c.task()) {
+    if (t.status() == model::TASK_OPEN && t.assignee() == cmd.user()) {
+      held.emplace_back(t.seq(), t.role(), t.centre());
+    }
+  }
+  if (held.empty()) {
+    return Status::FailedPrecondition(cmd.user() + " holds no open task on case " + c.number());
+  }
+  for (const auto& [seq, role, centre] : held) PassTask(d, seq, role, centre, /*move=*/false);
+  return Status::Ok();
+}
+
 Status DecideRequestHandoff(Decision& d, const model::RequestHandoff& cmd) {
   const CaseState& c = d.state();
   const DecideContext& ctx = d.ctx();
@@ -720,31 +763,7 @@ Status DecideAcceptHandoff(Decision& d, const model::AcceptHandoff& cmd) {
     for (const Task& t : d.state().task()) {
       if (t.status() == model::TASK_OPEN) open.emplace_back(t.seq(), t.role());
     }
-    for (const auto& [seq, role] : open) {
-      const auto assignee = d.PickAssignee(handoff.to_centre(), role);
-      std::string previous;
-      for (const Task& t : d.state().task()) {
-        if (t.seq() == seq) previous = t.assignee();
-      }
-      d.Emit([&](Event& e) {
-        auto* a = e.mutable_task_assigned();
-        a->set_seq(seq);
-        a->set_assignee(assignee.value_or(""));
-        a->set_previous_assignee(previous);
-        a->set_automatic(true);
-        a->set_centre(handoff.to_centre());
-      });
-      if (!assignee) {
-        model::Timer none;
-        const auto recipients = Recipients({std::string(model::kEscalateCentreSupervisor)},
-                                           d.state(), none, handoff.to_centre(), d.ctx().roster);
-        d.Emit([&](Event& e) {
-          e.mutable_task_unheld()->set_seq(seq);
-          *e.mutable_task_unheld()->mutable_recipients() = {recipients.begin(), recipients.end()};
-          e.mutable_task_unheld()->set_centre(handoff.to_centre());
-        });
-      }
-    }
+    for (const auto& [seq, role] : open) PassTask(d, seq, role, handoff.to_centre(), /*move=*/true);
   }
   return Status::Ok();
 }
@@ -900,6 +919,7 @@ Result<std::vector<Event>> Decide(const CaseState* current, const Command& comma
     case Command::kRequestHandoff: s = DecideRequestHandoff(d, command.request_handoff()); break;
     case Command::kAcceptHandoff: s = DecideAcceptHandoff(d, command.accept_handoff()); break;
     case Command::kDeclineHandoff: s = DecideDeclineHandoff(d, command.decline_handoff()); break;
+    case Command::kReleaseTasks: s = DecideRelease(d, command.release_tasks()); break;
     case Command::kFireDeadline: return DecideFireDeadline(d, command.fire_deadline());
     case Command::kOpenCase:
     case Command::kAddUser:

@@ -259,7 +259,10 @@ TEST_CASE("duty roster: new tasks go to whoever is on duty") {
   CHECK(tasks.out.find(number + "/1") != std::string::npos);
   CHECK(tasks.out.find(number + "/3") != std::string::npos);
 
-  cli.Must({"duty", "off"}, "chan_sz");
+  ProcessResult off = cli.Must({"duty", "off"}, "chan_sz");
+  CHECK(off.out == "chan_sz is off duty.\n  " + number + "/1 → nobody on duty; supervisors told\n  " +
+                       number + "/2 → nobody on duty; supervisors told\n  " + number +
+                       "/3 → nobody on duty; supervisors told\n");
   CHECK(cli.Must({"duty", "list"}, "lee_sz").out == "Nobody is on duty.\n");
   CHECK(cli.Run({"duty", "off"}, "chan_sz").err == "error: chan_sz is not on duty\n");
 }

@@ -259,3 +259,38 @@ TEST_CASE("people cannot fire deadlines themselves") {
 }
 
 }  // namespace dispatch
+
+namespace dispatch {
+
+TEST_CASE("going off duty hands open tasks to colleagues on duty, or reports them") {
+  testing::World w;
+  w.OnDuty("chan_sz");
+  w.OnDuty("lee_sz");
+  w.OnDuty("ho_sz");
+  const std::string a = w.OpenEscort();  // tasks: chan, lee, chan
+  const std::string b = w.OpenEscort();  // tasks: lee, chan, lee
+  model::Command off;
+  off.mutable_duty_off()->set_user("chan_sz");
+  auto reply = w.Must(off, "chan_sz");
+  CHECK(testing::Kinds(reply) == std::vector<std::string>{"task_assigned", "task_assigned", "task_assigned"});
+  for (const std::string& n : {a, b}) {
+    const model::CaseState c = w.Case(n);
+    for (const auto& t : c.task()) CHECK(t.assignee() == "lee_sz");
+  }
+  const auto timeline = w.Timeline(a);
+  CHECK(timeline.back().task_assigned().previous_assignee() == "chan_sz");
+  CHECK(timeline.back().task_assigned().automatic());
+  CHECK(timeline.back().actor() == "chan_sz");
+
+  // The last officer leaves: the tasks wait for the next shift, and the supervisor knows.
+  off.mutable_duty_off()->set_user("lee_sz");
+  reply = w.Must(off, "ho_sz");
+  int unheld = 0;
+  for (const auto& e : reply.event()) unheld += e.has_task_unheld();
+  CHECK(unheld == 6);
+  const model::CaseState after = w.Case(a);
+  for (const auto& t : after.task()) CHECK(t.assignee().empty());
+  CHECK(w.Inbox("user:ho_sz", a).size() == 3);
+}
+
+}  // namespace dispatch
