@@ -8,6 +8,7 @@
 #include "cli/text_table.h"
 #include "model/duration.h"
 #include "dispatch/engine.h"
+#include "dispatch/timer_keys.h"
 #include "model/roles.h"
 #include "model/workflow_loader.h"
 
@@ -27,10 +28,14 @@ std::string Or(std::string s, std::string_view fallback) {
 
 // "task #3", "the state deadline", "the case deadline", "handoff H1".
 std::string TimerName(const std::string& key, Lang lang) {
-  if (key.rfind("task/", 0) == 0) return std::string(Pick(lang, "Task #", "工作 #")) + key.substr(5);
-  if (key.rfind("handoff/", 0) == 0) return std::string(Pick(lang, "Handoff H", "交接 H")) + key.substr(8);
-  if (key == "state") return Pick(lang, "State deadline", "階段限期");
-  if (key == "case") return Pick(lang, "Case deadline", "個案限期");
+  if (const int seq = dispatch::TaskOfTimer(key)) {
+    return std::string(Pick(lang, "Task #", "工作 #")) + std::to_string(seq);
+  }
+  if (const int id = dispatch::HandoffOfTimer(key)) {
+    return std::string(Pick(lang, "Handoff H", "交接 H")) + std::to_string(id);
+  }
+  if (key == dispatch::kStateTimer) return Pick(lang, "State deadline", "階段限期");
+  if (key == dispatch::kCaseTimer) return Pick(lang, "Case deadline", "個案限期");
   return key;
 }
 
@@ -202,7 +207,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
   }
   for (const auto& t : c.timer()) {
     std::string v = TimerName(t.key(), lang);
-    if (t.key() == "state") v += " (" + l.State(c, c.state()) + ")";
+    if (t.key() == dispatch::kStateTimer) v += " (" + l.State(c, c.state()) + ")";
     v += ": " + When(t.due_at());
     if (t.breached()) v += Pick(lang, "  MISSED", "  已逾期");
     if (model::IsSet(t.paused_at())) v += Pick(lang, "  (clock stopped)", "（暫停計時）");
@@ -276,8 +281,7 @@ namespace {
 // is on the task's own line already.
 bool Shown(const model::Event* previous, const model::Event& e) {
   if (previous == nullptr || !previous->has_task_created() || !e.has_deadline_set()) return true;
-  return e.deadline_set().timer().key() !=
-         "task/" + std::to_string(previous->task_created().task().seq());
+  return e.deadline_set().timer().key() != dispatch::TaskTimer(previous->task_created().task().seq());
 }
 
 std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l) {

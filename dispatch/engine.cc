@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "dispatch/escalation.h"
+#include "dispatch/timer_keys.h"
 #include "model/duration.h"
 #include "model/person_validation.h"
 #include "model/roles.h"
@@ -166,8 +167,6 @@ void EndTimer(Decision& d, const std::string& key, bool met, const std::string& 
   }
 }
 
-std::string TaskKey(int seq) { return "task/" + std::to_string(seq); }
-std::string HandoffKey(int id) { return "handoff/" + std::to_string(id); }
 
 // --- Tasks and states -----------------------------------------------------
 
@@ -207,7 +206,7 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
   });
   const Task& task = d.state().task(d.state().task_size() - 1);
   if (model::IsSet(task.due_at()) && d.def().has_task_escalation()) {
-    ArmTimer(d, TaskKey(seq), model::FromProto(task.due_at()), d.def().task_escalation(),
+    ArmTimer(d, TaskTimer(seq), model::FromProto(task.due_at()), d.def().task_escalation(),
              "task " + std::to_string(seq) + " (" + tmpl.name() + ")");
   }
   if (!assignee) ReportUnheld(d, seq, centre);
@@ -216,7 +215,7 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
 // Arms the state's deadline and creates its tasks at `centre`.
 void EnterState(Decision& d, const model::StateDef& state, int64_t entry, const std::string& centre) {
   if (state.has_deadline()) {
-    ArmFromDefinition(d, "state", state.deadline(), "state '" + state.name() + "'");
+    ArmFromDefinition(d, std::string(kStateTimer), state.deadline(), "state '" + state.name() + "'");
   }
   for (const model::TaskTemplate& tmpl : state.task()) CreateTask(d, tmpl, state.name(), entry, centre);
 }
@@ -231,7 +230,7 @@ void CancelOpenTasks(Decision& d, const std::string& reason) {
       e.mutable_task_cancelled()->set_seq(seq);
       e.mutable_task_cancelled()->set_reason(reason);
     });
-    EndTimer(d, TaskKey(seq), /*met=*/false, "task cancelled");
+    EndTimer(d, TaskTimer(seq), /*met=*/false, "task cancelled");
   }
 }
 
@@ -247,7 +246,7 @@ void WithdrawPendingHandoffs(Decision& d, const std::string& reason) {
       e.mutable_handoff_withdrawn()->set_id(id);
       e.mutable_handoff_withdrawn()->set_reason(reason);
     });
-    EndTimer(d, HandoffKey(id), /*met=*/false, "handoff withdrawn");
+    EndTimer(d, HandoffTimer(id), /*met=*/false, "handoff withdrawn");
   }
 }
 
@@ -352,7 +351,7 @@ Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideCo
     o->set_initial_state(initial->name());
   });
   if (def.definition.has_case_deadline()) {
-    ArmFromDefinition(d, "case", def.definition.case_deadline(), "the case");
+    ArmFromDefinition(d, std::string(kCaseTimer), def.definition.case_deadline(), "the case");
   }
   EnterState(d, *initial, /*entry=*/1, cmd.centre());
   return d.Take();
@@ -419,7 +418,7 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
     t->set_responsible_centre(centre);
   });
   const int64_t entry = d.state().version();
-  EndTimer(d, "state", /*met=*/true);
+  EndTimer(d, std::string(kStateTimer), /*met=*/true);
   CancelOpenTasks(d, "the case left " + Quoted(from));
   EnterState(d, *model::FindState(def, chosen->to()), entry, centre);
   return Status::Ok();
@@ -472,7 +471,7 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
     e.mutable_task_completed()->set_seq(seq);
     e.mutable_task_completed()->set_note(cmd.note());
   });
-  EndTimer(d, TaskKey(seq), /*met=*/true);
+  EndTimer(d, TaskTimer(seq), /*met=*/true);
   return Status::Ok();
 }
 
@@ -501,7 +500,7 @@ void EndCase(Decision& d, bool finished) {
   std::vector<std::string> keys;
   for (const Timer& t : d.state().timer()) keys.push_back(t.key());
   for (const std::string& key : keys) {
-    if (key == "case" && finished) {
+    if (key == kCaseTimer && finished) {
       EndTimer(d, key, /*met=*/true);
     } else {
       EndTimer(d, key, /*met=*/false, finished ? "the case was closed" : "the case was cancelled");
@@ -589,14 +588,14 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
     model::TaskRef ref;
     ref.set_seq(cmd.task());
     ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, ref));
-    if (d.FindTimer(TaskKey(task->seq())) == nullptr) {
+    if (d.FindTimer(TaskTimer(task->seq())) == nullptr) {
       return Status::FailedPrecondition("task " + TaskId(c.number(), task->seq()) +
                                         " has no due time to stop");
     }
-    keys.push_back(TaskKey(task->seq()));
+    keys.push_back(TaskTimer(task->seq()));
   } else {
     for (const Timer& t : c.timer()) {
-      if (t.key().rfind("handoff/", 0) != 0) keys.push_back(t.key());  // another centre's clock
+      if (HandoffOfTimer(t.key()) == 0) keys.push_back(t.key());  // not another centre's clock
     }
   }
   d.Emit([&](Event& e) {
@@ -723,7 +722,7 @@ Status DecideRequestHandoff(Decision& d, const model::RequestHandoff& cmd) {
   h.set_requested_by(ctx.actor.user);
   *h.mutable_requested_at() = model::ToProto(d.now());
   d.Emit([&](Event& e) { *e.mutable_handoff_requested()->mutable_handoff() = h; });
-  ArmFromDefinition(d, HandoffKey(id), leg->acceptance(),
+  ArmFromDefinition(d, HandoffTimer(id), leg->acceptance(),
                     "handoff " + std::to_string(id) + " (" + leg->name() + " to " +
                         cmd.to_centre() + ")");
   return Status::Ok();
@@ -756,7 +755,7 @@ Status DecideAcceptHandoff(Decision& d, const model::AcceptHandoff& cmd) {
     e.mutable_handoff_accepted()->set_responsible_centre(
         in_leg ? handoff.to_centre() : ResponsibleCentre(d.state()));
   });
-  EndTimer(d, HandoffKey(handoff.id()), /*met=*/true);
+  EndTimer(d, HandoffTimer(handoff.id()), /*met=*/true);
   if (in_leg) {
     // The leg is running: its open tasks move to the accepting centre.
     std::vector<std::pair<int, std::string>> open;
@@ -777,7 +776,7 @@ Status DecideDeclineHandoff(Decision& d, const model::DeclineHandoff& cmd) {
     e.mutable_handoff_declined()->set_id(id);
     e.mutable_handoff_declined()->set_reason(cmd.reason());
   });
-  EndTimer(d, HandoffKey(id), /*met=*/true);
+  EndTimer(d, HandoffTimer(id), /*met=*/true);
   return Status::Ok();
 }
 
@@ -1010,9 +1009,8 @@ void Evolve(CaseState& c, const Event& e) {
         *c.add_timer() = t;
       }
       c.set_last_generation(std::max(c.last_generation(), t.generation()));
-      if (t.key().rfind("task/", 0) == 0) {  // a task's due time moves with its clock
-        if (Task* task = MutableTask(c, std::stoi(t.key().substr(5)))) *task->mutable_due_at() = t.due_at();
-      }
+      // A task's due time moves with its clock.
+      if (Task* task = MutableTask(c, TaskOfTimer(t.key()))) *task->mutable_due_at() = t.due_at();
       break;
     }
     case Event::kDeadlineMet:

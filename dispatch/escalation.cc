@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dispatch/timer_keys.h"
 #include "model/roles.h"
 #include "model/workflow_loader.h"
 
@@ -9,33 +10,22 @@ namespace dispatch {
 
 namespace {
 
-// "task/3" -> 3 for prefix "task/"; 0 when the key is not of that kind.
-int KeyNumber(std::string_view key, std::string_view prefix) {
-  if (key.substr(0, prefix.size()) != prefix) return 0;
-  int n = 0;
-  for (char ch : key.substr(prefix.size())) {
-    if (ch < '0' || ch > '9') return 0;
-    n = n * 10 + (ch - '0');
-  }
-  return n;
-}
-
 void AddUnique(std::vector<std::string>& out, std::string address) {
   if (std::find(out.begin(), out.end(), address) == out.end()) out.push_back(std::move(address));
 }
 
 std::vector<std::string> Assignees(const model::CaseState& c, const model::Timer& t) {
   std::vector<std::string> out;
-  if (const int seq = KeyNumber(t.key(), "task/")) {
+  if (const int seq = TaskOfTimer(t.key())) {
     for (const auto& task : c.task()) {
       if (task.seq() == seq && !task.assignee().empty()) AddUnique(out, task.assignee());
     }
-  } else if (const int id = KeyNumber(t.key(), "handoff/")) {
+  } else if (const int id = HandoffOfTimer(t.key())) {
     for (const auto& h : c.handoff()) {
       if (h.id() == id) AddUnique(out, h.requested_by());
     }
   } else {
-    const bool state_only = t.key() == "state";
+    const bool state_only = t.key() == kStateTimer;
     for (const auto& task : c.task()) {
       if (task.status() != model::TASK_OPEN || task.assignee().empty()) continue;
       if (state_only && task.entry() != c.state_entry_seq()) continue;
@@ -76,12 +66,12 @@ EscalationStep NextEscalation(const model::Timer& t, model::Instant now) {
 }
 
 std::string CentreOfTimer(const model::CaseState& c, const model::Timer& t) {
-  if (const int seq = KeyNumber(t.key(), "task/")) {
+  if (const int seq = TaskOfTimer(t.key())) {
     for (const auto& task : c.task()) {
       if (task.seq() == seq && !task.centre().empty()) return task.centre();
     }
   }
-  if (const int id = KeyNumber(t.key(), "handoff/")) {
+  if (const int id = HandoffOfTimer(t.key())) {
     for (const auto& h : c.handoff()) {
       if (h.id() == id) return h.from_centre();
     }
