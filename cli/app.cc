@@ -602,11 +602,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   on(inbox_read, [&]() -> Status {
     model::Command c;
     c.mutable_mark_read()->set_inbox_item(read_id);
-    RETURN_IF_ERROR(session.Open());
-    ASSIGN_OR_RETURN(auto reply, session.dispatcher().Execute(c, g.as));
-    (void)reply;
-    out << Pick(session.lang(), "Marked read.\n", "已標示為已讀。\n");
-    return Status::Ok();
+    return session.Submit(c);
   });
   inbox->callback([&] {
     if (inbox_read->parsed()) return;

@@ -527,7 +527,10 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
         << (c.webhook_url().empty() ? Pick(lang, "no webhook", "沒有 webhook") : c.webhook_url()) << "\n";
     return;
   }
-  if (!reply.has_case_state()) return;
+  if (!reply.has_case_state()) {
+    out << Pick(lang, "Done.\n", "完成。\n");
+    return;
+  }
   const model::CaseState& c = reply.case_state();
   if (reply.replayed()) out << Pick(lang, "(already done earlier; nothing changed)\n", "（之前已完成，沒有更改）\n");
   const model::Event* previous = nullptr;

@@ -148,9 +148,6 @@ Result<const model::LoadedDefinition*> Dispatcher::DefinitionOf(const model::Cas
 Result<CommandReply> Dispatcher::Execute(const model::Command& command,
                                          std::string_view actor_name) {
   ASSIGN_OR_RETURN(Actor actor, ResolveActor(actor_name));
-  if (command.has_fire_deadline()) {
-    return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`");
-  }
   return ExecuteAs(command, actor);
 }
 

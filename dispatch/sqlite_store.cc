@@ -208,14 +208,7 @@ class SqliteStore::Access : public StoreWriter {
     st.BindOptional(1, f.centre);
     if (f.status) st.Bind(2, int64_t{*f.status});
     st.BindOptional(3, f.type);
-    std::vector<model::CaseState> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(auto c, Parse<model::CaseState>(st.ColumnBlob(0), "case"));
-      out.push_back(std::move(c));
-    }
-    return out;
+    return ReadAll<model::CaseState>(st, "case");
   }
 
   Result<std::vector<model::TaskView>> ListTasks(const TaskFilter& f) override {
@@ -250,14 +243,7 @@ class SqliteStore::Access : public StoreWriter {
     ASSIGN_OR_RETURN(Statement st,
                      db_.Prepare("SELECT body FROM journal WHERE case_number = ? ORDER BY seq"));
     st.Bind(1, number);
-    std::vector<model::Event> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(auto e, Parse<model::Event>(st.ColumnBlob(0), "event"));
-      out.push_back(std::move(e));
-    }
-    return out;
+    return ReadAll<model::Event>(st, "event");
   }
 
   Result<std::optional<model::User>> GetUser(std::string_view name) override {
@@ -271,26 +257,12 @@ class SqliteStore::Access : public StoreWriter {
 
   Result<std::vector<model::User>> ListUsers() override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM users ORDER BY centre, name"));
-    std::vector<model::User> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(auto u, Parse<model::User>(st.ColumnBlob(0), "user"));
-      out.push_back(std::move(u));
-    }
-    return out;
+    return ReadAll<model::User>(st, "user");
   }
 
   Result<std::vector<model::Centre>> ListCentres() override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM centres ORDER BY rowid"));
-    std::vector<model::Centre> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(auto c, Parse<model::Centre>(st.ColumnBlob(0), "centre"));
-      out.push_back(std::move(c));
-    }
-    return out;
+    return ReadAll<model::Centre>(st, "centre");
   }
 
   Result<std::optional<std::string>> DefinitionText(std::string_view hash) override {
