@@ -243,9 +243,6 @@ Result<ScenarioOutcome> RunScenario(const LoadedScenario& loaded, Store& store,
     if (step.has_command()) {
       Status sub = SubstituteRefs(command, refs);
       if (!sub.ok()) return Status::InvalidArgument(loc.At("command") + ": " + sub.message());
-      if (command.idempotency_key().empty()) {
-        command.set_idempotency_key(loaded.path + "#" + std::to_string(i + 1));
-      }
       if (actor.empty()) return Status::InvalidArgument(loc.At() + ": the step says no actor (as:)");
       auto reply = dispatcher.Execute(command, actor);
       ++out.steps_run;

@@ -334,3 +334,32 @@ TEST_CASE("pause and resume from the command line; tick reports what it did") {
   CHECK(cli.Must({"tick"}).out ==
         "Deadlines fired: 0; notifications delivered: 0, to retry: 0, dead: 0\n");
 }
+
+TEST_CASE("bad times on the roster are refused with the form to use") {
+  Cli cli;
+  cli.Setup();
+  ProcessResult r = cli.Run({"duty", "on", "--until", "soon"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: 'soon' is not a time; write it like 2026-03-02T09:00+08:00\n");
+  CHECK(cli.Must({"duty", "list"}, "chan_sz").out == "Nobody is on duty.\n");
+}
+
+TEST_CASE("scenarios kept in one database, as the demo does, run one after another") {
+  Cli cli;
+  const std::string scenarios = std::string(DISPATCH_SOURCE_DIR) + "/scenarios/";
+  ProcessResult r = cli.Run({"scenario", "run", "-q", "--keep-in", cli.db(),
+                             scenarios + "case2_injured_elder_transfer.textproto",
+                             scenarios + "case3_elder_alone_after_demolition.textproto"});
+  REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
+  cli.Must({"user", "add", "sup_hq", "--centre", "GZ", "--role", "supervisor"}, "admin");
+  ProcessResult list = cli.Must({"case", "list", "--status", "all"}, "sup_hq");
+  CHECK(list.out.find("DG-2026-0001") != std::string::npos);
+  CHECK(list.out.find("FJ-2026-0001") != std::string::npos);
+  // Replaying one into the same file would overlap its own virtual shifts:
+  // refused plainly, not silently answered from the first run.
+  r = cli.Run({"scenario", "run", "-q", "--keep-in", cli.db(),
+               scenarios + "case2_injured_elder_transfer.textproto"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("lam_dg is already on duty as duty_officer since 2026-05-11 10:15") !=
+        std::string::npos);
+}
