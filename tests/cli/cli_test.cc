@@ -318,7 +318,7 @@ TEST_CASE("a handoff between centres from the command line, with inbox and webho
   CHECK(outbox.out.find("DONE") != std::string::npos);
 }
 
-TEST_CASE("pause and resume from the command line; tick reports what it did") {
+TEST_CASE("pause and resume from the command line, and tick reports what it did") {
   Cli cli;
   cli.Setup();
   const std::string number = cli.OpenEscort();

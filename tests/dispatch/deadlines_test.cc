@@ -107,7 +107,7 @@ TEST_CASE("deadlines due while the process was down fire when it starts again") 
   CHECK(*d.FireDueDeadlines() == 0);
 }
 
-TEST_CASE("the escalation chain tells its targets in order and repeats; acting stops it") {
+TEST_CASE("the escalation chain tells its targets in order and repeats, and acting stops it") {
   World w;
   w.OnDuty("chan_sz");
   w.OnDuty("ho_sz");
@@ -158,7 +158,7 @@ TEST_CASE("a late state ends when the case moves on") {
   CHECK(state->what() == "state 'travelling_to_port'");
 }
 
-TEST_CASE("pausing stops the clock; resuming moves due times by exactly the time paused") {
+TEST_CASE("pausing stops the clock, and resuming moves due times by exactly the time paused") {
   World w;
   w.OnDuty("chan_sz");
   const std::string number = w.OpenEscort();

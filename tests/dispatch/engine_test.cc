@@ -302,7 +302,7 @@ TEST_CASE_FIXTURE(EngineFixture, "notes need text and a reader") {
   CHECK(events[0].note_added().text() == "daughter will call back at 18:00");
 }
 
-TEST_CASE_FIXTURE(EngineFixture, "closing needs a finished workflow and a reason; cancelling needs a reason") {
+TEST_CASE_FIXTURE(EngineFixture, "closing needs a finished workflow and a reason, cancelling needs a reason") {
   CaseState c = OpenEscort();
   const auto ctx = Context("escort_to_port", chan);
   Command close;
