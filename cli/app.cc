@@ -47,11 +47,63 @@ int ExitCodeFor(model::Code code) {
     case model::Code::kAlreadyExists: return kExitAlreadyExists;
     case model::Code::kUnavailable: return kExitUnavailable;
     case model::Code::kInternal: return kExitFailure;
+    case model::Code::kDataLoss: return kExitDataLoss;
   }
   return kExitFailure;
 }
 
 namespace {
+
+// The flag (or argument) of this command line that fills each command field
+// the engine may name in an error.
+constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
+    {"idempotency_key", "--key"},
+    {"open_case.type", "--type"},
+    {"open_case.centre", "--centre"},
+    {"open_case.person.name_zh", "--name-zh"},
+    {"open_case.person.name_en", "--name-en"},
+    {"open_case.person.hkid", "--hkid"},
+    {"open_case.person.home_return_permit", "--permit"},
+    {"open_case.person.date_of_birth", "--dob"},
+    {"open_case.person.phone", "--phone"},
+    {"open_case.person.current_location", "--location"},
+    {"open_case.person.next_of_kin.name", "--kin-name"},
+    {"open_case.person.next_of_kin.relationship", "--kin-relation"},
+    {"open_case.person.next_of_kin.phone", "--kin-phone"},
+    {"open_case.fields", "--field"},
+    {"open_case.summary", "--summary"},
+    {"open_case.related_case", "--related"},
+    {"fire_event.fields", "--field"},
+    {"fire_event.note", "--note"},
+    {"complete_task.note", "--note"},
+    {"add_note.text", "the note"},
+    {"close_case.reason", "--reason"},
+    {"cancel_case.reason", "--reason"},
+    {"pause_case.reason", "--reason"},
+    {"pause_case.task", "--task"},
+    {"request_handoff.to_centre", "--to"},
+    {"request_handoff.leg", "--leg"},
+    {"request_handoff.message", "--message"},
+    {"decline_handoff.reason", "--reason"},
+    {"duty_on.role", "--role"},
+    {"duty_on.from", "--from"},
+    {"duty_on.until", "--until"},
+    {"set_webhook.url", "the URL"},
+};
+
+// The engine's message, with the command field it names said the way this
+// command line names it.
+std::string ForCommandLine(const Status& s) {
+  if (s.field().empty()) return s.message();
+  for (const auto& [field, flag] : kFlagOfField) {
+    if (s.field() != field) continue;
+    if (s.message().rfind(field, 0) == 0) {
+      return std::string(flag) + s.message().substr(field.size());
+    }
+    return s.message() + " (" + std::string(flag) + ")";
+  }
+  return s.message();
+}
 
 const char* EnvOr(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
@@ -808,7 +860,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
   }
   if (!s.ok()) {
-    err << "error: " << s.message() << '\n';
+    err << "error: " << ForCommandLine(s) << '\n';
     return ExitCodeFor(s.code());
   }
   return kExitOk;

@@ -18,7 +18,8 @@ enum ExitCode {
   kExitPermissionDenied = 4,
   kExitFailedPrecondition = 5,  // not possible in the case's current state
   kExitAlreadyExists = 6,
-  kExitUnavailable = 7,         // database busy or unreadable: try again
+  kExitUnavailable = 7,         // database busy: try again
+  kExitDataLoss = 8,            // the database is damaged: retrying does not help
 };
 
 int ExitCodeFor(model::Code code);

@@ -7,8 +7,10 @@
 #include "dispatch/engine.h"
 #include "dispatch/roster.h"
 #include "model/centres.h"
+#include "model/person_validation.h"
 #include "model/roles.h"
 #include "model/sha256.h"
+#include "model/text_check.h"
 #include "notify/http_client.h"
 #include "notify/notifications.h"
 
@@ -21,10 +23,15 @@ using model::Status;
 namespace {
 
 // What a command is, for telling a retry from a different command that
-// reuses its idempotency key.
-std::string Fingerprint(const model::Command& command, std::string_view actor) {
+// reuses its idempotency key. The person's details are compared as the case
+// would store them, so "a1234563" retries "A123456(3)".
+std::string Fingerprint(const model::Command& command, std::string_view actor,
+                        model::Instant now) {
   model::Command copy = command;
   copy.clear_idempotency_key();
+  if (copy.has_open_case()) {
+    (void)model::NormalizePerson(*copy.mutable_open_case()->mutable_person(), now);
+  }
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -154,10 +161,13 @@ Result<CommandReply> Dispatcher::Execute(const model::Command& command,
 Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const Actor& actor) {
   const model::Instant now = clock_.Now();
   CommandReply reply;
-  Status s = store_.Write([&](StoreWriter& w) -> Status {
+  // Text that is not UTF-8 would make the stored row unreadable: refused
+  // here, for every command from every surface, before anything is read.
+  Status s = model::CheckText(command);
+  if (s.ok()) s = store_.Write([&](StoreWriter& w) -> Status {
     std::string fingerprint;
     if (!command.idempotency_key().empty()) {
-      fingerprint = Fingerprint(command, actor.user);
+      fingerprint = Fingerprint(command, actor.user, now);
       ASSIGN_OR_RETURN(auto stored, w.FindReply(command.idempotency_key()));
       if (stored) {
         if (stored->fingerprint != fingerprint) {

@@ -54,15 +54,22 @@ std::string ResponsibleCentre(const CaseState& c) {
 // the case at once (so later steps see earlier ones), and collected.
 class Decision {
  public:
+  // Time never runs backwards within a case: when the clock has stepped back
+  // since the case's last event, the decision happens at that event's time,
+  // so that no duration it computes (time paused, lateness) is negative and
+  // the timeline stays in order.
   Decision(const CaseState* current, std::string number, const DecideContext& ctx)
-      : ctx_(ctx), working_(current ? *current : CaseState()), number_(std::move(number)) {}
+      : ctx_(ctx),
+        working_(current ? *current : CaseState()),
+        number_(std::move(number)),
+        now_(current ? std::max(ctx.now, model::FromProto(current->updated_at())) : ctx.now) {}
 
   template <typename Fill>
   void Emit(Fill fill) {
     Event e;
     e.set_case_number(number_);
     e.set_seq(working_.version() + 1);
-    *e.mutable_at() = model::ToProto(ctx_.now);
+    *e.mutable_at() = model::ToProto(now_);
     e.set_actor(ctx_.actor.user);
     fill(e);
     Evolve(working_, e);
@@ -72,7 +79,7 @@ class Decision {
   const CaseState& state() const { return working_; }
   const DecideContext& ctx() const { return ctx_; }
   const model::WorkflowDefinition& def() const { return ctx_.definition->definition; }
-  model::Instant now() const { return ctx_.now; }
+  model::Instant now() const { return now_; }
   std::vector<Event> Take() { return std::move(events_); }
 
   const Timer* FindTimer(std::string_view key) const {
@@ -100,6 +107,7 @@ class Decision {
   std::string number_;
   std::vector<Event> events_;
   std::map<std::string, int> given_;
+  model::Instant now_;
 };
 
 Status CheckFields(const model::WorkflowDefinition& def, const Fields& fields) {
@@ -326,7 +334,9 @@ Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideCo
   if (ctx.centres.count(cmd.centre()) == 0) return UnknownCentre(cmd.centre(), ctx.centres);
   RETURN_IF_ERROR(CheckCanOpen(ctx.actor, cmd.centre()));
   model::Person person = cmd.person();
-  RETURN_IF_ERROR(model::NormalizePerson(person));
+  if (Status s = model::NormalizePerson(person, ctx.now); !s.ok()) {
+    return s.WithField("open_case.person." + s.field());
+  }
   const Fields fields = Sorted(cmd.fields());
   RETURN_IF_ERROR(CheckFields(def.definition, fields));
   for (const std::string& name : def.definition.required_on_open()) {
@@ -582,6 +592,11 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
         Quoted(cmd.reason()) + "; " +
         (allowed.empty() ? std::string("this state allows no pauses")
                          : "reasons allowed here: " + JoinedList({allowed.begin(), allowed.end()})));
+  }
+  if (cmd.task() < 0) {
+    return Status::InvalidArgument("task numbers start at 1; to stop the whole case's clocks, "
+                                   "name no task")
+        .WithField("pause_case.task");
   }
   std::vector<std::string> keys;
   if (cmd.task() > 0) {

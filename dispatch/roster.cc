@@ -24,6 +24,9 @@ std::optional<std::string> PickAssignee(const Roster& roster, std::string_view c
 
 namespace {
 
+constexpr auto kLongestShift = std::chrono::days(7);
+constexpr auto kLongestLeadTime = std::chrono::days(30);
+
 // Supervisors put people of their own centre on and off duty; admins anyone.
 Status CheckMayRoster(const Actor& actor, const model::User& user) {
   if (actor.user == user.name() || actor.role == model::kAdmin) return Status::Ok();
@@ -49,14 +52,28 @@ Result<model::Shift> DecideDutyOn(const Actor& actor, const model::DutyOn& cmd,
   }
   model::Instant starts = now;
   if (!cmd.from().empty()) {
-    ASSIGN_OR_RETURN(starts, model::ParseTimestamp(cmd.from()));
+    auto from = model::ParseTimestamp(cmd.from());
+    if (!from.ok()) return from.status().WithField("duty_on.from");
+    starts = *from;
+    if (starts > now + kLongestLeadTime) {
+      return Status::InvalidArgument("a shift can be planned at most 30 days ahead")
+          .WithField("duty_on.from");
+    }
   }
   std::optional<model::Instant> ends;
   if (!cmd.until().empty()) {
-    ASSIGN_OR_RETURN(ends, model::ParseTimestamp(cmd.until()));
+    auto until = model::ParseTimestamp(cmd.until());
+    if (!until.ok()) return until.status().WithField("duty_on.until");
+    ends = *until;
     if (*ends <= std::max(starts, now)) {
       return Status::InvalidArgument("the shift would end (" + model::FormatHongKong(*ends) +
-                                     ") before it starts");
+                                     ") before it starts")
+          .WithField("duty_on.until");
+    }
+    if (*ends - std::max(starts, now) > kLongestShift) {
+      return Status::InvalidArgument(
+                 "a shift lasts at most 7 days; leave out the end to stay on duty until going off")
+          .WithField("duty_on.until");
     }
   }
   for (const model::Shift& s : active) {

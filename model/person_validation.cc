@@ -8,27 +8,31 @@
 namespace model {
 namespace {
 
-Status CheckPhone(std::string_view what, std::string_view phone) {
+// Messages never repeat what was typed: it may be an identity number typed
+// into the wrong field, and messages end up in logs.
+Status CheckPhone(std::string_view what, std::string_view field, std::string_view phone) {
   int digits = 0;
   for (char c : phone) {
     if (std::isdigit(static_cast<unsigned char>(c))) {
       ++digits;
     } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')') {
-      return Status::InvalidArgument(std::string(what) + " '" + std::string(phone) +
-                                     "' may hold only digits, spaces and + - ( )");
+      return Status::InvalidArgument(std::string(what) +
+                                     " may hold only digits, spaces and + - ( )")
+          .WithField(std::string(field));
     }
   }
   if (digits < 8 || digits > 15) {
-    return Status::InvalidArgument(std::string(what) + " '" + std::string(phone) +
-                                   "' should have 8 to 15 digits");
+    return Status::InvalidArgument(std::string(what) + " should have 8 to 15 digits")
+        .WithField(std::string(field));
   }
   return Status::Ok();
 }
 
-Status CheckDate(std::string_view date) {
-  auto bad = [&] {
-    return Status::InvalidArgument("date of birth '" + std::string(date) +
-                                   "' is not a date; write it as YYYY-MM-DD, e.g. 1944-05-17");
+Status CheckDate(std::string_view date, Instant now) {
+  auto bad = [] {
+    return Status::InvalidArgument(
+               "the date of birth is not a date; write it as YYYY-MM-DD, e.g. 1944-05-17")
+        .WithField("date_of_birth");
   };
   if (date.size() != 10 || date[4] != '-' || date[7] != '-') return bad();
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -40,6 +44,12 @@ Status CheckDate(std::string_view date) {
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m),
                                         std::chrono::day(d)};
   if (!ymd.ok() || y < 1880) return bad();
+  const std::chrono::year_month_day today{
+      std::chrono::floor<std::chrono::days>(now + kHongKongOffset)};
+  if (ymd > today) {
+    return Status::InvalidArgument("the date of birth is in the future; check the year")
+        .WithField("date_of_birth");
+  }
   return Status::Ok();
 }
 
@@ -52,17 +62,19 @@ std::string Trimmed(std::string_view s) {
 
 }  // namespace
 
-Status NormalizePerson(Person& person) {
+Status NormalizePerson(Person& person, Instant now) {
   person.set_name_zh(Trimmed(person.name_zh()));
   person.set_name_en(Trimmed(person.name_en()));
   if (person.name_zh().empty() && person.name_en().empty()) {
     return Status::InvalidArgument(
-        "the person needs a name in Chinese or English (--name-zh or --name-en); "
-        "if it is unknown, write how they are known, e.g. 無名氏 or 'unknown woman, Longgang'");
+               "the person needs a name in Chinese or English; if it is unknown, write how they "
+               "are known, e.g. 無名氏 or 'unknown woman, Longgang'")
+        .WithField("name_zh");
   }
   if (!person.hkid().empty()) {
-    ASSIGN_OR_RETURN(std::string hkid, NormalizeHkid(person.hkid()));
-    person.set_hkid(hkid);
+    auto hkid = NormalizeHkid(person.hkid());
+    if (!hkid.ok()) return hkid.status().WithField("hkid");
+    person.set_hkid(*hkid);
   }
   if (!person.home_return_permit().empty()) {
     std::string p;
@@ -73,15 +85,19 @@ Status NormalizePerson(Person& person) {
     for (size_t i = 1; ok && i < p.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(p[i]));
     if (!ok) {
       return Status::InvalidArgument(
-          "the Home Return Permit number is not valid: expected H or M and 8 digits (10 on older "
-          "permits), like H12345678");
+                 "the Home Return Permit number is not valid: expected H or M and 8 digits (10 "
+                 "on older permits), like H12345678")
+          .WithField("home_return_permit");
     }
     person.set_home_return_permit(p);
   }
-  if (!person.date_of_birth().empty()) RETURN_IF_ERROR(CheckDate(person.date_of_birth()));
-  if (!person.phone().empty()) RETURN_IF_ERROR(CheckPhone("phone", person.phone()));
+  if (!person.date_of_birth().empty()) RETURN_IF_ERROR(CheckDate(person.date_of_birth(), now));
+  if (!person.phone().empty()) {
+    RETURN_IF_ERROR(CheckPhone("the phone number", "phone", person.phone()));
+  }
   if (!person.next_of_kin().phone().empty()) {
-    RETURN_IF_ERROR(CheckPhone("next of kin's phone", person.next_of_kin().phone()));
+    RETURN_IF_ERROR(CheckPhone("the next of kin's phone number", "next_of_kin.phone",
+                               person.next_of_kin().phone()));
   }
   return Status::Ok();
 }

@@ -8,13 +8,16 @@
 
 #include "model/proto/person.pb.h"
 #include "model/status.h"
+#include "model/time.h"
 
 namespace model {
 
 // Normalises `person` in place or says what is wrong with it. Requires a name
 // in Chinese or English; checks the identity card's check digit, the Home
-// Return Permit number's form, the date of birth and the phone numbers.
-Status NormalizePerson(Person& person);
+// Return Permit number's form, the date of birth (a real date, not after the
+// day of `now` in Hong Kong) and the phone numbers. Errors never repeat what
+// was typed, and name the field of Person in Status::field().
+Status NormalizePerson(Person& person, Instant now);
 
 // "H1234****": letter and first four digits of a Home Return Permit number.
 std::string MaskPermit(std::string_view permit);

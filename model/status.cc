@@ -5,7 +5,7 @@
 namespace model {
 namespace {
 
-constexpr std::array<std::pair<Code, std::string_view>, 8> kNames = {{
+constexpr std::array<std::pair<Code, std::string_view>, 9> kNames = {{
     {Code::kOk, "OK"},
     {Code::kInvalidArgument, "INVALID_ARGUMENT"},
     {Code::kNotFound, "NOT_FOUND"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<Code, std::string_view>, 8> kNames = {{
     {Code::kAlreadyExists, "ALREADY_EXISTS"},
     {Code::kUnavailable, "UNAVAILABLE"},
     {Code::kInternal, "INTERNAL"},
+    {Code::kDataLoss, "DATA_LOSS"},
 }};
 
 }  // namespace

@@ -23,6 +23,9 @@ enum class Code {
   kAlreadyExists,
   kUnavailable,
   kInternal,
+  // Stored data cannot be read back: a damaged file, a row changed behind the
+  // engine's back. Retrying does not help; restoring or repairing does.
+  kDataLoss,
 };
 
 // "INVALID_ARGUMENT", ... (the spelling scenarios and JSON errors use).
@@ -45,10 +48,20 @@ class [[nodiscard]] Status {
   static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  static Status DataLoss(std::string m) { return {Code::kDataLoss, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The part of the request the error is about, as a field path of the
+  // command ("open_case.person.hkid"); empty when it is about no one field.
+  // Surfaces use it to put the error beside the right flag or form control.
+  const std::string& field() const { return field_; }
+  Status WithField(std::string field) const {
+    Status s = *this;
+    s.field_ = std::move(field);
+    return s;
+  }
 
   // "NOT_FOUND: no case SZ-2026-0099"
   std::string ToString() const;
@@ -56,6 +69,7 @@ class [[nodiscard]] Status {
  private:
   Code code_ = Code::kOk;
   std::string message_;
+  std::string field_;
 };
 
 // A value or the Status saying why there is none.

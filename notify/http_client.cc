@@ -35,9 +35,11 @@ Result<Url> ParseHttpUrl(std::string_view url) {
     out.port = "80";
   }
   const bool port_ok = !out.port.empty() && out.port.size() <= 5 &&
-                       out.port.find_first_not_of("0123456789") == std::string::npos;
+                       out.port.find_first_not_of("0123456789") == std::string::npos &&
+                       std::stoi(out.port) >= 1 && std::stoi(out.port) <= 65535;
   if (out.host.empty() || !port_ok) {
-    return Status::InvalidArgument("webhook URL '" + std::string(url) + "' has no usable host and port");
+    return Status::InvalidArgument("webhook URL '" + std::string(url) +
+                                   "' has no usable host and port (ports are 1 to 65535)");
   }
   return out;
 }

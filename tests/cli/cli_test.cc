@@ -8,6 +8,7 @@
 #include "model/proto/case.pb.h"
 #include "model/proto/workflow.pb.h"
 #include "model/sha256.h"
+#include "model/time.h"
 #include "support/http_receiver.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -89,7 +90,7 @@ TEST_CASE("a wrong HKID check digit is refused and the database is unchanged byt
   CHECK(r.out.empty());
   CHECK(r.err ==
         "error: the Hong Kong identity card number is not valid: the check digit does not match; "
-        "read the number from the card again\n");
+        "read the number from the card again (--hkid)\n");
   CHECK(FileBytes(cli.db()) == before);
   CHECK_FALSE(std::filesystem::exists(cli.db() + "-wal"));
   // The right check digit is accepted, and takes the first number.
@@ -246,13 +247,17 @@ TEST_CASE("duty roster: new tasks go to whoever is on duty") {
   Cli cli;
   cli.Setup();
   cli.Must({"user", "add", "lee_sz", "--centre", "SZ", "--role", "duty_officer"}, "admin");
-  ProcessResult on = cli.Must({"duty", "on", "--until", "2099-01-01T08:00"}, "chan_sz");
+  // The binary runs on the real clock: a shift to three days from now.
+  const auto until = std::chrono::time_point_cast<model::Millis>(std::chrono::system_clock::now() +
+                                                                 std::chrono::hours(72));
+  ProcessResult on =
+      cli.Must({"duty", "on", "--until", model::FormatRfc3339HongKong(until)}, "chan_sz");
   CHECK(on.out.find("chan_sz is on duty at SZ as duty officer") != std::string::npos);
   CHECK(cli.Run({"duty", "on"}, "chan_sz").exit_code == 5);
   CHECK(cli.Run({"duty", "on", "--user", "chan_sz"}, "lee_sz").exit_code == 4);
   ProcessResult list = cli.Must({"duty", "list"}, "lee_sz");
   CHECK(list.out.find("chan_sz") != std::string::npos);
-  CHECK(list.out.find("2099-01-01 08:00") != std::string::npos);
+  CHECK(list.out.find(model::FormatHongKong(until)) != std::string::npos);
 
   const std::string number = cli.OpenEscort();
   ProcessResult tasks = cli.Must({"task", "list", "--mine"}, "chan_sz");
@@ -340,7 +345,7 @@ TEST_CASE("bad times on the roster are refused with the form to use") {
   cli.Setup();
   ProcessResult r = cli.Run({"duty", "on", "--until", "soon"}, "chan_sz");
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "error: 'soon' is not a time; write it like 2026-03-02T09:00+08:00\n");
+  CHECK(r.err == "error: 'soon' is not a time; write it like 2026-03-02T09:00+08:00 (--until)\n");
   CHECK(cli.Must({"duty", "list"}, "chan_sz").out == "Nobody is on duty.\n");
 }
 

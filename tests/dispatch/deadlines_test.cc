@@ -193,6 +193,37 @@ TEST_CASE("pausing stops the clock, and resuming moves due times by exactly the 
   CHECK(w.Advance(minutes(1)) == 2);
 }
 
+TEST_CASE("a clock that steps back never makes paused time negative or moves due times earlier") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  const model::CaseState before = w.Case(number);
+  w.Advance(hours(1));
+  w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+  w.clock.Advance(-days(3));  // the system clock is set back
+  const model::CaseState after = w.Must(Resume(number), "chan_sz").case_state();
+  CHECK(after.paused_ms().at("family_to_confirm") == 0);
+  for (const model::Timer& t : after.timer()) {
+    CAPTURE(t.key());
+    CHECK(model::FromProto(t.due_at()) >= model::FromProto(FindTimer(before, t.key())->due_at()));
+  }
+  // Every event is stamped no earlier than the one before it.
+  const auto events = w.Timeline(number);
+  for (size_t i = 1; i < events.size(); ++i) {
+    CHECK(model::FromProto(events[i].at()) >= model::FromProto(events[i - 1].at()));
+  }
+}
+
+TEST_CASE("a task number below 1 is refused, not read as the whole case") {
+  World w;
+  const std::string number = w.OpenEscort();
+  auto r = w.dispatcher->Execute(Pause(number, "hospital_to_confirm", -5), "chan_sz");
+  CHECK(r.status().message() ==
+        "task numbers start at 1; to stop the whole case's clocks, name no task");
+  CHECK(r.status().field() == "pause_case.task");
+  CHECK_FALSE(w.Case(number).has_pause());
+}
+
 TEST_CASE("one task's clock can be stopped alone") {
   World w;
   w.OnDuty("chan_sz");

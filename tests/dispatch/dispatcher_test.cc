@@ -17,6 +17,49 @@ size_t JournalSize(testing::World& w, const std::string& number) {
   return w.store->Read().Timeline(number)->size();
 }
 
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// Every path from `d` to a string field, as field lists: open_case.person.name_en, ...
+void StringPaths(const Descriptor* d, std::vector<const FieldDescriptor*>& prefix,
+                 std::vector<std::vector<const FieldDescriptor*>>& out) {
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    prefix.push_back(f);
+    if (f->is_map() || f->type() == FieldDescriptor::TYPE_STRING) {
+      out.push_back(prefix);
+    } else if (f->type() == FieldDescriptor::TYPE_MESSAGE && !f->is_repeated()) {
+      StringPaths(f->message_type(), prefix, out);
+    }
+    prefix.pop_back();
+  }
+}
+
+// A command with `text` at `path` (a map gets one entry whose value is `text`).
+model::Command WithText(const std::vector<const FieldDescriptor*>& path, const std::string& text) {
+  model::Command c;
+  Message* m = &c;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    m = m->GetReflection()->MutableMessage(m, path[i]);
+  }
+  const FieldDescriptor* leaf = path.back();
+  if (leaf->is_map()) {
+    Message* entry = m->GetReflection()->AddMessage(m, leaf);
+    entry->GetReflection()->SetString(entry, leaf->message_type()->map_key(), "note");
+    entry->GetReflection()->SetString(entry, leaf->message_type()->map_value(), text);
+  } else {
+    m->GetReflection()->SetString(m, leaf, text);
+  }
+  return c;
+}
+
+std::string PathName(const std::vector<const FieldDescriptor*>& path) {
+  std::string out;
+  for (const auto* f : path) out += (out.empty() ? "" : ".") + f->name();
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("an unknown actor or case type is refused with what to do") {
@@ -30,6 +73,44 @@ TEST_CASE("an unknown actor or case type is refused with what to do") {
   CHECK(r.status().message() ==
         "unknown case type 'repatriation'; case types are cross_border_ambulance, "
         "document_verification, escort_to_port");
+}
+
+TEST_CASE("text that is not UTF-8 is refused in every text field of every command") {
+  // A name typed in a Big5 or GBK terminal. Stored, it would make the row
+  // unreadable for every centre; refused, it writes nothing.
+  testing::TempDir dir;
+  testing::World w(dir.Path("centre.db"));
+  const std::string number = w.OpenEscort();
+  const auto journal = JournalSize(w, number);
+  std::vector<const FieldDescriptor*> prefix;
+  std::vector<std::vector<const FieldDescriptor*>> paths;
+  StringPaths(model::Command::descriptor(), prefix, paths);
+  CHECK(paths.size() > 40);  // every command's strings, the person's included
+  for (const auto& path : paths) {
+    const std::string name = PathName(path);
+    for (const char* actor : {"chan_sz", "admin"}) {
+      auto r = w.dispatcher->Execute(WithText(path, "x\xff"), actor);
+      CHECK_MESSAGE(r.status().code() == Code::kInvalidArgument, name);
+      CHECK_MESSAGE(r.status().field() == name, name);
+    }
+  }
+  CHECK(JournalSize(w, number) == journal);
+  CHECK(w.store->Read().ListCases({})->size() == 1);
+  CHECK(w.store->Read().ListUsers()->size() == 12);
+}
+
+TEST_CASE("a retry that spells the identity number differently is the same command") {
+  testing::World w;
+  model::Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  open.set_idempotency_key("call-0412-open");
+  open.mutable_open_case()->mutable_person()->set_hkid("A123456(3)");
+  const auto first = w.Must(open, "chan_sz");
+  open.mutable_open_case()->mutable_person()->set_hkid("a1234563");
+  open.mutable_open_case()->mutable_person()->set_name_en("  LI CHAN Shuk Fan ");
+  const auto again = w.Must(open, "chan_sz");
+  CHECK(again.replayed());
+  CHECK(again.case_state().number() == first.case_state().number());
+  CHECK(w.store->Read().ListCases({})->size() == 1);
 }
 
 TEST_CASE("a refused command writes nothing and uses no case number") {

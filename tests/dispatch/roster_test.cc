@@ -69,6 +69,16 @@ TEST_CASE("going on duty: who, in which role, for how long") {
   CHECK(model::FromProto(DecideDutyOn(chan_actor, on, chan, {}, now)->ends_at()) - now ==
         std::chrono::hours(12));
 
+  on.set_until("2026-03-09T09:01+08:00");
+  CHECK(DecideDutyOn(chan_actor, on, chan, {}, now).status().message() ==
+        "a shift lasts at most 7 days; leave out the end to stay on duty until going off");
+  on.set_until("2026-03-02T21:00-99:99");
+  CHECK(DecideDutyOn(chan_actor, on, chan, {}, now).status().field() == "duty_on.until");
+  on.set_until("");
+  on.set_from("2026-04-02T09:00+08:00");
+  CHECK(DecideDutyOn(chan_actor, on, chan, {}, now).status().message() ==
+        "a shift can be planned at most 30 days ahead");
+
   CHECK(CheckDutyOff(chan_actor, chan, {}).message() == "chan_sz is not on duty");
   CHECK(DecideDutyOn(Actor{"admin", "GZ", "admin"}, model::DutyOn(), MakeUser("admin", "GZ", "admin"),
                      {}, now).status().code() == model::Code::kInvalidArgument);

@@ -12,9 +12,16 @@ TEST_CASE("timestamps parse with and without offsets") {
   CHECK(*ParseTimestamp("2026-03-01T20:00:00-05:00") == a);
 }
 
+TEST_CASE("offsets of real zones are accepted, up to UTC-12 and UTC+14") {
+  CHECK(ParseTimestamp("2026-03-02T09:00+14:00").ok());
+  CHECK(ParseTimestamp("2026-03-02T09:00-12:00").ok());
+  CHECK(ParseTimestamp("2026-03-02T09:00+05:45").ok());
+}
+
 TEST_CASE("bad timestamps are refused") {
   for (const char* bad : {"", "2026-02-30T09:00", "2026-03-02", "2026-03-02T25:00", "yesterday",
-                          "2026-03-02T09:00+0800"}) {
+                          "2026-03-02T09:00+0800", "2026-03-02T09:00-99:99",
+                          "2026-03-02T09:00+14:01", "2026-03-02T09:00+08:60"}) {
     CHECK_FALSE(ParseTimestamp(bad).ok());
   }
 }

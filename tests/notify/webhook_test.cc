@@ -140,6 +140,10 @@ TEST_CASE("webhook URLs are checked, and a silent or absent receiver is reported
         "webhook URL 'https://example.org/' must start with http:// (https is not supported yet)");
   CHECK_FALSE(ParseHttpUrl("http://:80/").ok());
   CHECK_FALSE(ParseHttpUrl("http://host:99999999/").ok());
+  CHECK(ParseHttpUrl("http://host:99999/").status().message() ==
+        "webhook URL 'http://host:99999/' has no usable host and port (ports are 1 to 65535)");
+  CHECK_FALSE(ParseHttpUrl("http://host:0/").ok());
+  CHECK(ParseHttpUrl("http://host:65535/").ok());
 
   testing::HttpReceiver silent(0, /*silent=*/true);
   auto r = PostJson(silent.Url(), "{}", {}, milliseconds(300));

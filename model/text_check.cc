@@ -1,0 +1,188 @@
+#include "model/text_check.h"
+
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+#include "model/proto/options.pb.h"
+
+namespace model {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+struct CodePoint {
+  char32_t value;
+  size_t length;
+};
+
+// The code point starting at text[pos], or nullopt when the bytes there are
+// not well-formed UTF-8 (RFC 3629, table 3-7 of the Unicode standard).
+std::optional<CodePoint> Decode(std::string_view text, size_t pos) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return CodePoint{b0, 1};
+  size_t length;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  char32_t value;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+    value = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    value = b0 & 0x0F;
+    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b0 == 0xED) hi = 0x9F;  // no surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    value = b0 & 0x07;
+    if (b0 == 0xF0) lo = 0x90;  // no overlong forms
+    if (b0 == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
+  } else {
+    return std::nullopt;
+  }
+  if (pos + length > text.size()) return std::nullopt;
+  for (size_t i = 1; i < length; ++i) {
+    const unsigned char b = byte(i);
+    if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xBF)) return std::nullopt;
+    value = (value << 6) | (b & 0x3F);
+  }
+  return CodePoint{value, length};
+}
+
+std::string CodeName(char32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+bool IsLineBreakOrTab(char32_t c) { return c == '\n' || c == '\r' || c == '\t'; }
+bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+Status Problem(const std::string& path, const std::string& what) {
+  return Status::InvalidArgument(path + " " + what).WithField(path);
+}
+
+Status CheckOne(std::string_view text, const std::string& path, const FieldDescriptor& f,
+                bool limits) {
+  if (!IsValidUtf8(text)) {
+    return Problem(path,
+                   "is not valid UTF-8 text; set the terminal or browser to UTF-8 (not Big5 or "
+                   "GBK) and type it again");
+  }
+  if (!limits) return Status::Ok();
+  const bool multiline = f.options().GetExtension(model::multiline);
+  const int declared = f.options().GetExtension(model::max_chars);
+  const size_t max_chars = declared > 0 ? declared : kDefaultMaxChars;
+  size_t chars = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const CodePoint cp = *Decode(text, pos);
+    if (IsControl(cp.value) && !(multiline && IsLineBreakOrTab(cp.value))) {
+      return IsLineBreakOrTab(cp.value)
+                 ? Problem(path, "must be a single line, without line breaks or tabs")
+                 : Problem(path, "contains a control character (" + CodeName(cp.value) +
+                                     "); type plain text");
+    }
+    pos += cp.length;
+    ++chars;
+  }
+  if (chars > max_chars) {
+    return Problem(path, "is too long: " + std::to_string(chars) + " characters, at most " +
+                             std::to_string(max_chars));
+  }
+  return Status::Ok();
+}
+
+Status Walk(const Message& m, const std::string& prefix, bool limits);
+
+// One value of field `f` (element `index` when repeated) of `m`.
+Status CheckValue(const Message& m, const FieldDescriptor& f, int index, const std::string& path,
+                  bool limits) {
+  const Reflection* r = m.GetReflection();
+  if (f.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    return Walk(index < 0 ? r->GetMessage(m, &f) : r->GetRepeatedMessage(m, &f, index), path,
+                limits);
+  }
+  if (f.type() != FieldDescriptor::TYPE_STRING) return Status::Ok();  // bytes carry no text
+  std::string scratch;
+  const std::string& text = index < 0 ? r->GetStringReference(m, &f, &scratch)
+                                      : r->GetRepeatedStringReference(m, &f, index, &scratch);
+  return CheckOne(text, path, f, limits);
+}
+
+Status Walk(const Message& m, const std::string& prefix, bool limits) {
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const std::string path = prefix.empty() ? f->name() : prefix + "." + f->name();
+    if (f->is_map()) {
+      // Keys and values of a map take the map field's declared limits.
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        const Message& entry = r->GetRepeatedMessage(m, f, i);
+        for (const FieldDescriptor* part : {f->message_type()->map_key(),
+                                            f->message_type()->map_value()}) {
+          if (part->type() == FieldDescriptor::TYPE_STRING) {
+            std::string scratch;
+            const std::string& text =
+                entry.GetReflection()->GetStringReference(entry, part, &scratch);
+            RETURN_IF_ERROR(CheckOne(text, path, *f, limits));
+          } else if (part->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+            RETURN_IF_ERROR(CheckValue(entry, *part, -1, path, limits));
+          }
+        }
+      }
+    } else if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        RETURN_IF_ERROR(CheckValue(m, *f, i, path + "[" + std::to_string(i) + "]", limits));
+      }
+    } else {
+      RETURN_IF_ERROR(CheckValue(m, *f, -1, path, limits));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t pos = 0; pos < text.size();) {
+    const auto cp = Decode(text, pos);
+    if (!cp) return false;
+    pos += cp->length;
+  }
+  return true;
+}
+
+size_t CountChars(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    if (const auto cp = Decode(text, pos)) {
+      out.append(text.substr(pos, cp->length));
+      pos += cp->length;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++pos;
+    }
+  }
+  return out;
+}
+
+Status CheckText(const Message& m, std::string_view prefix) {
+  return Walk(m, std::string(prefix), /*limits=*/true);
+}
+
+Status CheckUtf8(const Message& m, std::string_view prefix) {
+  return Walk(m, std::string(prefix), /*limits=*/false);
+}
+
+}  // namespace model
