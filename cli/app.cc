@@ -7,6 +7,7 @@
 #include <random>
 
 #include <CLI/CLI.hpp>
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -832,11 +833,15 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   on(app.add_subcommand("rebuild", "rebuild the case and task tables from the journal (admins)"),
      [&]() -> Status {
        ASSIGN_OR_RETURN(auto me, session.Me());
-       if (me.role != model::kAdmin) {
-         return Status::PermissionDenied(me.Describe() + " cannot rebuild; ask an admin");
+       ASSIGN_OR_RETURN(auto report, session.dispatcher().Rebuild(me));
+       out << "Rebuilt " << report.cases << " case(s) from the journal.\n";
+       if (!report.damaged.empty()) {
+         std::string names;
+         for (const auto& n : report.damaged) names += (names.empty() ? "" : ", ") + n;
+         return Status::DataLoss("the journal of " + std::to_string(report.damaged.size()) +
+                                 " case(s) cannot be read, and they were left as they were: " +
+                                 names + "; restore the database from a backup");
        }
-       RETURN_IF_ERROR(session.dispatcher().store().RebuildProjections());
-       out << "Rebuilt cases and tasks from the journal.\n";
        return Status::Ok();
      });
 
@@ -850,6 +855,12 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto logger = spdlog::stderr_color_mt("dispatch");
   spdlog::set_default_logger(logger);
   spdlog::set_level(g.verbose ? spdlog::level::info : spdlog::level::warn);
+  // Protobuf's own complaints (a stored string that is not UTF-8) are said
+  // better by the store, which names the row.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int,
+                                     const std::string& message) {
+    spdlog::debug("protobuf: {}", message);
+  });
 
   Status s = session.Start();
   if (s.ok()) {

@@ -38,8 +38,12 @@ class Dispatcher {
                                              std::string_view actor_name);
 
   // Fires every timer whose time has come (each firing its own transaction)
-  // and returns how many did something. Stale firings do nothing.
+  // and returns how many did something. Stale firings do nothing; a case
+  // that cannot be read is named in the log and skipped.
   model::Result<int> FireDueDeadlines(int limit = 500);
+
+  // Rebuilds the projections from the journal (admins only).
+  model::Result<RebuildReport> Rebuild(const Actor& actor);
 
   // The actor a user name stands for; NotFound for an unknown name.
   model::Result<Actor> ResolveActor(std::string_view user_name);

@@ -6,7 +6,10 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <spdlog/spdlog.h>
+
 #include "dispatch/engine.h"
+#include "model/proto_salvage.h"
 
 namespace dispatch {
 
@@ -151,13 +154,25 @@ std::string Serialize(const google::protobuf::Message& m) {
   return out;
 }
 
+// Parses a stored row's blob; `what` names the row ("case SZ-2026-0001").
+// Text an older build stored without checking UTF-8 reads with U+FFFD in
+// place of each bad byte (the log says so); a blob that is no message at all
+// is DataLoss naming the row.
 template <typename T>
-Result<T> Parse(const std::string& bytes, std::string_view what) {
+Result<T> Parse(const std::string& bytes, const std::string& what) {
   T m;
-  if (!m.ParseFromString(bytes)) {
-    return Status::Internal("stored " + std::string(what) + " cannot be read; the database is damaged");
+  switch (model::ParseSalvaging(bytes, m)) {
+    case model::ParseOutcome::kParsed:
+      return m;
+    case model::ParseOutcome::kSalvaged:
+      spdlog::warn("{} holds text that is not UTF-8; it reads with U+FFFD in place of each bad "
+                   "byte", what);
+      return m;
+    case model::ParseOutcome::kDamaged:
+      break;
   }
-  return m;
+  return Status::DataLoss(what + " cannot be read: the database is damaged there; restore it "
+                                 "from a backup");
 }
 
 int64_t Millis(const google::protobuf::Timestamp& ts) {
@@ -166,15 +181,28 @@ int64_t Millis(const google::protobuf::Timestamp& ts) {
 
 int64_t Millis(model::Instant t) { return t.time_since_epoch().count(); }
 
-// Reads every row's blob in column 0 as a T.
+// Appends `m` to `out`; a row that cannot be read is left out and named in
+// the log, so that one damaged row never hides every other one.
 template <typename T>
-Result<std::vector<T>> ReadAll(Statement& st, std::string_view what) {
+Status Keep(Result<T> m, std::vector<T>& out) {
+  if (m.ok()) {
+    out.push_back(std::move(m).value());
+  } else if (m.status().code() == model::Code::kDataLoss) {
+    spdlog::error("{}; it is left out", m.status().message());
+  } else {
+    return m.status();
+  }
+  return Status::Ok();
+}
+
+// Every row's blob in column 0 as a T, the row named by `kind` and column 1.
+template <typename T>
+Result<std::vector<T>> ReadAll(Statement& st, std::string_view kind) {
   std::vector<T> out;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    ASSIGN_OR_RETURN(T m, Parse<T>(st.ColumnBlob(0), what));
-    out.push_back(std::move(m));
+    RETURN_IF_ERROR(Keep(Parse<T>(st.ColumnBlob(0), std::string(kind) + " " + st.ColumnText(1)), out));
   }
   return out;
 }
@@ -197,13 +225,13 @@ class SqliteStore::Access : public StoreWriter {
     st.Bind(1, number);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<model::CaseState>();
-    ASSIGN_OR_RETURN(auto c, Parse<model::CaseState>(st.ColumnBlob(0), "case"));
+    ASSIGN_OR_RETURN(auto c, Parse<model::CaseState>(st.ColumnBlob(0), "case " + std::string(number)));
     return std::optional<model::CaseState>(std::move(c));
   }
 
   Result<std::vector<model::CaseState>> ListCases(const CaseFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT body FROM cases WHERE (?1 IS NULL OR centre = ?1) AND (?2 IS NULL OR status = ?2)"
+        "SELECT body, number FROM cases WHERE (?1 IS NULL OR centre = ?1) AND (?2 IS NULL OR status = ?2)"
         " AND (?3 IS NULL OR type = ?3) ORDER BY opened_at DESC, number DESC"));
     st.BindOptional(1, f.centre);
     if (f.status) st.Bind(2, int64_t{*f.status});
@@ -213,7 +241,7 @@ class SqliteStore::Access : public StoreWriter {
 
   Result<std::vector<model::TaskView>> ListTasks(const TaskFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT t.body, c.number, c.type, c.state, c.centre, c.person_name"
+        "SELECT t.body, c.number, c.type, c.state, c.centre, c.person_name, t.seq"
         " FROM tasks t JOIN cases c ON c.number = t.case_number"
         " WHERE (?1 IS NULL OR t.centre = ?1) AND (?2 IS NULL OR t.assignee = ?2)"
         " AND (?3 IS NULL OR t.case_number = ?3) AND (?4 = 0 OR t.status = ?5)"
@@ -227,8 +255,15 @@ class SqliteStore::Access : public StoreWriter {
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
+      auto task = Parse<model::Task>(st.ColumnBlob(0), "task " + st.ColumnText(1) + "/" +
+                                                           std::to_string(st.ColumnInt(6)));
+      if (!task.ok()) {
+        std::vector<model::Task> none;
+        RETURN_IF_ERROR(Keep(std::move(task), none));
+        continue;
+      }
       model::TaskView v;
-      ASSIGN_OR_RETURN(*v.mutable_task(), Parse<model::Task>(st.ColumnBlob(0), "task"));
+      *v.mutable_task() = std::move(task).value();
       v.set_case_number(st.ColumnText(1));
       v.set_case_type(st.ColumnText(2));
       v.set_case_state(st.ColumnText(3));
@@ -240,10 +275,11 @@ class SqliteStore::Access : public StoreWriter {
   }
 
   Result<std::vector<model::Event>> Timeline(std::string_view number) override {
-    ASSIGN_OR_RETURN(Statement st,
-                     db_.Prepare("SELECT body FROM journal WHERE case_number = ? ORDER BY seq"));
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, case_number || ' event ' || seq FROM journal WHERE case_number = ?"
+        " ORDER BY seq"));
     st.Bind(1, number);
-    return ReadAll<model::Event>(st, "event");
+    return ReadAll<model::Event>(st, "case");
   }
 
   Result<std::optional<model::User>> GetUser(std::string_view name) override {
@@ -251,17 +287,17 @@ class SqliteStore::Access : public StoreWriter {
     st.Bind(1, name);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<model::User>();
-    ASSIGN_OR_RETURN(auto u, Parse<model::User>(st.ColumnBlob(0), "user"));
+    ASSIGN_OR_RETURN(auto u, Parse<model::User>(st.ColumnBlob(0), "user " + std::string(name)));
     return std::optional<model::User>(std::move(u));
   }
 
   Result<std::vector<model::User>> ListUsers() override {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM users ORDER BY centre, name"));
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body, name FROM users ORDER BY centre, name"));
     return ReadAll<model::User>(st, "user");
   }
 
   Result<std::vector<model::Centre>> ListCentres() override {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM centres ORDER BY rowid"));
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body, code FROM centres ORDER BY rowid"));
     return ReadAll<model::Centre>(st, "centre");
   }
 
@@ -314,9 +350,9 @@ class SqliteStore::Access : public StoreWriter {
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      ASSIGN_OR_RETURN(model::Shift s, Parse<model::Shift>(st.ColumnBlob(0), "shift"));
-      s.set_id(st.ColumnInt(1));
-      out.push_back(std::move(s));
+      auto s = Parse<model::Shift>(st.ColumnBlob(0), "shift " + std::to_string(st.ColumnInt(1)));
+      if (s.ok()) s->set_id(st.ColumnInt(1));
+      RETURN_IF_ERROR(Keep(std::move(s), out));
     }
     return out;
   }
@@ -351,7 +387,7 @@ class SqliteStore::Access : public StoreWriter {
 
   Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT h.body, c.number, c.type, c.person_name FROM handoffs h"
+        "SELECT h.body, c.number, c.type, c.person_name, h.id FROM handoffs h"
         " JOIN cases c ON c.number = h.case_number"
         " WHERE (?1 IS NULL OR h.from_centre = ?1 OR h.to_centre = ?1) AND (?2 = 0 OR h.status = ?3)"
         " ORDER BY h.requested_at DESC, h.case_number, h.id"));
@@ -362,8 +398,15 @@ class SqliteStore::Access : public StoreWriter {
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
+      auto h = Parse<model::Handoff>(st.ColumnBlob(0), "handoff " + st.ColumnText(1) + "/H" +
+                                                           std::to_string(st.ColumnInt(4)));
+      if (!h.ok()) {
+        std::vector<model::Handoff> none;
+        RETURN_IF_ERROR(Keep(std::move(h), none));
+        continue;
+      }
       model::HandoffView v;
-      ASSIGN_OR_RETURN(*v.mutable_handoff(), Parse<model::Handoff>(st.ColumnBlob(0), "handoff"));
+      *v.mutable_handoff() = std::move(h).value();
       v.set_case_number(st.ColumnText(1));
       v.set_case_type(st.ColumnText(2));
       v.set_person_name(st.ColumnText(3));
@@ -377,14 +420,10 @@ class SqliteStore::Access : public StoreWriter {
     std::vector<model::InboxItem> out;
     for (const std::string& r : recipients) {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-          "SELECT body, id, read_at FROM inbox WHERE recipient = ? AND (? = 0 OR read_at IS NULL)"));
+          "SELECT body, id FROM inbox WHERE recipient = ? AND (? = 0 OR read_at IS NULL)"));
       st.Bind(1, r).Bind(2, int64_t{unread_only ? 1 : 0});
-      for (;;) {
-        ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) break;
-        ASSIGN_OR_RETURN(model::InboxItem item, Parse<model::InboxItem>(st.ColumnBlob(0), "inbox item"));
-        out.push_back(std::move(item));
-      }
+      ASSIGN_OR_RETURN(auto items, ReadAll<model::InboxItem>(st, "inbox message"));
+      for (auto& item : items) out.push_back(std::move(item));
     }
     std::sort(out.begin(), out.end(), [](const model::InboxItem& a, const model::InboxItem& b) {
       return a.id() > b.id();
@@ -397,14 +436,15 @@ class SqliteStore::Access : public StoreWriter {
     st.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<model::InboxItem>();
-    ASSIGN_OR_RETURN(auto item, Parse<model::InboxItem>(st.ColumnBlob(0), "inbox item"));
+    ASSIGN_OR_RETURN(auto item, Parse<model::InboxItem>(st.ColumnBlob(0), "inbox message " +
+                                                                              std::to_string(id)));
     return std::optional<model::InboxItem>(std::move(item));
   }
 
   Result<std::vector<model::Notification>> ListOutbox(std::optional<model::DeliveryStatus> status,
                                                       int limit) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT body FROM outbox WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"));
+        "SELECT body, id FROM outbox WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"));
     if (status) st.Bind(1, int64_t{*status});
     st.Bind(2, int64_t{limit});
     return ReadAll<model::Notification>(st, "notification");
@@ -453,7 +493,8 @@ class SqliteStore::Access : public StoreWriter {
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      ASSIGN_OR_RETURN(model::Shift s, Parse<model::Shift>(st.ColumnBlob(1), "shift"));
+      ASSIGN_OR_RETURN(model::Shift s, Parse<model::Shift>(st.ColumnBlob(1), "shift " +
+                                                                   std::to_string(st.ColumnInt(0))));
       running.emplace_back(st.ColumnInt(0), std::move(s));
     }
     ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE shifts SET ends_at = ?, body = ? WHERE id = ?"));
@@ -563,7 +604,8 @@ class SqliteStore::Access : public StoreWriter {
     if (!row) return std::optional<StoredReply>();
     StoredReply r;
     r.fingerprint = st.ColumnText(0);
-    ASSIGN_OR_RETURN(r.reply, Parse<model::CommandReply>(st.ColumnBlob(1), "reply"));
+    ASSIGN_OR_RETURN(r.reply, Parse<model::CommandReply>(
+                                  st.ColumnBlob(1), "the reply kept under key " + std::string(key)));
     return std::optional<StoredReply>(std::move(r));
   }
 
@@ -586,7 +628,7 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
 
   Result<std::vector<model::Notification>> Due(model::Instant now, int limit) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT body FROM outbox WHERE status = ? AND next_attempt_at <= ?"
+        "SELECT body, id FROM outbox WHERE status = ? AND next_attempt_at <= ?"
         " ORDER BY next_attempt_at, id LIMIT ?"));
     st.Bind(1, int64_t{model::DELIVERY_PENDING}).Bind(2, Millis(now)).Bind(3, int64_t{limit});
     return ReadAll<model::Notification>(st, "notification");
@@ -647,7 +689,8 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
     st.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no notification " + std::to_string(id));
-    ASSIGN_OR_RETURN(model::Notification n, Parse<model::Notification>(st.ColumnBlob(0), "notification"));
+    ASSIGN_OR_RETURN(model::Notification n, Parse<model::Notification>(
+                                                st.ColumnBlob(0), "notification " + std::to_string(id)));
     change(n);
     ASSIGN_OR_RETURN(Statement up, db_.Prepare(
         "UPDATE outbox SET status = ?, next_attempt_at = ?, body = ? WHERE id = ?"));
@@ -715,28 +758,66 @@ Status SqliteStore::Write(const std::function<Status(StoreWriter&)>& body) {
   return tx.Commit();
 }
 
-Status SqliteStore::RebuildProjections() {
-  return Write([&](StoreWriter&) -> Status {
-    RETURN_IF_ERROR(db_->Exec(
-        "DELETE FROM timers; DELETE FROM handoffs; DELETE FROM tasks; DELETE FROM cases;"));
+Result<RebuildReport> SqliteStore::RebuildProjections() {
+  RebuildReport report;
+  Status s = Write([&](StoreWriter&) -> Status {
+    report = RebuildReport();
     ASSIGN_OR_RETURN(Statement st,
-                     db_->Prepare("SELECT body FROM journal ORDER BY case_number, seq"));
+                     db_->Prepare("SELECT case_number, seq, body FROM journal ORDER BY case_number, seq"));
+    std::string number;
     model::CaseState current;
+    bool damaged = false;
+    // Replaces the projection of the case just read, unless its journal is
+    // damaged: then its rows stay as they were, and it is named.
+    auto finish = [&]() -> Status {
+      if (number.empty()) return Status::Ok();
+      if (damaged) {
+        report.damaged.push_back(number);
+        return Status::Ok();
+      }
+      for (const char* table : {"timers", "handoffs", "tasks"}) {
+        ASSIGN_OR_RETURN(Statement del, db_->Prepare(std::string("DELETE FROM ") + table +
+                                                     " WHERE case_number = ?"));
+        del.Bind(1, number);
+        RETURN_IF_ERROR(del.Run());
+      }
+      RETURN_IF_ERROR(access_->Project(current));
+      ++report.cases;
+      return Status::Ok();
+    };
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
-      model::Event e;
-      if (row) {
-        ASSIGN_OR_RETURN(e, Parse<model::Event>(st.ColumnBlob(0), "event"));
-      }
-      if (!current.number().empty() && (!row || e.case_number() != current.number())) {
-        RETURN_IF_ERROR(access_->Project(current));
+      if (!row || st.ColumnText(0) != number) {
+        RETURN_IF_ERROR(finish());
+        if (!row) break;
+        number = st.ColumnText(0);
         current.Clear();
+        damaged = false;
       }
-      if (!row) break;
-      Evolve(current, e);
+      if (damaged) continue;
+      const std::string what = "case " + number + " event " + std::to_string(st.ColumnInt(1));
+      auto e = Parse<model::Event>(st.ColumnBlob(2), what);
+      if (e.ok() && (e->case_number() != number || e->seq() != st.ColumnInt(1))) {
+        e = Status::DataLoss(what + " says it is " + e->case_number() + " event " +
+                             std::to_string(e->seq()) + ": the journal was changed");
+      }
+      if (!e.ok()) {
+        if (e.status().code() != model::Code::kDataLoss) return e.status();
+        spdlog::error("{}; the case is left as it was", e.status().message());
+        damaged = true;
+        continue;
+      }
+      Evolve(current, *e);
     }
-    return Status::Ok();
+    // Projections of cases the journal does not have at all.
+    return db_->Exec(
+        "DELETE FROM timers WHERE case_number NOT IN (SELECT case_number FROM journal);"
+        "DELETE FROM handoffs WHERE case_number NOT IN (SELECT case_number FROM journal);"
+        "DELETE FROM tasks WHERE case_number NOT IN (SELECT case_number FROM journal);"
+        "DELETE FROM cases WHERE number NOT IN (SELECT case_number FROM journal);");
   });
+  if (!s.ok()) return s;
+  return report;
 }
 
 }  // namespace dispatch

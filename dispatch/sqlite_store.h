@@ -25,7 +25,7 @@ class SqliteStore : public Store {
 
   StoreReader& Read() override;
   model::Status Write(const std::function<model::Status(StoreWriter&)>& body) override;
-  model::Status RebuildProjections() override;
+  model::Result<RebuildReport> RebuildProjections() override;
   notify::Outbox& outbox() override;
   notify::InboxStore& inbox() override;
 

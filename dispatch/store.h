@@ -49,6 +49,11 @@ struct DueTimer {
   int64_t generation = 0;
 };
 
+struct RebuildReport {
+  int cases = 0;                     // rebuilt
+  std::vector<std::string> damaged;  // case numbers whose journal cannot be read
+};
+
 // A reply stored under an idempotency key.
 struct StoredReply {
   std::string fingerprint;  // what the command was; a different command reusing the key is refused
@@ -124,8 +129,10 @@ class Store {
   // which Write then returns.
   virtual model::Status Write(const std::function<model::Status(StoreWriter&)>& body) = 0;
 
-  // Rebuilds the case, task, timer and handoff projections from the journal alone.
-  virtual model::Status RebuildProjections() = 0;
+  // Rebuilds the case, task, timer and handoff projections from the journal
+  // alone. A case whose journal cannot be read back keeps the rows it had and
+  // is named in the report; the others are rebuilt all the same.
+  virtual model::Result<RebuildReport> RebuildProjections() = 0;
 
   // For the delivery worker: each call its own transaction.
   virtual notify::Outbox& outbox() = 0;

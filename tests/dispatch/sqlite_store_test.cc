@@ -214,3 +214,105 @@ TEST_CASE("committed data survives closing and reopening the file") {
 }
 
 }  // namespace dispatch
+
+namespace dispatch {
+namespace {
+
+// Writes `bytes` as the body of `table`'s rows matching `where`, behind the
+// engine's back.
+void Overwrite(const std::string& path, const std::string& table, const std::string& where,
+               const std::string& bytes) {
+  auto db = SqliteDb::Open(path, SqliteDb::Mode::kOpenExisting);
+  REQUIRE(db.ok());
+  auto st = (*db)->Prepare("UPDATE " + table + " SET body = ? WHERE " + where);
+  REQUIRE(st.ok());
+  st->BindBlob(1, bytes);
+  REQUIRE(st->Run().ok());
+}
+
+// `m` serialised with its English name's first two bytes made non-UTF-8, as
+// an older build stored a name typed in a Big5 terminal.
+template <typename T>
+std::string Poisoned(const T& m, const std::string& marker) {
+  std::string bytes = m.SerializeAsString();
+  const auto at = bytes.find(marker);
+  REQUIRE(at != std::string::npos);
+  bytes[at] = '\xff';
+  bytes[at + 1] = '\xfe';
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("a database poisoned by an older build works again for every centre") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("poisoned.db");
+  testing::World w(path);
+  w.OnDuty("chan_sz");
+  model::Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  open.mutable_open_case()->mutable_person()->set_name_en("XXPOISON");
+  const std::string poisoned = w.Must(open, "chan_sz").case_state().number();
+  const std::string other = w.OpenEscort();
+  // The name as an older build let it in, in the case row and in the journal.
+  Overwrite(path, "cases", "number = '" + poisoned + "'",
+            Poisoned(w.Case(poisoned), "XXPOISON"));
+  Overwrite(path, "journal", "case_number = '" + poisoned + "' AND seq = 1",
+            Poisoned(w.Timeline(poisoned)[0], "XXPOISON"));
+
+  auto cases = w.store->Read().ListCases({});
+  REQUIRE(cases.ok());
+  CHECK(cases->size() == 2);
+  CHECK(w.Case(poisoned).person().name_en() == "\xEF\xBF\xBD\xEF\xBF\xBDPOISON");
+  CHECK(w.Timeline(poisoned).size() > 1);
+  // Deadlines fall due on both cases: they fire, the poisoned one included.
+  CHECK(w.Advance(std::chrono::days(3)) > 3);
+  CHECK(w.store->Read().DueTimers(w.clock.Now(), 10)->empty());
+  auto rebuilt = w.store->RebuildProjections();
+  REQUIRE(rebuilt.ok());
+  CHECK(rebuilt->cases == 2);
+  CHECK(rebuilt->damaged.empty());
+  CHECK(w.Case(poisoned).person().name_en() == "\xEF\xBF\xBD\xEF\xBF\xBDPOISON");
+  CHECK(w.Case(other).person().name_en() == "LI CHAN Shuk Fan");
+}
+
+TEST_CASE("a damaged row is named and left out, and every other case goes on") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("damaged.db");
+  testing::World w(path);
+  w.OnDuty("chan_sz");
+  const std::string damaged = w.OpenEscort();
+  const std::string other = w.OpenEscort();
+  const std::string garbage("\x0a\xff\xff\xff\x0f", 5);
+  Overwrite(path, "cases", "number = '" + damaged + "'", garbage);
+  Overwrite(path, "tasks", "case_number = '" + damaged + "'", garbage);
+  Overwrite(path, "journal", "case_number = '" + damaged + "' AND seq = 2", garbage);
+
+  auto cases = w.store->Read().ListCases({});
+  REQUIRE(cases.ok());
+  REQUIRE(cases->size() == 1);
+  CHECK((*cases)[0].number() == other);
+  CHECK(w.store->Read().ListTasks({})->size() == 3);  // the other case's
+  const Status s = w.store->Read().GetCase(damaged).status();
+  CHECK(s.code() == Code::kDataLoss);
+  CHECK(s.message() == "case " + damaged +
+                           " cannot be read: the database is damaged there; restore it from a "
+                           "backup");
+  // A command on the damaged case is refused as such; the other case is worked.
+  CHECK(w.dispatcher->Execute(testing::FireCommand(damaged, "plan_confirmed"), "chan_sz")
+            .status().code() == Code::kDataLoss);
+  w.Must(testing::DoneCommand(other, "arrange_departure"), "chan_sz");
+  // Both cases' task deadlines fall due: the other case's still fire.
+  w.Advance(std::chrono::days(3));
+  CHECK(w.store->Read().DueTimers(w.clock.Now(), 10)->size() == 3);  // the damaged case's
+  bool other_breached = false;
+  for (const auto& e : w.Timeline(other)) other_breached = other_breached || e.has_deadline_breached();
+  CHECK(other_breached);
+
+  auto rebuilt = w.store->RebuildProjections();
+  REQUIRE(rebuilt.ok());
+  CHECK(rebuilt->cases == 1);
+  CHECK(rebuilt->damaged == std::vector<std::string>{damaged});
+  CHECK(w.Case(other).number() == other);
+}
+
+}  // namespace dispatch
