@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,7 +34,6 @@
 namespace cli {
 
 using dispatch::Dispatcher;
-using dispatch::SqliteDb;
 using dispatch::SqliteStore;
 using model::Result;
 using model::Status;
@@ -141,7 +141,7 @@ class Session {
   // Opens the database and, unless `tick` is false, catches up with the
   // clock: due deadlines fire and due notifications go out before anything
   // is read or decided.
-  Status Open(SqliteDb::Mode mode = SqliteDb::Mode::kOpenExisting, bool tick = true) {
+  Status Open(SqliteStore::Mode mode = SqliteStore::Mode::kOpenExisting, bool tick = true) {
     if (dispatcher_) return Status::Ok();
     RETURN_IF_ERROR(LoadCatalog());
     ASSIGN_OR_RETURN(store_, SqliteStore::Open(g_.db, mode));
@@ -268,20 +268,29 @@ Status RunScenarios(Session& s, const std::vector<std::string>& files, const std
   RETURN_IF_ERROR(s.LoadCatalog());
   std::unique_ptr<SqliteStore> shared;
   if (!keep_in.empty()) {
-    ASSIGN_OR_RETURN(shared, SqliteStore::Open(keep_in, SqliteDb::Mode::kCreate));
-    SystemClock clock;
-    Dispatcher init(*shared, s.catalog(), clock);
-    Status st = init.Initialize("admin");
-    if (!st.ok() && st.code() != model::Code::kAlreadyExists) return st;
+    // A new file is made for scenarios; an existing one must have been (the
+    // runner refuses one that holds live work, untouched).
+    std::error_code ec;
+    const bool fresh = !std::filesystem::exists(keep_in, ec) ||
+                       (std::filesystem::is_regular_file(keep_in, ec) &&
+                        std::filesystem::file_size(keep_in, ec) == 0);
+    ASSIGN_OR_RETURN(shared, SqliteStore::Open(keep_in, fresh ? SqliteStore::Mode::kCreate
+                                                              : SqliteStore::Mode::kOpenExisting));
+    if (fresh) {
+      SystemClock clock;
+      RETURN_IF_ERROR(Dispatcher(*shared, s.catalog(), clock)
+                          .Initialize("admin", dispatch::DatabasePurpose::kScenarios));
+    }
   }
   int failed = 0;
   for (const std::string& file : files) {
     ASSIGN_OR_RETURN(auto loaded, dispatch::LoadScenarioFile(file));
     std::unique_ptr<SqliteStore> fresh;
     if (!shared) {
-      ASSIGN_OR_RETURN(fresh, SqliteStore::Open(":memory:", SqliteDb::Mode::kCreate));
+      ASSIGN_OR_RETURN(fresh, SqliteStore::Open(":memory:", SqliteStore::Mode::kCreate));
       SystemClock clock;
-      RETURN_IF_ERROR(Dispatcher(*fresh, s.catalog(), clock).Initialize("admin"));
+      RETURN_IF_ERROR(Dispatcher(*fresh, s.catalog(), clock)
+                          .Initialize("admin", dispatch::DatabasePurpose::kScenarios));
     }
     SqliteStore& store = shared ? *shared : *fresh;
     ASSIGN_OR_RETURN(auto outcome, dispatch::RunScenario(loaded, store, s.catalog()));
@@ -344,13 +353,20 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* init = app.add_subcommand("init", "create a database with the six centres and an admin user");
   init->add_option("--admin", admin, "name of the first admin user");
   on(init, [&]() -> Status {
-    RETURN_IF_ERROR(session.Open(SqliteDb::Mode::kCreate, /*tick=*/false));
+    RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kCreate, /*tick=*/false));
     RETURN_IF_ERROR(session.dispatcher().Initialize(admin));
     out << "Initialised " << g.db << " with centres GZ, SZ, DG, HZ, ZS, FJ and admin user '" << admin
         << "'.\nNext: dispatch --db " << g.db << " --as " << admin
         << " user add NAME --centre SZ --role duty_officer\n";
     return Status::Ok();
   });
+
+  on(app.add_subcommand("migrate", "upgrade a database made by an older dispatch (back it up first)"),
+     [&]() -> Status {
+       RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kMigrate, /*tick=*/false));
+       out << g.db << " is at schema version " << SqliteStore::kSchemaVersion << ".\n";
+       return Status::Ok();
+     });
 
   // user
   auto* user = app.add_subcommand("user", "users and their roles")->require_subcommand(1);
@@ -705,7 +721,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // tick
   on(app.add_subcommand("tick", "fire due deadlines and deliver due notifications, nothing else"),
      [&]() -> Status {
-       RETURN_IF_ERROR(session.Open(SqliteDb::Mode::kOpenExisting, /*tick=*/false));
+       RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kOpenExisting, /*tick=*/false));
        ASSIGN_OR_RETURN(auto r, session.Tick());
        out << Pick(session.lang(), "Deadlines fired: ", "已觸發限期：") << r.deadlines_fired
            << Pick(session.lang(), "; notifications delivered: ", "；已送出通知：") << r.delivery.delivered

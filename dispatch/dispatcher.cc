@@ -100,13 +100,21 @@ std::string CaseNumberOf(const model::Command& c) {
   return number ? body.GetReflection()->GetString(body, number) : "";
 }
 
-Status Dispatcher::Initialize(std::string_view admin_name) {
+namespace {
+constexpr std::string_view kPurposeSetting = "purpose";
+constexpr std::string_view kPurposeScenarios = "scenarios";
+}  // namespace
+
+Status Dispatcher::Initialize(std::string_view admin_name, DatabasePurpose purpose) {
   const model::Instant now = clock_.Now();
   return store_.Write([&](StoreWriter& w) -> Status {
     ASSIGN_OR_RETURN(auto existing, w.ListCentres());
     if (!existing.empty()) {
       return Status::AlreadyExists("the database is already initialised");
     }
+    RETURN_IF_ERROR(w.PutSetting(kPurposeSetting, purpose == DatabasePurpose::kScenarios
+                                                      ? kPurposeScenarios
+                                                      : "live"));
     for (const model::Centre& c : model::NetworkCentres()) RETURN_IF_ERROR(w.PutCentre(c));
     model::User admin;
     admin.set_name(std::string(admin_name));
@@ -116,6 +124,11 @@ Status Dispatcher::Initialize(std::string_view admin_name) {
     admin.set_created_by("init");
     return w.PutUser(admin);
   });
+}
+
+Result<DatabasePurpose> Dispatcher::Purpose() {
+  ASSIGN_OR_RETURN(auto purpose, store_.Read().GetSetting(kPurposeSetting));
+  return purpose == kPurposeScenarios ? DatabasePurpose::kScenarios : DatabasePurpose::kLiveWork;
 }
 
 Result<Actor> Dispatcher::ResolveActor(std::string_view user_name) {

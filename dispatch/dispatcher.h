@@ -21,15 +21,24 @@
 
 namespace dispatch {
 
+// What a database holds. Scenarios run in virtual time: their clock would
+// fire a real database's deadlines and move its timers, so they run only in
+// databases made for them.
+enum class DatabasePurpose { kLiveWork, kScenarios };
+
 // Not thread-safe. REQUIRES: store, catalog and clock outlive it.
 class Dispatcher {
  public:
   Dispatcher(Store& store, model::WorkflowCatalog& catalog, const model::Clock& clock)
       : store_(store), catalog_(catalog), clock_(clock) {}
 
-  // Creates the six centres and the first admin user in an empty database.
-  // AlreadyExists when it has centres already.
-  model::Status Initialize(std::string_view admin_name);
+  // Creates the six centres and the first admin user in an empty database,
+  // made for `purpose`. AlreadyExists when it has centres already.
+  model::Status Initialize(std::string_view admin_name,
+                           DatabasePurpose purpose = DatabasePurpose::kLiveWork);
+  // What the database was made for; those made before it was recorded hold
+  // live work.
+  model::Result<DatabasePurpose> Purpose();
 
   // Runs one command as `actor_name`. The reply is durable when returned; a
   // refused command has written nothing. A retry with the same idempotency

@@ -213,6 +213,12 @@ Result<ScenarioOutcome> RunScenario(const LoadedScenario& loaded, Store& store,
   if (!start.ok()) return Status::InvalidArgument(root.At("start_at") + ": " + start.status().message());
   model::FakeClock clock(*start);
   Dispatcher dispatcher(store, catalog, clock);
+  ASSIGN_OR_RETURN(DatabasePurpose purpose, dispatcher.Purpose());
+  if (purpose != DatabasePurpose::kScenarios) {
+    return Status::FailedPrecondition(
+        "this database holds live work: a scenario's virtual clock would fire its deadlines and "
+        "move its timers; run scenarios into a new database instead");
+  }
   RETURN_IF_ERROR(EnsureUsers(s, store, dispatcher, root));
   notify::InboxChannel inbox(store.inbox(), clock);
   notify::Deliverer deliverer(store.outbox(), clock, notify::RetryPolicy(), [] { return 0.5; });

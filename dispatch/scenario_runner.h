@@ -37,8 +37,9 @@ struct ScenarioOutcome {
 };
 
 // Runs `scenario` against `store` on a fake clock starting at its start_at.
-// The store must be initialised (centres and an admin); the scenario's users
-// are added if missing. Returns an error only when the scenario itself is
+// The store must be initialised for scenarios (DatabasePurpose::kScenarios):
+// one holding live work is refused untouched. The scenario's users are added
+// if missing. Returns an error only when the scenario itself is
 // unusable (bad start time, unknown ref); a failed expectation is reported
 // in the outcome.
 model::Result<ScenarioOutcome> RunScenario(const LoadedScenario& scenario, Store& store,

@@ -15,27 +15,59 @@ constexpr int kBusyTimeoutMs = 5000;
 
 Status FromCode(int rc, std::string_view what, std::string_view detail) {
   std::string msg = std::string(what) + ": " + std::string(detail);
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-    return Status::Unavailable(msg + " (the database is busy; try again)");
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(msg + " (the database is busy; try again)");
+    case SQLITE_FULL:
+      return Status::Unavailable(msg + " (free some disk space, then try again)");
+    case SQLITE_IOERR:
+      return Status::Unavailable(msg);
+    case SQLITE_CANTOPEN:
+      return Status::InvalidArgument(msg + " (check the path and its permissions)");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return Status::InvalidArgument(msg + " (the file cannot be written; check its permissions)");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::DataLoss(msg + " (the database file is damaged; restore it from a backup)");
+    case SQLITE_CONSTRAINT:
+      return Status::AlreadyExists(msg);
+    default:
+      return Status::Internal(msg);
   }
-  if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY) {
-    return Status::Unavailable(msg);
-  }
-  return Status::Internal(msg);
 }
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode mode) {
   const bool memory = path == ":memory:";
-  if (!memory && mode == Mode::kOpenExisting && !std::filesystem::exists(path)) {
+  if (!memory && mode != Mode::kCreate && !std::filesystem::exists(path)) {
     return Status::NotFound("no database at " + path + "; create one with: dispatch --db " + path +
                             " init");
   }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  if (mode == Mode::kInspect) {
+    flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    name = "file:";
+    for (char c : path) {
+      if (c == '%' || c == '?' || c == '#') {
+        static const char kHex[] = "0123456789ABCDEF";
+        name += '%';
+        name += kHex[(c >> 4) & 0xF];
+        name += kHex[c & 0xF];
+      } else {
+        name += c;
+      }
+    }
+    name += "?immutable=1";
+  } else {
+    flags |= SQLITE_OPEN_READWRITE;
+    if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string detail = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
     sqlite3_close(raw);
@@ -44,6 +76,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   sqlite3_extended_result_codes(raw, 1);
+  if (mode == Mode::kInspect) return db;
   // Durable before acknowledged: WAL with a full sync on every commit.
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"));
   if (!memory) {
@@ -61,7 +94,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
 Status SqliteDb::Error(std::string_view what) const {
-  return FromCode(sqlite3_extended_errcode(db_) & 0xff, what, sqlite3_errmsg(db_));
+  return FromCode(sqlite3_extended_errcode(db_), what, sqlite3_errmsg(db_));
 }
 
 Status SqliteDb::Exec(std::string_view sql) {
@@ -71,7 +104,7 @@ Status SqliteDb::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string detail = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return FromCode(rc & 0xff, "database error on " + path_, detail);
+    return FromCode(rc, "database error on " + path_, detail);
   }
   return Status::Ok();
 }

@@ -22,11 +22,15 @@ class Statement;
 // One connection. Not thread-safe: use one SqliteDb per thread.
 class SqliteDb {
  public:
-  enum class Mode { kOpenExisting, kCreate };
+  // kInspect opens an existing file read-only as immutable: no lock taken,
+  // no -wal or -shm file made, nothing in it changed, not even its journal
+  // mode. For looking at a file before deciding it is ours.
+  enum class Mode { kInspect, kOpenExisting, kCreate };
 
-  // Opens `path` (":memory:" for a private in-memory database) in WAL mode
-  // with synchronous=FULL, foreign keys on and a busy timeout. kOpenExisting
-  // fails with NotFound when there is no database file yet.
+  // Opens `path` (":memory:" for a private in-memory database). Unless
+  // inspecting: in WAL mode with synchronous=FULL and foreign keys on. Always a
+  // busy timeout. kInspect and kOpenExisting fail with NotFound when there is
+  // no file yet.
   static model::Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, Mode mode);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -136,6 +140,13 @@ CREATE TABLE inbox (
   body BLOB NOT NULL
 );
 CREATE INDEX inbox_by_recipient ON inbox (recipient, read_at);
+)sql",
+    // 2 -> 3: settings of the database as a whole (what it was made for).
+    R"sql(
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -308,6 +319,22 @@ class SqliteStore::Access : public StoreWriter {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<std::string>();
     return std::optional<std::string>(st.ColumnText(0));
+  }
+
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT value FROM settings WHERE key = ?"));
+    st.Bind(1, key);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(st.ColumnText(0));
+  }
+
+  Status PutSetting(std::string_view key, std::string_view value) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+        " ON CONFLICT (key) DO UPDATE SET value = ?2"));
+    st.Bind(1, key).Bind(2, value);
+    return st.Run();
   }
 
   Result<std::string> NextCaseNumber(std::string_view centre, int year) override {
@@ -718,15 +745,122 @@ notify::InboxStore& SqliteStore::inbox() { return *delivery_; }
 
 SqliteStore::~SqliteStore() = default;
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                       SqliteDb::Mode mode) {
-  ASSIGN_OR_RETURN(auto db, SqliteDb::Open(path, mode));
+namespace {
+
+// What a file says about itself in its header, read with plain file I/O:
+// opening it with SQLite, even read-only, may leave -wal and -shm files.
+struct Header {
+  bool sqlite = false;
+  int schema_version = 0;  // PRAGMA user_version
+  int application_id = 0;  // PRAGMA application_id
+};
+
+Header ReadHeader(const std::string& path) {
+  Header h;
+  std::ifstream in(path, std::ios::binary);
+  unsigned char b[100] = {};
+  if (!in.read(reinterpret_cast<char*>(b), sizeof b)) return h;
+  h.sqlite = std::memcmp(b, "SQLite format 3", 16) == 0;
+  auto be32 = [&](int at) {
+    return static_cast<int>((uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) |
+                            (uint32_t{b[at + 2]} << 8) | uint32_t{b[at + 3]});
+  };
+  h.schema_version = be32(60);
+  h.application_id = be32(68);
+  return h;
+}
+
+// The names of the tables in `path`, read without touching it; nullopt when
+// SQLite cannot read it.
+std::optional<std::set<std::string>> Tables(const std::string& path) {
+  auto db = SqliteDb::Open(path, SqliteDb::Mode::kInspect);
+  if (!db.ok()) return std::nullopt;
+  auto st = (*db)->Prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+  if (!st.ok()) return std::nullopt;
+  std::set<std::string> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return std::nullopt;
+    if (!*row) return out;
+    out.insert(st->ColumnText(0));
+  }
+}
+
+Status NewerThanUs(const std::string& path, int version) {
+  return Status::FailedPrecondition(
+      "database " + path + " has schema version " + std::to_string(version) +
+      ", newer than this dispatch (" + std::to_string(SqliteStore::kSchemaVersion) +
+      "); use a newer dispatch");
+}
+
+Status OlderThanUs(const std::string& path, int version) {
+  return Status::FailedPrecondition(
+      "database " + path + " has schema version " + std::to_string(version) +
+      ", older than this dispatch (" + std::to_string(SqliteStore::kSchemaVersion) +
+      "); back the file up, then upgrade it with: dispatch --db " + path + " migrate");
+}
+
+// Looks at an existing `path`, read-only, and says whether `mode` may open it.
+Status CheckFile(const std::string& path, SqliteStore::Mode mode) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) {
+    if (mode == SqliteStore::Mode::kCreate) return Status::Ok();
+    return Status::NotFound("no database at " + path + "; create one with: dispatch --db " + path +
+                            " init");
+  }
+  if (fs::is_directory(st)) {
+    return Status::InvalidArgument(path + " is a directory, not a database file");
+  }
+  if (!fs::is_regular_file(st)) {
+    return Status::InvalidArgument(path + " is not a regular file; name a database file");
+  }
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size == 0) {
+    if (mode == SqliteStore::Mode::kCreate) return Status::Ok();
+    return Status::InvalidArgument(path + " is empty, not a dispatch database; create one with: "
+                                   "dispatch --db " + path + " init");
+  }
+  auto not_ours = [&] {
+    return Status::InvalidArgument(path + " is not a dispatch database; nothing in it was changed");
+  };
+  const Header h = ReadHeader(path);
+  if (!h.sqlite) return not_ours();  // a text file, an image, a file cut short in its header
+  bool ours = h.application_id == SqliteStore::kApplicationId;
+  if (!ours && h.application_id == 0) {
+    const auto tables = Tables(path);
+    if (h.schema_version >= 1 && h.schema_version <= 2 && tables) {
+      // Made before the application id was written: known by its tables.
+      ours = tables->count("centres") && tables->count("cases") && tables->count("journal");
+    } else if (mode == SqliteStore::Mode::kCreate && tables && tables->empty()) {
+      return Status::Ok();  // an SQLite file with nothing in it belongs to no one yet
+    }
+  }
+  if (!ours) return not_ours();
+  // The header may lag a WAL file's last commits; Migrate checks the version
+  // again, under the write lock, before it writes anything.
+  if (h.schema_version > SqliteStore::kSchemaVersion) return NewerThanUs(path, h.schema_version);
+  if (h.schema_version < SqliteStore::kSchemaVersion && mode != SqliteStore::Mode::kMigrate) {
+    return OlderThanUs(path, h.schema_version);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Mode mode) {
+  const bool memory = path == ":memory:";
+  if (!memory) RETURN_IF_ERROR(CheckFile(path, mode));
+  ASSIGN_OR_RETURN(auto db, SqliteDb::Open(path, memory || mode == Mode::kCreate
+                                                     ? SqliteDb::Mode::kCreate
+                                                     : SqliteDb::Mode::kOpenExisting));
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db)));
-  RETURN_IF_ERROR(store->Migrate());
+  RETURN_IF_ERROR(store->Migrate(memory ? Mode::kCreate : mode));
   return store;
 }
 
-Status SqliteStore::Migrate() {
+Status SqliteStore::Migrate(Mode mode) {
   auto read_version = [&]() -> Result<int> {
     ASSIGN_OR_RETURN(Statement st, db_->Prepare("PRAGMA user_version"));
     ASSIGN_OR_RETURN(bool row, st.Step());
@@ -734,18 +868,22 @@ Status SqliteStore::Migrate() {
   };
   ASSIGN_OR_RETURN(int version, read_version());
   if (version == kSchemaVersion) return Status::Ok();  // the common case writes nothing
-  if (version > kSchemaVersion) {
-    return Status::FailedPrecondition("database " + db_->path() + " has schema version " +
-                                      std::to_string(version) + ", newer than this dispatch (" +
-                                      std::to_string(kSchemaVersion) + "); use a newer dispatch");
-  }
   WriteTransaction tx(*db_);
   RETURN_IF_ERROR(tx.status());
-  ASSIGN_OR_RETURN(version, read_version());  // another process may have migrated meanwhile
+  // Checked again under the write lock: another process may have moved it.
+  ASSIGN_OR_RETURN(version, read_version());
+  if (version > kSchemaVersion) return NewerThanUs(db_->path(), version);
+  if (version == 0 && mode != Mode::kCreate) {
+    return Status::InvalidArgument(db_->path() + " is not a dispatch database");
+  }
+  if (version > 0 && version < kSchemaVersion && mode != Mode::kMigrate) {
+    return OlderThanUs(db_->path(), version);
+  }
   for (; version < kSchemaVersion; ++version) {
     RETURN_IF_ERROR(db_->Exec(kMigrations[version]));
     RETURN_IF_ERROR(db_->Exec("PRAGMA user_version = " + std::to_string(version + 1)));
   }
+  RETURN_IF_ERROR(db_->Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
   return tx.Commit();
 }
 

@@ -15,12 +15,22 @@ namespace dispatch {
 class SqliteStore : public Store {
  public:
   // The schema version this code writes. Opening a newer database fails.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
+  // Written into the file's header (PRAGMA application_id): "DSP1".
+  static constexpr int kApplicationId = 0x44535031;
 
-  // Opens `path` and brings its schema up to date. kOpenExisting refuses to
-  // create a missing file, so a mistyped --db is reported, not created.
-  static model::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
-                                                          SqliteDb::Mode mode);
+  enum class Mode {
+    kOpenExisting,  // a dispatch database at this schema version
+    kCreate,        // that, or a new one where there is no file (or an empty one)
+    kMigrate,       // a dispatch database at this or an older version, upgraded
+  };
+
+  // Opens `path` (":memory:" for a new private database). Before anything is
+  // written, the file is looked at read-only: a directory, a device, an empty
+  // file, another program's SQLite file or a database of another schema
+  // version is refused as it is, untouched (no journal mode switched, no
+  // migration run). A missing file is created only by kCreate.
+  static model::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, Mode mode);
   ~SqliteStore() override;
 
   StoreReader& Read() override;
@@ -33,7 +43,7 @@ class SqliteStore : public Store {
   class Access;
   class Delivery;
   explicit SqliteStore(std::unique_ptr<SqliteDb> db);
-  model::Status Migrate();
+  model::Status Migrate(Mode mode);
 
   std::unique_ptr<SqliteDb> db_;
   std::unique_ptr<Access> access_;

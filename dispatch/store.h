@@ -76,6 +76,8 @@ class StoreReader {
   virtual model::Result<std::vector<model::Centre>> ListCentres() = 0;
   // The text of a pinned definition.
   virtual model::Result<std::optional<std::string>> DefinitionText(std::string_view hash) = 0;
+  // A setting of the database as a whole (see Dispatcher::Initialize).
+  virtual model::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
 
   // Shifts running at `now`, by centre and user.
   virtual model::Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) = 0;
@@ -104,6 +106,7 @@ class StoreWriter : public StoreReader {
                                const std::vector<model::Event>& events) = 0;
   virtual model::Status PutUser(const model::User& user) = 0;
   virtual model::Status PutCentre(const model::Centre& centre) = 0;
+  virtual model::Status PutSetting(std::string_view key, std::string_view value) = 0;
   // Keeps the text of a definition a case is pinned to (no-op when kept already).
   virtual model::Status PinDefinition(const model::LoadedDefinition& def, model::Instant now) = 0;
   virtual model::Result<std::optional<StoredReply>> FindReply(std::string_view key) = 0;

@@ -67,7 +67,7 @@ TEST_CASE("processes killed mid-command lose nothing they acknowledged") {
   }
   REQUIRE(acknowledged.size() >= kRounds);  // every round did real work
 
-  auto store = dispatch::SqliteStore::Open(db, dispatch::SqliteDb::Mode::kOpenExisting);
+  auto store = dispatch::SqliteStore::Open(db, dispatch::SqliteStore::Mode::kOpenExisting);
   REQUIRE_MESSAGE(store.ok(), store.status().ToString());
   {
     auto check = dispatch::SqliteDb::Open(db, dispatch::SqliteDb::Mode::kOpenExisting);

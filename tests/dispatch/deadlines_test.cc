@@ -98,7 +98,7 @@ TEST_CASE("deadlines due while the process was down fire when it starts again") 
     number = w.OpenEscort();
     later = w.clock.Now() + days(3);
   }
-  auto store = SqliteStore::Open(dir.Path("restart.db"), SqliteDb::Mode::kOpenExisting);
+  auto store = SqliteStore::Open(dir.Path("restart.db"), SqliteStore::Mode::kOpenExisting);
   REQUIRE(store.ok());
   auto catalog = testing::ShippedCatalog();
   model::FakeClock clock(later);

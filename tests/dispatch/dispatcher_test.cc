@@ -204,7 +204,7 @@ TEST_CASE("a running case keeps the definition it started on") {
   dir.Write("workflows/escort_to_port.textproto", v2);
   auto catalog = model::WorkflowCatalog::LoadDirectory(workflows);
   REQUIRE_MESSAGE(catalog.ok(), catalog.status().ToString());
-  auto store = SqliteStore::Open(db, SqliteDb::Mode::kOpenExisting);
+  auto store = SqliteStore::Open(db, SqliteStore::Mode::kOpenExisting);
   REQUIRE(store.ok());
   model::FakeClock clock(testing::StartTime());
   Dispatcher d(**store, *catalog, clock);

@@ -39,11 +39,11 @@ Run RunText(const std::string& text) {
   auto loaded = LoadScenarioFile(path);
   REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
   loaded->path = "s.textproto";  // stable names in messages
-  auto store = SqliteStore::Open(":memory:", SqliteDb::Mode::kCreate);
+  auto store = SqliteStore::Open(":memory:", SqliteStore::Mode::kCreate);
   REQUIRE(store.ok());
   auto catalog = testing::ShippedCatalog();
   model::FakeClock clock(testing::StartTime());
-  REQUIRE(Dispatcher(**store, catalog, clock).Initialize("admin").ok());
+  REQUIRE(Dispatcher(**store, catalog, clock).Initialize("admin", DatabasePurpose::kScenarios).ok());
   auto outcome = RunScenario(*loaded, **store, catalog);
   return {std::move(outcome), std::move(store).value()};
 }
@@ -119,11 +119,30 @@ TEST_CASE("every shipped scenario passes") {
     // Each opens with one line naming the case it reproduces.
     auto text = model::ReadFile(entry.path().string());
     CHECK(text->rfind("# Reproduces CASES.md case ", 0) == 0);
-    testing::World w;
+    testing::World w(":memory:", DatabasePurpose::kScenarios);
     auto outcome = RunScenario(*loaded, *w.store, w.catalog);
     REQUIRE_MESSAGE(outcome.ok(), outcome.status().ToString());
     CHECK_MESSAGE(outcome->passed(), outcome->failure);
   }
+}
+
+TEST_CASE("a scenario never runs in a database that holds live work") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("live.db");
+  testing::World w(path);  // made for live work
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  const auto journal = w.Timeline(number).size();
+  auto loaded =
+      LoadScenarioFile(DISPATCH_SOURCE_DIR "/scenarios/case3_elder_alone_after_demolition.textproto");
+  REQUIRE(loaded.ok());
+  auto outcome = RunScenario(*loaded, *w.store, w.catalog);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.status().code() == model::Code::kFailedPrecondition);
+  CHECK(outcome.status().message().find("holds live work") != std::string::npos);
+  CHECK(w.Timeline(number).size() == journal);
+  CHECK(w.store->Read().ListCases({})->size() == 1);
+  CHECK(w.store->Read().ListUsers()->size() == 12);
 }
 
 }  // namespace dispatch

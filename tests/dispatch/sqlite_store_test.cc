@@ -53,7 +53,7 @@ bool Same(const Snapshot& a, const Snapshot& b) {
 
 TEST_CASE("a missing database file is not created by accident") {
   testing::TempDir dir;
-  auto r = SqliteStore::Open(dir.Path("typo.db"), SqliteDb::Mode::kOpenExisting);
+  auto r = SqliteStore::Open(dir.Path("typo.db"), SqliteStore::Mode::kOpenExisting);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == Code::kNotFound);
   CHECK(r.status().message() == "no database at " + dir.Path("typo.db") +
@@ -64,7 +64,7 @@ TEST_CASE("a missing database file is not created by accident") {
 TEST_CASE("the database runs in WAL mode at the current schema version") {
   testing::TempDir dir;
   const std::string path = dir.Path("d.db");
-  { REQUIRE(SqliteStore::Open(path, SqliteDb::Mode::kCreate).ok()); }
+  { REQUIRE(SqliteStore::Open(path, SqliteStore::Mode::kCreate).ok()); }
   auto db = SqliteDb::Open(path, SqliteDb::Mode::kOpenExisting);
   REQUIRE(db.ok());
   auto mode = (*db)->Prepare("PRAGMA journal_mode");
@@ -81,12 +81,12 @@ TEST_CASE("the database runs in WAL mode at the current schema version") {
 TEST_CASE("a database from a newer dispatch is refused") {
   testing::TempDir dir;
   const std::string path = dir.Path("d.db");
-  { REQUIRE(SqliteStore::Open(path, SqliteDb::Mode::kCreate).ok()); }
+  { REQUIRE(SqliteStore::Open(path, SqliteStore::Mode::kCreate).ok()); }
   {
     auto db = SqliteDb::Open(path, SqliteDb::Mode::kOpenExisting);
     REQUIRE((*db)->Exec("PRAGMA user_version = 99").ok());
   }
-  auto r = SqliteStore::Open(path, SqliteDb::Mode::kOpenExisting);
+  auto r = SqliteStore::Open(path, SqliteStore::Mode::kOpenExisting);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == Code::kFailedPrecondition);
   CHECK(r.status().message().find("schema version 99, newer than this dispatch") != std::string::npos);
@@ -204,7 +204,7 @@ TEST_CASE("committed data survives closing and reopening the file") {
     testing::World w(dir.Path("durable.db"));
     number = w.OpenEscort();
   }
-  auto store = SqliteStore::Open(dir.Path("durable.db"), SqliteDb::Mode::kOpenExisting);
+  auto store = SqliteStore::Open(dir.Path("durable.db"), SqliteStore::Mode::kOpenExisting);
   REQUIRE(store.ok());
   auto c = (*store)->Read().GetCase(number);
   REQUIRE(c.ok());

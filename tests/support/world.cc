@@ -15,12 +15,13 @@ model::WorkflowCatalog ShippedCatalog() {
   return std::move(c).value();
 }
 
-World::World(const std::string& db_path) : clock(StartTime()), catalog(ShippedCatalog()) {
-  auto s = dispatch::SqliteStore::Open(db_path, dispatch::SqliteDb::Mode::kCreate);
+World::World(const std::string& db_path, dispatch::DatabasePurpose purpose)
+    : clock(StartTime()), catalog(ShippedCatalog()) {
+  auto s = dispatch::SqliteStore::Open(db_path, dispatch::SqliteStore::Mode::kCreate);
   REQUIRE_MESSAGE(s.ok(), s.status().ToString());
   store = std::move(s).value();
   dispatcher = std::make_unique<dispatch::Dispatcher>(*store, catalog, clock);
-  REQUIRE(dispatcher->Initialize("admin").ok());
+  REQUIRE(dispatcher->Initialize("admin", purpose).ok());
   const struct {
     const char* name;
     const char* centre;

@@ -28,7 +28,8 @@ model::WorkflowCatalog ShippedCatalog();
 //   admin
 class World {
  public:
-  explicit World(const std::string& db_path = ":memory:");
+  explicit World(const std::string& db_path = ":memory:",
+                 dispatch::DatabasePurpose purpose = dispatch::DatabasePurpose::kLiveWork);
 
   model::FakeClock clock;
   model::WorkflowCatalog catalog;

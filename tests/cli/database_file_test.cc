@@ -1,0 +1,158 @@
+// What --db may name, and what happens to a file that is not a dispatch
+// database of this version: it is refused as it is, byte for byte.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "dispatch/sqlite_db.h"
+#include "dispatch/sqlite_store.h"
+#include "support/cli.h"
+
+namespace {
+
+using testing::Cli;
+using testing::FileBytes;
+using testing::ProcessResult;
+
+// Every file in `dir` with its bytes.
+std::map<std::string, std::string> Files(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    out[e.path().filename().string()] = FileBytes(e.path().string());
+  }
+  return out;
+}
+
+// Runs a command and an init on `db`: both must fail with `exit_code` and an
+// error containing `says`, and leave the directory as it was.
+void RefusedUntouched(const std::string& db, int exit_code, const std::string& says) {
+  const std::string dir = std::filesystem::path(db).parent_path().string();
+  const auto before = Files(dir);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--as", "chan_sz", "case", "list"},
+        std::vector<std::string>{"--as", "admin", "user", "add", "x", "--centre", "SZ", "--role",
+                                 "duty_officer"},
+        std::vector<std::string>{"init"}}) {
+    std::vector<std::string> argv = {testing::DispatchBinary(), "--db", db};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult r = testing::RunProcess(argv);
+    CAPTURE(args.back());
+    CHECK(r.exit_code == exit_code);
+    CHECK_MESSAGE(r.err.find(says) != std::string::npos, r.err);
+    CHECK(Files(dir) == before);
+  }
+}
+
+// A dispatch database at `path` whose header says schema `version`.
+void DatabaseAtVersion(const std::string& path, int version) {
+  Cli cli;
+  cli.Setup();
+  std::filesystem::copy_file(cli.db(), path);
+  auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
+  REQUIRE(db.ok());
+  REQUIRE((*db)->Exec("PRAGMA user_version = " + std::to_string(version)).ok());
+}
+
+}  // namespace
+
+TEST_CASE("a mistyped database path is not created") {
+  testing::TempDir dir;
+  ProcessResult r = testing::RunProcess({testing::DispatchBinary(), "--db", dir.Path("typo.db"),
+                                         "--as", "chan_sz", "case", "list"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "error: no database at " + dir.Path("typo.db") +
+                     "; create one with: dispatch --db " + dir.Path("typo.db") + " init\n");
+  CHECK_FALSE(std::filesystem::exists(dir.Path("typo.db")));
+}
+
+TEST_CASE("a directory, a device or an empty file is bad input, not 'try again'") {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.Path("folder"));
+  RefusedUntouched(dir.Path("folder"), 2, "is a directory, not a database file");
+  ProcessResult r = testing::RunProcess(
+      {testing::DispatchBinary(), "--db", "/dev/null", "--as", "chan_sz", "case", "list"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: /dev/null is not a regular file; name a database file\n");
+
+  testing::TempDir empty_dir;
+  const std::string empty = empty_dir.Write("empty.db", "");
+  const auto before = Files(empty_dir.Path(""));
+  r = testing::RunProcess({testing::DispatchBinary(), "--db", empty, "--as", "chan_sz", "case",
+                           "list"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("is empty, not a dispatch database") != std::string::npos);
+  CHECK(Files(empty_dir.Path("")) == before);
+  // init makes a database in an empty file.
+  r = testing::RunProcess({testing::DispatchBinary(), "--db", empty, "init"});
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("a text file or another program's SQLite file is refused untouched") {
+  testing::TempDir dir;
+  RefusedUntouched(dir.Write("notes.txt", "shopping list\\nrice, tea\\n"), 2,
+                   "is not a dispatch database; nothing in it was changed");
+
+  testing::TempDir other_dir;
+  const std::string other = other_dir.Path("photos.sqlite");
+  {
+    // Another program's file, in the rollback-journal mode most programs use.
+    auto db = dispatch::SqliteDb::Open(other, dispatch::SqliteDb::Mode::kCreate);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->Exec("PRAGMA journal_mode = DELETE; CREATE TABLE photo (id INTEGER, name TEXT);"
+                        "INSERT INTO photo VALUES (1, 'harbour.jpg');").ok());
+  }
+  RefusedUntouched(other, 2, "is not a dispatch database; nothing in it was changed");
+}
+
+TEST_CASE("a database of a newer build is refused before anything in it changes") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("newer.db");
+  DatabaseAtVersion(path, 99);
+  {
+    auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
+    REQUIRE((*db)->Exec("PRAGMA journal_mode = DELETE").ok());  // so a switch to WAL would show
+  }
+  RefusedUntouched(path, 5, "has schema version 99, newer than this dispatch");
+}
+
+TEST_CASE("a database of an older build is upgraded only by an explicit migrate") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("older.db");
+  DatabaseAtVersion(path, 2);
+  {
+    // As the previous build made it: no settings table, no application id.
+    auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
+    REQUIRE((*db)->Exec("DROP TABLE settings; PRAGMA application_id = 0;").ok());
+  }
+  RefusedUntouched(path, 5, "back the file up, then upgrade it with: dispatch --db " + path +
+                                " migrate");
+  ProcessResult r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "migrate"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == path + " is at schema version " +
+                     std::to_string(dispatch::SqliteStore::kSchemaVersion) + ".\n");
+  r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
+                           DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "list"});
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("a damaged database says so, and that retrying will not help") {
+  Cli cli;
+  cli.Setup();
+  for (int i = 0; i < 30; ++i) cli.OpenEscort();
+  cli.Must({"user", "list"}, "admin");  // checkpoint nothing; just read
+  testing::TempDir dir;
+  const std::string path = dir.Path("cut.db");
+  // The main file cut after its first pages, as a failed copy leaves it.
+  {
+    auto db = dispatch::SqliteDb::Open(cli.db(), dispatch::SqliteDb::Mode::kOpenExisting);
+    REQUIRE((*db)->Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  }
+  const std::string whole = FileBytes(cli.db());
+  REQUIRE(whole.size() > 4 * 4096);
+  testing::TempDir cut_dir;
+  const std::string cut = cut_dir.Write("cut.db", whole.substr(0, 3 * 4096));
+  ProcessResult r = testing::RunProcess({testing::DispatchBinary(), "--db", cut, "--workflows",
+                                         DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "list"});
+  CHECK(r.exit_code == 8);
+  CHECK(r.err.find("the database file is damaged; restore it from a backup") != std::string::npos);
+}
