@@ -360,10 +360,16 @@ class SqliteStore::Access : public StoreWriter {
       journal.Bind(1, e.case_number()).Bind(2, e.seq()).Bind(3, Millis(e.at())).Bind(4, e.actor());
       journal.BindBlob(5, Serialize(e));
       Status s = journal.Run();
-      if (!s.ok()) {
-        return Status::Unavailable("case " + e.case_number() + " changed while this command ran; " +
-                                   "try again (" + s.message() + ")");
+      // The write lock is held from reading the case to here, so an event
+      // number already taken means the stored case is behind its journal,
+      // not that someone else wrote meanwhile.
+      if (s.code() == model::Code::kAlreadyExists) {
+        return Status::DataLoss("case " + e.case_number() + " already has event " +
+                                std::to_string(e.seq()) +
+                                " in its journal: its stored state is behind the journal; an "
+                                "admin should run `dispatch rebuild`");
       }
+      RETURN_IF_ERROR(s);
     }
     return Project(after);
   }

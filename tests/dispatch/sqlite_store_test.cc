@@ -316,3 +316,24 @@ TEST_CASE("a damaged row is named and left out, and every other case goes on") {
 }
 
 }  // namespace dispatch
+
+namespace dispatch {
+
+TEST_CASE("a case whose stored state is behind its journal is refused as damaged, not as busy") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("behind.db");
+  testing::World w(path);
+  const std::string number = w.OpenEscort();
+  const model::CaseState before = w.Case(number);
+  w.Must(testing::DoneCommand(number, "arrange_departure"), "chan_sz");
+  // The case row is put back to what it was, behind the engine's back.
+  Overwrite(path, "cases", "number = '" + number + "'", before.SerializeAsString());
+  auto r = w.dispatcher->Execute(testing::DoneCommand(number, "check_travel_documents"), "chan_sz");
+  CHECK(r.status().code() == model::Code::kDataLoss);
+  CHECK(r.status().message().find("its stored state is behind the journal; an admin should run "
+                                  "`dispatch rebuild`") != std::string::npos);
+  REQUIRE(w.store->RebuildProjections().ok());
+  w.Must(testing::DoneCommand(number, "check_travel_documents"), "chan_sz");
+}
+
+}  // namespace dispatch
