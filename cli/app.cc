@@ -55,6 +55,9 @@ int ExitCodeFor(model::Code code) {
 
 namespace {
 
+// How long a command waits on webhooks after it is done.
+constexpr model::Millis kDeliveryBudget = std::chrono::seconds(3);
+
 // The flag (or argument) of this command line that fills each command field
 // the engine may name in an error.
 constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
@@ -138,10 +141,9 @@ class Session {
     return Status::Ok();
   }
 
-  // Opens the database and, unless `tick` is false, catches up with the
-  // clock: due deadlines fire and due notifications go out before anything
-  // is read or decided.
-  Status Open(SqliteStore::Mode mode = SqliteStore::Mode::kOpenExisting, bool tick = true) {
+  // Opens the database. Nothing is written on opening: reads and refused
+  // commands leave the file as it was.
+  Status Open(SqliteStore::Mode mode = SqliteStore::Mode::kOpenExisting) {
     if (dispatcher_) return Status::Ok();
     RETURN_IF_ERROR(LoadCatalog());
     ASSIGN_OR_RETURN(store_, SqliteStore::Open(g_.db, mode));
@@ -154,11 +156,21 @@ class Session {
         });
     deliverer_->AddChannel(notify::kInbox, inbox_.get());
     deliverer_->AddChannel(notify::kWebhook, &webhook_);
-    if (tick) RETURN_IF_ERROR(Tick().status());
     return Status::Ok();
   }
 
   Result<dispatch::TickReport> Tick() { return dispatch::Tick(*dispatcher_, *deliverer_); }
+
+  // After a command changed something: the deadlines that fell due fire and
+  // what is due is delivered, webhooks for a few seconds at most; `dispatch
+  // tick` (from cron) or a server does the rest. The command is committed
+  // already, so a failure here is a warning, never the command's error.
+  void AfterCommand() {
+    auto fired = dispatcher_->FireDueDeadlines();
+    if (!fired.ok()) spdlog::warn("deadlines could not fire now: {}", fired.status().message());
+    auto sent = deliverer_->DeliverDue({200, kDeliveryBudget});
+    if (!sent.ok()) spdlog::warn("notifications could not go out now: {}", sent.status().message());
+  }
 
   Result<dispatch::Actor> Me() {
     RETURN_IF_ERROR(Open());
@@ -170,16 +182,22 @@ class Session {
     RETURN_IF_ERROR(Open());
     if (!g_.key.empty()) command.set_idempotency_key(g_.key);
     ASSIGN_OR_RETURN(model::CommandReply reply, dispatcher_->Execute(command, g_.as));
-    RETURN_IF_ERROR(Tick().status());
+    Status printed = Print(reply, print_number_only);
+    out_.flush();
+    AfterCommand();
+    return printed;
+  }
+
+  Status Print(const model::CommandReply& reply, bool print_number_only) {
     if (g_.json) {
       if (reply.has_user()) {
-        out_ << ToJson(reply.user());
+        RETURN_IF_ERROR(WriteJson(out_, reply.user()));
       } else if (reply.has_shift()) {
-        out_ << ToJson(reply.shift());
+        RETURN_IF_ERROR(WriteJson(out_, reply.shift()));
       } else if (reply.has_centre()) {
-        out_ << ToJson(reply.centre());
+        RETURN_IF_ERROR(WriteJson(out_, reply.centre()));
       } else {
-        out_ << ToJson(reply.case_state());
+        RETURN_IF_ERROR(WriteJson(out_, reply.case_state()));
       }
     } else if (print_number_only) {
       out_ << reply.case_state().number() << '\n';
@@ -353,7 +371,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* init = app.add_subcommand("init", "create a database with the six centres and an admin user");
   init->add_option("--admin", admin, "name of the first admin user");
   on(init, [&]() -> Status {
-    RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kCreate, /*tick=*/false));
+    RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kCreate));
     RETURN_IF_ERROR(session.dispatcher().Initialize(admin));
     out << "Initialised " << g.db << " with centres GZ, SZ, DG, HZ, ZS, FJ and admin user '" << admin
         << "'.\nNext: dispatch --db " << g.db << " --as " << admin
@@ -363,7 +381,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   on(app.add_subcommand("migrate", "upgrade a database made by an older dispatch (back it up first)"),
      [&]() -> Status {
-       RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kMigrate, /*tick=*/false));
+       RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kMigrate));
        out << g.db << " is at schema version " << SqliteStore::kSchemaVersion << ".\n";
        return Status::Ok();
      });
@@ -386,7 +404,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::UserList list;
       for (auto& u : users) *list.add_user() = u;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       PrintUsers(out, users, session.lang());
     }
@@ -410,7 +428,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::CentreList list;
       for (auto& c : centres) *list.add_centre() = c;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       PrintCentres(out, centres, session.lang());
     }
@@ -463,7 +481,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::CaseList list;
       for (auto& c : cases) *list.add_case_state() = c;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       Labels labels(session.dispatcher(), session.lang());
       PrintCaseList(out, cases, labels);
@@ -478,7 +496,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     ASSIGN_OR_RETURN(auto me, session.Me());
     ASSIGN_OR_RETURN(auto c, session.dispatcher().GetCase(me, number));
     if (g.json) {
-      out << ToJson(c);
+      RETURN_IF_ERROR(WriteJson(out, c));
     } else {
       Labels labels(session.dispatcher(), session.lang());
       PrintCase(out, c, labels, session.now());
@@ -495,7 +513,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::Timeline t;
       for (auto& e : events) *t.add_event() = e;
-      out << ToJson(t);
+      RETURN_IF_ERROR(WriteJson(out, t));
     } else {
       Labels labels(session.dispatcher(), session.lang());
       PrintTimeline(out, c, events, labels);
@@ -619,7 +637,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::HandoffList list;
       for (auto& h : handoffs) *list.add_handoff() = h;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       PrintHandoffs(out, handoffs, session.lang());
     }
@@ -654,7 +672,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::ShiftList list;
       for (auto& s : shifts) *list.add_shift() = s;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       PrintShifts(out, shifts, session.lang());
     }
@@ -681,7 +699,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (g.json) {
         model::InboxList list;
         for (auto& i : items) *list.add_item() = i;
-        out << ToJson(list);
+        RETURN_IF_ERROR(WriteJson(out, list));
       } else {
         PrintInbox(out, items, session.lang());
       }
@@ -711,7 +729,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::NotificationList list;
       for (auto& n : items) *list.add_notification() = n;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       PrintOutbox(out, items, session.lang());
     }
@@ -721,7 +739,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // tick
   on(app.add_subcommand("tick", "fire due deadlines and deliver due notifications, nothing else"),
      [&]() -> Status {
-       RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kOpenExisting, /*tick=*/false));
+       RETURN_IF_ERROR(session.Open());
        ASSIGN_OR_RETURN(auto r, session.Tick());
        out << Pick(session.lang(), "Deadlines fired: ", "已觸發限期：") << r.deadlines_fired
            << Pick(session.lang(), "; notifications delivered: ", "；已送出通知：") << r.delivery.delivered
@@ -746,7 +764,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (g.json) {
       model::TaskList list;
       for (auto& t : tasks) *list.add_task() = t;
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       Labels labels(session.dispatcher(), session.lang());
       PrintTaskList(out, tasks, labels, session.now());
@@ -793,7 +811,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         w->set_path(d->path);
         w->set_states(d->definition.state_size());
       }
-      out << ToJson(list);
+      RETURN_IF_ERROR(WriteJson(out, list));
     } else {
       PrintWorkflowList(out, defs, session.lang());
     }
@@ -810,7 +828,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                               session.catalog().Names());
     }
     if (g.json) {
-      out << ToJson(def->definition);
+      RETURN_IF_ERROR(WriteJson(out, def->definition));
     } else {
       PrintWorkflow(out, *def, session.lang());
     }

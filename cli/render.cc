@@ -64,13 +64,17 @@ std::string Due(const model::Task& t, model::Instant now, Lang lang) {
 
 }  // namespace
 
-std::string ToJson(const google::protobuf::Message& m) {
+model::Status WriteJson(std::ostream& out, const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) return "{}\n";
-  return out;
+  std::string json;
+  const auto s = google::protobuf::util::MessageToJsonString(m, &json, options);
+  if (!s.ok()) {
+    return model::Status::Internal("cannot print the answer as JSON: " + std::string(s.message()));
+  }
+  out << json;
+  return model::Status::Ok();
 }
 
 std::string PersonName(const model::Person& p) {

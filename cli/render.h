@@ -25,8 +25,9 @@ inline const char* Pick(model::Lang lang, const char* en, const char* zh) {
   return lang == model::Lang::kZhHant ? zh : en;
 }
 
-// Protobuf JSON, field names as in the .proto files, indented.
-std::string ToJson(const google::protobuf::Message& m);
+// Writes protobuf JSON, field names as in the .proto files, indented. A
+// message JSON cannot carry (a time past year 9999) is an error, not "{}".
+model::Status WriteJson(std::ostream& out, const google::protobuf::Message& m);
 
 std::string PersonName(const model::Person& p);
 std::string RoleName(std::string_view role, model::Lang lang);

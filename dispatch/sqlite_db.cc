@@ -62,6 +62,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
       }
     }
     name += "?immutable=1";
+  } else if (mode == Mode::kReadOnly) {
+    flags |= SQLITE_OPEN_READONLY;
   } else {
     flags |= SQLITE_OPEN_READWRITE;
     if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
@@ -77,6 +79,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   sqlite3_extended_result_codes(raw, 1);
   if (mode == Mode::kInspect) return db;
+  if (mode == Mode::kReadOnly) {
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    return db;
+  }
   // Durable before acknowledged: WAL with a full sync on every commit.
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"));
   if (!memory) {

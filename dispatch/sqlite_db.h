@@ -25,11 +25,12 @@ class SqliteDb {
   // kInspect opens an existing file read-only as immutable: no lock taken,
   // no -wal or -shm file made, nothing in it changed, not even its journal
   // mode. For looking at a file before deciding it is ours.
-  enum class Mode { kInspect, kOpenExisting, kCreate };
+  // kReadOnly opens an existing file read-only, with no checkpoint on close.
+  enum class Mode { kInspect, kReadOnly, kOpenExisting, kCreate };
 
   // Opens `path` (":memory:" for a private in-memory database). Unless
-  // inspecting: in WAL mode with synchronous=FULL and foreign keys on. Always a
-  // busy timeout. kInspect and kOpenExisting fail with NotFound when there is
+  // inspecting or read-only: in WAL mode with synchronous=FULL and foreign keys on. Always a
+  // busy timeout. All but kCreate fail with NotFound when there is
   // no file yet.
   static model::Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, Mode mode);
   ~SqliteDb();

@@ -659,12 +659,51 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
  public:
   explicit Delivery(SqliteDb& db) : db_(db) {}
 
-  Result<std::vector<model::Notification>> Due(model::Instant now, int limit) override {
+  Result<std::vector<model::Notification>> Claim(std::string_view channel, model::Instant now,
+                                                 int limit, model::Instant lease_until) override {
+    WriteTransaction tx(db_);
+    RETURN_IF_ERROR(tx.status());
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT body, id FROM outbox WHERE status = ? AND next_attempt_at <= ?"
+        "SELECT body, id FROM outbox WHERE status = ? AND channel = ? AND next_attempt_at <= ?"
         " ORDER BY next_attempt_at, id LIMIT ?"));
-    st.Bind(1, int64_t{model::DELIVERY_PENDING}).Bind(2, Millis(now)).Bind(3, int64_t{limit});
-    return ReadAll<model::Notification>(st, "notification");
+    st.Bind(1, int64_t{model::DELIVERY_PENDING}).Bind(2, channel).Bind(3, Millis(now));
+    st.Bind(4, int64_t{limit});
+    std::vector<model::Notification> claimed;
+    std::vector<int64_t> damaged;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      const int64_t id = st.ColumnInt(1);
+      auto n = Parse<model::Notification>(st.ColumnBlob(0), "notification " + std::to_string(id));
+      if (!n.ok() && n.status().code() == model::Code::kDataLoss) damaged.push_back(id);
+      RETURN_IF_ERROR(Keep(std::move(n), claimed));
+    }
+    ASSIGN_OR_RETURN(Statement up, db_.Prepare(
+        "UPDATE outbox SET next_attempt_at = ?, body = ? WHERE id = ?"));
+    for (const model::Notification& n : claimed) {
+      model::Notification leased = n;
+      *leased.mutable_next_attempt_at() = model::ToProto(lease_until);
+      up.Reset();
+      up.Bind(1, Millis(lease_until)).BindBlob(2, Serialize(leased)).Bind(3, n.id());
+      RETURN_IF_ERROR(up.Run());
+    }
+    // A row that cannot be read is never tried again: it would be claimed
+    // first on every pass.
+    ASSIGN_OR_RETURN(Statement dead, db_.Prepare(
+        "UPDATE outbox SET status = ?, next_attempt_at = NULL WHERE id = ?"));
+    for (int64_t id : damaged) {
+      dead.Reset();
+      dead.Bind(1, int64_t{model::DELIVERY_DEAD}).Bind(2, id);
+      RETURN_IF_ERROR(dead.Run());
+    }
+    RETURN_IF_ERROR(tx.Commit());
+    return claimed;
+  }
+
+  Status Release(int64_t id, model::Instant at) override {
+    return Update(id, [&](model::Notification& n) {
+      *n.mutable_next_attempt_at() = model::ToProto(at);
+    });
   }
 
   Status MarkDelivered(int64_t id, int attempts, model::Instant at) override {
@@ -753,43 +792,65 @@ SqliteStore::~SqliteStore() = default;
 
 namespace {
 
-// What a file says about itself in its header, read with plain file I/O:
-// opening it with SQLite, even read-only, may leave -wal and -shm files.
-struct Header {
+// What a file says about itself: whether it is SQLite at all, and the
+// fields of its header that tell a dispatch database and its version.
+struct Identity {
   bool sqlite = false;
   int schema_version = 0;  // PRAGMA user_version
   int application_id = 0;  // PRAGMA application_id
+  std::optional<std::set<std::string>> tables;  // nullopt when they cannot be read
 };
 
-Header ReadHeader(const std::string& path) {
-  Header h;
+// Reads the identity of an existing file without changing it or leaving any
+// file beside it. The 100-byte header is read with plain file I/O. A WAL file
+// with commits not yet copied back may have a stale header; then, and for the
+// table names, SQLite reads it: through a read-only connection where the
+// -wal file is there already (only its shared-memory index is touched), else
+// as an immutable file (no lock, no -wal or -shm made).
+Identity ReadIdentity(const std::string& path) {
+  Identity id;
   std::ifstream in(path, std::ios::binary);
   unsigned char b[100] = {};
-  if (!in.read(reinterpret_cast<char*>(b), sizeof b)) return h;
-  h.sqlite = std::memcmp(b, "SQLite format 3", 16) == 0;
+  if (!in.read(reinterpret_cast<char*>(b), sizeof b)) return id;
+  id.sqlite = std::memcmp(b, "SQLite format 3", 16) == 0;
+  if (!id.sqlite) return id;
   auto be32 = [&](int at) {
     return static_cast<int>((uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) |
                             (uint32_t{b[at + 2]} << 8) | uint32_t{b[at + 3]});
   };
-  h.schema_version = be32(60);
-  h.application_id = be32(68);
-  return h;
-}
-
-// The names of the tables in `path`, read without touching it; nullopt when
-// SQLite cannot read it.
-std::optional<std::set<std::string>> Tables(const std::string& path) {
-  auto db = SqliteDb::Open(path, SqliteDb::Mode::kInspect);
-  if (!db.ok()) return std::nullopt;
+  id.schema_version = be32(60);
+  id.application_id = be32(68);
+  std::error_code ec;
+  const bool wal_mode = b[18] == 2 && b[19] == 2;
+  const bool wal_pending = wal_mode && std::filesystem::file_size(path + "-wal", ec) > 0 && !ec;
+  auto db = SqliteDb::Open(path, wal_pending ? SqliteDb::Mode::kReadOnly : SqliteDb::Mode::kInspect);
+  if (!db.ok()) return id;
+  auto one = [&](std::string_view sql) -> std::optional<int> {
+    auto st = (*db)->Prepare(sql);
+    if (!st.ok()) return std::nullopt;
+    auto row = st->Step();
+    if (!row.ok() || !*row) return std::nullopt;
+    return static_cast<int>(st->ColumnInt(0));
+  };
+  if (wal_pending) {
+    const auto version = one("PRAGMA user_version");
+    const auto app = one("PRAGMA application_id");
+    if (version && app) {
+      id.schema_version = *version;
+      id.application_id = *app;
+    }
+  }
   auto st = (*db)->Prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
-  if (!st.ok()) return std::nullopt;
-  std::set<std::string> out;
+  if (!st.ok()) return id;
+  std::set<std::string> tables;
   for (;;) {
     auto row = st->Step();
-    if (!row.ok()) return std::nullopt;
-    if (!*row) return out;
-    out.insert(st->ColumnText(0));
+    if (!row.ok()) return id;
+    if (!*row) break;
+    tables.insert(st->ColumnText(0));
   }
+  id.tables = std::move(tables);
+  return id;
 }
 
 Status NewerThanUs(const std::string& path, int version) {
@@ -831,21 +892,20 @@ Status CheckFile(const std::string& path, SqliteStore::Mode mode) {
   auto not_ours = [&] {
     return Status::InvalidArgument(path + " is not a dispatch database; nothing in it was changed");
   };
-  const Header h = ReadHeader(path);
+  const Identity h = ReadIdentity(path);
   if (!h.sqlite) return not_ours();  // a text file, an image, a file cut short in its header
   bool ours = h.application_id == SqliteStore::kApplicationId;
-  if (!ours && h.application_id == 0) {
-    const auto tables = Tables(path);
-    if (h.schema_version >= 1 && h.schema_version <= 2 && tables) {
+  if (!ours && h.application_id == 0 && h.tables) {
+    if (h.schema_version >= 1 && h.schema_version <= 2) {
       // Made before the application id was written: known by its tables.
-      ours = tables->count("centres") && tables->count("cases") && tables->count("journal");
-    } else if (mode == SqliteStore::Mode::kCreate && tables && tables->empty()) {
+      ours = h.tables->count("centres") && h.tables->count("cases") && h.tables->count("journal");
+    } else if (mode == SqliteStore::Mode::kCreate && h.schema_version == 0 && h.tables->empty()) {
       return Status::Ok();  // an SQLite file with nothing in it belongs to no one yet
     }
   }
   if (!ours) return not_ours();
-  // The header may lag a WAL file's last commits; Migrate checks the version
-  // again, under the write lock, before it writes anything.
+  // Migrate checks the version again, under the write lock, before it
+  // writes anything.
   if (h.schema_version > SqliteStore::kSchemaVersion) return NewerThanUs(path, h.schema_version);
   if (h.schema_version < SqliteStore::kSchemaVersion && mode != SqliteStore::Mode::kMigrate) {
     return OlderThanUs(path, h.schema_version);

@@ -1,13 +1,15 @@
-// The delivery worker: takes due notifications from the outbox and hands each
-// to its channel, at least once, retrying with backoff and dead-lettering
-// after the last attempt. Run it after commands (the CLI does), on a timer
-// (a server), or from `dispatch tick`.
+// The delivery worker: claims due notifications from the outbox and hands
+// each to its channel, at least once, retrying with backoff and
+// dead-lettering after the last attempt. Run it after commands (the CLI
+// does), on a timer (a server), or from `dispatch tick`.
 #ifndef NOTIFY_DELIVERER_H_
 #define NOTIFY_DELIVERER_H_
 
 #include <functional>
-#include <map>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/status.h"
 #include "model/time.h"
@@ -23,26 +25,45 @@ struct DeliveryReport {
   int dead = 0;
 };
 
-// Not thread-safe. REQUIRES: outbox, clock and channels outlive it.
+struct DeliveryLimits {
+  int max = 200;  // notifications handled in one pass
+  // Start no send after this long (on the deliverer's clock): a command that
+  // delivers what it caused must not wait long on a slow webhook. The rest
+  // are left for the next pass.
+  std::optional<model::Millis> budget;
+};
+
+// Not thread-safe; several deliverers (threads, processes) may share one
+// outbox: each notification is claimed before it is sent.
+// REQUIRES: outbox, clock and channels outlive it.
 class Deliverer {
  public:
-  // `random` returns numbers uniform in [0, 1) for the jitter.
+  // `random` returns numbers uniform in [0, 1) for the jitter. `lease` is how
+  // long a claim holds; it must be longer than any channel takes to send.
   Deliverer(Outbox& outbox, const model::Clock& clock, RetryPolicy policy,
-            std::function<double()> random)
-      : outbox_(outbox), clock_(clock), policy_(policy), random_(std::move(random)) {}
+            std::function<double()> random, model::Millis lease = std::chrono::minutes(1))
+      : outbox_(outbox),
+        clock_(clock),
+        policy_(policy),
+        random_(std::move(random)),
+        lease_(lease) {}
 
-  // `name` is a notification's channel: "inbox", "webhook".
-  void AddChannel(const std::string& name, Channel* channel) { channels_[name] = channel; }
+  // `name` is a notification's channel: "inbox", "webhook". Channels are
+  // served in the order they are added, so put the quick ones first.
+  void AddChannel(const std::string& name, Channel* channel) {
+    channels_.emplace_back(name, channel);
+  }
 
-  // One pass over what is due now, at most `limit` notifications.
-  model::Result<DeliveryReport> DeliverDue(int limit = 200);
+  // One pass over what is due now.
+  model::Result<DeliveryReport> DeliverDue(const DeliveryLimits& limits = {});
 
  private:
   Outbox& outbox_;
   const model::Clock& clock_;
   RetryPolicy policy_;
   std::function<double()> random_;
-  std::map<std::string, Channel*> channels_;
+  model::Millis lease_;
+  std::vector<std::pair<std::string, Channel*>> channels_;
 };
 
 }  // namespace notify

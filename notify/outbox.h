@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/proto/notification.pb.h"
@@ -18,8 +19,16 @@ class Outbox {
  public:
   virtual ~Outbox() = default;
 
-  // Pending notifications whose next attempt is due at `now`, oldest first.
-  virtual model::Result<std::vector<model::Notification>> Due(model::Instant now, int limit) = 0;
+  // Claims up to `limit` pending notifications of `channel` whose next
+  // attempt is due at `now`, oldest first: until `lease_until` no other
+  // deliverer (another process included) takes them, so each is sent by one.
+  // A deliverer that dies holding some lets the lease run out, and another
+  // sends them: at least once.
+  virtual model::Result<std::vector<model::Notification>> Claim(std::string_view channel,
+                                                                model::Instant now, int limit,
+                                                                model::Instant lease_until) = 0;
+  // Gives back a claimed notification unsent: due again at `at`.
+  virtual model::Status Release(int64_t id, model::Instant at) = 0;
   virtual model::Status MarkDelivered(int64_t id, int attempts, model::Instant at) = 0;
   // A failed attempt: retried at `retry_at`, or dead-lettered when it is unset.
   virtual model::Status MarkFailed(int64_t id, int attempts, std::optional<model::Instant> retry_at,

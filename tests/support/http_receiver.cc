@@ -21,11 +21,16 @@ struct HttpReceiver::Impl {
   std::vector<std::shared_ptr<tcp::socket>> held;  // silent mode keeps connections open
   int failures = 0;
   bool silent = false;
+  int connections = 0;
 
   void Accept() {
     auto socket = std::make_shared<tcp::socket>(ioc);
     acceptor.async_accept(*socket, [this, socket](beast::error_code ec) {
       if (ec) return;  // stopped
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++connections;
+      }
       if (silent) {
         held.push_back(socket);
       } else {
@@ -85,6 +90,11 @@ std::string HttpReceiver::Url(const std::string& path) const {
 std::vector<HttpReceiver::Received> HttpReceiver::received() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->received;
+}
+
+int HttpReceiver::connections() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->connections;
 }
 
 }  // namespace testing

@@ -30,6 +30,8 @@ class HttpReceiver {
 
   std::string Url(const std::string& path = "/hook") const;
   std::vector<Received> received() const;
+  // Connections accepted so far, answered or not.
+  int connections() const;
 
  private:
   struct Impl;
