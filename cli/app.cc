@@ -423,8 +423,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Submit(c);
   });
   on(centre->add_subcommand("list", "list centres"), [&]() -> Status {
-    RETURN_IF_ERROR(session.Open());
-    ASSIGN_OR_RETURN(auto centres, session.dispatcher().store().Read().ListCentres());
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto centres, session.dispatcher().ListCentres(me));
     if (g.json) {
       model::CentreList list;
       for (auto& c : centres) *list.add_centre() = c;
@@ -667,8 +667,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Submit(c);
   });
   on(duty->add_subcommand("list", "who is on duty now"), [&]() -> Status {
-    RETURN_IF_ERROR(session.Open());
-    ASSIGN_OR_RETURN(auto shifts, session.dispatcher().OnDuty());
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto shifts, session.dispatcher().OnDuty(me));
     if (g.json) {
       model::ShiftList list;
       for (auto& s : shifts) *list.add_shift() = s;

@@ -454,8 +454,14 @@ void PrintUsers(std::ostream& out, const std::vector<model::User>& users, Lang l
 }
 
 void PrintCentres(std::ostream& out, const std::vector<model::Centre>& centres, Lang lang) {
-  TextTable t({Pick(lang, "Code", "代號"), Pick(lang, "Centre", "中心")});
-  for (const auto& c : centres) t.AddRow({c.code(), model::Localize(c.label(), lang)});
+  TextTable t({Pick(lang, "Code", "代號"), Pick(lang, "Centre", "中心"),
+               Pick(lang, "Chat-group webhook", "群組通知")});
+  for (const auto& c : centres) {
+    t.AddRow({c.code(), model::Localize(c.label(), lang),
+              !c.webhook_url().empty() ? c.webhook_url()
+              : c.has_webhook()        ? Pick(lang, "set", "已設定")
+                                       : "-"});
+  }
   t.Print(out);
 }
 

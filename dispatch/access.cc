@@ -18,6 +18,10 @@ const std::string& Responsible(const model::CaseState& c) {
 
 bool CanRead(const Actor& actor, const model::CaseState& c) {
   if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
+  return TakesPart(actor, c);
+}
+
+bool TakesPart(const Actor& actor, const model::CaseState& c) {
   if (actor.centre == c.centre() || actor.centre == Responsible(c)) return true;
   for (const auto& h : c.handoff()) {
     if (h.from_centre() == actor.centre) return true;
@@ -68,6 +72,52 @@ Status CheckHoldsRole(const Actor& actor, std::string_view role, std::string_vie
   if (actor.role == role || actor.role == model::kSupervisor) return Status::Ok();
   return Status::PermissionDenied(std::string(what) + " is for a " + std::string(role) + "; " +
                                   actor.Describe() + " cannot do it");
+}
+
+Status CheckCanNote(const Actor& actor, const model::CaseState& c) {
+  if (model::IsCaseRole(actor.role) && TakesPart(actor, c)) return Status::Ok();
+  return Status::PermissionDenied(actor.Describe() + " may read " + c.number() +
+                                  " but not write on it; notes come from the centres working it");
+}
+
+Status CheckIsAdmin(const Actor& actor, std::string_view what) {
+  if (actor.role == model::kAdmin) return Status::Ok();
+  return Status::PermissionDenied(actor.Describe() + " cannot " + std::string(what) +
+                                  "; ask an admin");
+}
+
+Status CheckCanReadOutbox(const Actor& actor) {
+  if (actor.role == model::kSupervisor || actor.role == model::kCoordinator ||
+      actor.role == model::kAdmin) {
+    return Status::Ok();
+  }
+  return Status::PermissionDenied(actor.Describe() +
+                                  " cannot read the outbox; supervisors and coordinators can");
+}
+
+bool CanSeeNotification(const Actor& actor, const model::Notification& n,
+                        const model::CaseState* c) {
+  if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
+  if (actor.role != model::kCoordinator) return false;
+  if (c != nullptr && CanRead(actor, *c)) return true;
+  return n.centre() == actor.centre || n.address() == "user:" + actor.user;
+}
+
+bool IsAddressedTo(const Actor& actor, const model::InboxItem& item) {
+  return item.recipient() == "user:" + actor.user || item.recipient() == "centre:" + actor.centre;
+}
+
+model::Centre Visible(const Actor& actor, model::Centre centre) {
+  centre.set_has_webhook(!centre.webhook_url().empty());
+  if (actor.role != model::kAdmin) centre.clear_webhook_url();
+  return centre;
+}
+
+model::Notification Visible(const Actor& actor, model::Notification n) {
+  if (actor.role != model::kAdmin && n.channel() == "webhook") {
+    n.set_address("webhook of " + n.centre());
+  }
+  return n;
 }
 
 }  // namespace dispatch

@@ -6,8 +6,13 @@
 //   supervisors there work it.
 // - The owner, every centre that holds or held a leg, and a centre asked to
 //   take one, read the whole case and its timeline.
+// - Notes are written by the case roles of the centres that take part in a
+//   case (the readers above, but for supervisors elsewhere).
 // - Supervisors read every case and may assign tasks anywhere.
-// - Admins manage users and read everything; they work no cases.
+// - Admins manage users, webhooks and the database, and read everything; they
+//   work no cases.
+// - Webhook URLs can carry a chat bot's token: only admins see them.
+// A case an actor may not read is answered as if it did not exist.
 #ifndef DISPATCH_ACCESS_H_
 #define DISPATCH_ACCESS_H_
 
@@ -15,6 +20,8 @@
 #include <string_view>
 
 #include "model/proto/case.pb.h"
+#include "model/proto/directory.pb.h"
+#include "model/proto/notification.pb.h"
 #include "model/status.h"
 
 namespace dispatch {
@@ -30,6 +37,9 @@ struct Actor {
 };
 
 bool CanRead(const Actor& actor, const model::CaseState& c);
+// Whether the actor's centre takes part in `c`: it owns it, works it now,
+// holds or held a leg, handed one over, or is asked to take one.
+bool TakesPart(const Actor& actor, const model::CaseState& c);
 // Whether a task list entry is visible: supervisors and admins see all; others
 // the tasks worked at their centre and the tasks of their centre's cases.
 bool CanSeeTask(const Actor& actor, const model::TaskView& task);
@@ -42,6 +52,24 @@ model::Status CheckCanWork(const Actor& actor, const model::CaseState& c);
 model::Status CheckCanAssign(const Actor& actor, const model::CaseState& c);
 // OK when `actor` holds `role`, or is a supervisor (who may do any case work).
 model::Status CheckHoldsRole(const Actor& actor, std::string_view role, std::string_view what);
+// OK when `actor` may add a note to `c`. REQUIRES: CanRead(actor, c).
+model::Status CheckCanNote(const Actor& actor, const model::CaseState& c);
+// OK for admins; `what` is what they would do ("set webhooks").
+model::Status CheckIsAdmin(const Actor& actor, std::string_view what);
+
+// The outbox: supervisors and admins read all of it, coordinators what
+// concerns cases they read or is addressed to them or their centre.
+model::Status CheckCanReadOutbox(const Actor& actor);
+// `c` is the notification's case, when it has one.
+bool CanSeeNotification(const Actor& actor, const model::Notification& n,
+                        const model::CaseState* c);
+// Whether an inbox message is addressed to the actor or the actor's centre.
+bool IsAddressedTo(const Actor& actor, const model::InboxItem& item);
+
+// What `actor` may see of a centre and of a notification: a webhook's URL
+// only when an admin; others learn whether there is one, and for whom.
+model::Centre Visible(const Actor& actor, model::Centre centre);
+model::Notification Visible(const Actor& actor, model::Notification n);
 
 }  // namespace dispatch
 

@@ -7,6 +7,7 @@
 #include "dispatch/engine.h"
 #include "dispatch/roster.h"
 #include "model/centres.h"
+#include "model/hkid.h"
 #include "model/person_validation.h"
 #include "model/roles.h"
 #include "model/sha256.h"
@@ -199,8 +200,11 @@ Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const 
     return Status::Ok();
   });
   std::string number = reply.has_case_state() ? reply.case_state().number() : CaseNumberOf(command);
-  if (number.empty()) number = "-";
+  number = number.empty() ? "-" : model::MaskHkidsIn(number);
   if (!s.ok()) {
+    // A message may repeat what was typed, an identity number in the wrong
+    // field included: it reaches logs and other machines masked.
+    s = Status(s.code(), model::MaskHkidsIn(s.message())).WithField(s.field());
     spdlog::info("refused {} on {} by {}: {}", KindOf(command), number, actor.user, s.ToString());
     return s;
   }
@@ -254,16 +258,14 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
     }
     case model::Command::kSetWebhook: {
       const auto& hook = command.set_webhook();
-      if (actor.role != model::kAdmin) {
-        return Status::PermissionDenied(actor.Describe() + " cannot set webhooks; ask an admin");
-      }
+      RETURN_IF_ERROR(CheckIsAdmin(actor, "set webhooks"));
       if (!hook.url().empty()) RETURN_IF_ERROR(notify::ParseHttpUrl(hook.url()).status());
       ASSIGN_OR_RETURN(auto centres, w.ListCentres());
       for (auto& c : centres) {
         if (c.code() != hook.centre()) continue;
         c.set_webhook_url(hook.url());
         RETURN_IF_ERROR(w.PutCentre(c));
-        *reply.mutable_centre() = c;
+        *reply.mutable_centre() = Visible(actor, c);
         return reply;
       }
       ASSIGN_OR_RETURN(auto codes, CentreCodes(w));
@@ -274,8 +276,7 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
     case model::Command::kMarkRead: {
       const int64_t id = command.mark_read().inbox_item();
       ASSIGN_OR_RETURN(auto item, w.GetInboxItem(id));
-      if (!item || (item->recipient() != "user:" + actor.user &&
-                    item->recipient() != "centre:" + actor.centre)) {
+      if (!item || !IsAddressedTo(actor, *item)) {
         return Status::NotFound("no message " + std::to_string(id) + " in your inbox");
       }
       RETURN_IF_ERROR(w.MarkRead(id, actor.user, now));
@@ -399,10 +400,9 @@ Result<RebuildReport> Dispatcher::Rebuild(const Actor& actor) {
 
 Result<model::CaseState> Dispatcher::GetCase(const Actor& actor, std::string_view number) {
   ASSIGN_OR_RETURN(auto c, store_.Read().GetCase(number));
-  if (!c) return Status::NotFound("no case " + std::string(number));
-  if (!CanRead(actor, *c)) {
-    return Status::PermissionDenied(actor.Describe() + " cannot see case " + std::string(number) +
-                                    ", which belongs to " + c->centre());
+  // Not even existence is disclosed to those who may not see a case.
+  if (!c || !CanRead(actor, *c)) {
+    return Status::NotFound("no case " + model::MaskHkidsIn(number));
   }
   return std::move(*c);
 }
@@ -445,14 +445,36 @@ Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, 
 
 Result<std::vector<model::Notification>> Dispatcher::ListOutbox(
     const Actor& actor, std::optional<model::DeliveryStatus> status, int limit) {
-  if (actor.role == model::kDutyOfficer) {
-    return Status::PermissionDenied(actor.Describe() +
-                                    " cannot read the outbox; supervisors and coordinators can");
+  RETURN_IF_ERROR(CheckCanReadOutbox(actor));
+  std::vector<model::Notification> out;
+  std::map<std::string, std::optional<model::CaseState>> cases;
+  int64_t before = 0;
+  // Page back through the outbox until `limit` visible ones are found.
+  while (static_cast<int>(out.size()) < limit) {
+    ASSIGN_OR_RETURN(auto page, store_.Read().ListOutbox({status, before, limit}));
+    if (page.empty()) break;
+    for (auto& n : page) {
+      before = n.id();
+      auto [it, fresh] = cases.try_emplace(n.case_number());
+      if (fresh && !n.case_number().empty()) {
+        auto c = store_.Read().GetCase(n.case_number());
+        if (c.ok()) it->second = std::move(*c);
+      }
+      if (!CanSeeNotification(actor, n, it->second ? &*it->second : nullptr)) continue;
+      out.push_back(Visible(actor, std::move(n)));
+      if (static_cast<int>(out.size()) == limit) break;
+    }
   }
-  return store_.Read().ListOutbox(status, limit);
+  return out;
 }
 
-Result<std::vector<model::Shift>> Dispatcher::OnDuty() {
+Result<std::vector<model::Centre>> Dispatcher::ListCentres(const Actor& actor) {
+  ASSIGN_OR_RETURN(auto centres, store_.Read().ListCentres());
+  for (auto& c : centres) c = Visible(actor, std::move(c));
+  return centres;
+}
+
+Result<std::vector<model::Shift>> Dispatcher::OnDuty(const Actor&) {
   return store_.Read().ActiveShifts(clock_.Now());
 }
 

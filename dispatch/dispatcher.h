@@ -57,9 +57,9 @@ class Dispatcher {
   // The actor a user name stands for; NotFound for an unknown name.
   model::Result<Actor> ResolveActor(std::string_view user_name);
 
-  // Reads, as `actor`: NotFound for a case that does not exist,
-  // PermissionDenied for one the actor may not see; lists hold only what the
-  // actor may see.
+  // Reads, as `actor`: NotFound for a case that does not exist or that the
+  // actor may not see, in the same words; lists hold only what the actor may
+  // see.
   model::Result<model::CaseState> GetCase(const Actor& actor, std::string_view number);
   model::Result<std::vector<model::CaseState>> ListCases(const Actor& actor,
                                                          const CaseFilter& filter);
@@ -70,11 +70,13 @@ class Dispatcher {
   model::Result<std::vector<model::HandoffView>> ListHandoffs(const Actor& actor, bool pending_only);
   // The actor's own inbox and their centre's.
   model::Result<std::vector<model::InboxItem>> ListInbox(const Actor& actor, bool unread_only);
-  // Supervisors, coordinators and admins: what the outbox holds.
+  // What the outbox holds that the actor may see (see access.h), newest first.
   model::Result<std::vector<model::Notification>> ListOutbox(
       const Actor& actor, std::optional<model::DeliveryStatus> status, int limit);
-  // Who is on duty now.
-  model::Result<std::vector<model::Shift>> OnDuty();
+  // The centres, with webhook URLs for admins only.
+  model::Result<std::vector<model::Centre>> ListCentres(const Actor& actor);
+  // Who is on duty now, at every centre.
+  model::Result<std::vector<model::Shift>> OnDuty(const Actor& actor);
 
   // The definition a case runs on (its pinned version).
   model::Result<const model::LoadedDefinition*> DefinitionOf(const model::CaseState& c);

@@ -486,10 +486,7 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
 }
 
 Status DecideNote(Decision& d, const model::AddNote& cmd) {
-  if (!CanRead(d.ctx().actor, d.state())) {
-    return Status::PermissionDenied(d.ctx().actor.Describe() + " cannot see case " +
-                                    d.state().number());
-  }
+  RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, d.state()));
   if (cmd.text().find_first_not_of(" \t\n") == std::string::npos) {
     return Status::InvalidArgument("the note is empty");
   }

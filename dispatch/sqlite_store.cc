@@ -474,12 +474,12 @@ class SqliteStore::Access : public StoreWriter {
     return std::optional<model::InboxItem>(std::move(item));
   }
 
-  Result<std::vector<model::Notification>> ListOutbox(std::optional<model::DeliveryStatus> status,
-                                                      int limit) override {
+  Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT body, id FROM outbox WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"));
-    if (status) st.Bind(1, int64_t{*status});
-    st.Bind(2, int64_t{limit});
+        "SELECT body, id FROM outbox WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR id < ?2)"
+        " ORDER BY id DESC LIMIT ?3"));
+    if (f.status) st.Bind(1, int64_t{*f.status});
+    st.Bind(2, f.before_id).Bind(3, int64_t{f.limit});
     return ReadAll<model::Notification>(st, "notification");
   }
 

@@ -37,6 +37,12 @@ struct TaskFilter {
   bool open_only = true;
 };
 
+struct OutboxFilter {
+  std::optional<model::DeliveryStatus> status;  // empty: any status
+  int64_t before_id = 0;                        // only older ones than this; 0: from the newest
+  int limit = 50;
+};
+
 struct HandoffFilter {
   std::string centre;  // handoffs from or to this centre; empty: all
   bool pending_only = true;
@@ -91,9 +97,8 @@ class StoreReader {
   virtual model::Result<std::vector<model::InboxItem>> ListInbox(
       const std::vector<std::string>& recipients, bool unread_only) = 0;
   virtual model::Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) = 0;
-  // Newest first; all statuses when `status` is unset.
-  virtual model::Result<std::vector<model::Notification>> ListOutbox(
-      std::optional<model::DeliveryStatus> status, int limit) = 0;
+  // Newest first.
+  virtual model::Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) = 0;
 };
 
 // Writes, valid only inside Store::Write.

@@ -63,4 +63,52 @@ std::string MaskHkid(std::string_view hkid) {
   return out;
 }
 
+std::string MaskHkidsIn(std::string_view text) {
+  auto alpha = [&](size_t i) { return i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])); };
+  auto digit = [&](size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    // A match starts with one or two letters not preceded by a letter or digit.
+    const bool boundary = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
+    size_t letters = 0;
+    while (boundary && letters < 3 && alpha(i + letters)) ++letters;
+    size_t j = i + letters;
+    size_t digits = 0;
+    while (digit(j + digits)) ++digits;
+    const bool permit = letters == 1 && (digits == 8 || digits == 10);
+    if (permit) {
+      // A Home Return Permit: its letter and four digits shown.
+      out.append(text.substr(i, 5));
+      out.append(digits - 4, '*');
+      i = j + digits;
+      continue;
+    }
+    if (letters == 0 || letters > 2 || digits < 6 || digits > 7) {
+      out += text[i++];
+      continue;
+    }
+    // Letters, three digits shown; the rest of the number and its check masked.
+    out.append(text.substr(i, letters + 3));
+    out.append(digits - 3, '*');
+    j += digits;
+    if (digits == 6) {
+      size_t k = j;
+      if (k < text.size() && text[k] == ' ') ++k;
+      if (k + 2 < text.size() && text[k] == '(' && (digit(k + 1) || alpha(k + 1)) &&
+          text[k + 2] == ')') {
+        out.append(text.substr(j, k - j));
+        out += "(*)";
+        j = k + 3;
+      } else if (j < text.size() && (text[j] == 'A' || text[j] == 'a') && !alpha(j + 1) &&
+                 !digit(j + 1)) {
+        out += '*';
+        ++j;
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace model

@@ -20,6 +20,14 @@ Result<std::string> NormalizeHkid(std::string_view raw);
 // text; never returns more than the letters and first three digits.
 std::string MaskHkid(std::string_view hkid);
 
+// `text` with everything in it shaped like an identity card number (one or
+// two letters, six digits, a check digit in brackets or not, upper or lower
+// case, a space allowed before the brackets) masked as MaskHkid does, and
+// every Home Return Permit number (a letter and 8 or 10 digits) as
+// MaskPermit does. For messages and log lines that may repeat what someone
+// typed.
+std::string MaskHkidsIn(std::string_view text);
+
 }  // namespace model
 
 #endif  // MODEL_HKID_H_

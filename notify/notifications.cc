@@ -47,12 +47,16 @@ class Builder {
           const std::map<std::string, std::string>& webhooks)
       : c_(c), e_(e), webhooks_(webhooks) {}
 
-  void Inbox(const std::string& address) { Add(kInbox, address, address); }
+  void Inbox(const std::string& address) {
+    constexpr std::string_view kCentre = "centre:";
+    Add(kInbox, address, address,
+        address.rfind(kCentre, 0) == 0 ? address.substr(kCentre.size()) : "");
+  }
 
   void Webhook(const std::string& centre) {
     auto it = webhooks_.find(centre);
     if (it == webhooks_.end() || it->second.empty()) return;
-    Add(kWebhook, it->second, "webhook:" + centre);
+    Add(kWebhook, it->second, "webhook:" + centre, centre);
   }
 
   void Set(std::string kind, Label title) {
@@ -63,8 +67,10 @@ class Builder {
   std::vector<model::Notification> Take() { return std::move(out_); }
 
  private:
-  void Add(const char* channel, const std::string& address, const std::string& key_part) {
+  void Add(const char* channel, const std::string& address, const std::string& key_part,
+           const std::string& centre) {
     model::Notification n;
+    n.set_centre(centre);
     n.set_kind(kind_);
     n.set_case_number(c_.number());
     n.set_event_seq(e_.seq());

@@ -91,9 +91,17 @@ TEST_CASE("exit codes tell refusals apart, with a message on stderr") {
   CHECK(r.exit_code == 3);
   CHECK(r.err == "error: no case SZ-2026-0999\n");
 
+  // Another centre's case answers exactly as one that does not exist.
   r = cli.Run({"case", "show", number}, "lam_dg");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "error: no case " + number + "\n");
+
+  r = cli.Run({"case", "event", number, "plan_confirmed"}, "lam_dg");
+  CHECK(r.exit_code == 3);
+
+  r = cli.Run({"user", "add", "tam_sz", "--centre", "SZ", "--role", "duty_officer"}, "chan_sz");
   CHECK(r.exit_code == 4);
-  CHECK(r.err.find("cannot see case " + number) != std::string::npos);
+  CHECK(r.err == "error: chan_sz (duty_officer, SZ) cannot add users; ask an admin\n");
 
   r = cli.Run({"case", "event", number, "plan_confirmed"}, "chan_sz");
   CHECK(r.exit_code == 5);
@@ -341,4 +349,66 @@ TEST_CASE("scenarios kept in one database, as the demo does, run one after anoth
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("lam_dg is already on duty as duty_officer since 2026-05-11 10:15") !=
         std::string::npos);
+}
+
+TEST_CASE("an identity number typed into the wrong place never appears in full, -v log included") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"-v", "case", "open", "--type", "escort_to_port", "--name-zh", "陳", "--dob",
+            "A123456(3)"},
+           {"-v", "case", "open", "--type", "escort_to_port", "--name-zh", "陳", "--phone",
+            "A123456(3)"},
+           {"-v", "case", "open", "--type", "escort_to_port", "--name-zh", "陳", "--kin-phone",
+            "A1234563"},
+           {"-v", "case", "event", number, "plan_confirmed", "--field", "port=A123456(3)"},
+           {"-v", "case", "show", "A123456(3)"},
+           {"-v", "task", "assign", number + "/1", "A123456(3)"},
+       }) {
+    ProcessResult r = cli.Run(args, "chan_sz");
+    CAPTURE(args[args.size() - 2]);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("123456") == std::string::npos);
+  }
+}
+
+TEST_CASE("centres, the roster and the outbox need a name, and webhook URLs are for admins") {
+  testing::HttpReceiver receiver(0);
+  Cli cli;
+  cli.Setup();
+  cli.Must({"user", "add", "choi_dg", "--centre", "DG", "--role", "coordinator"}, "admin");
+  cli.Must({"user", "add", "mak_sz", "--centre", "SZ", "--role", "coordinator"}, "admin");
+  cli.Must({"user", "add", "ho_dg", "--centre", "DG", "--role", "supervisor"}, "admin");
+  const std::string secret = receiver.Url("/bot/SECRET-TOKEN");
+  cli.Must({"centre", "webhook", "SZ", secret}, "admin");
+  const std::string number = cli.OpenEscort();  // unheld tasks: notifications to SZ
+
+  for (const char* what : {"centre", "duty"}) {
+    ProcessResult r = cli.Run({what, "list"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("say who you are") != std::string::npos);
+  }
+  CHECK(cli.Must({"centre", "list"}, "admin").out.find("SECRET-TOKEN") != std::string::npos);
+  for (const char* who : {"chan_sz", "mak_sz", "ho_dg"}) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"centre", "list"}, {"centre", "list", "--json"}}) {
+      ProcessResult r = cli.Must(args, who);
+      CHECK(r.out.find("SECRET-TOKEN") == std::string::npos);
+      CHECK(r.out.find("set") != std::string::npos);
+    }
+  }
+  // Shenzhen's coordinator sees Shenzhen's notifications, without the URL.
+  ProcessResult sz = cli.Must({"outbox", "list", "--json"}, "mak_sz");
+  CHECK(sz.out.find(number) != std::string::npos);
+  CHECK(sz.out.find("SECRET-TOKEN") == std::string::npos);
+  // Dongguan's coordinator sees none of them.
+  ProcessResult dg = cli.Must({"outbox", "list", "--json"}, "choi_dg");
+  CHECK(dg.out.find(number) == std::string::npos);
+  // A supervisor elsewhere reads the case but does not write on it.
+  cli.Must({"case", "show", number}, "ho_dg");
+  ProcessResult note = cli.Run({"case", "note", number, "called the family"}, "ho_dg");
+  CHECK(note.exit_code == 4);
+  CHECK(note.err == "error: ho_dg (supervisor, DG) may read " + number +
+                        " but not write on it; notes come from the centres working it\n");
 }

@@ -58,7 +58,7 @@ TEST_CASE("eight processes delivering at once send each notification exactly onc
   testing::HttpReceiver receiver(0);
   PendingWebhooks p(receiver, 12);
   std::set<std::string> pending_keys;
-  auto outbox = p.w.store->Read().ListOutbox(model::DELIVERY_PENDING, 100);
+  auto outbox = p.w.store->Read().ListOutbox({model::DELIVERY_PENDING, 0, 100});
   REQUIRE(outbox.ok());
   for (const auto& n : outbox.value()) {
     if (n.channel() == "webhook") pending_keys.insert(n.idempotency_key());
@@ -78,7 +78,7 @@ TEST_CASE("eight processes delivering at once send each notification exactly onc
   // fire its overdue deadlines, whose escalations reach the webhooks too.
   CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == received.size());
   for (const auto& key : pending_keys) CHECK(keys.count(key) == 1);
-  auto pending = p.w.store->Read().ListOutbox(model::DELIVERY_PENDING, 100);
+  auto pending = p.w.store->Read().ListOutbox({model::DELIVERY_PENDING, 0, 100});
   REQUIRE(pending.ok());
   for (const auto& n : *pending) CHECK(n.channel() != "webhook");
 }

@@ -156,7 +156,7 @@ TEST_CASE("a declined handoff goes back to the requesting centre, which decides 
                                  " (LI CHAN Shuk Fan): no staff free on the 18th. FJ decides again"});
   // Shenzhen no longer sees the case; Fujian asks Guangzhou instead.
   CHECK(w.dispatcher->GetCase(*w.dispatcher->ResolveActor("mak_sz"), f.number).status().code() ==
-        model::Code::kPermissionDenied);
+        model::Code::kNotFound);
   auto again = w.Must(Request(f.number, "GZ"), "wong_fj");
   CHECK(again.event(0).handoff_requested().handoff().id() == 2);
   CHECK(w.dispatcher->Execute(Accept(f.number, 1), "mak_sz").status().code() == model::Code::kNotFound);
@@ -254,7 +254,7 @@ TEST_CASE("a case can pass through several centres, one leg each") {
     CHECK(w.dispatcher->Timeline(*w.dispatcher->ResolveActor(u), n).ok());
   }
   CHECK(w.dispatcher->GetCase(*w.dispatcher->ResolveActor("lin_fj"), n).status().code() ==
-        model::Code::kPermissionDenied);
+        model::Code::kNotFound);
 }
 
 }  // namespace dispatch

@@ -36,4 +36,20 @@ TEST_CASE("masking keeps the letters and three digits only") {
   CHECK(MaskHkid("AB987654(3)") == "AB987***(*)");
 }
 
+TEST_CASE("identity numbers are masked wherever they appear in a text") {
+  CHECK(MaskHkidsIn("field 'port' cannot be 'A123456(3)'; use one of: ...") ==
+        "field 'port' cannot be 'A123***(*)'; use one of: ...");
+  CHECK(MaskHkidsIn("a1234563 and AB987654 (3), then z123456(a)") ==
+        "a123**** and AB987*** (*), then z123***(*)");
+  CHECK(MaskHkidsIn("G123456A ok") == "G123**** ok");
+  // Home Return Permit numbers too.
+  CHECK(MaskHkidsIn("permit H12345678.") == "permit H1234****.");
+  CHECK(MaskHkidsIn("M1234567890") == "M1234******");
+  // Case numbers, times and phone numbers are left alone.
+  for (const char* keep : {"SZ-2026-0007", "2026-03-02 09:00", "+852 5550 7788",
+                           "task 3 of SZ-2026-0001", "ABC123456(3)", "X123456789012"}) {
+    CHECK(MaskHkidsIn(keep) == keep);
+  }
+}
+
 }  // namespace model

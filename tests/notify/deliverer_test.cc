@@ -44,7 +44,7 @@ TEST_CASE("a pass with a budget stops sending when it is spent and gives the res
   CHECK(r->delivered == 2);  // 0 s and 2 s in; at 4 s the budget is spent
   CHECK(slow.sent().size() == 2);
   // What was claimed but not sent is due at once again, not held for the lease.
-  auto pending = w.store->Read().ListOutbox(model::DELIVERY_PENDING, 100);
+  auto pending = w.store->Read().ListOutbox({model::DELIVERY_PENDING, 0, 100});
   REQUIRE(pending.ok());
   CHECK(pending->size() == 4);
   for (const auto& n : *pending) CHECK(model::FromProto(n.next_attempt_at()) <= w.clock.Now());

@@ -105,9 +105,9 @@ TEST_CASE("a receiver that fails at first gets every notification, each under on
   for (const auto& r : got) targets.insert(r.target);
   CHECK(targets == std::set<std::string>{"/SZ", "/FJ"});
 
-  auto pending = hw.w.store->Read().ListOutbox(model::DELIVERY_PENDING, 100);
+  auto pending = hw.w.store->Read().ListOutbox({model::DELIVERY_PENDING, 0, 100});
   CHECK(pending->empty());
-  auto done = hw.w.store->Read().ListOutbox(model::DELIVERY_DONE, 100);
+  auto done = hw.w.store->Read().ListOutbox({model::DELIVERY_DONE, 0, 100});
   int webhook_attempts = 0;
   for (const auto& n : *done) {
     if (n.channel() == kWebhook) webhook_attempts += n.attempts();
@@ -122,7 +122,7 @@ TEST_CASE("a receiver that never answers well ends in the dead-letter list") {
   const DeliveryReport report = Drive(hw.w, worker.deliverer, 8);
   CHECK(report.dead == 2);
   CHECK(receiver.received().size() == 8);  // four attempts each, no more
-  auto dead = hw.w.store->Read().ListOutbox(model::DELIVERY_DEAD, 100);
+  auto dead = hw.w.store->Read().ListOutbox({model::DELIVERY_DEAD, 0, 100});
   REQUIRE(dead->size() == 2);
   for (const auto& n : *dead) {
     CHECK(n.attempts() == 4);
