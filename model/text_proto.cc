@@ -1,5 +1,6 @@
 #include "model/text_proto.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -41,6 +42,11 @@ Status ParseTextProto(std::string_view path, const std::string& text,
 }
 
 Result<std::string> ReadFile(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return Status::InvalidArgument(path + " is not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot read " + path);
   std::ostringstream buf;

@@ -19,7 +19,8 @@ Status ParseTextProto(std::string_view path, const std::string& text,
                       google::protobuf::Message* out,
                       google::protobuf::TextFormat::ParseInfoTree* tree);
 
-// Reads a whole file; NotFound when it cannot be read.
+// Reads a whole file; NotFound when it cannot be read, InvalidArgument when
+// it is not a regular file (reading a FIFO would block).
 Result<std::string> ReadFile(const std::string& path);
 
 // A place in a parsed text file: a message and where its fields were written.

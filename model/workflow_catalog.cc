@@ -10,7 +10,15 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
   std::error_code ec;
   std::vector<std::string> paths;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".textproto") paths.push_back(entry.path().string());
+    // Hidden files are an editor's (a lock file ".#x.textproto" is a dangling
+    // link); anything but a regular file (a FIFO would block) is no definition.
+    std::error_code type_ec;
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".textproto" || name.front() == '.' ||
+        !entry.is_regular_file(type_ec)) {
+      continue;
+    }
+    paths.push_back(entry.path().string());
   }
   if (ec) {
     return Status::NotFound("cannot read the workflow directory " + dir + ": " + ec.message());

@@ -1,6 +1,9 @@
 #include "model/workflow_catalog.h"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
 
 #include "model/text_proto.h"
 #include "support/temp_dir.h"
@@ -50,6 +53,24 @@ TEST_CASE("one broken file fails the directory, naming it") {
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message().find("bad.textproto:2:") != std::string::npos);
   CHECK(WorkflowCatalog::LoadDirectory(dir.Path("none")).status().code() == Code::kNotFound);
+}
+
+TEST_CASE("an editor's lock file, a FIFO or a hidden file in the directory is no definition") {
+  testing::TempDir dir;
+  auto v1 = ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  REQUIRE(v1.ok());
+  dir.Write("escort_to_port.textproto", *v1);
+  // Emacs leaves a dangling link while a file is edited; vim a hidden swap.
+  std::filesystem::create_symlink("chan@desk-3.4242:1700000000",
+                                  dir.Path(".#escort_to_port.textproto"));
+  dir.Write(".draft.textproto", "this is not a definition");
+  REQUIRE(mkfifo(dir.Path("pipe.textproto").c_str(), 0600) == 0);
+  auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  CHECK(c->Names() == "escort_to_port");
+  // Named on its own, a FIFO is refused rather than read forever.
+  CHECK(ReadFile(dir.Path("pipe.textproto")).status().message() ==
+        dir.Path("pipe.textproto") + " is not a regular file");
 }
 
 }  // namespace model
