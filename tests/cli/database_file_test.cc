@@ -7,6 +7,7 @@
 #include "dispatch/sqlite_db.h"
 #include "dispatch/sqlite_store.h"
 #include "support/cli.h"
+#include "support/world.h"
 
 namespace {
 
@@ -155,4 +156,48 @@ TEST_CASE("a damaged database says so, and that retrying will not help") {
                                          DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "list"});
   CHECK(r.exit_code == 8);
   CHECK(r.err.find("the database file is damaged; restore it from a backup") != std::string::npos);
+}
+
+TEST_CASE("a refused command writes nothing even when deadlines are due") {
+  // A database whose clock stopped months ago: every deadline is overdue now.
+  testing::TempDir dir;
+  const std::string path = dir.Path("centre.db");
+  std::string number;
+  {
+    testing::World w(path);
+    w.OnDuty("chan_sz");
+    number = w.OpenEscort();
+  }
+  const auto before = Files(dir.Path(""));
+  ProcessResult r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
+                                         DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "event",
+                                         number, "plan_confirmed"});
+  CHECK(r.exit_code == 5);
+  CHECK(Files(dir.Path("")) == before);
+  // Reads write nothing either.
+  r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
+                           DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "task", "list"});
+  CHECK(r.exit_code == 0);
+  CHECK(Files(dir.Path("")) == before);
+  // A command that is done catches up: the overdue deadlines fire after it.
+  r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
+                           DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "note", number,
+                           "called the ward"});
+  CHECK(r.exit_code == 0);
+  r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
+                           DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "timeline", number});
+  CHECK(r.out.find("DEADLINE MISSED") != std::string::npos);
+}
+
+TEST_CASE("scenarios refuse a database that holds live work, and leave it as it was") {
+  Cli cli;
+  cli.Setup();
+  cli.OpenEscort();
+  const auto before = Files(cli.dir().Path(""));
+  ProcessResult r = cli.Run({"scenario", "run", "--keep-in", cli.db(),
+                             std::string(DISPATCH_SOURCE_DIR) +
+                                 "/scenarios/case1_identity_unknown_escort_home.textproto"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("holds live work") != std::string::npos);
+  CHECK(Files(cli.dir().Path("")) == before);
 }
