@@ -1,0 +1,344 @@
+// Who may do what, as one table: every command and every read, for each role
+// at the case's own centre and at another, with the answer each must get.
+// A command added to model/proto/command.proto without a row fails the test.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <set>
+
+#include "dispatch/access.h"
+#include "support/world.h"
+
+namespace dispatch {
+namespace {
+
+using model::Code;
+using model::Command;
+using model::Status;
+using testing::World;
+
+// The actors of the columns, in order: Shenzhen owns the case; Fujian is
+// another centre; the admin belongs to no case work.
+constexpr const char* kActors[] = {"chan_sz", "lin_fj",   // duty officers: own, other
+                                   "mak_sz",  "wong_fj",  // coordinators
+                                   "ho_sz",   "kwok_fj",  // supervisors
+                                   "admin"};
+constexpr int kColumns = sizeof(kActors) / sizeof(kActors[0]);
+
+// What a cell expects:
+//   Y  done (a read shows the case, or the row it is about)
+//   N  NOT_FOUND, in the words used for a case that does not exist
+//   P  PERMISSION_DENIED
+//   F  FAILED_PRECONDITION: let through, then refused for the case's state
+char Answer(const Status& s) {
+  switch (s.code()) {
+    case Code::kOk: return 'Y';
+    case Code::kNotFound: return 'N';
+    case Code::kPermissionDenied: return 'P';
+    case Code::kFailedPrecondition: return 'F';
+    case Code::kInvalidArgument:
+    case Code::kAlreadyExists:
+    case Code::kUnavailable:
+    case Code::kInternal:
+    case Code::kDataLoss:
+      break;
+  }
+  return '?';
+}
+
+// An escort case opened by Shenzhen with chan_sz on duty (who holds its
+// tasks), the planning tasks done but arrange_departure, and notifications
+// about it in the outbox (Shenzhen has a webhook). Also a Fujian case whose
+// port escort Shenzhen is asked to take: a message in Shenzhen's inbox.
+struct Fixture {
+  World w;
+  std::string number;
+  std::string asked;  // the Fujian case
+
+  Fixture() {
+    model::Command hook;
+    hook.mutable_set_webhook()->set_centre("SZ");
+    hook.mutable_set_webhook()->set_url("http://127.0.0.1:9/sz");
+    w.Must(hook, "admin");
+    w.OnDuty("chan_sz");
+    number = w.OpenEscort();
+    w.Must(testing::DoneCommand(number, "agree_crossing_with_family"), "chan_sz");
+    w.Must(testing::DoneCommand(number, "check_travel_documents"), "chan_sz");
+    asked = w.Must(testing::OpenCaseCommand("escort_to_port", "FJ"), "lin_fj").case_state().number();
+    Command request;
+    request.mutable_request_handoff()->set_case_number(asked);
+    request.mutable_request_handoff()->set_to_centre("SZ");
+    request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
+    w.Must(request, "wong_fj");
+    w.Inbox("centre:SZ");  // delivered
+  }
+
+  Actor As(const std::string& name) { return *w.dispatcher->ResolveActor(name); }
+
+  Status Run(const Command& c, const std::string& actor) {
+    return w.dispatcher->Execute(c, actor).status();
+  }
+
+  // Asks Fujian to take the port escort.
+  void HandoffToFujian() {
+    w.Must(testing::DoneCommand(number, "arrange_departure"), "chan_sz");
+    w.Must(testing::PlanConfirmedCommand(number), "chan_sz");
+    Command request;
+    request.mutable_request_handoff()->set_case_number(number);
+    request.mutable_request_handoff()->set_to_centre("FJ");
+    request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
+    w.Must(request, "mak_sz");
+  }
+};
+
+// OK when `found` holds; NotFound otherwise (a list that leaves it out).
+Status Shows(bool found) { return found ? Status::Ok() : Status::NotFound("not listed"); }
+
+template <typename T>
+Status Listed(const model::Result<std::vector<T>>& list, const std::function<bool(const T&)>& is) {
+  if (!list.ok()) return list.status();
+  return Shows(std::any_of(list->begin(), list->end(), is));
+}
+
+struct Row {
+  std::string name;     // a Command body field, or "read:..." for a read
+  std::string expect;   // one character per column of kActors
+  std::function<Status(Fixture&, const std::string& actor)> run;
+};
+
+Command Body(const std::function<void(Command&)>& fill) {
+  Command c;
+  fill(c);
+  return c;
+}
+
+std::vector<Row> Rows() {
+  return {
+      // --- commands --------------------------------------------------------
+      {"open_case", "YPYPYYP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(testing::OpenCaseCommand("escort_to_port", "SZ"), a);
+       }},
+      {"fire_event", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         f.w.Must(testing::DoneCommand(f.number, "arrange_departure"), "chan_sz");
+         return f.Run(testing::PlanConfirmedCommand(f.number), a);
+       }},
+      {"assign_task", "YNYNYYP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(testing::AssignCommand(f.number, 3, "lee_sz"), a);
+       }},
+      {"complete_task", "YNPNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(testing::DoneCommand(f.number, "arrange_departure"), a);
+       }},
+      {"add_note", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_add_note()->set_case_number(f.number);
+                        c.mutable_add_note()->set_text("daughter called back");
+                      }),
+                      a);
+       }},
+      {"close_case", "FNFNFPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_close_case()->set_case_number(f.number);
+                        c.mutable_close_case()->set_reason("home");
+                      }),
+                      a);
+       }},
+      {"cancel_case", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_cancel_case()->set_case_number(f.number);
+                        c.mutable_cancel_case()->set_reason("the family will come themselves");
+                      }),
+                      a);
+       }},
+      {"pause_case", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_pause_case()->set_case_number(f.number);
+                        c.mutable_pause_case()->set_reason("family_to_confirm");
+                      }),
+                      a);
+       }},
+      {"resume_case", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         f.w.Must(Body([&](Command& c) {
+                    c.mutable_pause_case()->set_case_number(f.number);
+                    c.mutable_pause_case()->set_reason("family_to_confirm");
+                  }),
+                  "chan_sz");
+         return f.Run(Body([&](Command& c) { c.mutable_resume_case()->set_case_number(f.number); }),
+                      a);
+       }},
+      {"request_handoff", "PNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_request_handoff()->set_case_number(f.number);
+                        c.mutable_request_handoff()->set_to_centre("DG");
+                        c.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
+                      }),
+                      a);
+       }},
+      // The handoff is to Fujian: "other" is the centre asked here.
+      {"accept_handoff", "PPPYPYP",
+       [](Fixture& f, const std::string& a) {
+         f.HandoffToFujian();
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_accept_handoff()->set_case_number(f.number);
+                        c.mutable_accept_handoff()->set_handoff(1);
+                      }),
+                      a);
+       }},
+      {"decline_handoff", "PPPYPYP",
+       [](Fixture& f, const std::string& a) {
+         f.HandoffToFujian();
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_decline_handoff()->set_case_number(f.number);
+                        c.mutable_decline_handoff()->set_handoff(1);
+                        c.mutable_decline_handoff()->set_reason("no staff that day");
+                      }),
+                      a);
+       }},
+      // Only the system fires deadlines.
+      {"fire_deadline", "PNPNPPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_fire_deadline()->set_case_number(f.number);
+                        c.mutable_fire_deadline()->set_key("case");
+                        c.mutable_fire_deadline()->set_generation(1);
+                      }),
+                      a);
+       }},
+      // chan_sz's own tasks, handed on: by chan_sz, or by whoever assigns.
+      {"release_tasks", "YNYNYYP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_release_tasks()->set_case_number(f.number);
+                        c.mutable_release_tasks()->set_user("chan_sz");
+                      }),
+                      a);
+       }},
+      {"add_user", "PPPPPPY",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_add_user()->set_name("tam_sz");
+                        c.mutable_add_user()->set_centre("SZ");
+                        c.mutable_add_user()->set_role("duty_officer");
+                      }),
+                      a);
+       }},
+      // Putting lee_sz (SZ) on and off duty: their centre's supervisor, or an admin.
+      {"duty_on", "PPPPYPY",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) { c.mutable_duty_on()->set_user("lee_sz"); }), a);
+       }},
+      {"duty_off", "PPPPYPY",
+       [](Fixture& f, const std::string& a) {
+         f.w.OnDuty("lee_sz");
+         return f.Run(Body([&](Command& c) { c.mutable_duty_off()->set_user("lee_sz"); }), a);
+       }},
+      {"set_webhook", "PPPPPPY",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_set_webhook()->set_centre("SZ");
+                        c.mutable_set_webhook()->set_url("http://127.0.0.1:9/new");
+                      }),
+                      a);
+       }},
+      // A message to the Shenzhen centre's inbox.
+      {"mark_read", "YNYNYNN",
+       [](Fixture& f, const std::string& a) {
+         auto items = f.w.store->Read().ListInbox({"centre:SZ"}, false);
+         REQUIRE(items.ok());
+         REQUIRE_FALSE(items->empty());
+         return f.Run(Body([&](Command& c) { c.mutable_mark_read()->set_inbox_item(items->front().id()); }),
+                      a);
+       }},
+
+      // --- reads -----------------------------------------------------------
+      {"read:case", "YNYNYYY",
+       [](Fixture& f, const std::string& a) { return f.w.dispatcher->GetCase(f.As(a), f.number).status(); }},
+      {"read:timeline", "YNYNYYY",
+       [](Fixture& f, const std::string& a) { return f.w.dispatcher->Timeline(f.As(a), f.number).status(); }},
+      {"read:cases", "YNYNYYY",
+       [](Fixture& f, const std::string& a) {
+         return Listed<model::CaseState>(f.w.dispatcher->ListCases(f.As(a), {}),
+                                         [&](const auto& c) { return c.number() == f.number; });
+       }},
+      {"read:tasks", "YNYNYYY",
+       [](Fixture& f, const std::string& a) {
+         return Listed<model::TaskView>(f.w.dispatcher->ListTasks(f.As(a), {}),
+                                        [&](const auto& t) { return t.case_number() == f.number; });
+       }},
+      // Pending, from Shenzhen to Fujian: both centres see it.
+      {"read:handoffs", "YYYYYYY",
+       [](Fixture& f, const std::string& a) {
+         f.HandoffToFujian();
+         return Listed<model::HandoffView>(f.w.dispatcher->ListHandoffs(f.As(a), true),
+                                           [&](const auto& h) { return h.case_number() == f.number; });
+       }},
+      {"read:inbox", "YNYNYNN",
+       [](Fixture& f, const std::string& a) {
+         return Listed<model::InboxItem>(f.w.dispatcher->ListInbox(f.As(a), false),
+                                         [&](const auto& i) { return i.recipient() == "centre:SZ"; });
+       }},
+      // chan_sz goes home: nobody can take the case's tasks, and Shenzhen's
+      // supervisors and chat group are told.
+      {"read:outbox", "PPYNYYY",
+       [](Fixture& f, const std::string& a) {
+         f.w.Must(Body([](Command& c) { c.mutable_duty_off(); }), "chan_sz");
+         return Listed<model::Notification>(
+             f.w.dispatcher->ListOutbox(f.As(a), std::nullopt, 100),
+             [&](const auto& n) { return n.case_number() == f.number; });
+       }},
+      // Webhook URLs: the admin sees them; the others only that one is set.
+      {"read:webhook_urls", "NNNNNNY",
+       [](Fixture& f, const std::string& a) {
+         return Listed<model::Centre>(f.w.dispatcher->ListCentres(f.As(a)),
+                                      [](const auto& c) { return !c.webhook_url().empty(); });
+       }},
+      {"read:duty", "YYYYYYY",
+       [](Fixture& f, const std::string& a) {
+         return Listed<model::Shift>(f.w.dispatcher->OnDuty(f.As(a)),
+                                     [](const auto& s) { return s.user() == "chan_sz"; });
+       }},
+      {"read:rebuild", "PPPPPPY",
+       [](Fixture& f, const std::string& a) { return f.w.dispatcher->Rebuild(f.As(a)).status(); }},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("the access table: every command and read, every role, own centre and another") {
+  const std::vector<Row> rows = Rows();
+  for (const Row& row : rows) {
+    REQUIRE_MESSAGE(row.expect.size() == kColumns, row.name);
+    std::string got;
+    for (int col = 0; col < kColumns; ++col) {
+      Fixture f;
+      const Status s = row.run(f, kActors[col]);
+      const char answer = Answer(s);
+      got += answer;
+      if (answer == '?') MESSAGE(row.name << " as " << kActors[col] << ": " << s.ToString());
+      // Denied or not, nothing is told of a case one may not read.
+      if (answer == 'N' && s.message().rfind("no case", 0) == 0) {
+        CHECK(s.message() == "no case " + f.number);
+      }
+    }
+    CHECK_MESSAGE(got == row.expect, row.name << ": expected " << row.expect << ", got " << got);
+  }
+  // Every command has its row.
+  std::set<std::string> named;
+  for (const Row& row : rows) named.insert(row.name);
+  const auto* body = Command::descriptor()->FindOneofByName("body");
+  for (int i = 0; i < body->field_count(); ++i) {
+    CHECK_MESSAGE(named.count(body->field(i)->name()) == 1,
+                  "command " << body->field(i)->name() << " has no row in the access table");
+  }
+}
+
+}  // namespace dispatch
