@@ -275,7 +275,9 @@ void ResetEscalations(Decision& d) {
   for (const Timer& t : d.state().timer()) {
     if (t.level() > 0 && !model::IsSet(t.paused_at())) running.emplace_back(t.key(), t.repeat_every_ms());
   }
-  for (const auto& [key, every] : running) {
+  for (const auto& timer : running) {
+    const std::string& key = timer.first;
+    const int64_t every = timer.second;
     d.Emit([&](Event& e) {
       auto* r = e.mutable_escalation_reset();
       r->set_key(key);

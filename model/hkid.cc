@@ -68,9 +68,12 @@ std::string MaskHkidsIn(std::string_view text) {
   auto digit = [&](size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
   std::string out;
   size_t i = 0;
+  size_t last_end = std::string_view::npos;  // where the last masked number ended
   while (i < text.size()) {
-    // A match starts with one or two letters not preceded by a letter or digit.
-    const bool boundary = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
+    // A match starts with one or two letters not preceded by a letter or
+    // digit, or right after another match (masked, that one ends in '*').
+    const bool boundary =
+        i == 0 || i == last_end || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
     size_t letters = 0;
     while (boundary && letters < 3 && alpha(i + letters)) ++letters;
     size_t j = i + letters;
@@ -81,7 +84,7 @@ std::string MaskHkidsIn(std::string_view text) {
       // A Home Return Permit: its letter and four digits shown.
       out.append(text.substr(i, 5));
       out.append(digits - 4, '*');
-      i = j + digits;
+      i = last_end = j + digits;
       continue;
     }
     if (letters == 0 || letters > 2 || digits < 6 || digits > 7) {
@@ -106,7 +109,7 @@ std::string MaskHkidsIn(std::string_view text) {
         ++j;
       }
     }
-    i = j;
+    i = last_end = j;
   }
   return out;
 }

@@ -147,14 +147,17 @@ Status Walk(const Message& m, const std::string& prefix, bool limits) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
-  for (size_t pos = 0; pos < text.size();) {
+size_t ValidUtf8Prefix(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
     const auto cp = Decode(text, pos);
-    if (!cp) return false;
+    if (!cp) break;
     pos += cp->length;
   }
-  return true;
+  return pos;
 }
+
+bool IsValidUtf8(std::string_view text) { return ValidUtf8Prefix(text) == text.size(); }
 
 size_t CountChars(std::string_view text) {
   size_t n = 0;

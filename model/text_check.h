@@ -22,6 +22,9 @@ inline constexpr int kDefaultMaxChars = 200;
 // forms, surrogates or code points past U+10FFFF.
 bool IsValidUtf8(std::string_view text);
 
+// The length in bytes of the longest well-formed UTF-8 prefix of `text`.
+size_t ValidUtf8Prefix(std::string_view text);
+
 // The number of code points in `text`. REQUIRES: IsValidUtf8(text).
 size_t CountChars(std::string_view text);
 

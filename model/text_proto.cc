@@ -1,10 +1,13 @@
 #include "model/text_proto.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <google/protobuf/io/tokenizer.h>
+
+#include "model/text_check.h"
 
 namespace model {
 namespace {
@@ -30,6 +33,13 @@ class CollectFirstError : public google::protobuf::io::ErrorCollector {
 Status ParseTextProto(std::string_view path, const std::string& text,
                       google::protobuf::Message* out,
                       google::protobuf::TextFormat::ParseInfoTree* tree) {
+  // Strings read from the file end up in stored events (labels, commands):
+  // they must be UTF-8, or the rows would not read back.
+  if (const size_t valid = ValidUtf8Prefix(text); valid < text.size()) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(valid), '\n');
+    return Status::InvalidArgument(std::string(path) + ":" + std::to_string(line) +
+                                   ": the file is not valid UTF-8 text; save it as UTF-8");
+  }
   google::protobuf::TextFormat::Parser parser;
   CollectFirstError errors(path);
   parser.RecordErrorsTo(&errors);

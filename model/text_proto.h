@@ -14,7 +14,8 @@
 namespace model {
 
 // Parses `text` into `out`, recording field locations into `tree`.
-// On failure returns InvalidArgument "path:line:column: what the parser said".
+// On failure returns InvalidArgument "path:line:column: what the parser said";
+// text that is not UTF-8 is refused naming the line of the first bad byte.
 Status ParseTextProto(std::string_view path, const std::string& text,
                       google::protobuf::Message* out,
                       google::protobuf::TextFormat::ParseInfoTree* tree);

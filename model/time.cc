@@ -107,7 +107,9 @@ Result<Instant> ParseTimestamp(std::string_view text) {
   }
   const year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
                            std::chrono::day(unsigned(d))};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return bad();
+  // Beyond these years a time is a typing slip, and past 9999 it could not
+  // even be written back out.
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59 || y < 1970 || y > 2999) return bad();
   const Instant local = std::chrono::time_point_cast<Millis>(
       sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(s));
   return local - offset;

@@ -44,6 +44,9 @@ TEST_CASE("identity numbers are masked wherever they appear in a text") {
   CHECK(MaskHkidsIn("G123456A ok") == "G123**** ok");
   // Home Return Permit numbers too.
   CHECK(MaskHkidsIn("permit H12345678.") == "permit H1234****.");
+  // Two run together are both masked, and masking twice changes nothing more.
+  CHECK(MaskHkidsIn("H12345678H12345678") == "H1234****H1234****");
+  CHECK(MaskHkidsIn(MaskHkidsIn("A1234563B1234563")) == MaskHkidsIn("A1234563B1234563"));
   CHECK(MaskHkidsIn("M1234567890") == "M1234******");
   // Case numbers, times and phone numbers are left alone.
   for (const char* keep : {"SZ-2026-0007", "2026-03-02 09:00", "+852 5550 7788",

@@ -189,4 +189,12 @@ TEST_CASE("loading a file names the file in its errors") {
   CHECK(LoadDefinitionFile(dir.Path("missing.textproto")).status().code() == Code::kNotFound);
 }
 
+TEST_CASE("a definition saved in Big5 is refused at the line of the first bad byte") {
+  auto r = LoadDefinition("big5.textproto",
+                          "name: \"escort\"\nversion: 1\nlabel { zh_hant: \"\xc5\x40\" }\n");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() ==
+        "big5.textproto:3: the file is not valid UTF-8 text; save it as UTF-8");
+}
+
 }  // namespace model
