@@ -1,19 +1,21 @@
 # Shared by scripts/demo and scripts/test: install what is missing, build.
 # shellcheck shell=bash
 
-# Debian packages the build and tests need.
+# Debian packages the build needs.
 DISPATCH_PACKAGES=(
   cmake g++ make
   libboost-dev libsqlite3-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev doctest-dev libcli11-dev
 )
+# And the tests: clang with its libFuzzer runtime for the fuzz targets.
+DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev)
 
-# Installs missing packages when root (or with passwordless sudo); otherwise
-# prints the apt-get line to run and fails.
+# ensure_packages PACKAGE...: installs those missing when root (or with
+# passwordless sudo); otherwise prints the apt-get line to run and fails.
 ensure_packages() {
   local missing=()
   local p
-  for p in "${DISPATCH_PACKAGES[@]}"; do
+  for p in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi

@@ -1,0 +1,68 @@
+#include "model/command_codec.h"
+
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "model/text_check.h"
+
+namespace model {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// The path of the first field in `m` this build does not know, or "".
+std::string UnknownField(const Message& m, const std::string& prefix) {
+  const auto* r = m.GetReflection();
+  if (!r->GetUnknownFields(m).empty()) {
+    return (prefix.empty() ? "" : prefix + ".") + "field " +
+           std::to_string(r->GetUnknownFields(m).field(0).number());
+  }
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const std::string path = prefix.empty() ? f->name() : prefix + "." + f->name();
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        std::string found = UnknownField(r->GetRepeatedMessage(m, f, i), path);
+        if (!found.empty()) return found;
+      }
+    } else {
+      std::string found = UnknownField(r->GetMessage(m, f), path);
+      if (!found.empty()) return found;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<Command> DecodeCommand(std::string_view body, Encoding encoding) {
+  Command c;
+  if (encoding == Encoding::kJson) {
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const auto s = google::protobuf::util::JsonStringToMessage(
+        google::protobuf::StringPiece(body.data(), body.size()), &c, options);
+    if (!s.ok()) {
+      return Status::InvalidArgument("the command is not a valid JSON Command: " +
+                                     ToValidUtf8(std::string(s.message())));
+    }
+  } else {
+    if (!c.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      return Status::InvalidArgument(
+          "the command is not a valid binary Command message (cut short, of another type, or "
+          "with text that is not UTF-8)");
+    }
+    if (const std::string unknown = UnknownField(c, ""); !unknown.empty()) {
+      return Status::InvalidArgument("the command has a field this server does not know (" +
+                                     unknown + "); is the client newer than the server?");
+    }
+  }
+  RETURN_IF_ERROR(CheckText(c));
+  return c;
+}
+
+}  // namespace model

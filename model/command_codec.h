@@ -1,0 +1,23 @@
+// Commands as they arrive over the wire: protobuf's JSON mapping or binary
+// protobuf. Both decode to the same Command the CLI builds and scenarios
+// hold, and both are held to the same checks.
+#ifndef MODEL_COMMAND_CODEC_H_
+#define MODEL_COMMAND_CODEC_H_
+
+#include <string_view>
+
+#include "model/proto/command.pb.h"
+#include "model/status.h"
+
+namespace model {
+
+enum class Encoding { kJson, kBinary };
+
+// Decodes `body`. Unknown fields are refused in either encoding (a misspelt
+// field must not silently do less), and the text is checked as CheckText
+// does. InvalidArgument saying what is wrong, never repeating the body.
+Result<Command> DecodeCommand(std::string_view body, Encoding encoding);
+
+}  // namespace model
+
+#endif  // MODEL_COMMAND_CODEC_H_
