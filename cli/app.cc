@@ -23,7 +23,9 @@
 #include "notify/inbox_channel.h"
 #include "notify/notifications.h"
 #include "notify/webhook_channel.h"
+#include "model/hkid.h"
 #include "model/labels.h"
+#include "model/text_check.h"
 #include "model/roles.h"
 #include "model/workflow_catalog.h"
 
@@ -109,6 +111,27 @@ std::string ForCommandLine(const Status& s) {
   return s.message();
 }
 
+// An error as it may be shown on a terminal: what was typed can be in it, so
+// identity numbers are masked, and control characters and bytes that are not
+// UTF-8 (which could move the cursor or retitle the window) become U+FFFD.
+std::string Printable(std::string_view message) {
+  const std::string text = model::ToValidUtf8(model::MaskHkidsIn(message));
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n') || c == 0x7F || c1) {
+      out += "\xEF\xBF\xBD";
+      if (c1) ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 const char* EnvOr(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? v : fallback;
@@ -155,7 +178,9 @@ class Session {
           return std::uniform_real_distribution<double>(0, 1)(rng);
         });
     deliverer_->AddChannel(notify::kInbox, inbox_.get());
-    deliverer_->AddChannel(notify::kWebhook, &webhook_);
+    webhook_ = std::make_unique<notify::WebhookChannel>(dispatch::WebhookUrls(*store_),
+                                                        std::chrono::seconds(3));
+    deliverer_->AddChannel(notify::kWebhook, webhook_.get(), /*batch=*/1);
     return Status::Ok();
   }
 
@@ -224,7 +249,7 @@ class Session {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<notify::InboxChannel> inbox_;
-  notify::WebhookChannel webhook_{std::chrono::seconds(3)};
+  std::unique_ptr<notify::WebhookChannel> webhook_;
   std::unique_ptr<notify::Deliverer> deliverer_;
 };
 
@@ -253,6 +278,9 @@ Status ParseTaskId(const std::string& id, std::string* number, model::TaskRef* r
   const std::string rest = id.substr(slash + 1);
   if (rest.find_first_not_of("0123456789") == std::string::npos && rest.size() < 9) {
     ref->set_seq(std::stoi(rest));
+    if (ref->seq() == 0) {
+      return Status::InvalidArgument("task numbers start at 1, e.g. SZ-2026-0007/1");
+    }
   } else {
     ref->set_name(rest);
   }
@@ -399,8 +427,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Submit(c);
   });
   on(user->add_subcommand("list", "list users"), [&]() -> Status {
-    RETURN_IF_ERROR(session.Me().status());
-    ASSIGN_OR_RETURN(auto users, session.dispatcher().store().Read().ListUsers());
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto users, session.dispatcher().ListUsers(me));
     if (g.json) {
       model::UserList list;
       for (auto& u : users) *list.add_user() = u;
@@ -882,8 +910,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e, out, err);
-    return code == 0 ? kExitOk : kExitInvalidArgument;
+    if (e.get_exit_code() == 0) return app.exit(e, out, err);  // --help
+    err << "error: " << Printable(e.what()) << "\nRun with --help for more information.\n";
+    return kExitInvalidArgument;
   }
 
   auto logger = spdlog::stderr_color_mt("dispatch");
@@ -905,7 +934,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
   }
   if (!s.ok()) {
-    err << "error: " << ForCommandLine(s) << '\n';
+    err << "error: " << Printable(ForCommandLine(s)) << '\n';
     return ExitCodeFor(s.code());
   }
   return kExitOk;

@@ -1,6 +1,7 @@
 #include "dispatch/access.h"
 
 #include "model/roles.h"
+#include "notify/notifications.h"
 
 namespace dispatch {
 
@@ -100,7 +101,7 @@ bool CanSeeNotification(const Actor& actor, const model::Notification& n,
   if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
   if (actor.role != model::kCoordinator) return false;
   if (c != nullptr && CanRead(actor, *c)) return true;
-  return n.centre() == actor.centre || n.address() == "user:" + actor.user;
+  return notify::CentreOf(n) == actor.centre || n.address() == "user:" + actor.user;
 }
 
 bool IsAddressedTo(const Actor& actor, const model::InboxItem& item) {
@@ -114,8 +115,11 @@ model::Centre Visible(const Actor& actor, model::Centre centre) {
 }
 
 model::Notification Visible(const Actor& actor, model::Notification n) {
-  if (actor.role != model::kAdmin && n.channel() == "webhook") {
-    n.set_address("webhook of " + n.centre());
+  // Notifications written before webhooks were looked up when sent carry
+  // the URL itself.
+  if (actor.role != model::kAdmin && n.channel() == notify::kWebhook &&
+      n.address().rfind("centre:", 0) != 0) {
+    n.set_address("centre:" + notify::CentreOf(n));
   }
   return n;
 }

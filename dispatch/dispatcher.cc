@@ -43,6 +43,12 @@ std::string Fingerprint(const model::Command& command, std::string_view actor,
   return model::Sha256Hex(std::string(actor) + '\0' + bytes);
 }
 
+// Idempotency keys are each person's own: one officer's key neither blocks
+// another's retry nor tells them it was used.
+std::string ScopedKey(const Actor& actor, std::string_view key) {
+  return actor.user + '\n' + std::string(key);
+}
+
 Result<std::set<std::string>> CentreCodes(StoreReader& r) {
   ASSIGN_OR_RETURN(auto centres, r.ListCentres());
   std::set<std::string> out;
@@ -83,6 +89,27 @@ Result<std::vector<model::Shift>> RunningShifts(StoreReader& r, std::string_view
     if (s.user() == user) out.push_back(std::move(s));
   }
   return out;
+}
+
+// Case `number` as `actor` may learn of it: nullopt when it does not exist or
+// the actor may not read it, alike. A damaged case is reported as such only
+// to its own centre, supervisors and admins; to others it does not exist.
+Result<std::optional<model::CaseState>> CaseFor(StoreReader& r, const Actor& actor,
+                                                std::string_view number) {
+  auto c = r.GetCase(number);
+  if (!c.ok()) {
+    if (c.status().code() != model::Code::kDataLoss || actor.role == model::kSupervisor ||
+        actor.role == model::kAdmin || actor.role == SystemActor().role) {
+      return c.status();
+    }
+    ASSIGN_OR_RETURN(auto owner, r.CaseOwner(number));
+    if (owner == actor.centre) return c.status();
+    return std::optional<model::CaseState>();
+  }
+  if (*c && actor.role != SystemActor().role && !CanRead(actor, **c)) {
+    return std::optional<model::CaseState>();
+  }
+  return c;
 }
 
 Result<model::User> MustGetUser(StoreReader& r, std::string_view name) {
@@ -158,7 +185,7 @@ Result<const model::LoadedDefinition*> Dispatcher::PinnedDefinition(
   ASSIGN_OR_RETURN(auto loaded, model::LoadDefinition("(pinned " + ref.name() + " v" +
                                                           std::to_string(ref.version()) + ")",
                                                       std::move(*text)));
-  RETURN_IF_ERROR(catalog_.Add(std::move(loaded)));
+  catalog_.AddPinned(std::move(loaded));
   return catalog_.ByHash(ref.content_hash());
 }
 
@@ -182,7 +209,7 @@ Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const 
     std::string fingerprint;
     if (!command.idempotency_key().empty()) {
       fingerprint = Fingerprint(command, actor.user, now);
-      ASSIGN_OR_RETURN(auto stored, w.FindReply(command.idempotency_key()));
+      ASSIGN_OR_RETURN(auto stored, w.FindReply(ScopedKey(actor, command.idempotency_key())));
       if (stored) {
         if (stored->fingerprint != fingerprint) {
           return Status::AlreadyExists("idempotency key '" + command.idempotency_key() +
@@ -195,7 +222,8 @@ Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const 
     }
     ASSIGN_OR_RETURN(reply, ExecuteIn(w, command, actor, now));
     if (!command.idempotency_key().empty()) {
-      RETURN_IF_ERROR(w.SaveReply(command.idempotency_key(), {fingerprint, reply}, now));
+      RETURN_IF_ERROR(
+          w.SaveReply(ScopedKey(actor, command.idempotency_key()), {fingerprint, reply}, now));
     }
     return Status::Ok();
   });
@@ -321,8 +349,8 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
     }
     ASSIGN_OR_RETURN(ctx.centres, CentreCodes(w));
     if (!open.related_case().empty()) {
-      ASSIGN_OR_RETURN(auto related, w.GetCase(open.related_case()));
-      if (!related || !CanRead(actor, *related)) {
+      ASSIGN_OR_RETURN(auto related, CaseFor(w, actor, open.related_case()));
+      if (!related) {
         return Status::NotFound("no case " + open.related_case() + " to relate the new case to");
       }
     }
@@ -334,11 +362,9 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   } else {
     const std::string number = CaseNumberOf(command);
     if (number.empty()) return Status::InvalidArgument("the command names no case");
-    ASSIGN_OR_RETURN(current, w.GetCase(number));
     // Not even existence is disclosed to those who may not see a case.
-    if (!current || (actor.role != SystemActor().role && !CanRead(actor, *current))) {
-      return Status::NotFound("no case " + number);
-    }
+    ASSIGN_OR_RETURN(current, CaseFor(w, actor, number));
+    if (!current) return Status::NotFound("no case " + number);
     ASSIGN_OR_RETURN(ctx.definition, PinnedDefinition(w, current->definition()));
     if (command.has_request_handoff()) {
       ASSIGN_OR_RETURN(ctx.centres, CentreCodes(w));
@@ -392,18 +418,13 @@ Result<int> Dispatcher::FireDueDeadlines(int limit) {
 }
 
 Result<RebuildReport> Dispatcher::Rebuild(const Actor& actor) {
-  if (actor.role != model::kAdmin) {
-    return Status::PermissionDenied(actor.Describe() + " cannot rebuild; ask an admin");
-  }
+  RETURN_IF_ERROR(CheckIsAdmin(actor, "rebuild"));
   return store_.RebuildProjections();
 }
 
 Result<model::CaseState> Dispatcher::GetCase(const Actor& actor, std::string_view number) {
-  ASSIGN_OR_RETURN(auto c, store_.Read().GetCase(number));
-  // Not even existence is disclosed to those who may not see a case.
-  if (!c || !CanRead(actor, *c)) {
-    return Status::NotFound("no case " + model::MaskHkidsIn(number));
-  }
+  ASSIGN_OR_RETURN(auto c, CaseFor(store_.Read(), actor, number));
+  if (!c) return Status::NotFound("no case " + model::MaskHkidsIn(number));
   return std::move(*c);
 }
 
@@ -474,8 +495,14 @@ Result<std::vector<model::Centre>> Dispatcher::ListCentres(const Actor& actor) {
   return centres;
 }
 
+// Every signed-in person sees the whole roster: who to call at another centre.
 Result<std::vector<model::Shift>> Dispatcher::OnDuty(const Actor&) {
   return store_.Read().ActiveShifts(clock_.Now());
+}
+
+// Every signed-in person sees who the users are, their centres and roles.
+Result<std::vector<model::User>> Dispatcher::ListUsers(const Actor&) {
+  return store_.Read().ListUsers();
 }
 
 }  // namespace dispatch

@@ -77,6 +77,7 @@ class Dispatcher {
   model::Result<std::vector<model::Centre>> ListCentres(const Actor& actor);
   // Who is on duty now, at every centre.
   model::Result<std::vector<model::Shift>> OnDuty(const Actor& actor);
+  model::Result<std::vector<model::User>> ListUsers(const Actor& actor);
 
   // The definition a case runs on (its pinned version).
   model::Result<const model::LoadedDefinition*> DefinitionOf(const model::CaseState& c);

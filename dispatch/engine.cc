@@ -1117,9 +1117,7 @@ CaseState Fold(const std::vector<Event>& events) {
 
 Result<model::User> DecideAddUser(const Actor& actor, const model::AddUser& cmd,
                                   const std::set<std::string>& centres, model::Instant now) {
-  if (actor.role != model::kAdmin) {
-    return Status::PermissionDenied(actor.Describe() + " cannot add users; ask an admin");
-  }
+  RETURN_IF_ERROR(CheckIsAdmin(actor, "add users"));
   const std::string& name = cmd.name();
   const bool name_ok =
       !name.empty() && name.size() <= 40 && std::all_of(name.begin(), name.end(), [](char ch) {

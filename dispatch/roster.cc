@@ -27,9 +27,11 @@ namespace {
 constexpr auto kLongestShift = std::chrono::days(7);
 constexpr auto kLongestLeadTime = std::chrono::days(30);
 
-// Supervisors put people of their own centre on and off duty; admins anyone.
+// People go on and off duty themselves, or their centre's supervisor puts
+// them there. Admins manage accounts, not who works a shift: duty off hands
+// tasks on, which is case work.
 Status CheckMayRoster(const Actor& actor, const model::User& user) {
-  if (actor.user == user.name() || actor.role == model::kAdmin) return Status::Ok();
+  if (actor.user == user.name()) return Status::Ok();
   if (actor.role == model::kSupervisor && actor.centre == user.centre()) return Status::Ok();
   return Status::PermissionDenied(actor.Describe() + " cannot change " + user.name() +
                                   "'s duty; a supervisor at " + user.centre() + " can");

@@ -22,7 +22,8 @@ Status FromCode(int rc, std::string_view what, std::string_view detail) {
     case SQLITE_FULL:
       return Status::Unavailable(msg + " (free some disk space, then try again)");
     case SQLITE_IOERR:
-      return Status::Unavailable(msg);
+      return Status::Unavailable(msg + " (the disk could not be read or written; try again, and "
+                                       "if it persists, check the disk)");
     case SQLITE_CANTOPEN:
       return Status::InvalidArgument(msg + " (check the path and its permissions)");
     case SQLITE_READONLY:
@@ -32,7 +33,11 @@ Status FromCode(int rc, std::string_view what, std::string_view detail) {
     case SQLITE_NOTADB:
       return Status::DataLoss(msg + " (the database file is damaged; restore it from a backup)");
     case SQLITE_CONSTRAINT:
-      return Status::AlreadyExists(msg);
+      // A key taken already; any other broken constraint is a bug of ours.
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Status::AlreadyExists(msg);
+      }
+      return Status::Internal(msg);
     default:
       return Status::Internal(msg);
   }
@@ -79,10 +84,15 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   sqlite3_extended_result_codes(raw, 1);
   if (mode == Mode::kInspect) return db;
-  if (mode == Mode::kReadOnly) {
+  // Closing the last connection copies the WAL into the file. A WAL that
+  // holds commits already (a copy, a crash) is left as it is unless this
+  // connection writes too (see ~SqliteDb).
+  std::error_code ec;
+  const auto wal_size = memory ? 0 : std::filesystem::file_size(path + "-wal", ec);
+  if (mode == Mode::kReadOnly || (!ec && wal_size > 0)) {
     sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    return db;
   }
+  if (mode == Mode::kReadOnly) return db;
   // Durable before acknowledged: WAL with a full sync on every commit.
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"));
   if (!memory) {
@@ -97,7 +107,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
   return db;
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  if (wrote_) sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
+  sqlite3_close_v2(db_);
+}
 
 Status SqliteDb::Error(std::string_view what) const {
   return FromCode(sqlite3_extended_errcode(db_), what, sqlite3_errmsg(db_));
@@ -219,7 +232,10 @@ WriteTransaction::~WriteTransaction() {
 Status WriteTransaction::Commit() {
   if (!open_) return Status::Internal("commit without an open transaction");
   Status s = db_.Exec("COMMIT");
-  if (s.ok()) open_ = false;
+  if (s.ok()) {
+    open_ = false;
+    db_.wrote_ = true;
+  }
   return s;
 }
 

@@ -49,7 +49,11 @@ class SqliteDb {
 
   sqlite3* db_;
   std::string path_;
+  // Whether this connection committed anything. One that did not leaves the
+  // file as it found it when it closes: no checkpoint of another's WAL.
+  bool wrote_ = false;
   friend class Statement;
+  friend class WriteTransaction;
 };
 
 // A prepared statement. Bind parameters are 1-based, columns 0-based.

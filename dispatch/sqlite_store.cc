@@ -147,6 +147,8 @@ CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+-- The deliverer holding a notification's claim; NULL when none does.
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -238,6 +240,14 @@ class SqliteStore::Access : public StoreWriter {
     if (!row) return std::optional<model::CaseState>();
     ASSIGN_OR_RETURN(auto c, Parse<model::CaseState>(st.ColumnBlob(0), "case " + std::string(number)));
     return std::optional<model::CaseState>(std::move(c));
+  }
+
+  Result<std::optional<std::string>> CaseOwner(std::string_view number) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT centre FROM cases WHERE number = ?"));
+    st.Bind(1, number);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(st.ColumnText(0));
   }
 
   Result<std::vector<model::CaseState>> ListCases(const CaseFilter& f) override {
@@ -620,6 +630,21 @@ class SqliteStore::Access : public StoreWriter {
   }
 
   Status PinDefinition(const model::LoadedDefinition& def, model::Instant now) override {
+    // One name and version is one content: a file changed without raising
+    // its version would run new cases on rules the old ones do not share.
+    ASSIGN_OR_RETURN(Statement same, db_.Prepare(
+        "SELECT content_hash FROM definitions WHERE name = ? AND version = ? AND content_hash != ?"));
+    same.Bind(1, def.definition.name()).Bind(2, int64_t{def.definition.version()});
+    same.Bind(3, def.content_hash);
+    ASSIGN_OR_RETURN(bool clash, same.Step());
+    if (clash) {
+      return Status::FailedPrecondition(
+          def.path + " is " + def.definition.name() + " version " +
+          std::to_string(def.definition.version()) +
+          ", but cases already run on a different version " +
+          std::to_string(def.definition.version()) +
+          "; a changed definition needs a higher version");
+    }
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "INSERT INTO definitions (content_hash, name, version, text, pinned_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING"));
@@ -660,7 +685,8 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
   explicit Delivery(SqliteDb& db) : db_(db) {}
 
   Result<std::vector<model::Notification>> Claim(std::string_view channel, model::Instant now,
-                                                 int limit, model::Instant lease_until) override {
+                                                 int limit, model::Instant lease_until,
+                                                 std::string_view claimant) override {
     WriteTransaction tx(db_);
     RETURN_IF_ERROR(tx.status());
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
@@ -679,12 +705,12 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
       RETURN_IF_ERROR(Keep(std::move(n), claimed));
     }
     ASSIGN_OR_RETURN(Statement up, db_.Prepare(
-        "UPDATE outbox SET next_attempt_at = ?, body = ? WHERE id = ?"));
-    for (const model::Notification& n : claimed) {
-      model::Notification leased = n;
-      *leased.mutable_next_attempt_at() = model::ToProto(lease_until);
+        "UPDATE outbox SET next_attempt_at = ?, claimed_by = ?, body = ? WHERE id = ?"));
+    for (model::Notification& n : claimed) {
+      n.set_attempts(n.attempts() + 1);
+      *n.mutable_next_attempt_at() = model::ToProto(lease_until);
       up.Reset();
-      up.Bind(1, Millis(lease_until)).BindBlob(2, Serialize(leased)).Bind(3, n.id());
+      up.Bind(1, Millis(lease_until)).Bind(2, claimant).BindBlob(3, Serialize(n)).Bind(4, n.id());
       RETURN_IF_ERROR(up.Run());
     }
     // A row that cannot be read is never tried again: it would be claimed
@@ -700,25 +726,24 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
     return claimed;
   }
 
-  Status Release(int64_t id, model::Instant at) override {
-    return Update(id, [&](model::Notification& n) {
+  Status Release(int64_t id, std::string_view claimant, model::Instant at) override {
+    return EndClaim(id, claimant, [&](model::Notification& n) {
+      n.set_attempts(n.attempts() - 1);  // not sent: no attempt
       *n.mutable_next_attempt_at() = model::ToProto(at);
     });
   }
 
-  Status MarkDelivered(int64_t id, int attempts, model::Instant at) override {
-    return Update(id, [&](model::Notification& n) {
+  Status MarkDelivered(int64_t id, std::string_view claimant, model::Instant at) override {
+    return EndClaim(id, claimant, [&](model::Notification& n) {
       n.set_status(model::DELIVERY_DONE);
-      n.set_attempts(attempts);
       *n.mutable_delivered_at() = model::ToProto(at);
       n.clear_next_attempt_at();
     });
   }
 
-  Status MarkFailed(int64_t id, int attempts, std::optional<model::Instant> retry_at,
+  Status MarkFailed(int64_t id, std::string_view claimant, std::optional<model::Instant> retry_at,
                     const std::string& error) override {
-    return Update(id, [&](model::Notification& n) {
-      n.set_attempts(attempts);
+    return EndClaim(id, claimant, [&](model::Notification& n) {
       n.set_last_error(error);
       if (retry_at) {
         *n.mutable_next_attempt_at() = model::ToProto(*retry_at);
@@ -754,18 +779,27 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
   }
 
  private:
-  Status Update(int64_t id, const std::function<void(model::Notification&)>& change) {
+  // Applies `change` to notification `id` and ends `claimant`'s claim on it,
+  // if `claimant` still holds it.
+  Status EndClaim(int64_t id, std::string_view claimant,
+                  const std::function<void(model::Notification&)>& change) {
     WriteTransaction tx(db_);
     RETURN_IF_ERROR(tx.status());
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM outbox WHERE id = ?"));
+    ASSIGN_OR_RETURN(Statement st,
+                     db_.Prepare("SELECT body, claimed_by FROM outbox WHERE id = ?"));
     st.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no notification " + std::to_string(id));
+    if (st.ColumnText(1) != claimant) {
+      return Status::FailedPrecondition(
+          "its claim ran out while it was being sent, and another deliverer took it over");
+    }
     ASSIGN_OR_RETURN(model::Notification n, Parse<model::Notification>(
                                                 st.ColumnBlob(0), "notification " + std::to_string(id)));
     change(n);
     ASSIGN_OR_RETURN(Statement up, db_.Prepare(
-        "UPDATE outbox SET status = ?, next_attempt_at = ?, body = ? WHERE id = ?"));
+        "UPDATE outbox SET status = ?, next_attempt_at = ?, claimed_by = NULL, body = ?"
+        " WHERE id = ?"));
     up.Bind(1, int64_t{n.status()});
     if (model::IsSet(n.next_attempt_at())) {
       up.Bind(2, Millis(n.next_attempt_at()));

@@ -71,6 +71,9 @@ class StoreReader {
   virtual ~StoreReader() = default;
 
   virtual model::Result<std::optional<model::CaseState>> GetCase(std::string_view number) = 0;
+  // The centre that opened a case, read without reading the case itself
+  // (which may be damaged); nullopt when there is no such case.
+  virtual model::Result<std::optional<std::string>> CaseOwner(std::string_view number) = 0;
   // Newest first.
   virtual model::Result<std::vector<model::CaseState>> ListCases(const CaseFilter& filter) = 0;
   // Ordered by due time (tasks without one last), then case and task number.

@@ -9,4 +9,14 @@ model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& delive
   return report;
 }
 
+notify::WebhookChannel::Lookup WebhookUrls(Store& store) {
+  return [&store](std::string_view centre) -> model::Result<std::string> {
+    ASSIGN_OR_RETURN(auto centres, store.Read().ListCentres());
+    for (const auto& c : centres) {
+      if (c.code() == centre) return c.webhook_url();
+    }
+    return std::string();
+  };
+}
+
 }  // namespace dispatch

@@ -7,6 +7,7 @@
 #include "dispatch/dispatcher.h"
 #include "model/status.h"
 #include "notify/deliverer.h"
+#include "notify/webhook_channel.h"
 
 namespace dispatch {
 
@@ -16,6 +17,10 @@ struct TickReport {
 };
 
 model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& deliverer);
+
+// Where the webhook channel finds a centre's current URL: in `store`.
+// REQUIRES: store outlives the lookup.
+notify::WebhookChannel::Lookup WebhookUrls(Store& store);
 
 }  // namespace dispatch
 

@@ -1,6 +1,7 @@
 #include "model/hkid.h"
 
 #include <cctype>
+#include <vector>
 
 namespace model {
 namespace {
@@ -64,52 +65,53 @@ std::string MaskHkid(std::string_view hkid) {
 }
 
 std::string MaskHkidsIn(std::string_view text) {
-  auto alpha = [&](size_t i) { return i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])); };
-  auto digit = [&](size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
-  std::string out;
+  auto is = [&](size_t i, int (*test)(int)) {
+    return i < text.size() && test(static_cast<unsigned char>(text[i])) != 0;
+  };
+  // NormalizeHkid drops spaces and brackets wherever they are.
+  auto filler = [&](size_t i) {
+    return i < text.size() && (text[i] == ' ' || text[i] == '(' || text[i] == ')' ||
+                               text[i] == '[' || text[i] == ']');
+  };
+  auto skip_spaces = [&](size_t i) {
+    while (filler(i)) ++i;
+    return i;
+  };
+  std::string out(text);
   size_t i = 0;
-  size_t last_end = std::string_view::npos;  // where the last masked number ended
   while (i < text.size()) {
-    // A match starts with one or two letters not preceded by a letter or
-    // digit, or right after another match (masked, that one ends in '*').
-    const bool boundary =
-        i == 0 || i == last_end || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
-    size_t letters = 0;
-    while (boundary && letters < 3 && alpha(i + letters)) ++letters;
-    size_t j = i + letters;
-    size_t digits = 0;
-    while (digit(j + digits)) ++digits;
-    const bool permit = letters == 1 && (digits == 8 || digits == 10);
-    if (permit) {
-      // A Home Return Permit: its letter and four digits shown.
-      out.append(text.substr(i, 5));
-      out.append(digits - 4, '*');
-      i = last_end = j + digits;
+    // Any letter may start one: NormalizeHkid takes spaces and brackets
+    // anywhere, so "message 1234567" is masked too, being one to it.
+    if (!is(i, std::isalpha)) {
+      ++i;
       continue;
     }
-    if (letters == 0 || letters > 2 || digits < 6 || digits > 7) {
-      out += text[i++];
+    // One or two letters, then digits, spaces allowed anywhere (as
+    // NormalizeHkid takes them), then perhaps a check digit in brackets.
+    const size_t letters = is(i + 1, std::isalpha) ? 2 : 1;
+    size_t j = skip_spaces(i + letters);
+    std::vector<size_t> digits;  // positions
+    while (is(j, std::isdigit) || filler(j)) {
+      if (!filler(j)) digits.push_back(j);
+      ++j;
+    }
+    if (digits.size() < 6) {
+      ++i;
       continue;
     }
-    // Letters, three digits shown; the rest of the number and its check masked.
-    out.append(text.substr(i, letters + 3));
-    out.append(digits - 3, '*');
-    j += digits;
-    if (digits == 6) {
-      size_t k = j;
-      if (k < text.size() && text[k] == ' ') ++k;
-      if (k + 2 < text.size() && text[k] == '(' && (digit(k + 1) || alpha(k + 1)) &&
-          text[k + 2] == ')') {
-        out.append(text.substr(j, k - j));
-        out += "(*)";
-        j = k + 3;
-      } else if (j < text.size() && (text[j] == 'A' || text[j] == 'a') && !alpha(j + 1) &&
-                 !digit(j + 1)) {
-        out += '*';
-        ++j;
+    // A permit (one letter, 8 or 10 digits) shows four digits; anything else three.
+    const size_t shown = letters == 1 && (digits.size() == 8 || digits.size() == 10) ? 4 : 3;
+    for (size_t d = shown; d < digits.size(); ++d) out[digits[d]] = '*';
+    j = digits.back() + 1;
+    if (digits.size() == 6) {
+      // The check digit A, where it stands alone: "A123456(A)", "A123456A".
+      const size_t k = skip_spaces(j);
+      if (k < text.size() && (text[k] == 'A' || text[k] == 'a') && !is(k + 1, std::isalnum)) {
+        out[k] = '*';
+        j = k + 1;
       }
     }
-    i = last_end = j;
+    i = j;
   }
   return out;
 }

@@ -53,11 +53,24 @@ Status CheckDate(std::string_view date, Instant now) {
   return Status::Ok();
 }
 
+// Without spaces at either end: ASCII ones, the ideographic space (U+3000)
+// a Chinese input method types, and the no-break space (U+00A0).
 std::string Trimmed(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
+  auto space_at_start = [&](std::string_view t) -> size_t {
+    if (!t.empty() && std::isspace(static_cast<unsigned char>(t[0]))) return 1;
+    if (t.substr(0, 3) == "\xE3\x80\x80") return 3;
+    if (t.substr(0, 2) == "\xC2\xA0") return 2;
+    return 0;
+  };
+  auto space_at_end = [&](std::string_view t) -> size_t {
+    if (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) return 1;
+    if (t.size() >= 3 && t.substr(t.size() - 3) == "\xE3\x80\x80") return 3;
+    if (t.size() >= 2 && t.substr(t.size() - 2) == "\xC2\xA0") return 2;
+    return 0;
+  };
+  while (size_t n = space_at_start(s)) s.remove_prefix(n);
+  while (size_t n = space_at_end(s)) s.remove_suffix(n);
+  return std::string(s);
 }
 
 }  // namespace

@@ -59,7 +59,12 @@ std::string CodeName(char32_t c) {
 }
 
 bool IsLineBreakOrTab(char32_t c) { return c == '\n' || c == '\r' || c == '\t'; }
-bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+// C0 and C1 controls, and the marks that reorder how text is shown (a name
+// could be made to read backwards on another officer's screen).
+bool IsControl(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
 
 Status Problem(const std::string& path, const std::string& what) {
   return Status::InvalidArgument(path + " " + what).WithField(path);
@@ -79,8 +84,11 @@ Status CheckOne(std::string_view text, const std::string& path, const FieldDescr
   size_t chars = 0;
   for (size_t pos = 0; pos < text.size();) {
     const CodePoint cp = *Decode(text, pos);
-    if (IsControl(cp.value) && !(multiline && IsLineBreakOrTab(cp.value))) {
-      return IsLineBreakOrTab(cp.value)
+    // A carriage return alone moves back over what was shown; one before a
+    // line feed is a line break.
+    const bool lone_cr = cp.value == '\r' && (pos + 1 >= text.size() || text[pos + 1] != '\n');
+    if (lone_cr || (IsControl(cp.value) && !(multiline && IsLineBreakOrTab(cp.value)))) {
+      return IsLineBreakOrTab(cp.value) && !(lone_cr && multiline)
                  ? Problem(path, "must be a single line, without line breaks or tabs")
                  : Problem(path, "contains a control character (" + CodeName(cp.value) +
                                      "); type plain text");
@@ -158,12 +166,6 @@ size_t ValidUtf8Prefix(std::string_view text) {
 }
 
 bool IsValidUtf8(std::string_view text) { return ValidUtf8Prefix(text) == text.size(); }
-
-size_t CountChars(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 std::string ToValidUtf8(std::string_view text) {
   std::string out;

@@ -25,9 +25,6 @@ bool IsValidUtf8(std::string_view text);
 // The length in bytes of the longest well-formed UTF-8 prefix of `text`.
 size_t ValidUtf8Prefix(std::string_view text);
 
-// The number of code points in `text`. REQUIRES: IsValidUtf8(text).
-size_t CountChars(std::string_view text);
-
 // `text` with every ill-formed byte replaced by U+FFFD, the replacement
 // character; valid text comes back unchanged.
 std::string ToValidUtf8(std::string_view text);

@@ -97,7 +97,7 @@ Result<Instant> ParseTimestamp(std::string_view text) {
                text[pos + 3] == ':') {
       int oh, om;
       if (!Digits(text, pos + 1, 2, oh) || !Digits(text, pos + 4, 2, om)) return bad();
-      // Real zones lie between UTC-12 and UTC+14.
+      // Real zones lie between UTC-12 and UTC+14; both ways up to 14 hours pass.
       if (om > 59 || oh * 60 + om > 14 * 60) return bad();
       offset = std::chrono::minutes(oh * 60 + om);
       if (text[pos] == '-') offset = -offset;

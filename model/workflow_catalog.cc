@@ -58,11 +58,17 @@ const LoadedDefinition* WorkflowCatalog::Latest(std::string_view name) const {
   return best;
 }
 
+void WorkflowCatalog::AddPinned(LoadedDefinition def) {
+  std::string hash = def.content_hash;
+  pinned_.emplace(std::move(hash), std::make_unique<LoadedDefinition>(std::move(def)));
+}
+
 const LoadedDefinition* WorkflowCatalog::ByHash(std::string_view hash) const {
   for (const auto& [key, def] : defs_) {
     if (def->content_hash == hash) return def.get();
   }
-  return nullptr;
+  auto it = pinned_.find(hash);
+  return it == pinned_.end() ? nullptr : it->second.get();
 }
 
 std::vector<const LoadedDefinition*> WorkflowCatalog::LatestOfEach() const {

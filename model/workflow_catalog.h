@@ -24,6 +24,10 @@ class WorkflowCatalog {
   // Adds a definition. AlreadyExists when the same name and version is
   // already known with different content.
   Status Add(LoadedDefinition def);
+  // Adds a definition a running case is pinned to, found only by its hash:
+  // it may share its name and version with another (a file edited without
+  // raising its version) and is never the one new cases start on.
+  void AddPinned(LoadedDefinition def);
 
   // The highest version of `name`, the one new cases start on; nullptr if none.
   const LoadedDefinition* Latest(std::string_view name) const;
@@ -37,6 +41,8 @@ class WorkflowCatalog {
  private:
   // Keyed by (name, version).
   std::map<std::pair<std::string, int>, std::unique_ptr<LoadedDefinition>> defs_;
+  // Keyed by content hash.
+  std::map<std::string, std::unique_ptr<LoadedDefinition>, std::less<>> pinned_;
 };
 
 }  // namespace model

@@ -14,7 +14,8 @@ inline constexpr char kWebhook[] = "webhook";
 class Channel {
  public:
   virtual ~Channel() = default;
-  // Delivers `n` once more. OK means the receiver has it; anything else is
+  // Delivers `n` once more. OK means the receiver has it; FailedPrecondition
+  // that it can never be delivered (dead-lettered at once); anything else is
   // retried later. Receivers drop repeats by the idempotency key.
   virtual model::Status Send(const model::Notification& n) = 0;
 };

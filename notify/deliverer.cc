@@ -1,52 +1,90 @@
 #include "notify/deliverer.h"
 
+#include <unistd.h>
+
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 namespace notify {
 
 namespace {
-constexpr int kBatch = 20;  // claimed at a time
+
+std::string NewClaimant() {
+  std::random_device rd;
+  const uint64_t r = (uint64_t{rd()} << 32) | rd();
+  return std::to_string(getpid()) + "-" + std::to_string(r);
+}
+
+// A claim lost to another deliverer is theirs to finish; anything else stops the pass.
+model::Status Ended(model::Status s, const model::Notification& n) {
+  if (s.code() == model::Code::kFailedPrecondition) {
+    spdlog::warn("notification {}: {}", n.id(), s.message());
+    return model::Status::Ok();
+  }
+  return s;
+}
+
 }  // namespace
+
+Deliverer::Deliverer(Outbox& outbox, const model::Clock& clock, RetryPolicy policy,
+                     std::function<double()> random, model::Millis lease)
+    : outbox_(outbox),
+      clock_(clock),
+      policy_(policy),
+      random_(std::move(random)),
+      lease_(lease),
+      claimant_(NewClaimant()) {}
 
 model::Result<DeliveryReport> Deliverer::DeliverDue(const DeliveryLimits& limits) {
   DeliveryReport report;
   const model::Instant start = clock_.Now();
   auto out_of_time = [&] { return limits.budget && clock_.Now() - start >= *limits.budget; };
   int handled = 0;
-  for (const auto& [name, channel] : channels_) {
+  for (const Served& served : channels_) {
     while (handled < limits.max && !out_of_time()) {
       const model::Instant now = clock_.Now();
-      ASSIGN_OR_RETURN(auto claimed, outbox_.Claim(name, now, std::min(kBatch, limits.max - handled),
-                                                   now + lease_));
+      ASSIGN_OR_RETURN(auto claimed,
+                       outbox_.Claim(served.name, now, std::min(served.batch, limits.max - handled),
+                                     now + lease_, claimant_));
       if (claimed.empty()) break;
       for (size_t i = 0; i < claimed.size(); ++i) {
         const model::Notification& n = claimed[i];
         if (out_of_time()) {
           // Given back at once, not held until the lease runs out.
           for (size_t j = i; j < claimed.size(); ++j) {
-            RETURN_IF_ERROR(outbox_.Release(claimed[j].id(), clock_.Now()));
+            RETURN_IF_ERROR(Ended(outbox_.Release(claimed[j].id(), claimant_, clock_.Now()), n));
           }
           return report;
         }
         ++handled;
-        const model::Status sent = channel->Send(n);
-        const int attempts = n.attempts() + 1;
+        // Past the last attempt: the deliverers before this one stopped while
+        // sending it (a crash); it is not sent once more.
+        const bool spent = n.attempts() > policy_.max_attempts;
+        const model::Status sent =
+            spent ? model::Status::Unavailable("its deliverer stopped during the last attempt")
+                  : served.channel->Send(n);
         const model::Instant at = clock_.Now();
         if (sent.ok()) {
-          RETURN_IF_ERROR(outbox_.MarkDelivered(n.id(), attempts, at));
+          RETURN_IF_ERROR(Ended(outbox_.MarkDelivered(n.id(), claimant_, at), n));
           ++report.delivered;
           continue;
         }
-        const auto delay = RetryDelay(policy_, attempts, random_());
-        RETURN_IF_ERROR(outbox_.MarkFailed(
-            n.id(), attempts, delay ? std::optional<model::Instant>(at + *delay) : std::nullopt,
-            sent.message()));
+        // A channel that says the notification can never go (FailedPrecondition:
+        // nowhere to send it) is not tried again.
+        const bool hopeless = spent || sent.code() == model::Code::kFailedPrecondition;
+        const auto delay = hopeless ? std::nullopt : RetryDelay(policy_, n.attempts(), random_());
+        RETURN_IF_ERROR(Ended(
+            outbox_.MarkFailed(n.id(), claimant_,
+                               delay ? std::optional<model::Instant>(at + *delay) : std::nullopt,
+                               sent.message()),
+            n));
         if (delay) {
           ++report.retrying;
         } else {
           ++report.dead;
           spdlog::warn("notification {} ({} for {}) dead after {} attempts: {}", n.id(), n.kind(),
-                       n.case_number(), attempts, sent.message());
+                       n.case_number(), n.attempts(), sent.message());
         }
       }
     }

@@ -41,17 +41,14 @@ class Deliverer {
   // `random` returns numbers uniform in [0, 1) for the jitter. `lease` is how
   // long a claim holds; it must be longer than any channel takes to send.
   Deliverer(Outbox& outbox, const model::Clock& clock, RetryPolicy policy,
-            std::function<double()> random, model::Millis lease = std::chrono::minutes(1))
-      : outbox_(outbox),
-        clock_(clock),
-        policy_(policy),
-        random_(std::move(random)),
-        lease_(lease) {}
+            std::function<double()> random, model::Millis lease = std::chrono::minutes(1));
 
   // `name` is a notification's channel: "inbox", "webhook". Channels are
-  // served in the order they are added, so put the quick ones first.
-  void AddChannel(const std::string& name, Channel* channel) {
-    channels_.emplace_back(name, channel);
+  // served in the order they are added, so put the quick ones first. `batch`
+  // notifications are claimed at a time: the lease must outlast sending
+  // them all, so a channel that may wait on a slow receiver takes one.
+  void AddChannel(const std::string& name, Channel* channel, int batch = 20) {
+    channels_.push_back({name, channel, batch});
   }
 
   // One pass over what is due now.
@@ -63,7 +60,13 @@ class Deliverer {
   RetryPolicy policy_;
   std::function<double()> random_;
   model::Millis lease_;
-  std::vector<std::pair<std::string, Channel*>> channels_;
+  std::string claimant_;  // unique to this deliverer
+  struct Served {
+    std::string name;
+    Channel* channel;
+    int batch;
+  };
+  std::vector<Served> channels_;
 };
 
 }  // namespace notify

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "model/hkid.h"
 #include "model/person_validation.h"
 #include "model/time.h"
 #include "model/workflow_loader.h"
@@ -53,10 +54,12 @@ class Builder {
         address.rfind(kCentre, 0) == 0 ? address.substr(kCentre.size()) : "");
   }
 
+  // The URL is looked up when it is sent, so that a webhook an admin changed
+  // or removed (a leaked bot token) is never used again.
   void Webhook(const std::string& centre) {
     auto it = webhooks_.find(centre);
     if (it == webhooks_.end() || it->second.empty()) return;
-    Add(kWebhook, it->second, "webhook:" + centre, centre);
+    Add(kWebhook, "centre:" + centre, "webhook:" + centre, centre);
   }
 
   void Set(std::string kind, Label title) {
@@ -100,7 +103,9 @@ class Builder {
     options.preserve_proto_field_names = true;
     std::string json;
     if (!google::protobuf::util::MessageToJsonString(p, &json, options).ok()) return "{}";
-    return json;
+    // Titles repeat what officers typed (a handoff's message, a reason, a
+    // name): an identity number in them leaves masked too.
+    return model::MaskHkidsIn(json);
   }
 
   const model::CaseState& c_;
@@ -198,6 +203,17 @@ void TaskUnheld(Builder& b, const model::CaseState& c, const model::TaskUnheld& 
 }
 
 }  // namespace
+
+std::string CentreOf(const model::Notification& n) {
+  if (!n.centre().empty()) return n.centre();
+  for (std::string_view marker : {"centre:", "webhook:"}) {
+    for (const std::string* text : {&n.address(), &n.idempotency_key()}) {
+      const auto at = text->rfind(marker);
+      if (at != std::string::npos) return text->substr(at + marker.size());
+    }
+  }
+  return "";
+}
 
 std::vector<model::Notification> NotificationsFor(const model::CaseState& c,
                                                   const model::Event& e,

@@ -25,6 +25,11 @@ std::vector<model::Notification> NotificationsFor(const model::CaseState& after,
                                                   const model::WorkflowDefinition& def,
                                                   const std::map<std::string, std::string>& webhooks);
 
+// The centre whose inbox or chat group `n` goes to. Notifications written
+// before they said so name it in their address ("centre:SZ") or their
+// idempotency key ("...:webhook:SZ").
+std::string CentreOf(const model::Notification& n);
+
 }  // namespace notify
 
 #endif  // NOTIFY_NOTIFICATIONS_H_

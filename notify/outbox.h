@@ -20,18 +20,24 @@ class Outbox {
   virtual ~Outbox() = default;
 
   // Claims up to `limit` pending notifications of `channel` whose next
-  // attempt is due at `now`, oldest first: until `lease_until` no other
-  // deliverer (another process included) takes them, so each is sent by one.
-  // A deliverer that dies holding some lets the lease run out, and another
-  // sends them: at least once.
+  // attempt is due at `now`, oldest first, for `claimant` (a token unique to
+  // one deliverer): until `lease_until` no other deliverer (another process
+  // included) takes them, so each is sent by one. Each claim counts as an
+  // attempt (`attempts` comes back counted). A deliverer that dies holding
+  // some lets the lease run out, and another sends them: at least once.
   virtual model::Result<std::vector<model::Notification>> Claim(std::string_view channel,
                                                                 model::Instant now, int limit,
-                                                                model::Instant lease_until) = 0;
-  // Gives back a claimed notification unsent: due again at `at`.
-  virtual model::Status Release(int64_t id, model::Instant at) = 0;
-  virtual model::Status MarkDelivered(int64_t id, int attempts, model::Instant at) = 0;
+                                                                model::Instant lease_until,
+                                                                std::string_view claimant) = 0;
+  // The rest end a claim. Each is FailedPrecondition when `claimant` no
+  // longer holds it (its lease ran out and another deliverer took it over).
+
+  // Gives a claimed notification back unsent, its attempt not counted: due again at `at`.
+  virtual model::Status Release(int64_t id, std::string_view claimant, model::Instant at) = 0;
+  virtual model::Status MarkDelivered(int64_t id, std::string_view claimant, model::Instant at) = 0;
   // A failed attempt: retried at `retry_at`, or dead-lettered when it is unset.
-  virtual model::Status MarkFailed(int64_t id, int attempts, std::optional<model::Instant> retry_at,
+  virtual model::Status MarkFailed(int64_t id, std::string_view claimant,
+                                   std::optional<model::Instant> retry_at,
                                    const std::string& error) = 0;
 };
 

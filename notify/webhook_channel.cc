@@ -1,11 +1,17 @@
 #include "notify/webhook_channel.h"
 
 #include "notify/http_client.h"
+#include "notify/notifications.h"
 
 namespace notify {
 
 model::Status WebhookChannel::Send(const model::Notification& n) {
-  auto res = PostJson(n.address(), n.body(), {{"Idempotency-Key", n.idempotency_key()}}, timeout_);
+  const std::string centre = CentreOf(n);
+  ASSIGN_OR_RETURN(const std::string url, lookup_(centre));
+  if (url.empty()) {
+    return model::Status::FailedPrecondition("centre " + centre + " has no webhook now");
+  }
+  auto res = PostJson(url, n.body(), {{"Idempotency-Key", n.idempotency_key()}}, timeout_);
   if (!res.ok()) return res.status();
   if (res->status < 200 || res->status > 299) {
     return model::Status::Unavailable("webhook answered HTTP " + std::to_string(res->status));

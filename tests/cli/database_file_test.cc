@@ -123,7 +123,8 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   {
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
-    REQUIRE((*db)->Exec("DROP TABLE settings; PRAGMA application_id = 0;").ok());
+    REQUIRE((*db)->Exec("DROP TABLE settings; ALTER TABLE outbox DROP COLUMN claimed_by;"
+                        "PRAGMA application_id = 0;").ok());
   }
   RefusedUntouched(path, 5, "back the file up, then upgrade it with: dispatch --db " + path +
                                 " migrate");
@@ -187,6 +188,32 @@ TEST_CASE("a refused command writes nothing even when deadlines are due") {
   r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
                            DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "timeline", number});
   CHECK(r.out.find("DEADLINE MISSED") != std::string::npos);
+}
+
+TEST_CASE("a refused command leaves a database whose WAL holds commits as it found it") {
+  // A copy taken while another process had the database open (or after it
+  // crashed): the last commits are in the -wal file only.
+  testing::TempDir live_dir, copy_dir;
+  const std::string live = live_dir.Path("centre.db");
+  const std::string copy = copy_dir.Path("centre.db");
+  std::string number;
+  {
+    testing::World w(live);
+    number = w.OpenEscort();
+    std::filesystem::copy_file(live, copy);
+    std::filesystem::copy_file(live + "-wal", copy + "-wal");
+  }
+  REQUIRE(std::filesystem::file_size(copy + "-wal") > 0);
+  const std::string db = FileBytes(copy), wal = FileBytes(copy + "-wal");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"case", "event", number, "plan_confirmed"}, {"case", "show", number}}) {
+    std::vector<std::string> argv = {testing::DispatchBinary(), "--db", copy, "--workflows",
+                                     DISPATCH_WORKFLOW_DIR, "--as", "chan_sz"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    testing::RunProcess(argv);
+    CHECK(FileBytes(copy) == db);
+    CHECK(FileBytes(copy + "-wal") == wal);
+  }
 }
 
 TEST_CASE("scenarios refuse a database that holds live work, and leave it as it was") {

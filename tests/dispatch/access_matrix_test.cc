@@ -231,12 +231,12 @@ std::vector<Row> Rows() {
                       }),
                       a);
        }},
-      // Putting lee_sz (SZ) on and off duty: their centre's supervisor, or an admin.
-      {"duty_on", "PPPPYPY",
+      // Putting lee_sz (SZ) on and off duty: their centre's supervisor only.
+      {"duty_on", "PPPPYPP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) { c.mutable_duty_on()->set_user("lee_sz"); }), a);
        }},
-      {"duty_off", "PPPPYPY",
+      {"duty_off", "PPPPYPP",
        [](Fixture& f, const std::string& a) {
          f.w.OnDuty("lee_sz");
          return f.Run(Body([&](Command& c) { c.mutable_duty_off()->set_user("lee_sz"); }), a);

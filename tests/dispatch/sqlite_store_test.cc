@@ -297,6 +297,14 @@ TEST_CASE("a damaged row is named and left out, and every other case goes on") {
   CHECK(s.message() == "case " + damaged +
                            " cannot be read: the database is damaged there; restore it from a "
                            "backup");
+  // Only its own centre (and supervisors) learn it is damaged; to another
+  // centre it does not exist, as any case it may not read.
+  const Actor lam = *w.dispatcher->ResolveActor("lam_dg");
+  CHECK(w.dispatcher->GetCase(lam, damaged).status().ToString() == "NOT_FOUND: no case " + damaged);
+  CHECK(w.dispatcher->Execute(testing::DoneCommand(damaged, "arrange_departure"), "lam_dg")
+            .status().code() == Code::kNotFound);
+  CHECK(w.dispatcher->GetCase(*w.dispatcher->ResolveActor("chan_sz"), damaged).status().code() ==
+        Code::kDataLoss);
   // A command on the damaged case is refused as such; the other case is worked.
   CHECK(w.dispatcher->Execute(testing::FireCommand(damaged, "plan_confirmed"), "chan_sz")
             .status().code() == Code::kDataLoss);

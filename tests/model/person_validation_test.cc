@@ -55,6 +55,16 @@ TEST_CASE("each bad part of a person is named") {
   CHECK(NormalizePerson(p, kNow).message().find("next of kin's phone") != std::string::npos);
 }
 
+TEST_CASE("a name of nothing but spaces, ideographic ones included, is no name") {
+  Person p = Valid();
+  p.set_name_zh("\xE3\x80\x80\xE3\x80\x80 ");
+  p.set_name_en("\xC2\xA0");
+  CHECK(NormalizePerson(p, kNow).field() == "name_zh");
+  p.set_name_zh("\xE3\x80\x80陳美玲\xE3\x80\x80");
+  REQUIRE(NormalizePerson(p, kNow).ok());
+  CHECK(p.name_zh() == "陳美玲");
+}
+
 TEST_CASE("each error names the field it is about") {
   struct Row {
     void (*spoil)(Person&);

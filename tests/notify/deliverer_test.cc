@@ -9,6 +9,8 @@
 namespace notify {
 namespace {
 
+using model::Status;
+
 // Records each notification sent and takes `takes` of the fake clock to do it.
 class SlowChannel : public Channel {
  public:
@@ -59,9 +61,10 @@ TEST_CASE("a claimed notification is not taken by another deliverer until its le
   Pending(w, 1);
   // One deliverer claims everything and dies before sending.
   auto claimed = w.store->outbox().Claim(kInbox, w.clock.Now(), 100,
-                                         w.clock.Now() + std::chrono::minutes(1));
+                                         w.clock.Now() + std::chrono::minutes(1), "dead-one");
   REQUIRE(claimed.ok());
   CHECK(claimed->size() == 3);
+  CHECK((*claimed)[0].attempts() == 1);
   SlowChannel other(w.clock, std::chrono::milliseconds(0));
   Deliverer d(w.store->outbox(), w.clock, RetryPolicy(), [] { return 0.5; });
   d.AddChannel(kInbox, &other);
@@ -69,6 +72,35 @@ TEST_CASE("a claimed notification is not taken by another deliverer until its le
   w.clock.Advance(std::chrono::seconds(61));
   CHECK(d.DeliverDue()->delivered == 3);  // at least once
   CHECK(d.DeliverDue()->delivered == 0);
+  // The one that died comes back to finish: its claim is gone, and it says so.
+  const Status late = w.store->outbox().MarkDelivered((*claimed)[0].id(), "dead-one", w.clock.Now());
+  CHECK(late.code() == model::Code::kFailedPrecondition);
+}
+
+TEST_CASE("a notification whose deliverers keep dying mid-send is dead-lettered, not sent forever") {
+  testing::World w;
+  Pending(w, 1);
+  RetryPolicy policy;
+  policy.max_attempts = 3;
+  for (int i = 0; i < policy.max_attempts; ++i) {
+    auto claimed = w.store->outbox().Claim(kInbox, w.clock.Now(), 100,
+                                           w.clock.Now() + std::chrono::minutes(1), "crashing");
+    REQUIRE(claimed.ok());
+    REQUIRE(claimed->size() == 3);
+    w.clock.Advance(std::chrono::minutes(2));  // it died; the lease runs out
+  }
+  SlowChannel channel(w.clock, std::chrono::milliseconds(0));
+  Deliverer d(w.store->outbox(), w.clock, policy, [] { return 0.5; });
+  d.AddChannel(kInbox, &channel);
+  auto r = d.DeliverDue();
+  REQUIRE(r.ok());
+  CHECK(r->dead == 3);
+  CHECK(channel.sent().empty());
+  auto dead = w.store->Read().ListOutbox({model::DELIVERY_DEAD, 0, 10});
+  REQUIRE(dead.ok());
+  REQUIRE(dead->size() == 3);
+  CHECK((*dead)[0].last_error() == "its deliverer stopped during the last attempt");
+  CHECK((*dead)[0].attempts() == 4);
 }
 
 }  // namespace notify

@@ -15,7 +15,7 @@ TEST_CASE("a handoff request tells the asked centre's inbox and its webhook, wit
   model::Command request;
   request.mutable_request_handoff()->set_case_number(number);
   request.mutable_request_handoff()->set_to_centre("SZ");
-  request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
+  request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay; her card is C668668(9)");
   const auto reply = w.Must(request, "wong_fj");
   const model::Event& requested = reply.event(0);
   const auto& def = w.catalog.Latest("escort_to_port")->definition;
@@ -32,7 +32,9 @@ TEST_CASE("a handoff request tells the asked centre's inbox and its webhook, wit
   REQUIRE(both.size() == 2);
   const model::Notification& hook = both[1];
   CHECK(hook.channel() == "webhook");
-  CHECK(hook.address() == "http://127.0.0.1:9/sz");
+  // The URL is looked up when it is sent: a bot token is not copied into the outbox.
+  CHECK(hook.address() == "centre:SZ");
+  CHECK(hook.SerializeAsString().find("127.0.0.1") == std::string::npos);
   CHECK(hook.idempotency_key() == number + ":" + std::to_string(requested.seq()) + ":webhook:SZ");
   model::WebhookPayload payload;
   REQUIRE(google::protobuf::util::JsonStringToMessage(hook.body(), &payload).ok());
@@ -40,6 +42,9 @@ TEST_CASE("a handoff request tells the asked centre's inbox and its webhook, wit
   CHECK(payload.case_number() == number);
   CHECK(payload.person().hkid() == "A123***(*)");
   CHECK(hook.body().find("A123456") == std::string::npos);
+  // What an officer typed into the message leaves masked too.
+  CHECK(hook.body().find("C668668") == std::string::npos);
+  CHECK(payload.title().en().find("her card is C668***(*)") != std::string::npos);
   CHECK(payload.person().name_en() == "LI CHAN Shuk Fan");
 }
 

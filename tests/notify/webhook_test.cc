@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "dispatch/tick.h"
 #include "notify/deliverer.h"
 #include "notify/http_client.h"
 #include "notify/inbox_channel.h"
@@ -48,13 +49,14 @@ struct HookedWorld {
 
 // A worker for `hw` with both channels, giving up after `attempts`.
 struct Worker {
-  WebhookChannel webhook{seconds(2)};
+  WebhookChannel webhook;
   InboxChannel inbox;
   Deliverer deliverer;
   Worker(testing::World& w, int attempts)
-      : inbox(w.store->inbox(), w.clock),
+      : webhook(dispatch::WebhookUrls(*w.store), seconds(2)),
+        inbox(w.store->inbox(), w.clock),
         deliverer(w.store->outbox(), w.clock, Policy(attempts), [] { return 0.5; }) {
-    deliverer.AddChannel(kWebhook, &webhook);
+    deliverer.AddChannel(kWebhook, &webhook, /*batch=*/1);
     deliverer.AddChannel(kInbox, &inbox);
   }
   static RetryPolicy Policy(int attempts) {
@@ -172,6 +174,28 @@ TEST_CASE("only admins set webhooks, and only http:// ones") {
   hook.mutable_set_webhook()->set_url("http://127.0.0.1:1/");
   CHECK(w.dispatcher->Execute(hook, "admin").status().message() ==
         "unknown centre 'XX'; centres are DG, FJ, GZ, HZ, SZ, ZS");
+}
+
+TEST_CASE("a webhook an admin changes or removes is never used again, even for what is pending") {
+  testing::HttpReceiver old_hook(0), new_hook(0);
+  HookedWorld hw(old_hook);  // two notifications pending for the old URL
+  model::Command moved;
+  moved.mutable_set_webhook()->set_centre("SZ");
+  moved.mutable_set_webhook()->set_url(new_hook.Url("/SZ"));
+  hw.w.Must(moved, "admin");
+  model::Command removed;
+  removed.mutable_set_webhook()->set_centre("FJ");
+  hw.w.Must(removed, "admin");  // a leaked token: FJ's bot is cut off
+  Worker worker(hw.w, 8);
+  const DeliveryReport r = Drive(hw.w, worker.deliverer, 1);
+  CHECK(old_hook.connections() == 0);
+  REQUIRE(new_hook.received().size() == 1);
+  CHECK(new_hook.received()[0].target == "/SZ");
+  CHECK(r.dead == 1);  // FJ's: nowhere to send it, not tried again
+  auto dead = hw.w.store->Read().ListOutbox({model::DELIVERY_DEAD, 0, 10});
+  REQUIRE(dead.ok());
+  REQUIRE(dead->size() == 1);
+  CHECK((*dead)[0].last_error() == "centre FJ has no webhook now");
 }
 
 }  // namespace notify
