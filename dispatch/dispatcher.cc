@@ -159,6 +159,12 @@ Result<DatabasePurpose> Dispatcher::Purpose() {
   return purpose == kPurposeScenarios ? DatabasePurpose::kScenarios : DatabasePurpose::kLiveWork;
 }
 
+Status Dispatcher::NoteLiveWork() {
+  ASSIGN_OR_RETURN(DatabasePurpose purpose, Purpose());
+  if (purpose == DatabasePurpose::kLiveWork) return Status::Ok();
+  return store_.Write([](StoreWriter& w) { return w.PutSetting(kPurposeSetting, "live"); });
+}
+
 Result<Actor> Dispatcher::ResolveActor(std::string_view user_name) {
   if (user_name.empty()) {
     return Status::InvalidArgument(
@@ -409,9 +415,12 @@ Result<int> Dispatcher::FireDueDeadlines(int limit) {
       return reply.status();  // the database is busy: the next beat tries again
     } else {
       // One case that cannot be read or decided must not hold up every other
-      // case's deadlines; it is named in the log and tried again next time.
-      spdlog::error("deadline '{}' of case {} cannot fire: {}", t.key, t.case_number,
-                    reply.status().message());
+      // case's deadlines: it is named in the log and tried again in an hour.
+      spdlog::error("deadline '{}' of case {} cannot fire: {}; trying again in an hour", t.key,
+                    t.case_number, reply.status().message());
+      RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
+        return w.DeferTimer(t.case_number, t.key, clock_.Now() + std::chrono::hours(1));
+      }));
     }
   }
   return fired;
@@ -428,8 +437,28 @@ Result<model::CaseState> Dispatcher::GetCase(const Actor& actor, std::string_vie
   return std::move(*c);
 }
 
+// A list filtered by a centre or case type that does not exist would say
+// "none" and hide the typo.
+Status Dispatcher::CheckFilter(std::string_view centre, std::string_view type) {
+  if (!centre.empty()) {
+    ASSIGN_OR_RETURN(auto codes, CentreCodes(store_.Read()));
+    if (codes.count(std::string(centre)) == 0) {
+      std::string known;
+      for (const auto& code : codes) known += (known.empty() ? "" : ", ") + code;
+      return Status::InvalidArgument("unknown centre '" + std::string(centre) +
+                                     "'; centres are " + known);
+    }
+  }
+  if (!type.empty() && catalog_.Latest(type) == nullptr) {
+    return Status::InvalidArgument("unknown case type '" + std::string(type) +
+                                   "'; case types are " + catalog_.Names());
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<model::CaseState>> Dispatcher::ListCases(const Actor& actor,
                                                             const CaseFilter& filter) {
+  RETURN_IF_ERROR(CheckFilter(filter.centre, filter.type));
   ASSIGN_OR_RETURN(auto all, store_.Read().ListCases(filter));
   std::vector<model::CaseState> out;
   for (auto& c : all) {
@@ -440,6 +469,7 @@ Result<std::vector<model::CaseState>> Dispatcher::ListCases(const Actor& actor,
 
 Result<std::vector<model::TaskView>> Dispatcher::ListTasks(const Actor& actor,
                                                            const TaskFilter& filter) {
+  RETURN_IF_ERROR(CheckFilter(filter.centre, ""));
   ASSIGN_OR_RETURN(auto all, store_.Read().ListTasks(filter));
   std::vector<model::TaskView> out;
   for (auto& t : all) {

@@ -39,6 +39,9 @@ class Dispatcher {
   // What the database was made for; those made before it was recorded hold
   // live work.
   model::Result<DatabasePurpose> Purpose();
+  // Records that live work (a command on the real clock) was done in the
+  // database: from then on scenarios refuse it. Writes only the first time.
+  model::Status NoteLiveWork();
 
   // Runs one command as `actor_name`. The reply is durable when returned; a
   // refused command has written nothing. A retry with the same idempotency
@@ -95,6 +98,7 @@ class Dispatcher {
                                                         const Actor& actor, model::Instant now);
   model::Result<const model::LoadedDefinition*> PinnedDefinition(StoreReader& r,
                                                                  const model::DefinitionRef& ref);
+  model::Status CheckFilter(std::string_view centre, std::string_view type);
 
   Store& store_;
   model::WorkflowCatalog& catalog_;

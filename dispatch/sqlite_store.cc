@@ -347,6 +347,14 @@ class SqliteStore::Access : public StoreWriter {
     return st.Run();
   }
 
+  Status DeferTimer(std::string_view case_number, std::string_view key,
+                    model::Instant until) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "UPDATE timers SET next_at = ? WHERE case_number = ? AND key = ?"));
+    st.Bind(1, Millis(until)).Bind(2, case_number).Bind(3, key);
+    return st.Run();
+  }
+
   Result<std::string> NextCaseNumber(std::string_view centre, int year) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "INSERT INTO case_sequences (centre, year, last) VALUES (?1, ?2, 1)"

@@ -115,6 +115,11 @@ class StoreWriter : public StoreReader {
   virtual model::Status PutUser(const model::User& user) = 0;
   virtual model::Status PutCentre(const model::Centre& centre) = 0;
   virtual model::Status PutSetting(std::string_view key, std::string_view value) = 0;
+  // Moves a timer's next firing to `until` in the timers table alone (a
+  // rebuild restores it): for a case that cannot be read now, so that its
+  // timers do not take every firing's turn.
+  virtual model::Status DeferTimer(std::string_view case_number, std::string_view key,
+                                   model::Instant until) = 0;
   // Keeps the text of a definition a case is pinned to (no-op when kept already).
   virtual model::Status PinDefinition(const model::LoadedDefinition& def, model::Instant now) = 0;
   virtual model::Result<std::optional<StoredReply>> FindReply(std::string_view key) = 0;

@@ -2,10 +2,11 @@
 
 namespace dispatch {
 
-model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& deliverer) {
+model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& deliverer,
+                               const notify::DeliveryLimits& limits) {
   TickReport report;
   ASSIGN_OR_RETURN(report.deadlines_fired, dispatcher.FireDueDeadlines());
-  ASSIGN_OR_RETURN(report.delivery, deliverer.DeliverDue());
+  ASSIGN_OR_RETURN(report.delivery, deliverer.DeliverDue(limits));
   return report;
 }
 

@@ -16,7 +16,8 @@ struct TickReport {
   notify::DeliveryReport delivery;
 };
 
-model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& deliverer);
+model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& deliverer,
+                               const notify::DeliveryLimits& limits = {});
 
 // Where the webhook channel finds a centre's current URL: in `store`.
 // REQUIRES: store outlives the lookup.

@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "model/hkid.h"
 #include "model/text_check.h"
 
 namespace model {
@@ -47,8 +48,10 @@ Result<Command> DecodeCommand(std::string_view body, Encoding encoding) {
     const auto s = google::protobuf::util::JsonStringToMessage(
         google::protobuf::StringPiece(body.data(), body.size()), &c, options);
     if (!s.ok()) {
+      // Protobuf's message quotes what it could not read: masked, as any
+      // echo of what was sent.
       return Status::InvalidArgument("the command is not a valid JSON Command: " +
-                                     ToValidUtf8(std::string(s.message())));
+                                     MaskHkidsIn(ToValidUtf8(std::string(s.message()))));
     }
   } else {
     if (!c.ParseFromArray(body.data(), static_cast<int>(body.size()))) {

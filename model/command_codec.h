@@ -15,7 +15,8 @@ enum class Encoding { kJson, kBinary };
 
 // Decodes `body`. Unknown fields are refused in either encoding (a misspelt
 // field must not silently do less), and the text is checked as CheckText
-// does. InvalidArgument saying what is wrong, never repeating the body.
+// does. InvalidArgument saying what is wrong; what it quotes of the body has
+// identity numbers masked.
 Result<Command> DecodeCommand(std::string_view body, Encoding encoding);
 
 }  // namespace model

@@ -121,6 +121,15 @@ TEST_CASE("exit codes tell refusals apart, with a message on stderr") {
   r = cli.Run({"case", "frobnicate"}, "chan_sz");
   CHECK(r.exit_code == 2);
 
+  // A filter naming nothing that exists is a typo, not an empty list.
+  r = cli.Run({"case", "list", "--centre", "XX"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: unknown centre 'XX'; centres are DG, FJ, GZ, HZ, SZ, ZS\n");
+  CHECK(cli.Run({"case", "list", "--type", "nope"}, "chan_sz").exit_code == 2);
+  CHECK(cli.Run({"task", "list", "--centre", "XX"}, "chan_sz").exit_code == 2);
+  CHECK(cli.Run({"task", "done", number + "/0"}, "chan_sz").err ==
+        "error: task numbers start at 1, e.g. SZ-2026-0007/1\n");
+
   r = cli.Run({"task", "done", "SZ-2026-0001"}, "chan_sz");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("name a task as CASE/NUMBER") != std::string::npos);
@@ -338,10 +347,6 @@ TEST_CASE("scenarios kept in one database, as the demo does, run one after anoth
                              scenarios + "case2_injured_elder_transfer.textproto",
                              scenarios + "case3_elder_alone_after_demolition.textproto"});
   REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
-  cli.Must({"user", "add", "sup_hq", "--centre", "GZ", "--role", "supervisor"}, "admin");
-  ProcessResult list = cli.Must({"case", "list", "--status", "all"}, "sup_hq");
-  CHECK(list.out.find("DG-2026-0001") != std::string::npos);
-  CHECK(list.out.find("FJ-2026-0001") != std::string::npos);
   // Replaying one into the same file would overlap its own virtual shifts:
   // refused plainly, not silently answered from the first run.
   r = cli.Run({"scenario", "run", "-q", "--keep-in", cli.db(),
@@ -349,6 +354,16 @@ TEST_CASE("scenarios kept in one database, as the demo does, run one after anoth
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("lam_dg is already on duty as duty_officer since 2026-05-11 10:15") !=
         std::string::npos);
+  // Live work in it, as the demo does next...
+  cli.Must({"user", "add", "sup_hq", "--centre", "GZ", "--role", "supervisor"}, "admin");
+  ProcessResult list = cli.Must({"case", "list", "--status", "all"}, "sup_hq");
+  CHECK(list.out.find("DG-2026-0001") != std::string::npos);
+  CHECK(list.out.find("FJ-2026-0001") != std::string::npos);
+  // ...and scenarios no longer run there.
+  r = cli.Run({"scenario", "run", "-q", "--keep-in", cli.db(),
+               scenarios + "case3_elder_alone_after_demolition.textproto"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("holds live work") != std::string::npos);
 }
 
 TEST_CASE("an identity number typed into the wrong place never appears in full, -v log included") {

@@ -309,9 +309,11 @@ TEST_CASE("a damaged row is named and left out, and every other case goes on") {
   CHECK(w.dispatcher->Execute(testing::FireCommand(damaged, "plan_confirmed"), "chan_sz")
             .status().code() == Code::kDataLoss);
   w.Must(testing::DoneCommand(other, "arrange_departure"), "chan_sz");
-  // Both cases' task deadlines fall due: the other case's still fire.
+  // Both cases' task deadlines fall due: the other case's still fire, the
+  // damaged one's wait an hour before they are tried again.
   w.Advance(std::chrono::days(3));
-  CHECK(w.store->Read().DueTimers(w.clock.Now(), 10)->size() == 3);  // the damaged case's
+  CHECK(w.store->Read().DueTimers(w.clock.Now(), 10)->empty());
+  CHECK(w.store->Read().DueTimers(w.clock.Now() + std::chrono::hours(1), 10)->size() == 3);
   bool other_breached = false;
   for (const auto& e : w.Timeline(other)) other_breached = other_breached || e.has_deadline_breached();
   CHECK(other_breached);
