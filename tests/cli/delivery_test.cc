@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "support/hooked_world.h"
 #include "support/http_receiver.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -12,41 +13,20 @@
 
 namespace {
 
-// A database file whose SZ and FJ webhooks point at `receiver`, with
-// `cycles` handoffs requested (to SZ) and declined (to FJ): two webhook
-// notifications each, still pending (the world delivers to inboxes only).
+// A database file whose webhooks point at `receiver`, with `cycles` handoffs
+// offered and declined: their webhook notifications wait in the outbox.
 struct PendingWebhooks {
   testing::TempDir dir;
-  std::string db = dir.Path("centre.db");
-  testing::World w{db};
-  std::string number;
+  testing::HookedWorld hooked;
+  testing::World& w = hooked.w;
+  std::string& number = hooked.number;
 
-  PendingWebhooks(const testing::HttpReceiver& receiver, int cycles) {
-    for (const char* centre : {"SZ", "FJ"}) {
-      model::Command hook;
-      hook.mutable_set_webhook()->set_centre(centre);
-      hook.mutable_set_webhook()->set_url(receiver.Url(std::string("/") + centre));
-      w.Must(hook, "admin");
-    }
-    w.OnDuty("lin_fj");
-    number = w.Must(testing::OpenCaseCommand("escort_to_port", "FJ"), "wong_fj").case_state().number();
-    for (int i = 1; i <= cycles; ++i) {
-      model::Command request;
-      request.mutable_request_handoff()->set_case_number(number);
-      request.mutable_request_handoff()->set_to_centre("SZ");
-      request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
-      w.Must(request, "wong_fj");
-      model::Command decline;
-      decline.mutable_decline_handoff()->set_case_number(number);
-      decline.mutable_decline_handoff()->set_handoff(i);
-      decline.mutable_decline_handoff()->set_reason("no staff that day");
-      w.Must(decline, "mak_sz");
-    }
-  }
+  PendingWebhooks(const testing::HttpReceiver& receiver, int cycles)
+      : hooked(receiver, cycles, dir.Path("centre.db")) {}
 
   testing::ProcessResult Run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {testing::DispatchBinary(), "--db", db, "--workflows",
-                                     DISPATCH_WORKFLOW_DIR};
+    std::vector<std::string> argv = {testing::DispatchBinary(), "--db", dir.Path("centre.db"),
+                                     "--workflows", DISPATCH_WORKFLOW_DIR};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::RunProcess(argv);
   }

@@ -30,16 +30,6 @@ const std::vector<std::string> kTypes = {"escort_to_port", "document_verificatio
 const std::vector<std::string> kRoles = {"", "duty_officer", "coordinator", "supervisor",
                                          "network_coordinator"};
 
-model::WorkflowCatalog& Catalog() {
-  static auto* catalog = [] {
-    spdlog::set_level(spdlog::level::off);
-    auto c = model::WorkflowCatalog::LoadDirectory(DISPATCH_WORKFLOW_DIR);
-    FUZZ_ASSERT(c.ok(), c.status().ToString());
-    return new model::WorkflowCatalog(std::move(c).value());
-  }();
-  return *catalog;
-}
-
 // Names a fuzzer may use for events, fields, pause reasons and field values:
 // everything the shipped definitions say, and a few they do not.
 struct Vocabulary {
@@ -50,7 +40,7 @@ struct Vocabulary {
   std::vector<std::string> tasks{"nonsense"};
 
   Vocabulary() {
-    for (const auto* d : Catalog().LatestOfEach()) {
+    for (const auto* d : fuzz::ShippedCatalog().LatestOfEach()) {
       for (const auto& f : d->definition.field()) {
         fields.push_back(f.name());
         for (const auto& v : f.one_of()) values.push_back(v);
@@ -90,7 +80,7 @@ void CheckCase(dispatch::Store& store, const std::string& number) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  model::WorkflowCatalog& catalog = Catalog();
+  model::WorkflowCatalog& catalog = fuzz::ShippedCatalog();
   const Vocabulary& words = Words();
   fuzz::Input in(data, size);
 

@@ -11,6 +11,9 @@
 #include <vector>
 
 #include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
+
+#include "model/workflow_catalog.h"
 
 namespace fuzz {
 
@@ -68,6 +71,18 @@ class Input {
       std::abort();                                                          \
     }                                                                        \
   } while (false)
+
+// The shipped case types, loaded once; logs off, as the targets make the
+// engine refuse things on purpose.
+inline model::WorkflowCatalog& ShippedCatalog() {
+  static auto* catalog = [] {
+    spdlog::set_level(spdlog::level::off);
+    auto c = model::WorkflowCatalog::LoadDirectory(DISPATCH_WORKFLOW_DIR);
+    FUZZ_ASSERT(c.ok(), c.status().ToString());
+    return new model::WorkflowCatalog(std::move(c).value());
+  }();
+  return *catalog;
+}
 
 }  // namespace fuzz
 

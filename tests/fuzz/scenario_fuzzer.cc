@@ -10,22 +10,8 @@
 #include "model/text_check.h"
 #include "model/text_proto.h"
 
-namespace {
-
-model::WorkflowCatalog& Catalog() {
-  static auto* catalog = [] {
-    spdlog::set_level(spdlog::level::off);
-    auto c = model::WorkflowCatalog::LoadDirectory(DISPATCH_WORKFLOW_DIR);
-    FUZZ_ASSERT(c.ok(), c.status().ToString());
-    return new model::WorkflowCatalog(std::move(c).value());
-  }();
-  return *catalog;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  model::WorkflowCatalog& catalog = Catalog();
+  model::WorkflowCatalog& catalog = fuzz::ShippedCatalog();
   const std::string text(reinterpret_cast<const char*>(data), size);
   dispatch::LoadedScenario loaded;
   loaded.path = "fuzz.textproto";

@@ -9,6 +9,7 @@
 #include "notify/http_client.h"
 #include "notify/inbox_channel.h"
 #include "notify/webhook_channel.h"
+#include "support/hooked_world.h"
 #include "support/http_receiver.h"
 #include "support/world.h"
 
@@ -19,33 +20,7 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// A world whose SZ and FJ webhooks point at `receiver`, and a Fujian case
-// whose handoff to Shenzhen is requested then declined: two webhook
-// notifications (to SZ, then to FJ).
-struct HookedWorld {
-  testing::World w;
-  std::string number;
-  explicit HookedWorld(const testing::HttpReceiver& receiver) {
-    for (const char* centre : {"SZ", "FJ"}) {
-      model::Command hook;
-      hook.mutable_set_webhook()->set_centre(centre);
-      hook.mutable_set_webhook()->set_url(receiver.Url(std::string("/") + centre));
-      w.Must(hook, "admin");
-    }
-    w.OnDuty("lin_fj");
-    number = w.Must(testing::OpenCaseCommand("escort_to_port", "FJ"), "wong_fj").case_state().number();
-    model::Command request;
-    request.mutable_request_handoff()->set_case_number(number);
-    request.mutable_request_handoff()->set_to_centre("SZ");
-    request.mutable_request_handoff()->set_message("Escort at Shenzhen Bay");
-    w.Must(request, "wong_fj");
-    model::Command decline;
-    decline.mutable_decline_handoff()->set_case_number(number);
-    decline.mutable_decline_handoff()->set_handoff(1);
-    decline.mutable_decline_handoff()->set_reason("no staff that day");
-    w.Must(decline, "mak_sz");
-  }
-};
+using testing::HookedWorld;
 
 // A worker for `hw` with both channels, giving up after `attempts`.
 struct Worker {
