@@ -10,7 +10,7 @@
 #include "model/hkid.h"
 #include "model/person_validation.h"
 #include "model/roles.h"
-#include "model/sha256.h"
+#include "model/crypto.h"
 #include "model/text_check.h"
 #include "notify/http_client.h"
 #include "notify/notifications.h"

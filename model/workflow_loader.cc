@@ -8,7 +8,7 @@
 
 #include "model/duration.h"
 #include "model/roles.h"
-#include "model/sha256.h"
+#include "model/crypto.h"
 #include "model/text_proto.h"
 
 namespace model {

@@ -5,7 +5,7 @@
 DISPATCH_PACKAGES=(
   cmake g++ make
   libboost-dev libsqlite3-dev libprotobuf-dev protobuf-compiler
-  libspdlog-dev doctest-dev libcli11-dev
+  libspdlog-dev doctest-dev libcli11-dev libssl-dev
 )
 # And the tests: clang with its libFuzzer runtime for the fuzz targets.
 DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev)

@@ -7,7 +7,7 @@
 
 #include "model/proto/case.pb.h"
 #include "model/proto/workflow.pb.h"
-#include "model/sha256.h"
+#include "model/crypto.h"
 #include "model/time.h"
 #include "support/cli.h"
 #include "support/http_receiver.h"

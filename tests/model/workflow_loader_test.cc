@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "model/sha256.h"
+#include "model/crypto.h"
 #include "support/temp_dir.h"
 
 namespace model {

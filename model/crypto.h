@@ -1,0 +1,31 @@
+// Hashing and secrets, all from OpenSSL's libcrypto: the one implementation,
+// the maintained one.
+#ifndef MODEL_CRYPTO_H_
+#define MODEL_CRYPTO_H_
+
+#include <string>
+#include <string_view>
+
+#include "model/status.h"
+
+namespace model {
+
+// Lower-case hex SHA-256 of `data`, 64 characters: the content hash a case
+// pins its definition by, a command's fingerprint, a bearer token's digest.
+std::string Sha256Hex(std::string_view data);
+
+// `bytes` random bytes from the operating system's generator, as lower-case
+// hex (a session id, a bearer token).
+std::string RandomHex(size_t bytes);
+
+// A slow, salted hash of a password to store: "scrypt$N$r$p$SALT$HASH" (hex).
+// Unavailable when the machine cannot give the memory scrypt needs.
+Result<std::string> HashPassword(std::string_view password);
+
+// Whether `password` is the one `stored` (made by HashPassword) was made
+// from. Compares in constant time. False for a malformed `stored`.
+bool VerifyPassword(std::string_view password, std::string_view stored);
+
+}  // namespace model
+
+#endif  // MODEL_CRYPTO_H_
