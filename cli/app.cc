@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <random>
@@ -14,6 +15,7 @@
 
 #include "cli/render.h"
 #include "cli/system_clock.h"
+#include "dispatch/commands.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/engine.h"
 #include "dispatch/scenario_runner.h"
@@ -229,7 +231,7 @@ class Session {
     RETURN_IF_ERROR(Open());
     if (!g_.key.empty()) command.set_idempotency_key(g_.key);
     ASSIGN_OR_RETURN(model::CommandReply reply, dispatcher_->Execute(command, g_.as));
-    Status printed = Print(reply, print_number_only);
+    Status printed = Print(command.body_case(), reply, print_number_only);
     out_.flush();
     AfterCommand();
     if (!printed.ok()) {
@@ -239,16 +241,16 @@ class Session {
     return Status::Ok();
   }
 
-  Status Print(const model::CommandReply& reply, bool print_number_only) {
+  Status Print(model::Command::BodyCase kind, const model::CommandReply& reply,
+               bool print_number_only) {
     if (g_.json) {
-      if (reply.has_user()) {
-        RETURN_IF_ERROR(WriteJson(out_, reply.user()));
-      } else if (reply.has_shift()) {
-        RETURN_IF_ERROR(WriteJson(out_, reply.shift()));
-      } else if (reply.has_centre()) {
-        RETURN_IF_ERROR(WriteJson(out_, reply.centre()));
-      } else {
-        RETURN_IF_ERROR(WriteJson(out_, reply.case_state()));
+      switch (dispatch::SpecOf(kind).answer) {
+        case dispatch::Answer::kCase: return WriteJson(out_, reply.case_state());
+        case dispatch::Answer::kUser: return WriteJson(out_, reply.user());
+        case dispatch::Answer::kShift: return WriteJson(out_, reply.shift());
+        case dispatch::Answer::kCentre: return WriteJson(out_, reply.centre());
+        case dispatch::Answer::kKey: return WriteJson(out_, reply.key());
+        case dispatch::Answer::kNothing: return WriteJson(out_, model::CommandReply());
       }
     } else if (print_number_only) {
       out_ << reply.case_state().number() << '\n';
@@ -463,6 +465,74 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       PrintUsers(out, users, session.lang());
     }
     return Status::Ok();
+  });
+
+  // Passwords are read from standard input, never from the command line
+  // (where the shell's history and `ps` would show them).
+  auto read_line = [&](const char* what) -> Result<std::string> {
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+      return Status::InvalidArgument(std::string("give the ") + what +
+                                     " on standard input, one line");
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  };
+  std::string password_user;
+  auto* user_password = user->add_subcommand(
+      "password", "give a user a first password, read from standard input (admins)");
+  user_password->add_option("name", password_user, "user name")->required();
+  on(user_password, [&]() -> Status {
+    model::Command c;
+    c.mutable_set_password()->set_user(password_user);
+    ASSIGN_OR_RETURN(*c.mutable_set_password()->mutable_password(), read_line("new password"));
+    return session.Submit(c);
+  });
+  on(app.add_subcommand("password",
+                        "change your own password: the current one, then the new one, on "
+                        "standard input"),
+     [&]() -> Status {
+       model::Command c;
+       ASSIGN_OR_RETURN(*c.mutable_set_password()->mutable_current_password(),
+                        read_line("current password"));
+       ASSIGN_OR_RETURN(*c.mutable_set_password()->mutable_password(), read_line("new password"));
+       return session.Submit(c);
+     });
+
+  auto* token = app.add_subcommand("token", "bearer tokens for scripts and `--server`")
+                    ->require_subcommand(1);
+  model::CreateToken create_token;
+  auto* token_create = token->add_subcommand("create", "make a token; its secret is shown once");
+  token_create->add_option("--user", *create_token.mutable_user(), "for someone else (admins)");
+  token_create->add_option("--label", *create_token.mutable_label(), "what it is for");
+  token_create->add_option("--expires", *create_token.mutable_expires_in(),
+                           "how long it lasts, e.g. 30d (default 90d, at most 366d)");
+  on(token_create, [&]() -> Status {
+    model::Command c;
+    *c.mutable_create_token() = create_token;
+    return session.Submit(c);
+  });
+  std::string token_user;
+  auto* token_list = token->add_subcommand("list", "your tokens and sessions (admins: anyone's)");
+  token_list->add_option("--user", token_user, "someone else's (admins)");
+  on(token_list, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto me, session.Me());
+    ASSIGN_OR_RETURN(auto keys, session.dispatcher().ListKeys(me, token_user));
+    if (g.json) {
+      model::AccessKeyList list;
+      for (auto& k : keys) *list.add_key() = k;
+      return WriteJson(out, list);
+    }
+    PrintKeys(out, keys, session.lang());
+    return Status::Ok();
+  });
+  std::string token_id;
+  auto* token_revoke = token->add_subcommand("revoke", "end a token or session");
+  token_revoke->add_option("id", token_id, "its id, from `token list`")->required();
+  on(token_revoke, [&]() -> Status {
+    model::Command c;
+    c.mutable_revoke_token()->set_id(token_id);
+    return session.Submit(c);
   });
 
   auto* centre = app.add_subcommand("centre", "the centres of the network")->require_subcommand(1);

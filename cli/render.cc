@@ -537,6 +537,23 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
         << (c.webhook_url().empty() ? Pick(lang, "no webhook", "沒有 webhook") : c.webhook_url()) << "\n";
     return;
   }
+  if (reply.has_key()) {
+    const auto& k = reply.key();
+    if (k.secret().empty()) {
+      out << (k.kind() == "token" ? Pick(lang, "Token ", "存取權杖 ") : Pick(lang, "Session ", "登入 "))
+          << k.id() << Pick(lang, " of ", "（") << k.user()
+          << Pick(lang, " is revoked, or was made earlier (its secret is shown only once).\n",
+                  "）已撤銷，或之前已建立（密鑰只顯示一次）。\n");
+    } else {
+      out << Pick(lang, "Token ", "存取權杖 ") << k.id() << Pick(lang, " for ", "，給 ") << k.user()
+          << (k.label().empty() ? "" : " (" + k.label() + ")") << Pick(lang, ", until ", "，有效至 ")
+          << When(k.expires_at()) << ":\n  " << k.secret() << '\n'
+          << Pick(lang, "Keep it now: it is not shown again. Scripts send it as\n"
+                        "  Authorization: Bearer <token>\n",
+                  "請即保存：不會再顯示。程式以下列標頭傳送：\n  Authorization: Bearer <token>\n");
+    }
+    return;
+  }
   if (!reply.has_case_state()) {
     out << Pick(lang, "Done.\n", "完成。\n");
     return;
@@ -627,6 +644,20 @@ void PrintShifts(std::ostream& out, const std::vector<model::Shift>& shifts, Lan
   for (const auto& s : shifts) {
     t.AddRow({s.centre(), s.user(), RoleName(s.role(), lang), When(s.starts_at()),
               model::IsSet(s.ends_at()) ? When(s.ends_at()) : Pick(lang, "duty off", "下班為止")});
+  }
+  t.Print(out);
+}
+
+void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, Lang lang) {
+  if (keys.empty()) {
+    out << Pick(lang, "No tokens or sessions.\n", "沒有存取權杖或登入。\n");
+    return;
+  }
+  TextTable t({"Id", Pick(lang, "User", "用戶"), Pick(lang, "Kind", "類別"),
+               Pick(lang, "For", "用途"), Pick(lang, "Made", "建立"), Pick(lang, "Until", "有效至")});
+  for (const auto& k : keys) {
+    t.AddRow({k.id(), k.user(), k.kind() == "token" ? Pick(lang, "token", "權杖") : Pick(lang, "session", "登入"),
+              k.label().empty() ? "-" : k.label(), When(k.created_at()), When(k.expires_at())});
   }
   t.Print(out);
 }

@@ -75,6 +75,7 @@ void PrintInbox(std::ostream& out, const std::vector<model::InboxItem>& items, m
 void PrintOutbox(std::ostream& out, const std::vector<model::Notification>& items,
                  model::Lang lang);
 void PrintShifts(std::ostream& out, const std::vector<model::Shift>& shifts, model::Lang lang);
+void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, model::Lang lang);
 
 }  // namespace cli
 

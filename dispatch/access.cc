@@ -87,6 +87,18 @@ Status CheckIsAdmin(const Actor& actor, std::string_view what) {
                                   "; ask an admin");
 }
 
+Status CheckCanSetPassword(const Actor& actor, std::string_view user) {
+  if (actor.user == user || actor.role == model::kAdmin) return Status::Ok();
+  return Status::PermissionDenied(actor.Describe() + " cannot set " + std::string(user) +
+                                  "'s password; an admin can");
+}
+
+Status CheckCanManageKeys(const Actor& actor, std::string_view user) {
+  if (actor.user == user || actor.role == model::kAdmin) return Status::Ok();
+  return Status::PermissionDenied(actor.Describe() + " cannot manage " + std::string(user) +
+                                  "'s tokens; an admin can");
+}
+
 Status CheckCanReadOutbox(const Actor& actor) {
   if (actor.role == model::kSupervisor || actor.role == model::kCoordinator ||
       actor.role == model::kAdmin) {

@@ -31,6 +31,9 @@ struct Actor {
   std::string user;
   std::string centre;
   std::string role;
+  // Signed in with a first password set by an admin: until it is changed,
+  // changing it is all this actor may do.
+  bool must_change_password = false;
 
   // "chan_sz (duty_officer, SZ)" for messages.
   std::string Describe() const;
@@ -56,6 +59,11 @@ model::Status CheckHoldsRole(const Actor& actor, std::string_view role, std::str
 model::Status CheckCanNote(const Actor& actor, const model::CaseState& c);
 // OK for admins; `what` is what they would do ("set webhooks").
 model::Status CheckIsAdmin(const Actor& actor, std::string_view what);
+// OK when `actor` may set `user`'s password: their own (saying the current
+// one, when they have one), or anyone's as an admin.
+model::Status CheckCanSetPassword(const Actor& actor, std::string_view user);
+// OK when `actor` may make or revoke keys for `user`: their own, or an admin.
+model::Status CheckCanManageKeys(const Actor& actor, std::string_view user);
 
 // The outbox: supervisors and admins read all of it, coordinators what
 // concerns cases they read or is addressed to them or their centre.

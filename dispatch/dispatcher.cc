@@ -4,6 +4,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <spdlog/spdlog.h>
 
+#include "dispatch/commands.h"
 #include "dispatch/engine.h"
 #include "dispatch/roster.h"
 #include "model/centres.h"
@@ -49,18 +50,8 @@ std::string ScopedKey(const Actor& actor, std::string_view key) {
   return actor.user + '\n' + std::string(key);
 }
 
-Result<std::set<std::string>> CentreCodes(StoreReader& r) {
-  ASSIGN_OR_RETURN(auto centres, r.ListCentres());
-  std::set<std::string> out;
-  for (const auto& c : centres) out.insert(c.code());
-  return out;
-}
 
-// "open_case", "fire_event", ...: the name of the command's body.
-std::string KindOf(const model::Command& c) {
-  const auto* f = model::Command::descriptor()->FindFieldByNumber(c.body_case());
-  return f ? f->name() : "empty";
-}
+std::string KindOf(const model::Command& c) { return std::string(SpecOf(c.body_case()).name); }
 
 Result<Roster> TakeRoster(StoreReader& r, model::Instant now) {
   Roster roster;
@@ -76,17 +67,6 @@ Result<std::map<std::string, std::string>> Webhooks(StoreReader& r) {
   std::map<std::string, std::string> out;
   for (const auto& c : centres) {
     if (!c.webhook_url().empty()) out[c.code()] = c.webhook_url();
-  }
-  return out;
-}
-
-// The shifts of `user` running at `now`.
-Result<std::vector<model::Shift>> RunningShifts(StoreReader& r, std::string_view user,
-                                                model::Instant now) {
-  ASSIGN_OR_RETURN(auto shifts, r.ActiveShifts(now));
-  std::vector<model::Shift> out;
-  for (auto& s : shifts) {
-    if (s.user() == user) out.push_back(std::move(s));
   }
   return out;
 }
@@ -110,12 +90,6 @@ Result<std::optional<model::CaseState>> CaseFor(StoreReader& r, const Actor& act
     return std::optional<model::CaseState>();
   }
   return c;
-}
-
-Result<model::User> MustGetUser(StoreReader& r, std::string_view name) {
-  ASSIGN_OR_RETURN(auto user, r.GetUser(name));
-  if (!user) return Status::NotFound("no user named '" + std::string(name) + "'");
-  return std::move(*user);
 }
 
 }  // namespace
@@ -208,9 +182,23 @@ Result<CommandReply> Dispatcher::Execute(const model::Command& command,
 Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const Actor& actor) {
   const model::Instant now = clock_.Now();
   CommandReply reply;
+  const CommandSpec& spec = SpecOf(command.body_case());
   // Text that is not UTF-8 would make the stored row unreadable: refused
   // here, for every command from every surface, before anything is read.
   Status s = model::CheckText(command);
+  if (s.ok() && actor.must_change_password && !command.has_set_password()) {
+    s = Status::PermissionDenied("change your password first: the one you signed in with was "
+                                 "given to you by an admin");
+  }
+  std::string prepared;
+  if (s.ok() && spec.prepare != nullptr) {
+    auto p = spec.prepare(store_.Read(), command, actor);
+    if (p.ok()) {
+      prepared = std::move(p).value();
+    } else {
+      s = p.status();
+    }
+  }
   if (s.ok()) s = store_.Write([&](StoreWriter& w) -> Status {
     std::string fingerprint;
     if (!command.idempotency_key().empty()) {
@@ -226,10 +214,14 @@ Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const 
         return Status::Ok();
       }
     }
-    ASSIGN_OR_RETURN(reply, ExecuteIn(w, command, actor, now));
+    ASSIGN_OR_RETURN(reply, ExecuteIn(w, command, actor, now, prepared));
     if (!command.idempotency_key().empty()) {
+      // A token's secret is shown once: a retry answers without it.
+      CommandReply kept = reply;
+      kept.mutable_key()->clear_secret();
+      if (!reply.has_key()) kept.clear_key();
       RETURN_IF_ERROR(
-          w.SaveReply(ScopedKey(actor, command.idempotency_key()), {fingerprint, reply}, now));
+          w.SaveReply(ScopedKey(actor, command.idempotency_key()), {fingerprint, kept}, now));
     }
     return Status::Ok();
   });
@@ -248,92 +240,16 @@ Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const 
 }
 
 Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command& command,
-                                           const Actor& actor, model::Instant now) {
-  CommandReply reply;
-  switch (command.body_case()) {
-    case model::Command::kAddUser: {
-      ASSIGN_OR_RETURN(auto centres, CentreCodes(w));
-      ASSIGN_OR_RETURN(model::User user, DecideAddUser(actor, command.add_user(), centres, now));
-      RETURN_IF_ERROR(w.PutUser(user));
-      *reply.mutable_user() = std::move(user);
-      return reply;
-    }
-    case model::Command::kDutyOn: {
-      const auto& on = command.duty_on();
-      ASSIGN_OR_RETURN(model::User user, MustGetUser(w, on.user().empty() ? actor.user : on.user()));
-      ASSIGN_OR_RETURN(auto running, RunningShifts(w, user.name(), now));
-      ASSIGN_OR_RETURN(model::Shift shift, DecideDutyOn(actor, on, user, running, now));
-      ASSIGN_OR_RETURN(int64_t id, w.AddShift(shift));
-      shift.set_id(id);
-      *reply.mutable_shift() = std::move(shift);
-      return reply;
-    }
-    case model::Command::kDutyOff: {
-      const auto& off = command.duty_off();
-      ASSIGN_OR_RETURN(model::User user, MustGetUser(w, off.user().empty() ? actor.user : off.user()));
-      ASSIGN_OR_RETURN(auto running, RunningShifts(w, user.name(), now));
-      RETURN_IF_ERROR(CheckDutyOff(actor, user, running));
-      RETURN_IF_ERROR(w.EndShifts(user.name(), now));
-      *reply.mutable_shift() = running.front();
-      *reply.mutable_shift()->mutable_ends_at() = model::ToProto(now);
-      // Nothing stays with someone who has gone home: their open tasks pass
-      // to colleagues on duty, case by case, in this same transaction.
-      ASSIGN_OR_RETURN(auto held, w.ListTasks({"", user.name(), "", true}));
-      std::set<std::string> cases;
-      for (const auto& t : held) cases.insert(t.case_number());
-      for (const std::string& number : cases) {
-        model::Command release;
-        release.mutable_release_tasks()->set_case_number(number);
-        release.mutable_release_tasks()->set_user(user.name());
-        ASSIGN_OR_RETURN(CommandReply passed, ExecuteCaseCommand(w, release, actor, now));
-        for (auto& e : *passed.mutable_event()) *reply.add_event() = std::move(e);
-      }
-      return reply;
-    }
-    case model::Command::kSetWebhook: {
-      const auto& hook = command.set_webhook();
-      RETURN_IF_ERROR(CheckIsAdmin(actor, "set webhooks"));
-      if (!hook.url().empty()) RETURN_IF_ERROR(notify::ParseHttpUrl(hook.url()).status());
-      ASSIGN_OR_RETURN(auto centres, w.ListCentres());
-      for (auto& c : centres) {
-        if (c.code() != hook.centre()) continue;
-        c.set_webhook_url(hook.url());
-        RETURN_IF_ERROR(w.PutCentre(c));
-        *reply.mutable_centre() = Visible(actor, c);
-        return reply;
-      }
-      ASSIGN_OR_RETURN(auto codes, CentreCodes(w));
-      std::string known;
-      for (const auto& code : codes) known += (known.empty() ? "" : ", ") + code;
-      return Status::InvalidArgument("unknown centre '" + hook.centre() + "'; centres are " + known);
-    }
-    case model::Command::kMarkRead: {
-      const int64_t id = command.mark_read().inbox_item();
-      ASSIGN_OR_RETURN(auto item, w.GetInboxItem(id));
-      if (!item || !IsAddressedTo(actor, *item)) {
-        return Status::NotFound("no message " + std::to_string(id) + " in your inbox");
-      }
-      RETURN_IF_ERROR(w.MarkRead(id, actor.user, now));
-      return reply;
-    }
-    case model::Command::kOpenCase:
-    case model::Command::kFireEvent:
-    case model::Command::kAssignTask:
-    case model::Command::kCompleteTask:
-    case model::Command::kAddNote:
-    case model::Command::kCloseCase:
-    case model::Command::kCancelCase:
-    case model::Command::kPauseCase:
-    case model::Command::kResumeCase:
-    case model::Command::kRequestHandoff:
-    case model::Command::kAcceptHandoff:
-    case model::Command::kDeclineHandoff:
-    case model::Command::kFireDeadline:
-    case model::Command::kReleaseTasks:
-      break;
-    case model::Command::BODY_NOT_SET:
-      return Status::InvalidArgument("the command is empty");
+                                           const Actor& actor, model::Instant now,
+                                           const std::string& prepared) {
+  const CommandSpec& spec = SpecOf(command.body_case());
+  if (spec.decide_directory != nullptr) {
+    DirectoryWork work{w, actor, now, prepared, [&](const model::Command& c) {
+                         return ExecuteCaseCommand(w, c, actor, now);
+                       }};
+    return spec.decide_directory(work, command);
   }
+  if (spec.decide_case == nullptr) return Status::InvalidArgument("the command is empty");
   return ExecuteCaseCommand(w, command, actor, now);
 }
 
@@ -353,7 +269,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
       return Status::InvalidArgument("unknown case type '" + open.type() + "'; case types are " +
                                      catalog_.Names());
     }
-    ASSIGN_OR_RETURN(ctx.centres, CentreCodes(w));
+    ASSIGN_OR_RETURN(ctx.centres, w.CentreCodes());
     if (!open.related_case().empty()) {
       ASSIGN_OR_RETURN(auto related, CaseFor(w, actor, open.related_case()));
       if (!related) {
@@ -373,7 +289,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
     if (!current) return Status::NotFound("no case " + number);
     ASSIGN_OR_RETURN(ctx.definition, PinnedDefinition(w, current->definition()));
     if (command.has_request_handoff()) {
-      ASSIGN_OR_RETURN(ctx.centres, CentreCodes(w));
+      ASSIGN_OR_RETURN(ctx.centres, w.CentreCodes());
     }
     if (command.has_assign_task()) {
       ASSIGN_OR_RETURN(assignee, w.GetUser(command.assign_task().assignee()));
@@ -426,6 +342,65 @@ Result<int> Dispatcher::FireDueDeadlines(int limit) {
   return fired;
 }
 
+namespace {
+Status NotSignedIn() {
+  return Status::PermissionDenied("the user name or password is not right");
+}
+}  // namespace
+
+Result<model::AccessKey> Dispatcher::Login(std::string_view user, std::string_view password) {
+  ASSIGN_OR_RETURN(auto credential, store_.Read().GetCredential(user));
+  ASSIGN_OR_RETURN(auto found, store_.Read().GetUser(user));
+  // A missing user costs the same time as a wrong password.
+  static const std::string kDecoy = *model::HashPassword("decoy password for timing");
+  const bool right =
+      model::VerifyPassword(password, credential ? credential->hash : kDecoy) && credential && found;
+  if (!right) return NotSignedIn();
+  const model::Instant now = clock_.Now();
+  model::AccessKey key = NewAccessKey(user, "session", now, SessionLasts());
+  key.set_must_change_password(credential->must_change);
+  RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
+    return w.AddKey(model::Sha256Hex(key.secret()), key);
+  }));
+  spdlog::info("{} signed in", user);
+  return key;
+}
+
+Result<Actor> Dispatcher::Authenticate(std::string_view secret) {
+  const auto invalid = [] {
+    return Status::PermissionDenied("sign in again: that session or token is not valid (any more)");
+  };
+  if (secret.empty()) return invalid();
+  ASSIGN_OR_RETURN(auto stored, store_.Read().FindKey(model::Sha256Hex(secret)));
+  if (!stored || stored->revoked ||
+      model::FromProto(stored->key.expires_at()) <= clock_.Now()) {
+    return invalid();
+  }
+  ASSIGN_OR_RETURN(auto user, store_.Read().GetUser(stored->key.user()));
+  if (!user) return invalid();
+  Actor actor{user->name(), user->centre(), user->role()};
+  if (stored->key.kind() == "session") {
+    ASSIGN_OR_RETURN(auto credential, store_.Read().GetCredential(user->name()));
+    actor.must_change_password = credential && credential->must_change;
+  }
+  return actor;
+}
+
+Status Dispatcher::Logout(std::string_view secret) {
+  ASSIGN_OR_RETURN(auto stored, store_.Read().FindKey(model::Sha256Hex(secret)));
+  if (!stored || stored->revoked) return Status::Ok();
+  return store_.Write([&](StoreWriter& w) { return w.RevokeKey(stored->key.id(), clock_.Now()); });
+}
+
+Result<std::vector<model::AccessKey>> Dispatcher::ListKeys(const Actor& actor,
+                                                           std::string_view user) {
+  const std::string whose = user.empty() && actor.role != model::kAdmin ? actor.user
+                                                                          : std::string(user);
+  if (!whose.empty()) RETURN_IF_ERROR(CheckCanManageKeys(actor, whose));
+  if (whose.empty()) RETURN_IF_ERROR(CheckIsAdmin(actor, "list everyone's tokens"));
+  return store_.Read().ListKeys(whose);
+}
+
 Result<RebuildReport> Dispatcher::Rebuild(const Actor& actor) {
   RETURN_IF_ERROR(CheckIsAdmin(actor, "rebuild"));
   return store_.RebuildProjections();
@@ -441,7 +416,7 @@ Result<model::CaseState> Dispatcher::GetCase(const Actor& actor, std::string_vie
 // "none" and hide the typo.
 Status Dispatcher::CheckFilter(std::string_view centre, std::string_view type) {
   if (!centre.empty()) {
-    ASSIGN_OR_RETURN(auto codes, CentreCodes(store_.Read()));
+    ASSIGN_OR_RETURN(auto codes, store_.Read().CentreCodes());
     if (codes.count(std::string(centre)) == 0) {
       std::string known;
       for (const auto& code : codes) known += (known.empty() ? "" : ", ") + code;

@@ -48,6 +48,8 @@ class Dispatcher {
   // key returns the first reply (replayed = true) and writes nothing.
   model::Result<model::CommandReply> Execute(const model::Command& command,
                                              std::string_view actor_name);
+  // The same, as an actor already authenticated (the server's sessions).
+  model::Result<model::CommandReply> ExecuteAs(const model::Command& command, const Actor& actor);
 
   // Fires every timer whose time has come (each firing its own transaction)
   // and returns how many did something. Stale firings do nothing; a case
@@ -56,6 +58,18 @@ class Dispatcher {
 
   // Rebuilds the projections from the journal (admins only).
   model::Result<RebuildReport> Rebuild(const Actor& actor);
+
+  // Accounts. Signing in with a user name and password makes a session key
+  // (its secret comes back once); a wrong name or password answers the same
+  // PermissionDenied. Slow on purpose (scrypt), and outside any transaction.
+  model::Result<model::AccessKey> Login(std::string_view user, std::string_view password);
+  // The actor a session's or token's secret stands for: PermissionDenied,
+  // the same words for all, when it is unknown, revoked or expired.
+  model::Result<Actor> Authenticate(std::string_view secret);
+  // Ends the session or token whose secret this is.
+  model::Status Logout(std::string_view secret);
+  // The actor's keys (an admin's: `user`'s, or everyone's when empty).
+  model::Result<std::vector<model::AccessKey>> ListKeys(const Actor& actor, std::string_view user);
 
   // The actor a user name stands for; NotFound for an unknown name.
   model::Result<Actor> ResolveActor(std::string_view user_name);
@@ -90,9 +104,9 @@ class Dispatcher {
   const model::Clock& clock() const { return clock_; }
 
  private:
-  model::Result<model::CommandReply> ExecuteAs(const model::Command& command, const Actor& actor);
   model::Result<model::CommandReply> ExecuteIn(StoreWriter& w, const model::Command& command,
-                                               const Actor& actor, model::Instant now);
+                                               const Actor& actor, model::Instant now,
+                                               const std::string& prepared);
   model::Result<model::CommandReply> ExecuteCaseCommand(StoreWriter& w,
                                                         const model::Command& command,
                                                         const Actor& actor, model::Instant now);

@@ -4,6 +4,8 @@
 #include <map>
 #include <tuple>
 
+#include "dispatch/commands.h"
+#include "dispatch/decision.h"
 #include "dispatch/escalation.h"
 #include "dispatch/timer_keys.h"
 #include "model/duration.h"
@@ -24,7 +26,6 @@ namespace {
 
 using Fields = std::map<std::string, std::string>;
 
-constexpr std::string_view kSystem = "system";
 
 Fields Sorted(const google::protobuf::Map<std::string, std::string>& m) {
   return Fields(m.begin(), m.end());
@@ -49,66 +50,6 @@ Status UnknownCentre(std::string_view code, const std::set<std::string>& centres
 std::string ResponsibleCentre(const CaseState& c) {
   return c.responsible_centre().empty() ? c.centre() : c.responsible_centre();
 }
-
-// One decision in the making: events are stamped, applied to a working copy of
-// the case at once (so later steps see earlier ones), and collected.
-class Decision {
- public:
-  // Time never runs backwards within a case: when the clock has stepped back
-  // since the case's last event, the decision happens at that event's time,
-  // so that no duration it computes (time paused, lateness) is negative and
-  // the timeline stays in order.
-  Decision(const CaseState* current, std::string number, const DecideContext& ctx)
-      : ctx_(ctx),
-        working_(current ? *current : CaseState()),
-        number_(std::move(number)),
-        now_(current ? std::max(ctx.now, model::FromProto(current->updated_at())) : ctx.now) {}
-
-  template <typename Fill>
-  void Emit(Fill fill) {
-    Event e;
-    e.set_case_number(number_);
-    e.set_seq(working_.version() + 1);
-    *e.mutable_at() = model::ToProto(now_);
-    e.set_actor(ctx_.actor.user);
-    fill(e);
-    Evolve(working_, e);
-    events_.push_back(std::move(e));
-  }
-
-  const CaseState& state() const { return working_; }
-  const DecideContext& ctx() const { return ctx_; }
-  const model::WorkflowDefinition& def() const { return ctx_.definition->definition; }
-  model::Instant now() const { return now_; }
-  std::vector<Event> Take() { return std::move(events_); }
-
-  const Timer* FindTimer(std::string_view key) const {
-    for (const Timer& t : working_.timer()) {
-      if (t.key() == key) return &t;
-    }
-    return nullptr;
-  }
-
-  // The least-loaded on-duty holder of `role` at `centre`, counting tasks
-  // given out by this decision too.
-  std::optional<std::string> PickAssignee(std::string_view centre, std::string_view role,
-                                          std::string_view except = "") {
-    Roster roster = ctx_.roster;
-    for (const auto& [user, n] : given_) roster.open_tasks[user] += n;
-    std::erase_if(roster.on_duty, [&](const OnDuty& o) { return o.user == except; });
-    auto who = dispatch::PickAssignee(roster, centre, role);
-    if (who) ++given_[*who];
-    return who;
-  }
-
- private:
-  const DecideContext& ctx_;
-  CaseState working_;
-  std::string number_;
-  std::vector<Event> events_;
-  std::map<std::string, int> given_;
-  model::Instant now_;
-};
 
 Status CheckFields(const model::WorkflowDefinition& def, const Fields& fields) {
   for (const auto& [name, value] : fields) {
@@ -331,7 +272,8 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
 
 // --- Commands -------------------------------------------------------------
 
-Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideContext& ctx) {
+Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
+  const DecideContext& ctx = d.ctx();
   const model::LoadedDefinition& def = *ctx.definition;
   if (ctx.centres.count(cmd.centre()) == 0) return UnknownCentre(cmd.centre(), ctx.centres);
   RETURN_IF_ERROR(CheckCanOpen(ctx.actor, cmd.centre()));
@@ -350,7 +292,6 @@ Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideCo
   }
   const model::StateDef* initial = model::FindState(def.definition, def.definition.initial_state());
 
-  Decision d(nullptr, ctx.new_case_number, ctx);
   d.Emit([&](Event& e) {
     auto* o = e.mutable_case_opened();
     o->set_type(def.definition.name());
@@ -366,7 +307,7 @@ Result<std::vector<Event>> DecideOpen(const model::OpenCase& cmd, const DecideCo
     ArmFromDefinition(d, std::string(kCaseTimer), def.definition.case_deadline(), "the case");
   }
   EnterState(d, *initial, /*entry=*/1, cmd.centre());
-  return d.Take();
+  return Status::Ok();
 }
 
 Status DecideFire(Decision& d, const model::FireEvent& cmd) {
@@ -796,7 +737,7 @@ Status DecideDeclineHandoff(Decision& d, const model::DeclineHandoff& cmd) {
 
 // --- Deadlines firing -----------------------------------------------------
 
-Result<std::vector<Event>> DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
+Status DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
   if (d.ctx().actor.role != kSystem) {
     return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`");
   }
@@ -806,7 +747,7 @@ Result<std::vector<Event>> DecideFireDeadline(Decision& d, const model::FireDead
       t->generation() != cmd.generation() || model::IsSet(t->paused_at()) ||
       !model::IsSet(t->next_at()) || model::FromProto(t->next_at()) > d.now() ||
       t->escalate_to().empty()) {
-    return std::vector<Event>();
+    return Status::Ok();
   }
   const Timer timer = *t;
   const EscalationStep step = NextEscalation(timer, d.now());
@@ -832,7 +773,7 @@ Result<std::vector<Event>> DecideFireDeadline(Decision& d, const model::FireDead
     x->set_centre(CentreOfTimer(d.state(), timer));
     *x->mutable_due_at() = timer.due_at();
   });
-  return d.Take();
+  return Status::Ok();
 }
 
 Task* MutableTask(CaseState& c, int seq) {
@@ -913,41 +854,47 @@ Result<const Task*> FindOpenTask(const CaseState& c, const model::TaskRef& ref) 
 
 Result<std::vector<Event>> Decide(const CaseState* current, const Command& command,
                                   const DecideContext& ctx) {
-  if (command.has_open_case()) {
-    if (current != nullptr) return Status::Internal("open_case given an existing case");
-    return DecideOpen(command.open_case(), ctx);
+  const CommandSpec& spec = SpecOf(command.body_case());
+  if (spec.decide_case == nullptr) {
+    return Status::Internal(std::string(spec.name) + " is not a case command");
   }
-  if (current == nullptr) return Status::Internal("case command without a case");
-  Decision d(current, current->number(), ctx);
-  Status s = Status::InvalidArgument("the command is empty or not a case command");
-  switch (command.body_case()) {
-    case Command::kFireEvent: s = DecideFire(d, command.fire_event()); break;
-    case Command::kAssignTask: s = DecideAssign(d, command.assign_task()); break;
-    case Command::kCompleteTask: s = DecideComplete(d, command.complete_task()); break;
-    case Command::kAddNote: s = DecideNote(d, command.add_note()); break;
-    case Command::kCloseCase: s = DecideClose(d, command.close_case()); break;
-    case Command::kCancelCase: s = DecideCancel(d, command.cancel_case()); break;
-    case Command::kPauseCase: s = DecidePause(d, command.pause_case()); break;
-    case Command::kResumeCase: s = DecideResume(d, command.resume_case()); break;
-    case Command::kRequestHandoff: s = DecideRequestHandoff(d, command.request_handoff()); break;
-    case Command::kAcceptHandoff: s = DecideAcceptHandoff(d, command.accept_handoff()); break;
-    case Command::kDeclineHandoff: s = DecideDeclineHandoff(d, command.decline_handoff()); break;
-    case Command::kReleaseTasks: s = DecideRelease(d, command.release_tasks()); break;
-    case Command::kFireDeadline: return DecideFireDeadline(d, command.fire_deadline());
-    case Command::kOpenCase:
-    case Command::kAddUser:
-    case Command::kDutyOn:
-    case Command::kDutyOff:
-    case Command::kSetWebhook:
-    case Command::kMarkRead:
-    case Command::BODY_NOT_SET:
-      break;
+  if ((spec.scope == CommandScope::kNewCase) != (current == nullptr)) {
+    return Status::Internal(std::string(spec.name) + (current ? " given an existing case"
+                                                              : " given no case"));
   }
-  if (!s.ok()) return s;
+  Decision d(current, current ? current->number() : ctx.new_case_number, ctx);
+  RETURN_IF_ERROR(spec.decide_case(d, command));
   // A person acted on the case: escalations still running start again.
-  if (d.state().status() == model::CASE_OPEN) ResetEscalations(d);
+  if (ctx.actor.role != kSystem && d.state().status() == model::CASE_OPEN) ResetEscalations(d);
   return d.Take();
 }
+
+namespace decide {
+
+Status OpenCase(Decision& d, const Command& c) { return DecideOpen(d, c.open_case()); }
+Status FireEvent(Decision& d, const Command& c) { return DecideFire(d, c.fire_event()); }
+Status AssignTask(Decision& d, const Command& c) { return DecideAssign(d, c.assign_task()); }
+Status CompleteTask(Decision& d, const Command& c) { return DecideComplete(d, c.complete_task()); }
+Status AddNote(Decision& d, const Command& c) { return DecideNote(d, c.add_note()); }
+Status CloseCase(Decision& d, const Command& c) { return DecideClose(d, c.close_case()); }
+Status CancelCase(Decision& d, const Command& c) { return DecideCancel(d, c.cancel_case()); }
+Status PauseCase(Decision& d, const Command& c) { return DecidePause(d, c.pause_case()); }
+Status ResumeCase(Decision& d, const Command& c) { return DecideResume(d, c.resume_case()); }
+Status RequestHandoff(Decision& d, const Command& c) {
+  return DecideRequestHandoff(d, c.request_handoff());
+}
+Status AcceptHandoff(Decision& d, const Command& c) {
+  return DecideAcceptHandoff(d, c.accept_handoff());
+}
+Status DeclineHandoff(Decision& d, const Command& c) {
+  return DecideDeclineHandoff(d, c.decline_handoff());
+}
+Status FireDeadline(Decision& d, const Command& c) {
+  return DecideFireDeadline(d, c.fire_deadline());
+}
+Status ReleaseTasks(Decision& d, const Command& c) { return DecideRelease(d, c.release_tasks()); }
+
+}  // namespace decide
 
 void Evolve(CaseState& c, const Event& e) {
   c.set_version(e.seq());

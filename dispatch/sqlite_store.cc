@@ -149,6 +149,24 @@ CREATE TABLE settings (
 );
 -- The deliverer holding a notification's claim; NULL when none does.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+-- Accounts: a slow salted hash of each password, and the keys (sessions,
+-- tokens) known only by the digest of their secret.
+CREATE TABLE credentials (
+  user TEXT PRIMARY KEY REFERENCES users(name),
+  hash TEXT NOT NULL,
+  must_change INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL
+);
+CREATE TABLE access_keys (
+  digest TEXT PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  user TEXT NOT NULL REFERENCES users(name),
+  kind TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  body BLOB NOT NULL
+);
+CREATE INDEX access_keys_by_user ON access_keys (user);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -344,6 +362,63 @@ class SqliteStore::Access : public StoreWriter {
         "INSERT INTO settings (key, value) VALUES (?1, ?2)"
         " ON CONFLICT (key) DO UPDATE SET value = ?2"));
     st.Bind(1, key).Bind(2, value);
+    return st.Run();
+  }
+
+  Result<std::optional<Credential>> GetCredential(std::string_view user) override {
+    ASSIGN_OR_RETURN(Statement st,
+                     db_.Prepare("SELECT hash, must_change FROM credentials WHERE user = ?"));
+    st.Bind(1, user);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<Credential>();
+    return std::optional<Credential>(Credential{st.ColumnText(0), st.ColumnInt(1) != 0});
+  }
+
+  Result<std::optional<StoredKey>> FindKey(std::string_view digest) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, revoked_at IS NOT NULL FROM access_keys WHERE digest = ?"));
+    st.Bind(1, digest);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<StoredKey>();
+    ASSIGN_OR_RETURN(auto key, Parse<model::AccessKey>(st.ColumnBlob(0), "an access key"));
+    return std::optional<StoredKey>(StoredKey{std::move(key), st.ColumnInt(1) != 0});
+  }
+
+  Result<std::vector<model::AccessKey>> ListKeys(std::string_view user) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, id FROM access_keys WHERE revoked_at IS NULL AND (?1 IS NULL OR user = ?1)"
+        " ORDER BY rowid DESC"));
+    st.BindOptional(1, user);
+    return ReadAll<model::AccessKey>(st, "access key");
+  }
+
+  Status PutCredential(std::string_view user, const Credential& credential,
+                       model::Instant now) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO credentials (user, hash, must_change, changed_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (user) DO UPDATE SET hash = ?2, must_change = ?3, changed_at = ?4"));
+    st.Bind(1, user).Bind(2, credential.hash).Bind(3, int64_t{credential.must_change ? 1 : 0});
+    st.Bind(4, Millis(now));
+    return st.Run();
+  }
+
+  Status AddKey(std::string_view digest, const model::AccessKey& key) override {
+    model::AccessKey stored = key;
+    stored.clear_secret();
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO access_keys (digest, id, user, kind, expires_at, body)"
+        " VALUES (?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, digest).Bind(2, key.id()).Bind(3, key.user()).Bind(4, key.kind());
+    st.Bind(5, Millis(key.expires_at())).BindBlob(6, Serialize(stored));
+    return st.Run();
+  }
+
+  Status RevokeKey(std::string_view id, model::Instant at) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "UPDATE access_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id"));
+    st.Bind(1, Millis(at)).Bind(2, id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no key " + std::string(id));
     return st.Run();
   }
 

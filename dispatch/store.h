@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,18 @@ struct RebuildReport {
   std::vector<std::string> damaged;  // case numbers whose journal cannot be read
 };
 
+// A user's password, as stored.
+struct Credential {
+  std::string hash;  // model::HashPassword's
+  bool must_change = false;
+};
+
+// An access key as stored: found by the digest of its secret.
+struct StoredKey {
+  model::AccessKey key;  // without its secret
+  bool revoked = false;
+};
+
 // A reply stored under an idempotency key.
 struct StoredReply {
   std::string fingerprint;  // what the command was; a different command reusing the key is refused
@@ -69,6 +82,14 @@ struct StoredReply {
 class StoreReader {
  public:
   virtual ~StoreReader() = default;
+
+  // The codes of the centres, for checking one a command names.
+  model::Result<std::set<std::string>> CentreCodes() {
+    ASSIGN_OR_RETURN(auto centres, ListCentres());
+    std::set<std::string> out;
+    for (const auto& c : centres) out.insert(c.code());
+    return out;
+  }
 
   virtual model::Result<std::optional<model::CaseState>> GetCase(std::string_view number) = 0;
   // The centre that opened a case, read without reading the case itself
@@ -87,6 +108,11 @@ class StoreReader {
   virtual model::Result<std::optional<std::string>> DefinitionText(std::string_view hash) = 0;
   // A setting of the database as a whole (see Dispatcher::Initialize).
   virtual model::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  virtual model::Result<std::optional<Credential>> GetCredential(std::string_view user) = 0;
+  // The key whose secret has SHA-256 `digest`.
+  virtual model::Result<std::optional<StoredKey>> FindKey(std::string_view digest) = 0;
+  // Keys of `user` (every user's when empty), newest first; revoked ones left out.
+  virtual model::Result<std::vector<model::AccessKey>> ListKeys(std::string_view user) = 0;
 
   // Shifts running at `now`, by centre and user.
   virtual model::Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) = 0;
@@ -115,6 +141,12 @@ class StoreWriter : public StoreReader {
   virtual model::Status PutUser(const model::User& user) = 0;
   virtual model::Status PutCentre(const model::Centre& centre) = 0;
   virtual model::Status PutSetting(std::string_view key, std::string_view value) = 0;
+  virtual model::Status PutCredential(std::string_view user, const Credential& credential,
+                                      model::Instant now) = 0;
+  // Stores `key` (its secret cleared) under the digest of its secret.
+  virtual model::Status AddKey(std::string_view digest, const model::AccessKey& key) = 0;
+  // NotFound when there is no such key.
+  virtual model::Status RevokeKey(std::string_view id, model::Instant at) = 0;
   // Moves a timer's next firing to `until` in the timers table alone (a
   // rebuild restores it): for a case that cannot be read now, so that its
   // timers do not take every firing's turn.

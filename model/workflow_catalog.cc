@@ -37,6 +37,7 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
 }
 
 Status WorkflowCatalog::Add(LoadedDefinition def) {
+  std::unique_lock lock(*mu_);
   auto key = std::make_pair(def.definition.name(), def.definition.version());
   auto it = defs_.find(key);
   if (it != defs_.end()) {
@@ -51,6 +52,7 @@ Status WorkflowCatalog::Add(LoadedDefinition def) {
 }
 
 const LoadedDefinition* WorkflowCatalog::Latest(std::string_view name) const {
+  std::shared_lock lock(*mu_);
   const LoadedDefinition* best = nullptr;
   for (const auto& [key, def] : defs_) {
     if (key.first == name) best = def.get();  // map order: ascending version
@@ -59,11 +61,13 @@ const LoadedDefinition* WorkflowCatalog::Latest(std::string_view name) const {
 }
 
 void WorkflowCatalog::AddPinned(LoadedDefinition def) {
+  std::unique_lock lock(*mu_);
   std::string hash = def.content_hash;
   pinned_.emplace(std::move(hash), std::make_unique<LoadedDefinition>(std::move(def)));
 }
 
 const LoadedDefinition* WorkflowCatalog::ByHash(std::string_view hash) const {
+  std::shared_lock lock(*mu_);
   for (const auto& [key, def] : defs_) {
     if (def->content_hash == hash) return def.get();
   }
@@ -72,6 +76,7 @@ const LoadedDefinition* WorkflowCatalog::ByHash(std::string_view hash) const {
 }
 
 std::vector<const LoadedDefinition*> WorkflowCatalog::LatestOfEach() const {
+  std::shared_lock lock(*mu_);
   std::vector<const LoadedDefinition*> out;
   for (const auto& [key, def] : defs_) {
     if (!out.empty() && out.back()->definition.name() == key.first) {

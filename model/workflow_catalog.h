@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,9 +15,12 @@
 
 namespace model {
 
-// Not thread-safe; pointers it returns stay valid as long as the catalog.
+// Thread-safe: a server's threads share one. Pointers it returns stay valid
+// as long as the catalog.
 class WorkflowCatalog {
  public:
+  WorkflowCatalog() : mu_(std::make_unique<std::shared_mutex>()) {}
+
   // Loads every *.textproto file in `dir`. Any invalid file fails the whole
   // load, with the problems of every file in the message.
   static Result<WorkflowCatalog> LoadDirectory(const std::string& dir);
@@ -39,6 +43,7 @@ class WorkflowCatalog {
   std::string Names() const;
 
  private:
+  std::unique_ptr<std::shared_mutex> mu_;  // in a pointer: a catalog is moved
   // Keyed by (name, version).
   std::map<std::pair<std::string, int>, std::unique_ptr<LoadedDefinition>> defs_;
   // Keyed by content hash.

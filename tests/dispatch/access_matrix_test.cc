@@ -262,6 +262,36 @@ std::vector<Row> Rows() {
        },
        /*about_case=*/false},
 
+      // lee_sz's password and tokens: their own, or an admin's doing.
+      {"set_password", "PPPPPPY",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([](Command& c) {
+                        c.mutable_set_password()->set_user("lee_sz");
+                        c.mutable_set_password()->set_password("first-day-pass-2026");
+                      }),
+                      a);
+       },
+       /*about_case=*/false},
+      {"create_token", "PPPPPPY",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([](Command& c) {
+                        c.mutable_create_token()->set_user("lee_sz");
+                        c.mutable_create_token()->set_label("ward report script");
+                      }),
+                      a);
+       },
+       /*about_case=*/false},
+      {"revoke_token", "NNNNNNY",
+       [](Fixture& f, const std::string& a) {
+         const auto made = f.w.Must(Body([](Command& c) {
+                                      c.mutable_create_token()->set_user("lee_sz");
+                                    }),
+                                    "admin");
+         return f.Run(Body([&](Command& c) { c.mutable_revoke_token()->set_id(made.key().id()); }),
+                      a);
+       },
+       /*about_case=*/false},
+
       // --- reads -----------------------------------------------------------
       {"read:case", "YNYNYYY",
        [](Fixture& f, const std::string& a) { return f.w.dispatcher->GetCase(f.As(a), f.number).status(); }},

@@ -1,0 +1,219 @@
+// The decisions of directory commands: people, duty, centres, inboxes and
+// accounts (see commands.h). Each runs inside the command's transaction.
+#include <set>
+
+#include "dispatch/commands.h"
+#include "dispatch/engine.h"
+#include "dispatch/roster.h"
+#include "model/crypto.h"
+#include "model/duration.h"
+#include "model/roles.h"
+#include "notify/http_client.h"
+
+namespace dispatch {
+
+using model::Command;
+using model::CommandReply;
+using model::Result;
+using model::Status;
+
+namespace {
+
+// A session lasts a working day and a half; a token, unless it says, 90 days.
+constexpr auto kSessionLasts = std::chrono::hours(12);
+constexpr auto kTokenLastsByDefault = std::chrono::days(90);
+constexpr auto kTokenLastsAtMost = std::chrono::days(366);
+constexpr size_t kShortestPassword = 10;
+
+Result<model::User> MustGetUser(StoreReader& r, std::string_view name) {
+  ASSIGN_OR_RETURN(auto user, r.GetUser(name));
+  if (!user) return Status::NotFound("no user named '" + std::string(name) + "'");
+  return std::move(*user);
+}
+
+// The shifts of `user` running at `now`.
+Result<std::vector<model::Shift>> RunningShifts(StoreReader& r, std::string_view user,
+                                                model::Instant now) {
+  ASSIGN_OR_RETURN(auto shifts, r.ActiveShifts(now));
+  std::vector<model::Shift> out;
+  for (auto& s : shifts) {
+    if (s.user() == user) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string Joined(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+}  // namespace
+
+model::AccessKey NewAccessKey(std::string_view user, std::string_view kind, model::Instant now,
+                              model::Millis lasts) {
+  model::AccessKey key;
+  key.set_secret("dsp_" + model::RandomHex(24));
+  key.set_id(std::string(kind == "token" ? "t" : "s") + model::Sha256Hex(key.secret()).substr(0, 11));
+  key.set_user(std::string(user));
+  key.set_kind(std::string(kind));
+  *key.mutable_created_at() = model::ToProto(now);
+  *key.mutable_expires_at() = model::ToProto(now + lasts);
+  return key;
+}
+
+model::Millis SessionLasts() { return kSessionLasts; }
+
+namespace decide {
+
+Result<CommandReply> AddUser(DirectoryWork& w, const Command& c) {
+  ASSIGN_OR_RETURN(auto centres, w.store.CentreCodes());
+  ASSIGN_OR_RETURN(model::User user, DecideAddUser(w.actor, c.add_user(), centres, w.now));
+  RETURN_IF_ERROR(w.store.PutUser(user));
+  CommandReply reply;
+  *reply.mutable_user() = std::move(user);
+  return reply;
+}
+
+Result<CommandReply> DutyOn(DirectoryWork& w, const Command& c) {
+  const auto& on = c.duty_on();
+  ASSIGN_OR_RETURN(model::User user,
+                   MustGetUser(w.store, on.user().empty() ? w.actor.user : on.user()));
+  ASSIGN_OR_RETURN(auto running, RunningShifts(w.store, user.name(), w.now));
+  ASSIGN_OR_RETURN(model::Shift shift, DecideDutyOn(w.actor, on, user, running, w.now));
+  ASSIGN_OR_RETURN(int64_t id, w.store.AddShift(shift));
+  shift.set_id(id);
+  CommandReply reply;
+  *reply.mutable_shift() = std::move(shift);
+  return reply;
+}
+
+Result<CommandReply> DutyOff(DirectoryWork& w, const Command& c) {
+  const auto& off = c.duty_off();
+  ASSIGN_OR_RETURN(model::User user,
+                   MustGetUser(w.store, off.user().empty() ? w.actor.user : off.user()));
+  ASSIGN_OR_RETURN(auto running, RunningShifts(w.store, user.name(), w.now));
+  RETURN_IF_ERROR(CheckDutyOff(w.actor, user, running));
+  RETURN_IF_ERROR(w.store.EndShifts(user.name(), w.now));
+  CommandReply reply;
+  *reply.mutable_shift() = running.front();
+  *reply.mutable_shift()->mutable_ends_at() = model::ToProto(w.now);
+  // Nothing stays with someone who has gone home: their open tasks pass to
+  // colleagues on duty, case by case, in this same transaction.
+  ASSIGN_OR_RETURN(auto held, w.store.ListTasks({"", user.name(), "", true}));
+  std::set<std::string> cases;
+  for (const auto& t : held) cases.insert(t.case_number());
+  for (const std::string& number : cases) {
+    Command release;
+    release.mutable_release_tasks()->set_case_number(number);
+    release.mutable_release_tasks()->set_user(user.name());
+    ASSIGN_OR_RETURN(CommandReply passed, w.run_case_command(release));
+    for (auto& e : *passed.mutable_event()) *reply.add_event() = std::move(e);
+  }
+  return reply;
+}
+
+Result<CommandReply> SetWebhook(DirectoryWork& w, const Command& c) {
+  const auto& hook = c.set_webhook();
+  RETURN_IF_ERROR(CheckIsAdmin(w.actor, "set webhooks"));
+  if (!hook.url().empty()) RETURN_IF_ERROR(notify::ParseHttpUrl(hook.url()).status());
+  ASSIGN_OR_RETURN(auto centres, w.store.ListCentres());
+  for (auto& centre : centres) {
+    if (centre.code() != hook.centre()) continue;
+    centre.set_webhook_url(hook.url());
+    RETURN_IF_ERROR(w.store.PutCentre(centre));
+    CommandReply reply;
+    *reply.mutable_centre() = Visible(w.actor, centre);
+    return reply;
+  }
+  ASSIGN_OR_RETURN(auto codes, w.store.CentreCodes());
+  return Status::InvalidArgument("unknown centre '" + hook.centre() + "'; centres are " +
+                                 Joined(codes));
+}
+
+Result<CommandReply> MarkRead(DirectoryWork& w, const Command& c) {
+  const int64_t id = c.mark_read().inbox_item();
+  ASSIGN_OR_RETURN(auto item, w.store.GetInboxItem(id));
+  if (!item || !IsAddressedTo(w.actor, *item)) {
+    return Status::NotFound("no message " + std::to_string(id) + " in your inbox");
+  }
+  RETURN_IF_ERROR(w.store.MarkRead(id, w.actor.user, w.now));
+  return CommandReply();
+}
+
+// Before the transaction: checks the new password, and the current one when
+// people change their own, and hashes the new one (scrypt is slow on purpose).
+Result<std::string> HashNewPassword(StoreReader& store, const Command& c, const Actor& actor) {
+  const auto& set = c.set_password();
+  const std::string user = set.user().empty() ? actor.user : set.user();
+  RETURN_IF_ERROR(CheckCanSetPassword(actor, user));
+  ASSIGN_OR_RETURN(model::User target, MustGetUser(store, user));
+  const std::string& password = set.password();
+  if (password.size() < kShortestPassword) {
+    return Status::InvalidArgument("a password needs at least " +
+                                   std::to_string(kShortestPassword) + " characters")
+        .WithField("set_password.password");
+  }
+  if (password.find(user) != std::string::npos) {
+    return Status::InvalidArgument("a password must not contain the user name")
+        .WithField("set_password.password");
+  }
+  if (actor.user == user) {
+    ASSIGN_OR_RETURN(auto current, store.GetCredential(user));
+    if (current && !model::VerifyPassword(set.current_password(), current->hash)) {
+      return Status::PermissionDenied("the current password is not right")
+          .WithField("set_password.current_password");
+    }
+  }
+  return model::HashPassword(password);
+}
+
+Result<CommandReply> SetPassword(DirectoryWork& w, const Command& c) {
+  const std::string user = c.set_password().user().empty() ? w.actor.user : c.set_password().user();
+  RETURN_IF_ERROR(CheckCanSetPassword(w.actor, user));
+  ASSIGN_OR_RETURN(model::User target, MustGetUser(w.store, user));
+  // A password someone else chose is for a first sign-in only.
+  RETURN_IF_ERROR(w.store.PutCredential(user, {w.prepared, w.actor.user != user}, w.now));
+  return CommandReply();
+}
+
+Result<CommandReply> CreateToken(DirectoryWork& w, const Command& c) {
+  const auto& create = c.create_token();
+  const std::string user = create.user().empty() ? w.actor.user : create.user();
+  RETURN_IF_ERROR(CheckCanManageKeys(w.actor, user));
+  ASSIGN_OR_RETURN(model::User target, MustGetUser(w.store, user));
+  model::Millis lasts = kTokenLastsByDefault;
+  if (!create.expires_in().empty()) {
+    auto d = model::ParseDuration(create.expires_in());
+    if (!d.ok()) return d.status().WithField("create_token.expires_in");
+    if (*d > kTokenLastsAtMost) {
+      return Status::InvalidArgument("a token lasts at most 366 days")
+          .WithField("create_token.expires_in");
+    }
+    lasts = *d;
+  }
+  model::AccessKey key = NewAccessKey(user, "token", w.now, lasts);
+  key.set_label(create.label());
+  RETURN_IF_ERROR(w.store.AddKey(model::Sha256Hex(key.secret()), key));
+  CommandReply reply;
+  *reply.mutable_key() = std::move(key);
+  return reply;
+}
+
+Result<CommandReply> RevokeToken(DirectoryWork& w, const Command& c) {
+  const std::string& id = c.revoke_token().id();
+  ASSIGN_OR_RETURN(auto keys, w.store.ListKeys(w.actor.role == model::kAdmin ? "" : w.actor.user));
+  for (const model::AccessKey& key : keys) {
+    if (key.id() != id) continue;
+    RETURN_IF_ERROR(CheckCanManageKeys(w.actor, key.user()));
+    RETURN_IF_ERROR(w.store.RevokeKey(id, w.now));
+    CommandReply reply;
+    *reply.mutable_key() = key;
+    return reply;
+  }
+  return Status::NotFound("no token or session " + id + " of yours");
+}
+
+}  // namespace decide
+
+}  // namespace dispatch
