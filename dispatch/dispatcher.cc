@@ -180,63 +180,97 @@ Result<CommandReply> Dispatcher::Execute(const model::Command& command,
 }
 
 Result<CommandReply> Dispatcher::ExecuteAs(const model::Command& command, const Actor& actor) {
+  return std::move(ExecuteGroup({{&command, &actor}}).front());
+}
+
+std::vector<Result<CommandReply>> Dispatcher::ExecuteGroup(const std::vector<Submission>& batch) {
   const model::Instant now = clock_.Now();
-  CommandReply reply;
-  const CommandSpec& spec = SpecOf(command.body_case());
-  // Text that is not UTF-8 would make the stored row unreadable: refused
-  // here, for every command from every surface, before anything is read.
-  Status s = model::CheckText(command);
-  if (s.ok() && actor.must_change_password && !command.has_set_password()) {
-    s = Status::PermissionDenied("change your password first: the one you signed in with was "
-                                 "given to you by an admin");
-  }
-  std::string prepared;
-  if (s.ok() && spec.prepare != nullptr) {
-    auto p = spec.prepare(store_.Read(), command, actor);
-    if (p.ok()) {
-      prepared = std::move(p).value();
-    } else {
-      s = p.status();
+  const size_t n = batch.size();
+  std::vector<Status> outcome(n);
+  std::vector<std::string> prepared(n);
+  std::vector<CommandReply> replies(n);
+  std::vector<std::function<Status(StoreWriter&)>> bodies;
+  std::vector<size_t> of_body;  // the submission each body runs
+  for (size_t i = 0; i < n; ++i) {
+    const model::Command& command = *batch[i].command;
+    const Actor& actor = *batch[i].actor;
+    // Text that is not UTF-8 would make the stored row unreadable: refused
+    // here, for every command from every surface, before anything is read.
+    Status s = model::CheckText(command);
+    if (s.ok() && actor.must_change_password && !command.has_set_password()) {
+      s = Status::PermissionDenied("change your password first: the one you signed in with was "
+                                   "given to you by an admin");
     }
-  }
-  if (s.ok()) s = store_.Write([&](StoreWriter& w) -> Status {
-    std::string fingerprint;
-    if (!command.idempotency_key().empty()) {
-      fingerprint = Fingerprint(command, actor.user, now);
-      ASSIGN_OR_RETURN(auto stored, w.FindReply(ScopedKey(actor, command.idempotency_key())));
-      if (stored) {
-        if (stored->fingerprint != fingerprint) {
-          return Status::AlreadyExists("idempotency key '" + command.idempotency_key() +
-                                       "' was already used for a different command");
-        }
-        reply = std::move(stored->reply);
-        reply.set_replayed(true);
-        return Status::Ok();
+    const CommandSpec& spec = SpecOf(command.body_case());
+    if (s.ok() && spec.prepare != nullptr) {
+      auto p = spec.prepare(store_.Read(), command, actor);
+      if (p.ok()) {
+        prepared[i] = std::move(p).value();
+      } else {
+        s = p.status();
       }
     }
-    ASSIGN_OR_RETURN(reply, ExecuteIn(w, command, actor, now, prepared));
-    if (!command.idempotency_key().empty()) {
-      // A token's secret is shown once: a retry answers without it.
-      CommandReply kept = reply;
-      kept.mutable_key()->clear_secret();
-      if (!reply.has_key()) kept.clear_key();
-      RETURN_IF_ERROR(
-          w.SaveReply(ScopedKey(actor, command.idempotency_key()), {fingerprint, kept}, now));
-    }
-    return Status::Ok();
-  });
-  std::string number = reply.has_case_state() ? reply.case_state().number() : CaseNumberOf(command);
-  number = number.empty() ? "-" : model::MaskHkidsIn(number);
-  if (!s.ok()) {
-    // A message may repeat what was typed, an identity number in the wrong
-    // field included: it reaches logs and other machines masked.
-    s = Status(s.code(), model::MaskHkidsIn(s.message())).WithField(s.field());
-    spdlog::info("refused {} on {} by {}: {}", KindOf(command), number, actor.user, s.ToString());
-    return s;
+    outcome[i] = s;
+    if (!s.ok()) continue;
+    of_body.push_back(i);
+    bodies.push_back([&, i](StoreWriter& w) -> Status {
+      return Apply(w, *batch[i].command, *batch[i].actor, now, prepared[i], replies[i]);
+    });
   }
-  spdlog::info("{} {} on {} by {}: {} event(s)", reply.replayed() ? "replayed" : "applied",
-               KindOf(command), number, actor.user, reply.event_size());
-  return reply;
+  if (!bodies.empty()) {
+    const std::vector<Status> results = store_.WriteGroup(bodies);
+    for (size_t j = 0; j < results.size(); ++j) outcome[of_body[j]] = results[j];
+  }
+  std::vector<Result<CommandReply>> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const model::Command& command = *batch[i].command;
+    const CommandReply& reply = replies[i];
+    std::string number =
+        reply.has_case_state() ? reply.case_state().number() : CaseNumberOf(command);
+    number = number.empty() ? "-" : model::MaskHkidsIn(number);
+    if (Status s = outcome[i]; !s.ok()) {
+      // A message may repeat what was typed, an identity number in the wrong
+      // field included: it reaches logs and other machines masked.
+      s = Status(s.code(), model::MaskHkidsIn(s.message())).WithField(s.field());
+      spdlog::info("refused {} on {} by {}: {}", KindOf(command), number, batch[i].actor->user,
+                   s.ToString());
+      out.emplace_back(std::move(s));
+      continue;
+    }
+    spdlog::info("{} {} on {} by {}: {} event(s)", reply.replayed() ? "replayed" : "applied",
+                 KindOf(command), number, batch[i].actor->user, reply.event_size());
+    out.emplace_back(std::move(replies[i]));
+  }
+  return out;
+}
+
+Status Dispatcher::Apply(StoreWriter& w, const model::Command& command, const Actor& actor,
+                         model::Instant now, const std::string& prepared, CommandReply& reply) {
+  std::string fingerprint;
+  if (!command.idempotency_key().empty()) {
+    fingerprint = Fingerprint(command, actor.user, now);
+    ASSIGN_OR_RETURN(auto stored, w.FindReply(ScopedKey(actor, command.idempotency_key())));
+    if (stored) {
+      if (stored->fingerprint != fingerprint) {
+        return Status::AlreadyExists("idempotency key '" + command.idempotency_key() +
+                                     "' was already used for a different command");
+      }
+      reply = std::move(stored->reply);
+      reply.set_replayed(true);
+      return Status::Ok();
+    }
+  }
+  ASSIGN_OR_RETURN(reply, ExecuteIn(w, command, actor, now, prepared));
+  if (!command.idempotency_key().empty()) {
+    // A token's secret is shown once: a retry answers without it.
+    CommandReply kept = reply;
+    kept.mutable_key()->clear_secret();
+    if (!reply.has_key()) kept.clear_key();
+    RETURN_IF_ERROR(
+        w.SaveReply(ScopedKey(actor, command.idempotency_key()), {fingerprint, kept}, now));
+  }
+  return Status::Ok();
 }
 
 Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command& command,
@@ -317,14 +351,22 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
 
 Result<int> Dispatcher::FireDueDeadlines(int limit) {
   ASSIGN_OR_RETURN(auto due, store_.Read().DueTimers(clock_.Now(), limit));
+  // Every firing due now in one transaction (a savepoint each).
+  std::vector<model::Command> commands(due.size());
+  const Actor system = SystemActor();
+  std::vector<Submission> batch;
+  for (size_t i = 0; i < due.size(); ++i) {
+    auto* f = commands[i].mutable_fire_deadline();
+    f->set_case_number(due[i].case_number);
+    f->set_key(due[i].key);
+    f->set_generation(due[i].generation);
+    batch.push_back({&commands[i], &system});
+  }
+  const auto replies = ExecuteGroup(batch);
   int fired = 0;
-  for (const DueTimer& t : due) {
-    model::Command c;
-    auto* f = c.mutable_fire_deadline();
-    f->set_case_number(t.case_number);
-    f->set_key(t.key);
-    f->set_generation(t.generation);
-    auto reply = ExecuteAs(c, SystemActor());
+  std::vector<const DueTimer*> failed;
+  for (size_t i = 0; i < due.size(); ++i) {
+    const auto& reply = replies[i];
     if (reply.ok()) {
       if (reply->event_size() > 0) ++fired;
     } else if (reply.status().code() == model::Code::kUnavailable) {
@@ -332,12 +374,19 @@ Result<int> Dispatcher::FireDueDeadlines(int limit) {
     } else {
       // One case that cannot be read or decided must not hold up every other
       // case's deadlines: it is named in the log and tried again in an hour.
-      spdlog::error("deadline '{}' of case {} cannot fire: {}; trying again in an hour", t.key,
-                    t.case_number, reply.status().message());
-      RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
-        return w.DeferTimer(t.case_number, t.key, clock_.Now() + std::chrono::hours(1));
-      }));
+      spdlog::error("deadline '{}' of case {} cannot fire: {}; trying again in an hour",
+                    due[i].key, due[i].case_number, reply.status().message());
+      failed.push_back(&due[i]);
     }
+  }
+  if (!failed.empty()) {
+    const Status deferred = store_.Write([&](StoreWriter& w) -> Status {
+      for (const DueTimer* t : failed) {
+        RETURN_IF_ERROR(w.DeferTimer(t->case_number, t->key, clock_.Now() + std::chrono::hours(1)));
+      }
+      return Status::Ok();
+    });
+    if (!deferred.ok()) return deferred;
   }
   return fired;
 }

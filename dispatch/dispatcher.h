@@ -51,6 +51,17 @@ class Dispatcher {
   // The same, as an actor already authenticated (the server's sessions).
   model::Result<model::CommandReply> ExecuteAs(const model::Command& command, const Actor& actor);
 
+  // Group commit: runs `batch` in one transaction, a savepoint each. A
+  // refused command writes nothing and does not sink the others; every reply
+  // is durable when this returns. Replies in the order of `batch`.
+  // REQUIRES: what the submissions point to outlives the call.
+  struct Submission {
+    const model::Command* command;
+    const Actor* actor;
+  };
+  std::vector<model::Result<model::CommandReply>> ExecuteGroup(
+      const std::vector<Submission>& batch);
+
   // Fires every timer whose time has come (each firing its own transaction)
   // and returns how many did something. Stale firings do nothing; a case
   // that cannot be read is named in the log and skipped.
@@ -104,6 +115,8 @@ class Dispatcher {
   const model::Clock& clock() const { return clock_; }
 
  private:
+  model::Status Apply(StoreWriter& w, const model::Command& command, const Actor& actor,
+                      model::Instant now, const std::string& prepared, model::CommandReply& reply);
   model::Result<model::CommandReply> ExecuteIn(StoreWriter& w, const model::Command& command,
                                                const Actor& actor, model::Instant now,
                                                const std::string& prepared);

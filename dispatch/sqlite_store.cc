@@ -511,6 +511,14 @@ class SqliteStore::Access : public StoreWriter {
     return out;
   }
 
+  Result<std::optional<model::Instant>> NextFiring() override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT MIN(next_at) FROM timers WHERE next_at IS NOT NULL"));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.ColumnIsNull(0)) return std::optional<model::Instant>();
+    return std::optional<model::Instant>(model::Instant(model::Millis(st.ColumnInt(0))));
+  }
+
   Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "SELECT h.body, c.number, c.type, c.person_name, h.id FROM handoffs h"
@@ -1077,6 +1085,31 @@ Status SqliteStore::Write(const std::function<Status(StoreWriter&)>& body) {
   RETURN_IF_ERROR(tx.status());
   RETURN_IF_ERROR(body(*access_));
   return tx.Commit();
+}
+
+std::vector<Status> SqliteStore::WriteGroup(
+    const std::vector<std::function<Status(StoreWriter&)>>& bodies) {
+  std::vector<Status> results(bodies.size());
+  WriteTransaction tx(*db_);
+  if (!tx.status().ok()) return std::vector<Status>(bodies.size(), tx.status());
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    Status s = db_->Exec("SAVEPOINT command");
+    if (s.ok()) {
+      s = bodies[i](*access_);
+      // Undo what a refused body wrote; keep the rest of the group.
+      const Status end =
+          db_->Exec(s.ok() ? "RELEASE command" : "ROLLBACK TO command; RELEASE command");
+      if (!end.ok()) return std::vector<Status>(bodies.size(), end);
+    }
+    results[i] = s;
+  }
+  // Nothing to keep: roll back, so that a refused command writes nothing.
+  if (std::none_of(results.begin(), results.end(), [](const Status& r) { return r.ok(); })) {
+    return results;
+  }
+  const Status committed = tx.Commit();
+  if (!committed.ok()) return std::vector<Status>(bodies.size(), committed);
+  return results;
 }
 
 Result<RebuildReport> SqliteStore::RebuildProjections() {

@@ -35,6 +35,8 @@ class SqliteStore : public Store {
 
   StoreReader& Read() override;
   model::Status Write(const std::function<model::Status(StoreWriter&)>& body) override;
+  std::vector<model::Status> WriteGroup(
+      const std::vector<std::function<model::Status(StoreWriter&)>>& bodies) override;
   model::Result<RebuildReport> RebuildProjections() override;
   notify::Outbox& outbox() override;
   notify::InboxStore& inbox() override;

@@ -120,6 +120,8 @@ class StoreReader {
   virtual model::Result<std::map<std::string, int>> OpenTaskCounts() = 0;
   // Timers (not paused) whose next firing is at or before `now`, earliest first.
   virtual model::Result<std::vector<DueTimer>> DueTimers(model::Instant now, int limit) = 0;
+  // When the earliest timer fires next; nullopt when none is to.
+  virtual model::Result<std::optional<model::Instant>> NextFiring() = 0;
   // Newest first.
   virtual model::Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) = 0;
   // Newest first.
@@ -176,6 +178,13 @@ class Store {
   // Write returns OK; nothing it wrote remains when `body` returns an error,
   // which Write then returns.
   virtual model::Status Write(const std::function<model::Status(StoreWriter&)>& body) = 0;
+
+  // Group commit: runs each body in one write transaction, each inside its
+  // own savepoint. A body that fails is undone alone and its error is its
+  // result; the others commit together, durable when this returns. If the
+  // commit itself fails, every result is that failure.
+  virtual std::vector<model::Status> WriteGroup(
+      const std::vector<std::function<model::Status(StoreWriter&)>>& bodies) = 0;
 
   // Rebuilds the case, task, timer and handoff projections from the journal
   // alone. A case whose journal cannot be read back keeps the rows it had and

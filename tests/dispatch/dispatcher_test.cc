@@ -277,3 +277,30 @@ TEST_CASE("a definition changed without raising its version is refused for new c
 }
 
 }  // namespace dispatch
+
+namespace dispatch {
+
+TEST_CASE("a group commits together, and a refused command in it undoes only itself") {
+  testing::World w;
+  const Actor chan = *w.dispatcher->ResolveActor("chan_sz");
+  model::Command good = testing::OpenCaseCommand("escort_to_port", "SZ");
+  model::Command bad_hkid = good;
+  bad_hkid.mutable_open_case()->mutable_person()->set_hkid("A123456(4)");
+  model::Command elsewhere = testing::OpenCaseCommand("escort_to_port", "DG");
+  model::Command not_utf8 = good;
+  not_utf8.mutable_open_case()->mutable_person()->set_name_en("x\xff");
+  const auto replies = w.dispatcher->ExecuteGroup(
+      {{&good, &chan}, {&bad_hkid, &chan}, {&not_utf8, &chan}, {&elsewhere, &chan}, {&good, &chan}});
+  REQUIRE(replies.size() == 5);
+  REQUIRE(replies[0].ok());
+  CHECK(replies[1].status().code() == Code::kInvalidArgument);
+  CHECK(replies[2].status().code() == Code::kInvalidArgument);
+  CHECK(replies[3].status().code() == Code::kPermissionDenied);
+  REQUIRE(replies[4].ok());
+  // The refused ones took no case number: a savepoint undid each alone.
+  CHECK(replies[0]->case_state().number() == "SZ-2026-0001");
+  CHECK(replies[4]->case_state().number() == "SZ-2026-0002");
+  CHECK(w.store->Read().ListCases({})->size() == 2);
+}
+
+}  // namespace dispatch
