@@ -398,6 +398,11 @@ Status NotSignedIn() {
 }  // namespace
 
 Result<model::AccessKey> Dispatcher::Login(std::string_view user, std::string_view password) {
+  ASSIGN_OR_RETURN(bool must_change, CheckPassword(user, password));
+  return StartSession(user, must_change);
+}
+
+Result<bool> Dispatcher::CheckPassword(std::string_view user, std::string_view password) {
   ASSIGN_OR_RETURN(auto credential, store_.Read().GetCredential(user));
   ASSIGN_OR_RETURN(auto found, store_.Read().GetUser(user));
   // A missing user costs the same time as a wrong password.
@@ -405,9 +410,12 @@ Result<model::AccessKey> Dispatcher::Login(std::string_view user, std::string_vi
   const bool right =
       model::VerifyPassword(password, credential ? credential->hash : kDecoy) && credential && found;
   if (!right) return NotSignedIn();
-  const model::Instant now = clock_.Now();
-  model::AccessKey key = NewAccessKey(user, "session", now, SessionLasts());
-  key.set_must_change_password(credential->must_change);
+  return credential->must_change;
+}
+
+Result<model::AccessKey> Dispatcher::StartSession(std::string_view user, bool must_change) {
+  model::AccessKey key = NewAccessKey(user, "session", clock_.Now(), SessionLasts());
+  key.set_must_change_password(must_change);
   RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
     return w.AddKey(model::Sha256Hex(key.secret()), key);
   }));

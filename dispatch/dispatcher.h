@@ -74,6 +74,11 @@ class Dispatcher {
   // (its secret comes back once); a wrong name or password answers the same
   // PermissionDenied. Slow on purpose (scrypt), and outside any transaction.
   model::Result<model::AccessKey> Login(std::string_view user, std::string_view password);
+  // Login's two halves, for a server that checks passwords on one thread
+  // (reading only, slowly) and writes on another: whether the password is
+  // right (answering whether it must be changed), and the session's making.
+  model::Result<bool> CheckPassword(std::string_view user, std::string_view password);
+  model::Result<model::AccessKey> StartSession(std::string_view user, bool must_change);
   // The actor a session's or token's secret stands for: PermissionDenied,
   // the same words for all, when it is unknown, revoked or expired.
   model::Result<Actor> Authenticate(std::string_view secret);

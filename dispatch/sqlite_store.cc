@@ -499,16 +499,33 @@ class SqliteStore::Access : public StoreWriter {
 
   Result<std::vector<DueTimer>> DueTimers(model::Instant now, int limit) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT case_number, key, generation FROM timers WHERE next_at IS NOT NULL"
+        "SELECT case_number, key, generation, next_at FROM timers WHERE next_at IS NOT NULL"
         " AND next_at <= ? ORDER BY next_at, case_number, key LIMIT ?"));
     st.Bind(1, Millis(now)).Bind(2, int64_t{limit});
     std::vector<DueTimer> out;
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      out.push_back({st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2)});
+      out.push_back({st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2),
+                     model::Instant(model::Millis(st.ColumnInt(3)))});
     }
     return out;
+  }
+
+  Result<Backlog> CountBacklog() override {
+    Backlog b;
+    ASSIGN_OR_RETURN(Statement timers,
+                     db_.Prepare("SELECT count(*) FROM timers WHERE next_at IS NOT NULL"));
+    ASSIGN_OR_RETURN(bool row, timers.Step());
+    if (row) b.timers = timers.ColumnInt(0);
+    ASSIGN_OR_RETURN(Statement outbox,
+                     db_.Prepare("SELECT status, count(*) FROM outbox GROUP BY status"));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool more, outbox.Step());
+      if (!more) break;
+      b.outbox[static_cast<model::DeliveryStatus>(outbox.ColumnInt(0))] = outbox.ColumnInt(1);
+    }
+    return b;
   }
 
   Result<std::optional<model::Instant>> NextFiring() override {

@@ -54,6 +54,13 @@ struct DueTimer {
   std::string case_number;
   std::string key;
   int64_t generation = 0;
+  model::Instant next_at{};  // when it was to fire
+};
+
+// How much is waiting, for a server's metrics.
+struct Backlog {
+  int64_t timers = 0;  // armed and not paused
+  std::map<model::DeliveryStatus, int64_t> outbox;
 };
 
 struct RebuildReport {
@@ -122,6 +129,7 @@ class StoreReader {
   virtual model::Result<std::vector<DueTimer>> DueTimers(model::Instant now, int limit) = 0;
   // When the earliest timer fires next; nullopt when none is to.
   virtual model::Result<std::optional<model::Instant>> NextFiring() = 0;
+  virtual model::Result<Backlog> CountBacklog() = 0;
   // Newest first.
   virtual model::Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) = 0;
   // Newest first.
