@@ -14,7 +14,9 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/render.h"
-#include "cli/system_clock.h"
+#include "server/serve.h"
+#include "server/server_lock.h"
+#include "server/system_clock.h"
 #include "dispatch/commands.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/engine.h"
@@ -226,9 +228,21 @@ class Session {
     return dispatcher_->ResolveActor(g_.as);
   }
 
+  // A server holding the database does every write to it (and fires its
+  // deadlines and delivers its notifications): an embedded write is refused.
+  Status CheckNoServer() {
+    if (server::ServerLock::Held(g_.db)) {
+      return Status::FailedPrecondition(
+          "a dispatch server is running on " + g_.db +
+          "; send commands to it: dispatch --server URL --token TOKEN ...");
+    }
+    return Status::Ok();
+  }
+
   // Runs a command as --as and prints what it did; then delivers what it caused.
   Status Submit(model::Command command, bool print_number_only = false) {
     RETURN_IF_ERROR(Open());
+    RETURN_IF_ERROR(CheckNoServer());
     if (!g_.key.empty()) command.set_idempotency_key(g_.key);
     ASSIGN_OR_RETURN(model::CommandReply reply, dispatcher_->Execute(command, g_.as));
     Status printed = Print(command.body_case(), reply, print_number_only);
@@ -272,7 +286,7 @@ class Session {
   const Globals& g_;
   std::ostream& out_;
   model::Lang lang_ = model::Lang::kEn;
-  SystemClock clock_;
+  server::SystemClock clock_;
   std::optional<model::WorkflowCatalog> catalog_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Dispatcher> dispatcher_;
@@ -351,7 +365,7 @@ Status RunScenarios(Session& s, const std::vector<std::string>& files, const std
     ASSIGN_OR_RETURN(shared, SqliteStore::Open(keep_in, fresh ? SqliteStore::Mode::kCreate
                                                               : SqliteStore::Mode::kOpenExisting));
     if (fresh) {
-      SystemClock clock;
+      server::SystemClock clock;
       RETURN_IF_ERROR(Dispatcher(*shared, s.catalog(), clock)
                           .Initialize("admin", dispatch::DatabasePurpose::kScenarios));
     }
@@ -362,7 +376,7 @@ Status RunScenarios(Session& s, const std::vector<std::string>& files, const std
     std::unique_ptr<SqliteStore> fresh;
     if (!shared) {
       ASSIGN_OR_RETURN(fresh, SqliteStore::Open(":memory:", SqliteStore::Mode::kCreate));
-      SystemClock clock;
+      server::SystemClock clock;
       RETURN_IF_ERROR(Dispatcher(*fresh, s.catalog(), clock)
                           .Initialize("admin", dispatch::DatabasePurpose::kScenarios));
     }
@@ -374,7 +388,7 @@ Status RunScenarios(Session& s, const std::vector<std::string>& files, const std
       if (!loaded.scenario.reproduces().empty()) {
         out << "   " << loaded.scenario.reproduces() << "\n";
       }
-      SystemClock clock;
+      server::SystemClock clock;
       Dispatcher reader(store, s.catalog(), clock);
       Labels labels(reader, s.lang());
       for (const auto& [ref, number] : outcome.cases) {
@@ -860,10 +874,27 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return Status::Ok();
   });
 
+  // serve
+  server::ServeOptions serve;
+  std::string listen = "127.0.0.1:8080";
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "run the shared server: HTTP API, live deadlines, delivery (see README)");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
+  serve_cmd->add_option("--threads", serve.io_threads, "threads for HTTP connections (default 2)");
+  on(serve_cmd, [&]() -> Status {
+    RETURN_IF_ERROR(server::ParseListen(listen, serve));
+    serve.db = g.db;
+    RETURN_IF_ERROR(session.LoadCatalog());
+    // The server logs what it does, one line a request.
+    if (!g.verbose) spdlog::set_level(spdlog::level::info);
+    return server::Serve(serve, session.catalog(), out);
+  });
+
   // tick
   on(app.add_subcommand("tick", "fire due deadlines and deliver due notifications, nothing else"),
      [&]() -> Status {
        RETURN_IF_ERROR(session.Open());
+       RETURN_IF_ERROR(session.CheckNoServer());
        ASSIGN_OR_RETURN(auto r, session.Tick(kTickBudget));
        out << Pick(session.lang(), "Deadlines fired: ", "已觸發限期：") << r.deadlines_fired
            << Pick(session.lang(), "; notifications delivered: ", "；已送出通知：") << r.delivery.delivered
@@ -925,17 +956,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     RETURN_IF_ERROR(session.LoadCatalog());
     const auto defs = session.catalog().LatestOfEach();
     if (g.json) {
-      model::WorkflowList list;
-      for (const auto* d : defs) {
-        auto* w = list.add_workflow();
-        w->set_name(d->definition.name());
-        w->set_version(d->definition.version());
-        *w->mutable_label() = d->definition.label();
-        w->set_content_hash(d->content_hash);
-        w->set_path(d->path);
-        w->set_states(d->definition.state_size());
-      }
-      RETURN_IF_ERROR(WriteJson(out, list));
+      RETURN_IF_ERROR(WriteJson(out, session.catalog().Summaries()));
     } else {
       PrintWorkflowList(out, defs, session.lang());
     }

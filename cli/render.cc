@@ -3,9 +3,8 @@
 #include <map>
 #include <sstream>
 
-#include <google/protobuf/util/json_util.h>
-
 #include "cli/text_table.h"
+#include "model/command_codec.h"
 #include "model/duration.h"
 #include "dispatch/engine.h"
 #include "dispatch/timer_keys.h"
@@ -65,14 +64,7 @@ std::string Due(const model::Task& t, model::Instant now, Lang lang) {
 }  // namespace
 
 model::Status WriteJson(std::ostream& out, const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  const auto s = google::protobuf::util::MessageToJsonString(m, &json, options);
-  if (!s.ok()) {
-    return model::Status::Internal("cannot print the answer as JSON: " + std::string(s.message()));
-  }
+  ASSIGN_OR_RETURN(const std::string json, model::EncodeJson(m, /*pretty=*/true));
   out << json;
   return model::Status::Ok();
 }

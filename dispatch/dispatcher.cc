@@ -349,7 +349,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   return reply;
 }
 
-Result<int> Dispatcher::FireDueDeadlines(int limit) {
+Result<FiringReport> Dispatcher::FireDueDeadlines(int limit) {
   ASSIGN_OR_RETURN(auto due, store_.Read().DueTimers(clock_.Now(), limit));
   // Every firing due now in one transaction (a savepoint each).
   std::vector<model::Command> commands(due.size());
@@ -363,12 +363,15 @@ Result<int> Dispatcher::FireDueDeadlines(int limit) {
     batch.push_back({&commands[i], &system});
   }
   const auto replies = ExecuteGroup(batch);
-  int fired = 0;
+  FiringReport report;
+  report.more = static_cast<int>(due.size()) == limit;
+  const model::Instant now = clock_.Now();
+  for (const DueTimer& t : due) report.late.push_back(now - t.next_at);
   std::vector<const DueTimer*> failed;
   for (size_t i = 0; i < due.size(); ++i) {
     const auto& reply = replies[i];
     if (reply.ok()) {
-      if (reply->event_size() > 0) ++fired;
+      if (reply->event_size() > 0) ++report.fired;
     } else if (reply.status().code() == model::Code::kUnavailable) {
       return reply.status();  // the database is busy: the next beat tries again
     } else {
@@ -388,7 +391,7 @@ Result<int> Dispatcher::FireDueDeadlines(int limit) {
     });
     if (!deferred.ok()) return deferred;
   }
-  return fired;
+  return report;
 }
 
 namespace {

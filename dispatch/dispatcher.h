@@ -26,6 +26,13 @@ namespace dispatch {
 // databases made for them.
 enum class DatabasePurpose { kLiveWork, kScenarios };
 
+// What firing the due deadlines did.
+struct FiringReport {
+  int fired = 0;                      // firings that did something
+  std::vector<model::Millis> late;    // for each timer taken: from its time to now
+  bool more = false;                  // `limit` timers were due: there may be others
+};
+
 // Not thread-safe. REQUIRES: store, catalog and clock outlive it.
 class Dispatcher {
  public:
@@ -65,7 +72,7 @@ class Dispatcher {
   // Fires every timer whose time has come (each firing its own transaction)
   // and returns how many did something. Stale firings do nothing; a case
   // that cannot be read is named in the log and skipped.
-  model::Result<int> FireDueDeadlines(int limit = 500);
+  model::Result<FiringReport> FireDueDeadlines(int limit = 500);
 
   // Rebuilds the projections from the journal (admins only).
   model::Result<RebuildReport> Rebuild(const Actor& actor);

@@ -5,7 +5,8 @@ namespace dispatch {
 model::Result<TickReport> Tick(Dispatcher& dispatcher, notify::Deliverer& deliverer,
                                const notify::DeliveryLimits& limits) {
   TickReport report;
-  ASSIGN_OR_RETURN(report.deadlines_fired, dispatcher.FireDueDeadlines());
+  ASSIGN_OR_RETURN(auto fired, dispatcher.FireDueDeadlines());
+  report.deadlines_fired = fired.fired;
   ASSIGN_OR_RETURN(report.delivery, deliverer.DeliverDue(limits));
   return report;
 }

@@ -68,4 +68,27 @@ Result<Command> DecodeCommand(std::string_view body, Encoding encoding) {
   return c;
 }
 
+Result<std::string> EncodeJson(const google::protobuf::Message& m, bool pretty) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  const auto s = google::protobuf::util::MessageToJsonString(m, &json, options);
+  if (!s.ok()) return Status::Internal("cannot write the answer as JSON: " + std::string(s.message()));
+  return json;
+}
+
+Status DecodeJson(std::string_view body, google::protobuf::Message& out) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto s = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), &out, options);
+  if (!s.ok()) {
+    return Status::InvalidArgument("the request is not valid JSON for " +
+                                   out.GetDescriptor()->name() + ": " +
+                                   MaskHkidsIn(ToValidUtf8(std::string(s.message()))));
+  }
+  return CheckText(out);
+}
+
 }  // namespace model

@@ -19,6 +19,15 @@ enum class Encoding { kJson, kBinary };
 // identity numbers masked.
 Result<Command> DecodeCommand(std::string_view body, Encoding encoding);
 
+// Protobuf's JSON mapping of `m`, field names as in the .proto files (the
+// same the API takes), indented when `pretty`. Internal when `m` holds what
+// JSON cannot carry (a time past year 9999).
+Result<std::string> EncodeJson(const google::protobuf::Message& m, bool pretty = false);
+
+// A message sent as JSON in a request body (a login): unknown fields refused,
+// text checked as CheckText does.
+Status DecodeJson(std::string_view body, google::protobuf::Message& out);
+
 }  // namespace model
 
 #endif  // MODEL_COMMAND_CODEC_H_

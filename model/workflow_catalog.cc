@@ -88,6 +88,20 @@ std::vector<const LoadedDefinition*> WorkflowCatalog::LatestOfEach() const {
   return out;
 }
 
+WorkflowList WorkflowCatalog::Summaries() const {
+  WorkflowList list;
+  for (const LoadedDefinition* d : LatestOfEach()) {
+    auto* w = list.add_workflow();
+    w->set_name(d->definition.name());
+    w->set_version(d->definition.version());
+    *w->mutable_label() = d->definition.label();
+    w->set_content_hash(d->content_hash);
+    w->set_path(d->path);
+    w->set_states(d->definition.state_size());
+  }
+  return list;
+}
+
 std::string WorkflowCatalog::Names() const {
   std::string out;
   for (const LoadedDefinition* d : LatestOfEach()) {

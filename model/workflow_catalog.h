@@ -41,6 +41,8 @@ class WorkflowCatalog {
   std::vector<const LoadedDefinition*> LatestOfEach() const;
   // "cross_border_ambulance, document_verification, ..." for messages.
   std::string Names() const;
+  // A line for each case type new cases can have (its latest version).
+  WorkflowList Summaries() const;
 
  private:
   std::unique_ptr<std::shared_mutex> mu_;  // in a pointer: a catalog is moved

@@ -13,7 +13,7 @@ TEST_CASE("an answer JSON cannot carry is an error, not {}") {
   std::ostringstream out;
   const model::Status s = WriteJson(out, shift);
   CHECK(s.code() == model::Code::kInternal);
-  CHECK(s.message().rfind("cannot print the answer as JSON", 0) == 0);
+  CHECK(s.message().rfind("cannot write the answer as JSON", 0) == 0);
   CHECK(out.str().empty());
   shift.clear_ends_at();
   REQUIRE(WriteJson(out, shift).ok());

@@ -103,8 +103,8 @@ TEST_CASE("deadlines due while the process was down fire when it starts again") 
   auto catalog = testing::ShippedCatalog();
   model::FakeClock clock(later);
   Dispatcher d(**store, catalog, clock);
-  CHECK(*d.FireDueDeadlines() == 3);  // tasks 1, 2 and 3
-  CHECK(*d.FireDueDeadlines() == 0);
+  CHECK(d.FireDueDeadlines()->fired == 3);  // tasks 1, 2 and 3
+  CHECK(d.FireDueDeadlines()->fired == 0);
 }
 
 TEST_CASE("the escalation chain tells its targets in order and repeats, and acting stops it") {

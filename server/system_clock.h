@@ -1,16 +1,16 @@
 // The one real Clock: everything else is handed the time.
-#ifndef CLI_SYSTEM_CLOCK_H_
-#define CLI_SYSTEM_CLOCK_H_
+#ifndef SERVER_SYSTEM_CLOCK_H_
+#define SERVER_SYSTEM_CLOCK_H_
 
 #include "model/time.h"
 
-namespace cli {
+namespace server {
 
 class SystemClock : public model::Clock {
  public:
   model::Instant Now() const override;
 };
 
-}  // namespace cli
+}  // namespace server
 
-#endif  // CLI_SYSTEM_CLOCK_H_
+#endif  // SERVER_SYSTEM_CLOCK_H_

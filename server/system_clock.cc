@@ -1,11 +1,11 @@
-#include "cli/system_clock.h"
+#include "server/system_clock.h"
 
 #include <chrono>
 
-namespace cli {
+namespace server {
 
 model::Instant SystemClock::Now() const {
   return std::chrono::time_point_cast<model::Millis>(std::chrono::system_clock::now());
 }
 
-}  // namespace cli
+}  // namespace server

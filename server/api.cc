@@ -1,0 +1,473 @@
+#include "server/api.h"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "dispatch/commands.h"
+#include "model/command_codec.h"
+#include "model/hkid.h"
+#include "model/text_check.h"
+
+namespace server {
+
+namespace http = boost::beast::http;
+using model::Result;
+using model::Status;
+
+namespace {
+
+constexpr char kJson[] = "application/json";
+constexpr char kProtobuf[] = "application/x-protobuf";
+
+http::status HttpStatus(model::Code code) {
+  switch (code) {
+    case model::Code::kOk: return http::status::ok;
+    case model::Code::kInvalidArgument: return http::status::bad_request;
+    case model::Code::kNotFound: return http::status::not_found;
+    case model::Code::kPermissionDenied: return http::status::forbidden;
+    case model::Code::kFailedPrecondition:
+    case model::Code::kAlreadyExists: return http::status::conflict;
+    case model::Code::kUnavailable: return http::status::service_unavailable;
+    case model::Code::kInternal:
+    case model::Code::kDataLoss: return http::status::internal_server_error;
+  }
+  return http::status::internal_server_error;
+}
+
+Response Plain(http::status status, const std::string& content_type, std::string body) {
+  Response res{status, 11};
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.body() = std::move(body);
+  return res;
+}
+
+Response Json(const google::protobuf::Message& m, http::status status = http::status::ok);
+
+Response Error(const Status& s, http::status status) {
+  model::Error e;
+  e.set_code(std::string(model::CodeName(s.code())));
+  // What the engine said may repeat what was sent: masked, and valid text.
+  e.set_message(model::ToValidUtf8(model::MaskHkidsIn(s.message())));
+  e.set_field(s.field());
+  auto json = model::EncodeJson(e);
+  return Plain(status, kJson, json.ok() ? *json : "{\"code\":\"INTERNAL\"}");
+}
+
+Response Error(const Status& s) { return Error(s, HttpStatus(s.code())); }
+
+Response Json(const google::protobuf::Message& m, http::status status) {
+  auto json = model::EncodeJson(m);
+  if (!json.ok()) return Error(json.status());
+  return Plain(status, kJson, *json);
+}
+
+Response Unauthenticated(const std::string& message) {
+  Response res = Error(Status::PermissionDenied(message), http::status::unauthorized);
+  res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+std::string PercentDecoded(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A request's path split into segments, and its query.
+struct Target {
+  std::vector<std::string> path;
+  std::map<std::string, std::string> query;
+
+  std::string Get(const std::string& name) const {
+    auto it = query.find(name);
+    return it == query.end() ? "" : it->second;
+  }
+  bool Flag(const std::string& name) const {
+    const std::string v = Get(name);
+    return v == "1" || v == "true" || v == "yes";
+  }
+};
+
+Target ParseTarget(std::string_view target) {
+  Target t;
+  const auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  for (size_t start = 0; start < path.size();) {
+    const size_t end = path.find('/', start);
+    const std::string_view part = path.substr(start, end == std::string_view::npos ? end : end - start);
+    if (!part.empty()) t.path.push_back(PercentDecoded(part));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  if (q != std::string_view::npos) {
+    std::string_view query = target.substr(q + 1);
+    for (size_t start = 0; start <= query.size();) {
+      const size_t end = query.find('&', start);
+      const std::string_view pair = query.substr(start, end == std::string_view::npos ? end : end - start);
+      const auto eq = pair.find('=');
+      if (!pair.empty()) {
+        t.query[PercentDecoded(pair.substr(0, eq))] =
+            eq == std::string_view::npos ? "1" : PercentDecoded(pair.substr(eq + 1));
+      }
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+  }
+  return t;
+}
+
+// The value of cookie `name` in the request, or "".
+std::string CookieOf(const Request& req, std::string_view name) {
+  const auto header = req[http::field::cookie];
+  std::string_view cookies(header.data(), header.size());
+  while (!cookies.empty()) {
+    const auto semi = cookies.find(';');
+    std::string_view pair = cookies.substr(0, semi);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string(pair.substr(eq + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    cookies.remove_prefix(semi + 1);
+  }
+  return "";
+}
+
+struct Credentials {
+  std::string secret;
+  bool by_cookie = false;
+};
+
+Credentials CredentialsOf(const Request& req) {
+  const auto auth = req[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() && std::string_view(auth.data(), kBearer.size()) == kBearer) {
+    return {std::string(auth.substr(kBearer.size())), false};
+  }
+  const std::string cookie = CookieOf(req, kSessionCookie);
+  return {cookie, !cookie.empty()};
+}
+
+Result<std::optional<model::CaseStatus>> ParseStatus(const std::string& s) {
+  if (s.empty() || s == "open") return std::optional<model::CaseStatus>(model::CASE_OPEN);
+  if (s == "closed") return std::optional<model::CaseStatus>(model::CASE_CLOSED);
+  if (s == "cancelled") return std::optional<model::CaseStatus>(model::CASE_CANCELLED);
+  if (s == "all") return std::optional<model::CaseStatus>();
+  return Status::InvalidArgument("status takes open, closed, cancelled or all");
+}
+
+Result<int> ParseLimit(const std::string& s, int fallback) {
+  if (s.empty()) return fallback;
+  if (s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos || std::stoi(s) < 1) {
+    return Status::InvalidArgument("limit takes a number from 1 to 1000");
+  }
+  return std::min(std::stoi(s), 1000);
+}
+
+}  // namespace
+
+Api::Api(Readers& readers, Writer& writer, Metrics& metrics, LoginThrottle& throttle,
+         const model::Clock& clock, model::WorkflowCatalog& catalog,
+         boost::asio::thread_pool& slow, Options options)
+    : readers_(readers),
+      writer_(writer),
+      metrics_(metrics),
+      throttle_(throttle),
+      clock_(clock),
+      catalog_(catalog),
+      slow_(slow),
+      options_(options) {}
+
+void Api::Handle(Request req, const Peer& peer, Respond respond) {
+  const uint64_t id = next_request_++;
+  const auto started = std::chrono::steady_clock::now();
+  const std::string method(req.method_string());
+  const Target target = ParseTarget(std::string_view(req.target().data(), req.target().size()));
+  std::string path;
+  for (const auto& p : target.path) path += "/" + model::MaskHkidsIn(p);
+  // Who asked and what, for the log line said when the answer goes.
+  auto who = std::make_shared<std::string>("-");
+  auto what = std::make_shared<std::string>("-");
+  Respond finish = [this, id, started, method, path, who, what, peer,
+                    respond = std::move(respond)](Response res) {
+    res.set("X-Request-Id", std::to_string(id));
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    spdlog::info("request {} {} {} from {} user={} command={} -> {} in {:.1f} ms", id, method,
+                 path.empty() ? "/" : path, peer.address, *who, *what, res.result_int(),
+                 took.count() / 1000.0);
+    metrics_.RequestDone(static_cast<int>(res.result_int()));
+    respond(std::move(res));
+  };
+
+  const auto& p = target.path;
+  const bool get = req.method() == http::verb::get;
+  const bool post = req.method() == http::verb::post;
+
+  // Health and metrics: no one needs to sign in to ask.
+  if (get && p.size() == 1 && p[0] == "healthz") {
+    return finish(Plain(http::status::ok, "text/plain", "ok\n"));
+  }
+  if (get && p.size() == 1 && (p[0] == "readyz" || p[0] == "metrics")) {
+    auto reader = readers_.ForThisThread();
+    Result<dispatch::Backlog> backlog =
+        reader.ok() ? (*reader)->store().Read().CountBacklog() : Result<dispatch::Backlog>(reader.status());
+    if (p[0] == "readyz") {
+      return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", "ready\n")
+                                 : Plain(http::status::service_unavailable, "text/plain",
+                                         "not ready: " + backlog.status().message() + "\n"));
+    }
+    if (!backlog.ok()) return finish(Error(backlog.status()));
+    return finish(Plain(http::status::ok, "text/plain; version=0.0.4", metrics_.Text(*backlog)));
+  }
+
+  if (p.empty() || p[0] != "v1") {
+    return finish(Error(Status::NotFound("no such page; the API is under /v1")));
+  }
+
+  // Signing in and out.
+  if (post && p.size() == 2 && p[1] == "login") {
+    model::LoginRequest login;
+    if (Status s = model::DecodeJson(req.body(), login); !s.ok()) return finish(Error(s));
+    *who = login.user();
+    const model::Instant now = clock_.Now();
+    if (auto wait = throttle_.Wait(login.user(), peer.address, now)) {
+      Response res = Error(Status::Unavailable("too many wrong passwords; try again in " +
+                                               std::to_string(wait->count() / 1000 + 1) + " s"),
+                           http::status::too_many_requests);
+      res.set(http::field::retry_after, std::to_string(wait->count() / 1000 + 1));
+      return finish(std::move(res));
+    }
+    // scrypt is slow on purpose: never on an I/O thread.
+    boost::asio::post(slow_, [this, login, peer, finish]() mutable {
+      auto reader = readers_.ForThisThread();
+      if (!reader.ok()) return finish(Error(reader.status()));
+      auto checked = (*reader)->CheckPassword(login.user(), login.password());
+      if (!checked.ok()) {
+        throttle_.Failed(login.user(), peer.address, clock_.Now());
+        metrics_.LoginFailed();
+        return finish(Unauthenticated(checked.status().message()));
+      }
+      throttle_.Succeeded(login.user());
+      const bool must_change = *checked;
+      writer_.Run([this, user = login.user(), must_change, finish](dispatch::Dispatcher& d) {
+        auto key = d.StartSession(user, must_change);
+        if (!key.ok()) return finish(Error(key.status()));
+        auto actor = d.ResolveActor(user);
+        if (!actor.ok()) return finish(Error(actor.status()));
+        model::Me me;
+        me.set_user(actor->user);
+        me.set_centre(actor->centre);
+        me.set_role(actor->role);
+        me.set_must_change_password(must_change);
+        *me.mutable_expires_at() = key->expires_at();
+        Response res = Json(me);
+        res.set(http::field::set_cookie,
+                std::string(kSessionCookie) + "=" + key->secret() +
+                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                    std::to_string(dispatch::SessionLasts().count() / 1000) +
+                    (options_.secure_cookies ? "; Secure" : ""));
+        finish(std::move(res));
+      });
+    });
+    return;
+  }
+
+  // Everything else needs someone signed in.
+  const Credentials credentials = CredentialsOf(req);
+  if (credentials.secret.empty()) {
+    return finish(Unauthenticated(
+        "sign in (POST /v1/login) or send a token: Authorization: Bearer <token>"));
+  }
+  auto reader = readers_.ForThisThread();
+  if (!reader.ok()) return finish(Error(reader.status()));
+  dispatch::Dispatcher& d = **reader;
+  auto actor = d.Authenticate(credentials.secret);
+  if (!actor.ok()) return finish(Unauthenticated(actor.status().message()));
+  *who = actor->user;
+  // A page of another site cannot add a header to what it makes the browser send.
+  if (credentials.by_cookie && !get && req[kCsrfHeader].empty()) {
+    return finish(Error(Status::PermissionDenied(std::string("a signed-in browser sends ") +
+                                                 kCsrfHeader + " with every change")));
+  }
+
+  if (post && p.size() == 2 && p[1] == "logout") {
+    writer_.Run([secret = credentials.secret, finish](dispatch::Dispatcher& w) {
+      const Status s = w.Logout(secret);
+      if (!s.ok()) return finish(Error(s));
+      Response res = Plain(http::status::ok, kJson, "{}");
+      res.set(http::field::set_cookie, std::string(kSessionCookie) +
+                                           "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+      finish(std::move(res));
+    });
+    return;
+  }
+  if (get && p.size() == 2 && p[1] == "me") {
+    model::Me me;
+    me.set_user(actor->user);
+    me.set_centre(actor->centre);
+    me.set_role(actor->role);
+    me.set_must_change_password(actor->must_change_password);
+    return finish(Json(me));
+  }
+
+  if (post && p.size() == 2 && p[1] == "commands") {
+    const std::string content_type(req[http::field::content_type]);
+    const bool binary = content_type.rfind(kProtobuf, 0) == 0;
+    if (!binary && !content_type.empty() && content_type.rfind(kJson, 0) != 0) {
+      return finish(Error(Status::InvalidArgument(std::string("send a command as ") + kJson +
+                                                  " or " + kProtobuf),
+                          http::status::unsupported_media_type));
+    }
+    auto command = model::DecodeCommand(req.body(), binary ? model::Encoding::kBinary
+                                                           : model::Encoding::kJson);
+    if (!command.ok()) return finish(Error(command.status()));
+    *what = std::string(dispatch::SpecOf(command->body_case()).name);
+    writer_.Submit(std::move(command).value(), *actor,
+                   [binary, finish](Result<model::CommandReply> reply) {
+                     if (!reply.ok()) return finish(Error(reply.status()));
+                     if (binary) {
+                       return finish(Plain(http::status::ok, kProtobuf, reply->SerializeAsString()));
+                     }
+                     finish(Json(*reply));
+                   });
+    return;
+  }
+
+  // Until a first password is changed, nothing else is shown.
+  if (actor->must_change_password) {
+    return finish(Error(Status::PermissionDenied(
+        "change your password first: the one you signed in with was given to you by an admin")));
+  }
+  if (!get) return finish(Error(Status::NotFound("no such request: " + method + " " + path)));
+
+  // Reads.
+  const std::string resource = p.size() >= 2 ? p[1] : "";
+  if (resource == "cases" && p.size() == 2) {
+    auto status = ParseStatus(target.Get("status"));
+    if (!status.ok()) return finish(Error(status.status()));
+    auto limit = ParseLimit(target.Get("limit"), 100);
+    if (!limit.ok()) return finish(Error(limit.status()));
+    auto cases = d.ListCases(*actor, {target.Get("centre"), *status, target.Get("type")});
+    if (!cases.ok()) return finish(Error(cases.status()));
+    // Newest first; a page starts after the case number `after`.
+    model::CaseList list;
+    const std::string after = target.Get("after");
+    bool past = after.empty();
+    for (auto& c : *cases) {
+      if (!past) {
+        past = c.number() == after;
+        continue;
+      }
+      if (list.case_state_size() == *limit) {
+        list.set_next_after(list.case_state(list.case_state_size() - 1).number());
+        break;
+      }
+      *list.add_case_state() = std::move(c);
+    }
+    return finish(Json(list));
+  }
+  if (resource == "cases" && (p.size() == 3 || (p.size() == 4 && p[3] == "timeline"))) {
+    if (p.size() == 3) {
+      auto c = d.GetCase(*actor, p[2]);
+      return finish(c.ok() ? Json(*c) : Error(c.status()));
+    }
+    auto events = d.Timeline(*actor, p[2]);
+    if (!events.ok()) return finish(Error(events.status()));
+    model::Timeline t;
+    for (auto& e : *events) *t.add_event() = std::move(e);
+    return finish(Json(t));
+  }
+  if (resource == "tasks" && p.size() == 2) {
+    dispatch::TaskFilter f{target.Get("centre"), target.Flag("mine") ? actor->user : "",
+                           target.Get("case"), !target.Flag("all")};
+    auto tasks = d.ListTasks(*actor, f);
+    if (!tasks.ok()) return finish(Error(tasks.status()));
+    model::TaskList list;
+    for (auto& t : *tasks) *list.add_task() = std::move(t);
+    return finish(Json(list));
+  }
+  if (resource == "handoffs" && p.size() == 2) {
+    auto handoffs = d.ListHandoffs(*actor, !target.Flag("all"));
+    if (!handoffs.ok()) return finish(Error(handoffs.status()));
+    model::HandoffList list;
+    for (auto& h : *handoffs) *list.add_handoff() = std::move(h);
+    return finish(Json(list));
+  }
+  if (resource == "inbox" && p.size() == 2) {
+    auto items = d.ListInbox(*actor, target.Flag("unread"));
+    if (!items.ok()) return finish(Error(items.status()));
+    model::InboxList list;
+    for (auto& i : *items) *list.add_item() = std::move(i);
+    return finish(Json(list));
+  }
+  if (resource == "outbox" && p.size() == 2) {
+    std::optional<model::DeliveryStatus> status;
+    const std::string s = target.Get("status");
+    if (s == "pending") status = model::DELIVERY_PENDING;
+    if (s == "done") status = model::DELIVERY_DONE;
+    if (s == "dead") status = model::DELIVERY_DEAD;
+    if (!s.empty() && s != "all" && !status) {
+      return finish(Error(Status::InvalidArgument("status takes pending, done, dead or all")));
+    }
+    auto limit = ParseLimit(target.Get("limit"), 50);
+    if (!limit.ok()) return finish(Error(limit.status()));
+    auto items = d.ListOutbox(*actor, status, *limit);
+    if (!items.ok()) return finish(Error(items.status()));
+    model::NotificationList list;
+    for (auto& n : *items) *list.add_notification() = std::move(n);
+    return finish(Json(list));
+  }
+  if (resource == "duty" && p.size() == 2) {
+    auto shifts = d.OnDuty(*actor);
+    if (!shifts.ok()) return finish(Error(shifts.status()));
+    model::ShiftList list;
+    for (auto& s : *shifts) *list.add_shift() = std::move(s);
+    return finish(Json(list));
+  }
+  if (resource == "users" && p.size() == 2) {
+    auto users = d.ListUsers(*actor);
+    if (!users.ok()) return finish(Error(users.status()));
+    model::UserList list;
+    for (auto& u : *users) *list.add_user() = std::move(u);
+    return finish(Json(list));
+  }
+  if (resource == "centres" && p.size() == 2) {
+    auto centres = d.ListCentres(*actor);
+    if (!centres.ok()) return finish(Error(centres.status()));
+    model::CentreList list;
+    for (auto& c : *centres) *list.add_centre() = std::move(c);
+    return finish(Json(list));
+  }
+  if (resource == "keys" && p.size() == 2) {
+    auto keys = d.ListKeys(*actor, target.Get("user"));
+    if (!keys.ok()) return finish(Error(keys.status()));
+    model::AccessKeyList list;
+    for (auto& k : *keys) *list.add_key() = std::move(k);
+    return finish(Json(list));
+  }
+  if (resource == "workflows" && p.size() == 2) return finish(Json(catalog_.Summaries()));
+  if (resource == "workflows" && p.size() == 3) {
+    const auto* def = catalog_.Latest(p[2]);
+    if (def == nullptr) {
+      return finish(Error(Status::NotFound("no case type '" + p[2] + "'; case types are " +
+                                           catalog_.Names())));
+    }
+    return finish(Json(def->definition));
+  }
+  return finish(Error(Status::NotFound("no such request: " + method + " " + path)));
+}
+
+}  // namespace server

@@ -1,0 +1,68 @@
+// The HTTP API of `dispatch serve`: what each route does, as a plain
+// function of the request (HttpServer's Handler). Who is asking comes from a
+// bearer token or a session cookie; what they may do, and what they may
+// see, is the engine's to decide, exactly as for the CLI.
+//
+//   POST /v1/commands          a Command (JSON, or binary with Content-Type
+//                              application/x-protobuf); answers its CommandReply
+//                              in the same encoding, once durable
+//   POST /v1/login, /v1/logout a browser's session (cookie)
+//   GET  /v1/me                who is signed in
+//   GET  /v1/cases[/N[/timeline]], /v1/tasks, /v1/handoffs, /v1/inbox,
+//        /v1/outbox, /v1/duty, /v1/users, /v1/centres, /v1/keys,
+//        /v1/workflows[/NAME]  reads, as the CLI's
+//   GET  /healthz, /readyz, /metrics
+//
+// Errors are JSON {code, message, field}, with the HTTP status for the code.
+#ifndef SERVER_API_H_
+#define SERVER_API_H_
+
+#include <atomic>
+#include <string>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "model/time.h"
+#include "model/workflow_catalog.h"
+#include "server/http_server.h"
+#include "server/login_throttle.h"
+#include "server/metrics.h"
+#include "server/readers.h"
+#include "server/writer.h"
+
+namespace server {
+
+// The cookie a browser's session travels in; the header a browser must send
+// with every change it asks for (a page of another site cannot set it).
+inline constexpr char kSessionCookie[] = "dispatch_session";
+inline constexpr char kCsrfHeader[] = "X-Dispatch-CSRF";
+
+class Api {
+ public:
+  struct Options {
+    bool secure_cookies = false;  // behind TLS: cookies only over HTTPS
+  };
+
+  // REQUIRES: everything given outlives it. Password checks (slow on
+  // purpose) run on `slow`, never on an I/O thread.
+  Api(Readers& readers, Writer& writer, Metrics& metrics, LoginThrottle& throttle,
+      const model::Clock& clock, model::WorkflowCatalog& catalog,
+      boost::asio::thread_pool& slow, Options options);
+
+  void Handle(Request request, const Peer& peer, Respond respond);
+
+ private:
+  Readers& readers_;
+  Writer& writer_;
+  Metrics& metrics_;
+  LoginThrottle& throttle_;
+  const model::Clock& clock_;
+  model::WorkflowCatalog& catalog_;
+  boost::asio::thread_pool& slow_;
+  Options options_;
+  std::atomic<uint64_t> next_request_{1};
+};
+
+}  // namespace server
+
+#endif  // SERVER_API_H_

@@ -1,0 +1,66 @@
+// HTTP/1.1 on Boost.Beast: a listener and its connections. Requests are
+// handed to a Handler, a plain function of the request that answers once,
+// at once or later from another thread; the sockets, limits and timeouts
+// live here. Every limit is explicit: body and header size, the time a whole
+// request may take to arrive, idle time between requests, the time an
+// answer may take to be taken, and the number of connections. A client that
+// sends one byte a second, or never reads its answer, holds only its own
+// connection, and only until its time runs out.
+#ifndef SERVER_HTTP_SERVER_H_
+#define SERVER_HTTP_SERVER_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http.hpp>
+
+#include "model/status.h"
+
+namespace server {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+using Respond = std::function<void(Response)>;
+
+struct Peer {
+  std::string address;  // the client's IP address
+};
+
+// Called on an I/O thread; must call `respond` exactly once, from any thread.
+using Handler = std::function<void(Request request, const Peer& peer, Respond respond)>;
+
+struct Limits {
+  std::size_t body_bytes = 1 << 20;
+  std::size_t header_bytes = 16 << 10;
+  std::chrono::seconds request{10};  // for a whole request to arrive
+  std::chrono::seconds idle{30};     // between requests on a kept-alive connection
+  std::chrono::seconds write{10};    // for an answer to be taken
+  int connections = 512;             // more are closed at once
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& ioc, Limits limits, Handler handler);
+  ~HttpServer();
+
+  // Binds and starts accepting; port 0 lets the system pick one.
+  model::Status Listen(const std::string& host, unsigned short port);
+  unsigned short port() const;
+  // Stops accepting new connections; those open finish what they are doing.
+  void StopAccepting();
+  int open_connections() const;
+
+  struct Shared;  // what the listener and its connections share (http_server.cc)
+
+ private:
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace server
+
+#endif  // SERVER_HTTP_SERVER_H_

@@ -1,0 +1,102 @@
+#include "server/serve.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+#include "dispatch/sqlite_store.h"
+#include "server/api.h"
+#include "server/delivery_worker.h"
+#include "server/readers.h"
+#include "server/server_lock.h"
+#include "server/system_clock.h"
+#include "server/writer.h"
+
+namespace server {
+
+namespace net = boost::asio;
+using model::Status;
+
+namespace {
+// How long answers already made may take to be written after a stop.
+constexpr auto kDrain = std::chrono::seconds(5);
+}  // namespace
+
+Status ParseListen(const std::string& listen, ServeOptions& options) {
+  const auto colon = listen.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+  if (colon == std::string::npos || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return Status::InvalidArgument("--listen takes HOST:PORT, e.g. 127.0.0.1:8080; got '" +
+                                   listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  options.host = host;
+  options.port = static_cast<unsigned short>(std::stoi(port));
+  return Status::Ok();
+}
+
+Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostream& out) {
+  ASSIGN_OR_RETURN(ServerLock lock, ServerLock::Take(o.db));
+  SystemClock clock;
+  ASSIGN_OR_RETURN(auto writer_store,
+                   dispatch::SqliteStore::Open(o.db, dispatch::SqliteStore::Mode::kOpenExisting));
+  ASSIGN_OR_RETURN(auto delivery_store,
+                   dispatch::SqliteStore::Open(o.db, dispatch::SqliteStore::Mode::kOpenExisting));
+  Metrics metrics;
+  LoginThrottle throttle;
+  DeliveryWorker delivery(std::move(delivery_store), clock, o.webhook_timeout);
+  Writer writer(*writer_store, catalog, clock, metrics, [&delivery] { delivery.Wake(); });
+  // Deadlines that fell due while the server was down fire before it serves.
+  RETURN_IF_ERROR(writer.Start());
+  delivery.Start();
+  Readers readers(o.db, catalog, clock);
+  net::thread_pool slow(1);
+  net::io_context ioc(o.io_threads);
+  Api api(readers, writer, metrics, throttle, clock, catalog, slow, {});
+  HttpServer http(ioc, o.limits, [&api](Request req, const Peer& peer, Respond respond) {
+    api.Handle(std::move(req), peer, std::move(respond));
+  });
+  RETURN_IF_ERROR(http.Listen(o.host, o.port));
+  out << "dispatch serve: listening on http://"
+      << (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) << ":"
+      << http.port() << " (database " << o.db << ")" << std::endl;
+  spdlog::info("serving {} on {}:{}", o.db, o.host, http.port());
+
+  std::thread stopper;
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("stopping (signal {}): finishing what is in flight", signal);
+    http.StopAccepting();
+    stopper = std::thread([&] {
+      // Everything queued commits and is answered; the answers go out on the
+      // I/O threads, which run until they are written or the drain ends.
+      writer.Stop();
+      slow.join();
+      const auto until = std::chrono::steady_clock::now() + kDrain;
+      while (http.open_connections() > 0 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      ioc.stop();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < o.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  if (stopper.joinable()) stopper.join();
+  writer.Stop();
+  delivery.Stop();
+  spdlog::info("stopped");
+  return Status::Ok();
+}
+
+}  // namespace server
