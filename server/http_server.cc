@@ -1,5 +1,6 @@
 #include "server/http_server.h"
 
+#include <array>
 #include <optional>
 
 #include <boost/asio/dispatch.hpp>
@@ -90,8 +91,27 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(bool close, beast::error_code ec, std::size_t) {
-    if (ec || close) return Close();
+    if (ec) return Close();
+    if (close) return Linger();
     Read();
+  }
+
+  // Closing with the client's data unread would reset the connection and
+  // could lose the answer just written (a 413 while a large body still
+  // arrives): say we are done, and read what still comes, briefly.
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));  // for all of it
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->Close();
+                              self->Drain();
+                            });
   }
 
   void Close() {
@@ -107,6 +127,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Response res_;
   Peer peer_;
   bool first_ = true;
+  std::array<char, 4096> scratch_{};
 };
 
 void Accept(std::shared_ptr<HttpServer::Shared> shared) {

@@ -21,11 +21,15 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
 // A child started in its own process group, to be killed without warning.
 class KillableProcess {
  public:
-  // Runs `argv` with stdout to `stdout_path`.
-  KillableProcess(const std::vector<std::string>& argv, const std::string& stdout_path);
+  // Runs `argv` with stdout to `stdout_path` (and stderr to `stderr_path`).
+  KillableProcess(const std::vector<std::string>& argv, const std::string& stdout_path,
+                  const std::string& stderr_path = "/dev/null");
   ~KillableProcess();
   // SIGKILL to the whole group, then waits for the child.
   void Kill();
+  // Sends `signal` to the child, waits for it, and returns its exit code
+  // (-1 when a signal ended it).
+  int Stop(int signal);
 
  private:
   int pid_ = -1;

@@ -1,0 +1,362 @@
+// `dispatch serve` as a real process on 127.0.0.1, driven by a real HTTP
+// client: commands and reads, who may see what, bad requests, sessions,
+// slow clients, live deadlines, and stopping.
+#include <doctest/doctest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "dispatch/commands.h"
+#include "model/proto/command.pb.h"
+#include "model/text_proto.h"
+#include "support/cli.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace {
+
+using testing::Bearer;
+using testing::Headers;
+using testing::Http;
+using testing::HttpReply;
+
+// A database with people at three centres and a token for each, served.
+struct Served {
+  testing::Cli cli;
+  std::map<std::string, std::string> tokens;
+  std::unique_ptr<testing::ServerProcess> server;
+
+  explicit Served(const std::string& workflows = DISPATCH_WORKFLOW_DIR) {
+    cli.Must({"init"});
+    for (const auto& [name, centre, role] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"},
+             {"mak_sz", "SZ", "coordinator"},   {"ho_sz", "SZ", "supervisor"},
+             {"lam_dg", "DG", "duty_officer"},  {"choi_dg", "DG", "coordinator"},
+             {"wong_fj", "FJ", "coordinator"}}) {
+      cli.Must({"user", "add", name, "--centre", centre, "--role", role}, "admin");
+    }
+    for (const char* who : {"admin", "chan_sz", "mak_sz", "ho_sz", "lam_dg", "choi_dg", "wong_fj"}) {
+      const std::string out = cli.Must({"token", "create", "--label", "tests"}, who).out;
+      const auto at = out.find("dsp_");
+      REQUIRE(at != std::string::npos);
+      tokens[who] = out.substr(at, out.find('\n', at) - at);
+    }
+    server = std::make_unique<testing::ServerProcess>(cli.db(), workflows);
+    REQUIRE_MESSAGE(server->running(), server->Log());
+  }
+
+  unsigned short port() const { return server->port(); }
+  HttpReply Get(const std::string& who, const std::string& target) {
+    return Http(port(), "GET", target, "", Bearer(tokens.at(who)));
+  }
+  HttpReply Post(const std::string& who, const std::string& json) {
+    return Http(port(), "POST", "/v1/commands", json, Bearer(tokens.at(who)));
+  }
+  // Opens an escort case at SZ as chan_sz and answers its number.
+  std::string OpenCase(const std::string& name_en = "CHAN Tai Man") {
+    HttpReply r = Post("chan_sz", R"({"open_case": {"type": "escort_to_port", "centre": "SZ",)"
+                                  R"( "person": {"name_en": ")" + name_en +
+                                      R"j(", "hkid": "A123456(3)"}}})j");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const auto at = r.body.find("\"number\":\"");
+    REQUIRE(at != std::string::npos);
+    return r.body.substr(at + 10, r.body.find('"', at + 10) - at - 10);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("commands and reads over HTTP, as JSON and as binary protobuf alike") {
+  Served s;
+  CHECK(Http(s.port(), "GET", "/healthz").body == "ok\n");
+  CHECK(Http(s.port(), "GET", "/readyz").status == 200);
+  const std::string number = s.OpenCase();
+  CHECK(number == "SZ-2026-0001");
+
+  // The same command message in binary, answered in binary.
+  model::Command note;
+  note.mutable_add_note()->set_case_number(number);
+  note.mutable_add_note()->set_text("daughter will call back at 18:00");
+  Headers binary = Bearer(s.tokens.at("chan_sz"));
+  binary.push_back({"Content-Type", "application/x-protobuf"});
+  HttpReply r = Http(s.port(), "POST", "/v1/commands", note.SerializeAsString(), binary);
+  REQUIRE(r.status == 200);
+  CHECK(r.Header("content-type") == "application/x-protobuf");
+  model::CommandReply reply;
+  REQUIRE(reply.ParseFromString(r.body));
+  CHECK(reply.case_state().number() == number);
+  CHECK(reply.event(0).note_added().text() == "daughter will call back at 18:00");
+
+  r = s.Get("chan_sz", "/v1/cases/" + number + "/timeline");
+  CHECK(r.status == 200);
+  CHECK(r.body.find("daughter will call back") != std::string::npos);
+  r = s.Get("chan_sz", "/v1/tasks?mine=0");
+  CHECK(r.body.find(number) != std::string::npos);
+  r = s.Get("chan_sz", "/v1/me");
+  CHECK(r.body == R"({"user":"chan_sz","centre":"SZ","role":"duty_officer"})");
+  // A retry with the same key is answered from the first time.
+  const std::string keyed =
+      R"({"idempotency_key": "call-7", "add_note": {"case_number": ")" + number +
+      R"(", "text": "second call"}})";
+  CHECK(s.Post("chan_sz", keyed).body.find("\"replayed\":true") == std::string::npos);
+  CHECK(s.Post("chan_sz", keyed).body.find("\"replayed\":true") != std::string::npos);
+  // Cases page, newest first.
+  s.OpenCase();
+  r = s.Get("chan_sz", "/v1/cases?limit=1");
+  CHECK(r.body.find("SZ-2026-0002") != std::string::npos);
+  CHECK(r.body.find("\"next_after\":\"SZ-2026-0002\"") != std::string::npos);
+  r = s.Get("chan_sz", "/v1/cases?limit=1&after=SZ-2026-0002");
+  CHECK(r.body.find("SZ-2026-0001") != std::string::npos);
+  CHECK(r.body.find("next_after") == std::string::npos);
+}
+
+TEST_CASE("without a valid token nothing is answered but 401") {
+  Served s;
+  for (const Headers& h : {Headers{}, Bearer("dsp_made_up"), Headers{{"Authorization", "Basic x"}},
+                           Headers{{"Cookie", "dispatch_session=dsp_made_up"}}}) {
+    HttpReply r = Http(s.port(), "GET", "/v1/cases", "", h);
+    CHECK(r.status == 401);
+    CHECK(r.Header("www-authenticate") == "Bearer");
+    CHECK(r.body.rfind("{\"code\":\"PERMISSION_DENIED\"", 0) == 0);
+  }
+  HttpReply r = Http(s.port(), "POST", "/v1/commands", R"({"add_note": {}})");
+  CHECK(r.status == 401);
+}
+
+TEST_CASE("a bad request gets 400 with what is wrong, and changes nothing") {
+  Served s;
+  const std::string number = s.OpenCase();
+  // Let the server settle what the open caused (its deliveries).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string db = testing::FileBytes(s.cli.db());
+  const std::string wal = testing::FileBytes(s.cli.db() + "-wal");
+  model::Command open;
+  open.mutable_open_case()->set_type("escort_to_port");
+  const std::string truncated = open.SerializeAsString().substr(0, 4);
+  struct Bad {
+    std::string body;
+    std::string content_type;
+    int status;
+    std::string says;
+  };
+  const Bad bad[] = {
+      {"{\"add_note\": ", "application/json", 400, "not a valid JSON Command"},
+      {R"({"add_note": {"case_number": ")" + number + R"(", "txet": "x"}})", "application/json",
+       400, "not a valid JSON Command"},
+      {R"({"add_note": {"case_number": 7}})", "application/json", 400, "not a valid JSON Command"},
+      {"{\"add_note\": {\"case_number\": \"" + number + "\", \"text\": \"x\xff\"}}",
+       "application/json", 400, ""},
+      {truncated, "application/x-protobuf", 400, "not a valid binary Command"},
+      {R"({"add_note": {"case_number": ")" + number + "\"}}", "text/plain", 415, "send a command"},
+      {std::string(2 << 20, ' '), "application/json", 413, "larger than this server takes"},
+      {R"({"add_note": {"case_number": ")" + number + R"(", "text": "   "}})", "application/json",
+       400, "the note is empty"},
+  };
+  for (const Bad& b : bad) {
+    Headers h = Bearer(s.tokens.at("chan_sz"));
+    h.push_back({"Content-Type", b.content_type});
+    HttpReply r = Http(s.port(), "POST", "/v1/commands", b.body, h);
+    CAPTURE(b.says);
+    CHECK(r.status == b.status);
+    CHECK(r.body.find(b.says) != std::string::npos);
+  }
+  CHECK(testing::FileBytes(s.cli.db()) == db);
+  CHECK(testing::FileBytes(s.cli.db() + "-wal") == wal);
+}
+
+TEST_CASE("an officer of another centre gets 404 or 403 from every route, and no byte of the case") {
+  Served s;
+  const std::string number = s.OpenCase("ZZSECRET Person");
+  // Every read, as Dongguan's officer and coordinator.
+  for (const char* who : {"lam_dg", "choi_dg"}) {
+    for (const std::string& target :
+         {"/v1/cases/" + number, "/v1/cases/" + number + "/timeline", std::string("/v1/cases"),
+          std::string("/v1/cases?status=all"), std::string("/v1/tasks?all=1"),
+          "/v1/tasks?case=" + number, std::string("/v1/handoffs?all=1"), std::string("/v1/inbox"),
+          std::string("/v1/outbox"), std::string("/v1/duty"), std::string("/v1/centres")}) {
+      HttpReply r = s.Get(who, target);
+      CAPTURE(target);
+      CHECK((r.status == 200 || r.status == 403 || r.status == 404));
+      CHECK(r.body.find("ZZSECRET") == std::string::npos);
+      CHECK(r.body.find("A123") == std::string::npos);
+      if (target.rfind("/v1/cases/", 0) == 0) {
+        CHECK(r.status == 404);
+        CHECK(r.body == R"({"code":"NOT_FOUND","message":"no case )" + number + "\"}");
+      }
+    }
+  }
+  // Every command on the case: each kind of case command, named at it.
+  for (const dispatch::CommandSpec& spec : dispatch::AllCommands()) {
+    if (spec.scope != dispatch::CommandScope::kCase) continue;
+    model::Command c;
+    auto* body = c.GetReflection()->MutableMessage(
+        &c, model::Command::descriptor()->FindFieldByNumber(spec.kind));
+    body->GetReflection()->SetString(body, body->GetDescriptor()->FindFieldByName("case_number"),
+                                     number);
+    std::string json;
+    REQUIRE(google::protobuf::util::MessageToJsonString(c, &json).ok());
+    HttpReply r = s.Post("lam_dg", json);
+    CAPTURE(spec.name);
+    CHECK((r.status == 404 || r.status == 403));
+    CHECK(r.body.find("ZZSECRET") == std::string::npos);
+  }
+}
+
+TEST_CASE("a first password must be changed, and a browser's changes need the CSRF header") {
+  Served s;
+  HttpReply r = s.Post("admin", R"({"set_password": {"user": "lee_sz", "password": "harbour-lantern-42"}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  r = Http(s.port(), "POST", "/v1/login", R"({"user": "lee_sz", "password": "harbour-lantern-42"})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"must_change_password\":true") != std::string::npos);
+  const std::string cookie_line = r.Header("set-cookie");
+  CHECK(cookie_line.find("HttpOnly") != std::string::npos);
+  CHECK(cookie_line.find("SameSite=Strict") != std::string::npos);
+  const std::string cookie = cookie_line.substr(0, cookie_line.find(';'));
+  const Headers browser = {{"Cookie", cookie}};
+  CHECK(Http(s.port(), "GET", "/v1/me", "", browser).status == 200);
+  r = Http(s.port(), "GET", "/v1/cases", "", browser);
+  CHECK(r.status == 403);
+  CHECK(r.body.find("change your password first") != std::string::npos);
+  const std::string change =
+      R"({"set_password": {"password": "typhoon-signal-8-now", "current_password": "harbour-lantern-42"}})";
+  r = Http(s.port(), "POST", "/v1/commands", change, browser);
+  CHECK(r.status == 403);
+  CHECK(r.body.find("X-Dispatch-CSRF") != std::string::npos);
+  Headers with_csrf = browser;
+  with_csrf.push_back({"X-Dispatch-CSRF", "1"});
+  r = Http(s.port(), "POST", "/v1/commands", change, with_csrf);
+  CHECK_MESSAGE(r.status == 200, r.body);
+  CHECK(Http(s.port(), "GET", "/v1/cases", "", browser).status == 200);
+  // Signing out ends the session.
+  r = Http(s.port(), "POST", "/v1/logout", "", with_csrf);
+  CHECK(r.status == 200);
+  CHECK(r.Header("set-cookie").find("Max-Age=0") != std::string::npos);
+  CHECK(Http(s.port(), "GET", "/v1/me", "", browser).status == 401);
+}
+
+TEST_CASE("guessing passwords is slowed down, per user and per address") {
+  Served s;
+  s.Post("admin", R"({"set_password": {"user": "lee_sz", "password": "harbour-lantern-42"}})");
+  for (int i = 0; i < 5; ++i) {
+    HttpReply r = Http(s.port(), "POST", "/v1/login", R"({"user": "lee_sz", "password": "guess"})");
+    CHECK(r.status == 401);
+    CHECK(r.body.find("the user name or password is not right") != std::string::npos);
+  }
+  HttpReply r = Http(s.port(), "POST", "/v1/login",
+                     R"({"user": "lee_sz", "password": "harbour-lantern-42"})");
+  CHECK(r.status == 429);
+  CHECK_FALSE(r.Header("retry-after").empty());
+  // Another user from the same address is slowed too.
+  r = Http(s.port(), "POST", "/v1/login", R"({"user": "chan_sz", "password": "guess"})");
+  CHECK(r.status == 429);
+}
+
+TEST_CASE("a client that sends a byte at a time, or never reads, holds up nobody else") {
+  Served s;
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket slow(ioc), greedy(ioc);
+  const net::ip::tcp::endpoint at(net::ip::make_address("127.0.0.1"), s.port());
+  slow.connect(at);
+  greedy.connect(at);
+  // The greedy one asks for much and reads nothing.
+  std::string many;
+  for (int i = 0; i < 200; ++i) {
+    many += "GET /v1/workflows HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+            s.tokens.at("chan_sz") + "\r\n\r\n";
+  }
+  net::write(greedy, net::buffer(many));
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::atomic<bool> done{false};
+  std::thread dribble([&] {
+    for (size_t i = 0; i < 20 && !done; ++i) {
+      boost::system::error_code ec;
+      net::write(slow, net::buffer(request.data() + i, 1), ec);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) answered += s.Get("chan_sz", "/v1/me").status == 200;
+  done = true;
+  dribble.join();
+  CHECK(answered == 20);
+}
+
+TEST_CASE("deadlines fire with nobody typing, and those due while the server was down fire at start") {
+  // The escort's planning stage may last two seconds here.
+  testing::TempDir workflows;
+  auto text = model::ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  REQUIRE(text.ok());
+  std::string quick = *text;
+  quick.replace(quick.find("within: \"5d\""), 12, "within: \"2s\"");
+  workflows.Write("escort_to_port.textproto", quick);
+  Served s(workflows.Path(""));
+  const std::string number = s.OpenCase();
+  auto missed = [&](const std::string& n) {
+    return s.Get("chan_sz", "/v1/cases/" + n + "/timeline").body.find("deadline_breached") !=
+           std::string::npos;
+  };
+  CHECK_FALSE(missed(number));
+  bool fired = false;
+  for (int i = 0; i < 60 && !fired; ++i) {  // 6 s at most
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    fired = missed(number);
+  }
+  CHECK(fired);
+
+  // Down while another falls due; up again, it fires at once.
+  const std::string second = s.OpenCase();
+  CHECK(s.server->Stop() == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  s.server = std::make_unique<testing::ServerProcess>(s.cli.db(), workflows.Path(""));
+  REQUIRE(s.server->running());
+  CHECK(missed(second));
+}
+
+TEST_CASE("while a server holds the database, an embedded write is refused") {
+  Served s;
+  testing::ProcessResult r = s.cli.Run({"case", "open", "--type", "escort_to_port", "--name-zh", "陳"},
+                                       "chan_sz");
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("a dispatch server is running on") != std::string::npos);
+  CHECK(r.err.find("--server") != std::string::npos);
+  CHECK(s.cli.Run({"case", "list"}, "chan_sz").exit_code == 0);  // reading is fine
+}
+
+TEST_CASE("SIGTERM: what was acknowledged is kept, and the server exits 0") {
+  Served s;
+  std::vector<std::thread> clients;
+  std::atomic<int> acknowledged{0};
+  std::vector<std::string> numbers(40);
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&, i] {
+      for (int j = 0; j < 10; ++j) {
+        HttpReply r = s.Post("chan_sz", R"({"open_case": {"type": "escort_to_port", "centre": "SZ",)"
+                                        R"( "person": {"name_en": "CHAN Tai Man"}}})");
+        if (r.status != 200) return;
+        const auto at = r.body.find("\"number\":\"");
+        numbers[i * 10 + j] = r.body.substr(at + 10, 12);
+        ++acknowledged;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(s.server->Stop() == 0);
+  for (auto& t : clients) t.join();
+  s.server.reset();
+  const std::string list = s.cli.Must({"case", "list", "--status", "all"}, "chan_sz").out;
+  for (const std::string& n : numbers) {
+    if (!n.empty()) CHECK_MESSAGE(list.find(n) != std::string::npos, n);
+  }
+  CHECK(acknowledged > 0);
+}
