@@ -234,7 +234,7 @@ class Session {
     if (server::ServerLock::Held(g_.db)) {
       return Status::FailedPrecondition(
           "a dispatch server is running on " + g_.db +
-          "; send commands to it: dispatch --server URL --token TOKEN ...");
+          "; send commands to the server (POST /v1/commands), not to its file");
     }
     return Status::Ok();
   }
