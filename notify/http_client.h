@@ -1,5 +1,6 @@
-// A small HTTP/1.1 client on Boost.Beast for webhooks: one POST, with a
-// deadline on the whole exchange. Plain http:// only.
+// A small blocking HTTP/1.1 client on Boost.Beast, http:// and https://:
+// webhooks POST through it and the command line talks to a server through it.
+// One request per connection, with a deadline on the whole exchange.
 #ifndef NOTIFY_HTTP_CLIENT_H_
 #define NOTIFY_HTTP_CLIENT_H_
 
@@ -14,24 +15,37 @@
 namespace notify {
 
 struct Url {
+  bool tls = false;
   std::string host;
   std::string port;
   std::string target;  // path and query, at least "/"
 };
 
-// Parses "http://host[:port][/path]"; InvalidArgument for anything else.
+// Parses "http[s]://host[:port][/path]"; InvalidArgument for anything else.
 model::Result<Url> ParseHttpUrl(std::string_view url);
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  model::Millis timeout{3000};
+  // https: the certificate authorities trusted, a PEM file; empty for the
+  // system's (Debian's ca-certificates).
+  std::string ca_file;
+};
 
 struct HttpResponse {
   int status = 0;
   std::string body;
+  std::string content_type;
 };
 
-// POSTs `body` as application/json. Unavailable on connection errors and on
-// timeouts (resolving, connecting, writing and reading share `timeout`).
-model::Result<HttpResponse> PostJson(std::string_view url, std::string_view body,
-                                     const std::vector<std::pair<std::string, std::string>>& headers,
-                                     model::Millis timeout);
+// Sends one request. Unavailable on connection and TLS errors (an
+// unverifiable certificate included) and on timeouts: resolving,
+// connecting, the TLS handshake, writing and reading share `timeout`.
+model::Result<HttpResponse> Fetch(const HttpRequest& request);
 
 }  // namespace notify
 

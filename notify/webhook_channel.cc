@@ -11,8 +11,14 @@ model::Status WebhookChannel::Send(const model::Notification& n) {
   if (url.empty()) {
     return model::Status::FailedPrecondition("centre " + centre + " has no webhook now");
   }
-  auto res = PostJson(url, n.body(), {{"Idempotency-Key", n.idempotency_key()}}, timeout_);
-  if (!res.ok()) return res.status();
+  HttpRequest req;
+  req.url = url;
+  req.body = n.body();
+  req.headers = {{"Idempotency-Key", n.idempotency_key()}};
+  req.timeout = timeout_;
+  req.ca_file = ca_file_;
+  auto res = Fetch(req);
+  if (!res.ok()) return model::Status(res.status().code(), "webhook " + res.status().message());
   if (res->status < 200 || res->status > 299) {
     return model::Status::Unavailable("webhook answered HTTP " + std::to_string(res->status));
   }

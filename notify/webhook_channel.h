@@ -1,9 +1,10 @@
-// Delivers a notification as an HTTP POST of its JSON body to its centre's
+// Delivers a notification as an HTTP(S) POST of its JSON body to its centre's
 // webhook, with the idempotency key in an Idempotency-Key header.
 #ifndef NOTIFY_WEBHOOK_CHANNEL_H_
 #define NOTIFY_WEBHOOK_CHANNEL_H_
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "model/status.h"
@@ -17,8 +18,10 @@ class WebhookChannel : public Channel {
   // The URL a centre's chat group takes now; empty when it has none.
   using Lookup = std::function<model::Result<std::string>(std::string_view centre)>;
 
-  WebhookChannel(Lookup lookup, model::Millis timeout)
-      : lookup_(std::move(lookup)), timeout_(timeout) {}
+  // `ca_file`: the certificate authorities https:// webhooks are checked
+  // against, a PEM file; empty for the system's.
+  WebhookChannel(Lookup lookup, model::Millis timeout, std::string ca_file = "")
+      : lookup_(std::move(lookup)), timeout_(timeout), ca_file_(std::move(ca_file)) {}
   // Sends to the centre's webhook as it is now. OK for a 2xx answer;
   // Unavailable for anything else, saying what happened; FailedPrecondition
   // (not retried) when the centre has no webhook any more.
@@ -27,6 +30,7 @@ class WebhookChannel : public Channel {
  private:
   Lookup lookup_;
   model::Millis timeout_;
+  std::string ca_file_;
 };
 
 }  // namespace notify

@@ -113,17 +113,24 @@ TEST_CASE("a receiver that never answers well ends in the dead-letter list") {
 TEST_CASE("webhook URLs are checked, and a silent or absent receiver is reported") {
   CHECK(ParseHttpUrl("http://127.0.0.1:8080/bot?x=1")->target == "/bot?x=1");
   CHECK(ParseHttpUrl("http://example.org")->port == "80");
-  CHECK(ParseHttpUrl("https://example.org/").status().message() ==
-        "webhook URL 'https://example.org/' must start with http:// (https is not supported yet)");
+  CHECK(ParseHttpUrl("https://example.org/")->tls);
+  CHECK(ParseHttpUrl("https://example.org/")->port == "443");
+  CHECK_FALSE(ParseHttpUrl("http://example.org/")->tls);
+  CHECK(ParseHttpUrl("ftp://example.org/").status().message() ==
+        "URL 'ftp://example.org/' must start with http:// or https://");
   CHECK_FALSE(ParseHttpUrl("http://:80/").ok());
   CHECK_FALSE(ParseHttpUrl("http://host:99999999/").ok());
   CHECK(ParseHttpUrl("http://host:99999/").status().message() ==
-        "webhook URL 'http://host:99999/' has no usable host and port (ports are 1 to 65535)");
+        "URL 'http://host:99999/' has no usable host and port (ports are 1 to 65535)");
   CHECK_FALSE(ParseHttpUrl("http://host:0/").ok());
   CHECK(ParseHttpUrl("http://host:65535/").ok());
 
   testing::HttpReceiver silent(0, /*silent=*/true);
-  auto r = PostJson(silent.Url(), "{}", {}, milliseconds(300));
+  notify::HttpRequest req;
+  req.url = silent.Url();
+  req.body = "{}";
+  req.timeout = milliseconds(300);
+  auto r = Fetch(req);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == model::Code::kUnavailable);
   CHECK(r.status().message().find("read the reply") != std::string::npos);
@@ -133,17 +140,21 @@ TEST_CASE("webhook URLs are checked, and a silent or absent receiver is reported
     testing::HttpReceiver gone(0);
     closed = gone.Url();
   }
-  auto refused = PostJson(closed, "{}", {}, milliseconds(500));
+  req.url = closed;
+  req.timeout = milliseconds(500);
+  auto refused = Fetch(req);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == model::Code::kUnavailable);
 }
 
-TEST_CASE("only admins set webhooks, and only http:// ones") {
+TEST_CASE("only admins set webhooks, and only http:// or https:// ones") {
   testing::World w;
   model::Command hook;
   hook.mutable_set_webhook()->set_centre("SZ");
   hook.mutable_set_webhook()->set_url("https://chat.example/bot");
   CHECK(w.dispatcher->Execute(hook, "ho_sz").status().code() == model::Code::kPermissionDenied);
+  CHECK(w.dispatcher->Execute(hook, "admin").ok());
+  hook.mutable_set_webhook()->set_url("ftp://chat.example/bot");
   CHECK(w.dispatcher->Execute(hook, "admin").status().code() == model::Code::kInvalidArgument);
   hook.mutable_set_webhook()->set_centre("XX");
   hook.mutable_set_webhook()->set_url("http://127.0.0.1:1/");
