@@ -6,16 +6,15 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <random>
 
 #include <CLI/CLI.hpp>
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/backend.h"
 #include "cli/render.h"
 #include "server/serve.h"
-#include "server/server_lock.h"
 #include "server/system_clock.h"
 #include "dispatch/commands.h"
 #include "dispatch/dispatcher.h"
@@ -23,10 +22,6 @@
 #include "dispatch/scenario_runner.h"
 #include "dispatch/sqlite_store.h"
 #include "dispatch/tick.h"
-#include "notify/deliverer.h"
-#include "notify/inbox_channel.h"
-#include "notify/notifications.h"
-#include "notify/webhook_channel.h"
 #include "model/hkid.h"
 #include "model/labels.h"
 #include "model/text_check.h"
@@ -61,8 +56,6 @@ int ExitCodeFor(model::Code code) {
 
 namespace {
 
-// How long a command waits on webhooks after it is done.
-constexpr model::Millis kDeliveryBudget = std::chrono::seconds(3);
 // How long `tick` delivers: less than the minute between two runs from cron.
 constexpr model::Millis kTickBudget = std::chrono::seconds(45);
 
@@ -106,6 +99,8 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"add_user.centre", "--centre"},
     {"add_user.role", "--role"},
     {"assign_task.assignee", "the user"},
+    {"status", "--status"},
+    {"limit", "--limit"},
 };
 
 // The engine's message, with the command field it names said the way this
@@ -158,6 +153,8 @@ const char* EnvOr(const char* name, const char* fallback) {
 
 struct Globals {
   std::string db = EnvOr("DISPATCH_DB", "dispatch.db");
+  std::string server = EnvOr("DISPATCH_SERVER", "");
+  std::string server_ca = EnvOr("DISPATCH_SERVER_CA", "");
   std::string as = EnvOr("DISPATCH_AS", "");
   std::string lang = EnvOr("DISPATCH_LANG", "en");
   std::string workflows = EnvOr("DISPATCH_WORKFLOWS", DISPATCH_WORKFLOW_DIR);
@@ -183,71 +180,73 @@ class Session {
     return Status::Ok();
   }
 
-  // Opens the database. Nothing is written on opening: reads and refused
-  // commands leave the file as it was.
-  Status Open(SqliteStore::Mode mode = SqliteStore::Mode::kOpenExisting) {
-    if (dispatcher_) return Status::Ok();
-    RETURN_IF_ERROR(LoadCatalog());
-    ASSIGN_OR_RETURN(store_, SqliteStore::Open(g_.db, mode));
-    dispatcher_ = std::make_unique<Dispatcher>(*store_, *catalog_, clock_);
-    inbox_ = std::make_unique<notify::InboxChannel>(store_->inbox(), clock_);
-    deliverer_ = std::make_unique<notify::Deliverer>(
-        store_->outbox(), clock_, notify::RetryPolicy(),
-        [rng = std::mt19937_64(std::random_device()())]() mutable {
-          return std::uniform_real_distribution<double>(0, 1)(rng);
-        });
-    deliverer_->AddChannel(notify::kInbox, inbox_.get());
-    webhook_ = std::make_unique<notify::WebhookChannel>(dispatch::WebhookUrls(*store_),
-                                                        std::chrono::seconds(3));
-    deliverer_->AddChannel(notify::kWebhook, webhook_.get(), /*batch=*/1);
-    return Status::Ok();
-  }
-
-  Result<dispatch::TickReport> Tick(model::Millis budget) {
-    return dispatch::Tick(*dispatcher_, *deliverer_, {200, budget});
-  }
-
-  // After a command changed something: the deadlines that fell due fire and
-  // what is due is delivered, webhooks for a few seconds at most; `dispatch
-  // tick` (from cron) or a server does the rest. The command is committed
-  // already, so a failure here is a warning, never the command's error.
-  void AfterCommand() {
-    // Scenarios run on a virtual clock; once real work is done here they
-    // must not run here again.
-    if (Status s = dispatcher_->NoteLiveWork(); !s.ok()) {
-      spdlog::warn("could not note live work in the database: {}", s.message());
+  // Where commands and reads go: the server named by --server, or the
+  // database file.
+  Result<Backend*> Open() {
+    if (backend_) return backend_.get();
+    if (!g_.server.empty()) {
+      const char* token = std::getenv("DISPATCH_TOKEN");
+      backend_ = RemoteBackend({g_.server, token ? token : "", g_.server_ca, g_.as});
+      // --as must not seem to act as someone the token is not.
+      if (!g_.as.empty()) RETURN_IF_ERROR(backend_->Me().status());
+      return backend_.get();
     }
-    auto fired = dispatcher_->FireDueDeadlines();
-    if (!fired.ok()) spdlog::warn("deadlines could not fire now: {}", fired.status().message());
-    auto sent = deliverer_->DeliverDue({200, kDeliveryBudget});
-    if (!sent.ok()) spdlog::warn("notifications could not go out now: {}", sent.status().message());
+    ASSIGN_OR_RETURN(LocalBackend * local, Local("", SqliteStore::Mode::kOpenExisting));
+    return static_cast<Backend*>(local);
+  }
+
+  // The database file itself, for what only it can do (`what`: init, tick,
+  // rebuild). Nothing is written on opening.
+  Result<LocalBackend*> Local(std::string_view what,
+                              SqliteStore::Mode mode = SqliteStore::Mode::kOpenExisting) {
+    if (!g_.server.empty()) {
+      return Status::InvalidArgument(std::string(what) +
+                                     " works on a database file on the server's machine "
+                                     "(--db), not through --server");
+    }
+    if (!backend_) {
+      RETURN_IF_ERROR(LoadCatalog());
+      ASSIGN_OR_RETURN(auto local, LocalBackend::Open(g_.db, mode, *catalog_, clock_, g_.as));
+      backend_ = std::move(local);
+    }
+    return static_cast<LocalBackend*>(backend_.get());
   }
 
   Result<dispatch::Actor> Me() {
-    RETURN_IF_ERROR(Open());
-    return dispatcher_->ResolveActor(g_.as);
+    ASSIGN_OR_RETURN(Backend * b, Open());
+    return b->Me();
   }
 
-  // A server holding the database does every write to it (and fires its
-  // deadlines and delivers its notifications): an embedded write is refused.
-  Status CheckNoServer() {
-    if (server::ServerLock::Held(g_.db)) {
-      return Status::FailedPrecondition(
-          "a dispatch server is running on " + g_.db +
-          "; send commands to the server (POST /v1/commands), not to its file");
+  template <class Message>
+  Result<Message> Get(dispatch::ReadRequest request) {
+    if (g_.server.empty() && dispatch::IsCatalogRead(request)) {
+      // The case types on this machine need no database.
+      RETURN_IF_ERROR(LoadCatalog());
+      ASSIGN_OR_RETURN(auto answer, dispatch::ReadCatalog(*catalog_, request));
+      return *dynamic_cast<Message*>(answer.get());
     }
+    ASSIGN_OR_RETURN(Backend * b, Open());
+    return b->Get<Message>(request);
+  }
+
+  // Prints a read's answer: as JSON with --json, else with `print`.
+  template <class Message>
+  Status Show(dispatch::ReadRequest request, const std::function<void(const Message&)>& print) {
+    ASSIGN_OR_RETURN(Message m, Get<Message>(std::move(request)));
+    if (g_.json) return WriteJson(out_, m);
+    print(m);
     return Status::Ok();
   }
 
-  // Runs a command as --as and prints what it did; then delivers what it caused.
+  // Runs a command as --as and prints what it did; then, on a local file,
+  // delivers what it caused.
   Status Submit(model::Command command, bool print_number_only = false) {
-    RETURN_IF_ERROR(Open());
-    RETURN_IF_ERROR(CheckNoServer());
+    ASSIGN_OR_RETURN(Backend * b, Open());
     if (!g_.key.empty()) command.set_idempotency_key(g_.key);
-    ASSIGN_OR_RETURN(model::CommandReply reply, dispatcher_->Execute(command, g_.as));
+    ASSIGN_OR_RETURN(model::CommandReply reply, b->Execute(command));
     Status printed = Print(command.body_case(), reply, print_number_only);
     out_.flush();
-    AfterCommand();
+    b->AfterCommand();
     if (!printed.ok()) {
       return Status(printed.code(), "the command was done, but its answer cannot be shown: " +
                                         printed.message());
@@ -269,13 +268,22 @@ class Session {
     } else if (print_number_only) {
       out_ << reply.case_state().number() << '\n';
     } else {
-      Labels labels(*dispatcher_, lang_);
-      PrintReply(out_, reply, labels);
+      Labels l = labels();
+      PrintReply(out_, reply, l);
     }
     return Status::Ok();
   }
 
-  Dispatcher& dispatcher() { return *dispatcher_; }
+  // Labels from the definitions the cases are pinned to, wherever they are.
+  Labels labels() {
+    Backend* b = backend_.get();
+    return Labels(
+        [b](const model::DefinitionRef& ref) -> const model::WorkflowDefinition* {
+          return b ? b->Definition(ref) : nullptr;
+        },
+        lang_, clock_.Now());
+  }
+
   model::WorkflowCatalog& catalog() { return *catalog_; }
   model::Lang lang() const { return lang_; }
   model::Instant now() const { return clock_.Now(); }
@@ -288,11 +296,7 @@ class Session {
   model::Lang lang_ = model::Lang::kEn;
   server::SystemClock clock_;
   std::optional<model::WorkflowCatalog> catalog_;
-  std::unique_ptr<SqliteStore> store_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<notify::InboxChannel> inbox_;
-  std::unique_ptr<notify::WebhookChannel> webhook_;
-  std::unique_ptr<notify::Deliverer> deliverer_;
+  std::unique_ptr<Backend> backend_;
 };
 
 // "port=shenzhen_bay" into the map.
@@ -343,14 +347,6 @@ Status ParseHandoffId(const std::string& id, std::string* number, int* handoff) 
   return Status::Ok();
 }
 
-Result<std::optional<model::CaseStatus>> ParseStatus(const std::string& s) {
-  if (s == "open") return std::optional<model::CaseStatus>(model::CASE_OPEN);
-  if (s == "closed") return std::optional<model::CaseStatus>(model::CASE_CLOSED);
-  if (s == "cancelled") return std::optional<model::CaseStatus>(model::CASE_CANCELLED);
-  if (s == "all") return std::optional<model::CaseStatus>();
-  return Status::InvalidArgument("--status takes open, closed, cancelled or all; got '" + s + "'");
-}
-
 Status RunScenarios(Session& s, const std::vector<std::string>& files, const std::string& keep_in,
                     bool quiet) {
   RETURN_IF_ERROR(s.LoadCatalog());
@@ -390,7 +386,12 @@ Status RunScenarios(Session& s, const std::vector<std::string>& files, const std
       }
       server::SystemClock clock;
       Dispatcher reader(store, s.catalog(), clock);
-      Labels labels(reader, s.lang());
+      Labels labels(
+          [&reader](const model::DefinitionRef& ref) -> const model::WorkflowDefinition* {
+            auto def = reader.DefinitionByHash(ref.content_hash());
+            return def.ok() ? &(*def)->definition : nullptr;
+          },
+          s.lang(), clock.Now());
       for (const auto& [ref, number] : outcome.cases) {
         ASSIGN_OR_RETURN(auto c, store.Read().GetCase(number));
         ASSIGN_OR_RETURN(auto events, store.Read().Timeline(number));
@@ -423,6 +424,12 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("--db", g.db, "SQLite database file (env DISPATCH_DB)");
+  app.add_option("--server", g.server,
+                 "a dispatch server's URL, e.g. https://dispatch.example:8443, instead of --db "
+                 "(env DISPATCH_SERVER; the token in env DISPATCH_TOKEN)");
+  app.add_option("--server-ca", g.server_ca,
+                 "https: trust the certificates in this PEM file, not the system's (env "
+                 "DISPATCH_SERVER_CA)");
   app.add_option("--as", g.as, "your user name (env DISPATCH_AS)");
   app.add_option("--lang", g.lang, "zh-Hant or en (env DISPATCH_LANG)");
   app.add_option("--workflows", g.workflows, "directory of workflow definitions (env DISPATCH_WORKFLOWS)");
@@ -441,8 +448,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* init = app.add_subcommand("init", "create a database with the six centres and an admin user");
   init->add_option("--admin", admin, "name of the first admin user");
   on(init, [&]() -> Status {
-    RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kCreate));
-    RETURN_IF_ERROR(session.dispatcher().Initialize(admin));
+    ASSIGN_OR_RETURN(LocalBackend * local, session.Local("init", SqliteStore::Mode::kCreate));
+    RETURN_IF_ERROR(local->dispatcher().Initialize(admin));
     out << "Initialised " << g.db << " with centres GZ, SZ, DG, HZ, ZS, FJ and admin user '" << admin
         << "'.\nNext: dispatch --db " << g.db << " --as " << admin
         << " user add NAME --centre SZ --role duty_officer\n";
@@ -451,7 +458,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   on(app.add_subcommand("migrate", "upgrade a database made by an older dispatch (back it up first)"),
      [&]() -> Status {
-       RETURN_IF_ERROR(session.Open(SqliteStore::Mode::kMigrate));
+       RETURN_IF_ERROR(session.Local("migrate", SqliteStore::Mode::kMigrate).status());
        out << g.db << " is at schema version " << SqliteStore::kSchemaVersion << ".\n";
        return Status::Ok();
      });
@@ -469,16 +476,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Submit(c);
   });
   on(user->add_subcommand("list", "list users"), [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto users, session.dispatcher().ListUsers(me));
-    if (g.json) {
-      model::UserList list;
-      for (auto& u : users) *list.add_user() = u;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      PrintUsers(out, users, session.lang());
-    }
-    return Status::Ok();
+    return session.Show<model::UserList>({{"users"}}, [&](const model::UserList& l) {
+      PrintUsers(out, Vec(l.user()), session.lang());
+    });
   });
 
   // Passwords are read from standard input, never from the command line
@@ -530,15 +530,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* token_list = token->add_subcommand("list", "your tokens and sessions (admins: anyone's)");
   token_list->add_option("--user", token_user, "someone else's (admins)");
   on(token_list, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto keys, session.dispatcher().ListKeys(me, token_user));
-    if (g.json) {
-      model::AccessKeyList list;
-      for (auto& k : keys) *list.add_key() = k;
-      return WriteJson(out, list);
-    }
-    PrintKeys(out, keys, session.lang());
-    return Status::Ok();
+    dispatch::ReadRequest r{{"keys"}};
+    if (!token_user.empty()) r.query["user"] = token_user;
+    return session.Show<model::AccessKeyList>(r, [&](const model::AccessKeyList& l) {
+      PrintKeys(out, Vec(l.key()), session.lang());
+    });
   });
   std::string token_id;
   auto* token_revoke = token->add_subcommand("revoke", "end a token or session");
@@ -561,16 +557,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Submit(c);
   });
   on(centre->add_subcommand("list", "list centres"), [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto centres, session.dispatcher().ListCentres(me));
-    if (g.json) {
-      model::CentreList list;
-      for (auto& c : centres) *list.add_centre() = c;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      PrintCentres(out, centres, session.lang());
-    }
-    return Status::Ok();
+    return session.Show<model::CentreList>({{"centres"}}, [&](const model::CentreList& l) {
+      PrintCentres(out, Vec(l.centre()), session.lang());
+    });
   });
 
   // case
@@ -611,52 +600,45 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   case_list->add_option("--status", status_text, "open, closed, cancelled or all (default open)");
   case_list->add_option("--centre", list_centre, "only this centre's cases");
   case_list->add_option("--type", list_type, "only this case type");
+  int list_limit = 0;
+  std::string list_after;
+  case_list->add_option("--limit", list_limit, "at most this many, newest first (default 100)");
+  case_list->add_option("--after", list_after, "the next page: those after this case number");
   on(case_list, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto status, ParseStatus(status_text));
-    ASSIGN_OR_RETURN(auto cases,
-                     session.dispatcher().ListCases(me, {list_centre, status, list_type}));
-    if (g.json) {
-      model::CaseList list;
-      for (auto& c : cases) *list.add_case_state() = c;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      Labels labels(session.dispatcher(), session.lang());
-      PrintCaseList(out, cases, labels);
-    }
-    return Status::Ok();
+    dispatch::ReadRequest r{{"cases"}, {{"status", status_text}}};
+    if (!list_centre.empty()) r.query["centre"] = list_centre;
+    if (!list_type.empty()) r.query["type"] = list_type;
+    if (list_limit != 0) r.query["limit"] = std::to_string(list_limit);
+    if (!list_after.empty()) r.query["after"] = list_after;
+    return session.Show<model::CaseList>(r, [&](const model::CaseList& l) {
+      Labels labels = session.labels();
+      PrintCaseList(out, Vec(l.case_state()), labels);
+      if (!l.next_after().empty()) {
+        out << Pick(session.lang(), "More: add --after ", "更多：加上 --after ") << l.next_after()
+            << '\n';
+      }
+    });
   });
 
   std::string number;
   auto* case_show = cas->add_subcommand("show", "show a case with its person, fields and tasks");
   case_show->add_option("number", number, "case number, e.g. SZ-2026-0007")->required();
   on(case_show, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto c, session.dispatcher().GetCase(me, number));
-    if (g.json) {
-      RETURN_IF_ERROR(WriteJson(out, c));
-    } else {
-      Labels labels(session.dispatcher(), session.lang());
+    return session.Show<model::CaseState>({{"cases", number}}, [&](const model::CaseState& c) {
+      Labels labels = session.labels();
       PrintCase(out, c, labels, session.now());
-    }
-    return Status::Ok();
+    });
   });
 
   auto* case_timeline = cas->add_subcommand("timeline", "everything that happened on a case, in order");
   case_timeline->add_option("number", number, "case number")->required();
   on(case_timeline, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto c, session.dispatcher().GetCase(me, number));
-    ASSIGN_OR_RETURN(auto events, session.dispatcher().Timeline(me, number));
-    if (g.json) {
-      model::Timeline t;
-      for (auto& e : events) *t.add_event() = e;
-      RETURN_IF_ERROR(WriteJson(out, t));
-    } else {
-      Labels labels(session.dispatcher(), session.lang());
-      PrintTimeline(out, c, events, labels);
-    }
-    return Status::Ok();
+    ASSIGN_OR_RETURN(auto c, session.Get<model::CaseState>({{"cases", number}}));
+    return session.Show<model::Timeline>({{"cases", number, "timeline"}},
+                                         [&](const model::Timeline& t) {
+                                           Labels labels = session.labels();
+                                           PrintTimeline(out, c, Vec(t.event()), labels);
+                                         });
   });
 
   model::FireEvent fire;
@@ -770,16 +752,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* handoff_list = handoff->add_subcommand("list", "pending handoffs from or to your centre");
   handoff_list->add_flag("--all", all_handoffs, "include accepted, declined and withdrawn ones");
   on(handoff_list, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto handoffs, session.dispatcher().ListHandoffs(me, !all_handoffs));
-    if (g.json) {
-      model::HandoffList list;
-      for (auto& h : handoffs) *list.add_handoff() = h;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      PrintHandoffs(out, handoffs, session.lang());
-    }
-    return Status::Ok();
+    dispatch::ReadRequest r{{"handoffs"}};
+    if (all_handoffs) r.query["all"] = "1";
+    return session.Show<model::HandoffList>(r, [&](const model::HandoffList& l) {
+      PrintHandoffs(out, Vec(l.handoff()), session.lang());
+    });
   });
 
   // duty
@@ -805,16 +782,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Submit(c);
   });
   on(duty->add_subcommand("list", "who is on duty now"), [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    ASSIGN_OR_RETURN(auto shifts, session.dispatcher().OnDuty(me));
-    if (g.json) {
-      model::ShiftList list;
-      for (auto& s : shifts) *list.add_shift() = s;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      PrintShifts(out, shifts, session.lang());
-    }
-    return Status::Ok();
+    return session.Show<model::ShiftList>({{"duty"}}, [&](const model::ShiftList& l) {
+      PrintShifts(out, Vec(l.shift()), session.lang());
+    });
   });
 
   // inbox and outbox
@@ -832,16 +802,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   inbox->callback([&] {
     if (inbox_read->parsed()) return;
     action = [&]() -> Status {
-      ASSIGN_OR_RETURN(auto me, session.Me());
-      ASSIGN_OR_RETURN(auto items, session.dispatcher().ListInbox(me, unread));
-      if (g.json) {
-        model::InboxList list;
-        for (auto& i : items) *list.add_item() = i;
-        RETURN_IF_ERROR(WriteJson(out, list));
-      } else {
-        PrintInbox(out, items, session.lang());
-      }
-      return Status::Ok();
+      dispatch::ReadRequest r{{"inbox"}};
+      if (unread) r.query["unread"] = "1";
+      return session.Show<model::InboxList>(r, [&](const model::InboxList& l) {
+        PrintInbox(out, Vec(l.item()), session.lang());
+      });
     };
   });
   auto* outbox = app.add_subcommand("outbox", "notifications and their delivery")->require_subcommand(1);
@@ -851,27 +816,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   outbox_list->add_option("--status", outbox_status, "pending, done, dead or all (default all)");
   outbox_list->add_option("--limit", outbox_limit, "at most this many (default 50)");
   on(outbox_list, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    std::optional<model::DeliveryStatus> status;
-    if (outbox_status == "pending") {
-      status = model::DELIVERY_PENDING;
-    } else if (outbox_status == "done") {
-      status = model::DELIVERY_DONE;
-    } else if (outbox_status == "dead") {
-      status = model::DELIVERY_DEAD;
-    } else if (outbox_status != "all") {
-      return Status::InvalidArgument("--status takes pending, done, dead or all; got '" +
-                                     outbox_status + "'");
-    }
-    ASSIGN_OR_RETURN(auto items, session.dispatcher().ListOutbox(me, status, outbox_limit));
-    if (g.json) {
-      model::NotificationList list;
-      for (auto& n : items) *list.add_notification() = n;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      PrintOutbox(out, items, session.lang());
-    }
-    return Status::Ok();
+    dispatch::ReadRequest r{{"outbox"}, {{"status", outbox_status}}};
+    r.query["limit"] = std::to_string(outbox_limit);
+    return session.Show<model::NotificationList>(r, [&](const model::NotificationList& l) {
+      PrintOutbox(out, Vec(l.notification()), session.lang());
+    });
   });
 
   // serve
@@ -893,9 +842,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // tick
   on(app.add_subcommand("tick", "fire due deadlines and deliver due notifications, nothing else"),
      [&]() -> Status {
-       RETURN_IF_ERROR(session.Open());
-       RETURN_IF_ERROR(session.CheckNoServer());
-       ASSIGN_OR_RETURN(auto r, session.Tick(kTickBudget));
+       ASSIGN_OR_RETURN(LocalBackend * local, session.Local("tick"));
+       ASSIGN_OR_RETURN(auto r, local->Tick(kTickBudget));
        out << Pick(session.lang(), "Deadlines fired: ", "已觸發限期：") << r.deadlines_fired
            << Pick(session.lang(), "; notifications delivered: ", "；已送出通知：") << r.delivery.delivered
            << Pick(session.lang(), ", to retry: ", "，待重試：") << r.delivery.retrying
@@ -913,18 +861,15 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   task_list->add_option("--centre", task_centre, "only this centre's tasks");
   task_list->add_flag("--all", all_tasks, "include done and cancelled tasks");
   on(task_list, [&]() -> Status {
-    ASSIGN_OR_RETURN(auto me, session.Me());
-    dispatch::TaskFilter f{task_centre, mine ? me.user : "", task_case, !all_tasks};
-    ASSIGN_OR_RETURN(auto tasks, session.dispatcher().ListTasks(me, f));
-    if (g.json) {
-      model::TaskList list;
-      for (auto& t : tasks) *list.add_task() = t;
-      RETURN_IF_ERROR(WriteJson(out, list));
-    } else {
-      Labels labels(session.dispatcher(), session.lang());
-      PrintTaskList(out, tasks, labels, session.now());
-    }
-    return Status::Ok();
+    dispatch::ReadRequest r{{"tasks"}};
+    if (mine) r.query["mine"] = "1";
+    if (!task_case.empty()) r.query["case"] = task_case;
+    if (!task_centre.empty()) r.query["centre"] = task_centre;
+    if (all_tasks) r.query["all"] = "1";
+    return session.Show<model::TaskList>(r, [&](const model::TaskList& l) {
+      Labels labels = session.labels();
+      PrintTaskList(out, Vec(l.task()), labels, session.now());
+    });
   });
 
   std::string task_id, assignee, done_note;
@@ -935,7 +880,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     model::Command c;
     auto* a = c.mutable_assign_task();
     RETURN_IF_ERROR(ParseTaskId(task_id, a->mutable_case_number(), a->mutable_task()));
-    a->set_assignee(assignee.empty() ? g.as : assignee);
+    if (assignee.empty()) {
+      ASSIGN_OR_RETURN(auto me, session.Me());
+      assignee = me.user;
+    }
+    a->set_assignee(assignee);
     return session.Submit(c);
   });
 
@@ -953,31 +902,17 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // workflow
   auto* wf = app.add_subcommand("workflow", "case types and their definitions")->require_subcommand(1);
   on(wf->add_subcommand("list", "the case types a new case can have"), [&]() -> Status {
-    RETURN_IF_ERROR(session.LoadCatalog());
-    const auto defs = session.catalog().LatestOfEach();
-    if (g.json) {
-      RETURN_IF_ERROR(WriteJson(out, session.catalog().Summaries()));
-    } else {
-      PrintWorkflowList(out, defs, session.lang());
-    }
-    return Status::Ok();
+    return session.Show<model::WorkflowList>({{"workflows"}}, [&](const model::WorkflowList& l) {
+      PrintWorkflowList(out, l, session.lang());
+    });
   });
   std::string wf_name;
   auto* wf_show = wf->add_subcommand("show", "states, tasks and events of a case type");
   wf_show->add_option("type", wf_name, "case type")->required();
   on(wf_show, [&]() -> Status {
-    RETURN_IF_ERROR(session.LoadCatalog());
-    const auto* def = session.catalog().Latest(wf_name);
-    if (def == nullptr) {
-      return Status::NotFound("no case type '" + wf_name + "'; case types are " +
-                              session.catalog().Names());
-    }
-    if (g.json) {
-      RETURN_IF_ERROR(WriteJson(out, def->definition));
-    } else {
-      PrintWorkflow(out, *def, session.lang());
-    }
-    return Status::Ok();
+    return session.Show<model::WorkflowDefinition>(
+        {{"workflows", wf_name}},
+        [&](const model::WorkflowDefinition& def) { PrintWorkflow(out, def, session.lang()); });
   });
   std::vector<std::string> wf_files;
   auto* wf_validate = wf->add_subcommand("validate", "check definition files; errors name file:line");
@@ -1011,8 +946,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // rebuild
   on(app.add_subcommand("rebuild", "rebuild the case and task tables from the journal (admins)"),
      [&]() -> Status {
-       ASSIGN_OR_RETURN(auto me, session.Me());
-       ASSIGN_OR_RETURN(auto report, session.dispatcher().Rebuild(me));
+       ASSIGN_OR_RETURN(LocalBackend * local, session.Local("rebuild"));
+       ASSIGN_OR_RETURN(auto me, local->Me());
+       ASSIGN_OR_RETURN(auto report, local->dispatcher().Rebuild(me));
        out << "Rebuilt " << report.cases << " case(s) from the journal.\n";
        if (!report.damaged.empty()) {
          std::string names;

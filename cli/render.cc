@@ -84,8 +84,7 @@ std::string RoleName(std::string_view role, Lang lang) {
 }
 
 const model::WorkflowDefinition* Labels::Def(const model::CaseState& c) {
-  auto def = d_.DefinitionOf(c);
-  return def.ok() ? &(*def)->definition : nullptr;
+  return source_(c.definition());
 }
 
 std::string Labels::Type(const model::CaseState& c) {
@@ -457,21 +456,18 @@ void PrintCentres(std::ostream& out, const std::vector<model::Centre>& centres, 
   t.Print(out);
 }
 
-void PrintWorkflowList(std::ostream& out, const std::vector<const model::LoadedDefinition*>& defs,
-                       Lang lang) {
+void PrintWorkflowList(std::ostream& out, const model::WorkflowList& list, Lang lang) {
   TextTable t({Pick(lang, "Type", "類別"), Pick(lang, "Name", "名稱"),
                Pick(lang, "Version", "版本"), Pick(lang, "States", "階段數"),
                Pick(lang, "Hash", "雜湊"), Pick(lang, "File", "檔案")});
-  for (const auto* d : defs) {
-    t.AddRow({d->definition.name(), model::Localize(d->definition.label(), lang),
-              std::to_string(d->definition.version()),
-              std::to_string(d->definition.state_size()), d->content_hash.substr(0, 12), d->path});
+  for (const auto& w : list.workflow()) {
+    t.AddRow({w.name(), model::Localize(w.label(), lang), std::to_string(w.version()),
+              std::to_string(w.states()), w.content_hash().substr(0, 12), w.path()});
   }
   t.Print(out);
 }
 
-void PrintWorkflow(std::ostream& out, const model::LoadedDefinition& d, Lang lang) {
-  const auto& def = d.definition;
+void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang lang) {
   out << def.name() << " v" << def.version() << "  " << model::Localize(def.label(), lang) << '\n';
   if (!def.description().empty()) out << def.description() << '\n';
   for (const auto& s : def.state()) {

@@ -3,6 +3,7 @@
 #ifndef CLI_RENDER_H_
 #define CLI_RENDER_H_
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -32,12 +33,23 @@ model::Status WriteJson(std::ostream& out, const google::protobuf::Message& m);
 std::string PersonName(const model::Person& p);
 std::string RoleName(std::string_view role, model::Lang lang);
 
+// The definition a case is pinned to, or null when it cannot be had.
+using DefinitionSource =
+    std::function<const model::WorkflowDefinition*(const model::DefinitionRef& ref)>;
+
+// Protobuf's repeated field as a vector, for the printers.
+template <class T>
+std::vector<T> Vec(const google::protobuf::RepeatedPtrField<T>& r) {
+  return {r.begin(), r.end()};
+}
+
 // Labels of a case's type, states, events and fields, from the definition
 // the case is pinned to; falls back to the bare names.
 class Labels {
  public:
-  Labels(dispatch::Dispatcher& d, model::Lang lang) : d_(d), lang_(lang) {}
-  model::Instant now() const { return d_.clock().Now(); }
+  Labels(DefinitionSource source, model::Lang lang, model::Instant now)
+      : source_(std::move(source)), lang_(lang), now_(now) {}
+  model::Instant now() const { return now_; }
 
   std::string Type(const model::CaseState& c);
   std::string State(const model::CaseState& c, std::string_view state);
@@ -51,8 +63,9 @@ class Labels {
 
  private:
   const model::WorkflowDefinition* Def(const model::CaseState& c);
-  dispatch::Dispatcher& d_;
+  DefinitionSource source_;
   model::Lang lang_;
+  model::Instant now_;
 };
 
 void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& labels);
@@ -64,9 +77,8 @@ void PrintTimeline(std::ostream& out, const model::CaseState& c,
                    const std::vector<model::Event>& events, Labels& labels);
 void PrintUsers(std::ostream& out, const std::vector<model::User>& users, model::Lang lang);
 void PrintCentres(std::ostream& out, const std::vector<model::Centre>& centres, model::Lang lang);
-void PrintWorkflowList(std::ostream& out, const std::vector<const model::LoadedDefinition*>& defs,
-                       model::Lang lang);
-void PrintWorkflow(std::ostream& out, const model::LoadedDefinition& def, model::Lang lang);
+void PrintWorkflowList(std::ostream& out, const model::WorkflowList& list, model::Lang lang);
+void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, model::Lang lang);
 // One line on what a command did: state change, tasks created, assignment.
 void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& labels);
 void PrintHandoffs(std::ostream& out, const std::vector<model::HandoffView>& handoffs,

@@ -173,6 +173,15 @@ Result<const model::LoadedDefinition*> Dispatcher::DefinitionOf(const model::Cas
   return PinnedDefinition(store_.Read(), c.definition());
 }
 
+Result<const model::LoadedDefinition*> Dispatcher::DefinitionByHash(std::string_view hash) {
+  if (const auto* def = catalog_.ByHash(hash)) return def;
+  ASSIGN_OR_RETURN(auto text, store_.Read().DefinitionText(hash));
+  if (!text) return Status::NotFound("no definition with that hash");
+  ASSIGN_OR_RETURN(auto loaded, model::LoadDefinition("(pinned definition)", std::move(*text)));
+  catalog_.AddPinned(std::move(loaded));
+  return catalog_.ByHash(hash);
+}
+
 Result<CommandReply> Dispatcher::Execute(const model::Command& command,
                                          std::string_view actor_name) {
   ASSIGN_OR_RETURN(Actor actor, ResolveActor(actor_name));

@@ -121,6 +121,9 @@ class Dispatcher {
 
   // The definition a case runs on (its pinned version).
   model::Result<const model::LoadedDefinition*> DefinitionOf(const model::CaseState& c);
+  // A definition by its content hash, one a case may have pinned since it
+  // changed on disk; NotFound when no case or file has it.
+  model::Result<const model::LoadedDefinition*> DefinitionByHash(std::string_view hash);
 
   Store& store() { return store_; }
   model::WorkflowCatalog& catalog() { return catalog_; }

@@ -91,4 +91,17 @@ Status DecodeJson(std::string_view body, google::protobuf::Message& out) {
   return CheckText(out);
 }
 
+Status DecodeAnswer(std::string_view body, google::protobuf::Message& out) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const auto s = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), &out, options);
+  if (!s.ok()) {
+    return Status::InvalidArgument("the server's answer is not JSON for " +
+                                   out.GetDescriptor()->name() + ": " +
+                                   ToValidUtf8(std::string(s.message())));
+  }
+  return Status::Ok();
+}
+
 }  // namespace model

@@ -28,6 +28,10 @@ Result<std::string> EncodeJson(const google::protobuf::Message& m, bool pretty =
 // text checked as CheckText does.
 Status DecodeJson(std::string_view body, google::protobuf::Message& out);
 
+// A server's answer, read by a client: fields this build does not know (a
+// newer server's) are skipped. InvalidArgument when it is not JSON for `out`.
+Status DecodeAnswer(std::string_view body, google::protobuf::Message& out);
+
 }  // namespace model
 
 #endif  // MODEL_COMMAND_CODEC_H_

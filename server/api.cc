@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dispatch/commands.h"
+#include "dispatch/reads.h"
 #include "model/command_codec.h"
 #include "model/hkid.h"
 #include "model/text_check.h"
@@ -68,35 +69,10 @@ Response Unauthenticated(const std::string& message) {
   return res;
 }
 
-std::string PercentDecoded(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // A request's path split into segments, and its query.
 struct Target {
   std::vector<std::string> path;
   std::map<std::string, std::string> query;
-
-  std::string Get(const std::string& name) const {
-    auto it = query.find(name);
-    return it == query.end() ? "" : it->second;
-  }
-  bool Flag(const std::string& name) const {
-    const std::string v = Get(name);
-    return v == "1" || v == "true" || v == "yes";
-  }
 };
 
 Target ParseTarget(std::string_view target) {
@@ -106,7 +82,7 @@ Target ParseTarget(std::string_view target) {
   for (size_t start = 0; start < path.size();) {
     const size_t end = path.find('/', start);
     const std::string_view part = path.substr(start, end == std::string_view::npos ? end : end - start);
-    if (!part.empty()) t.path.push_back(PercentDecoded(part));
+    if (!part.empty()) t.path.push_back(dispatch::PercentDecoded(part));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -117,8 +93,8 @@ Target ParseTarget(std::string_view target) {
       const std::string_view pair = query.substr(start, end == std::string_view::npos ? end : end - start);
       const auto eq = pair.find('=');
       if (!pair.empty()) {
-        t.query[PercentDecoded(pair.substr(0, eq))] =
-            eq == std::string_view::npos ? "1" : PercentDecoded(pair.substr(eq + 1));
+        t.query[dispatch::PercentDecoded(pair.substr(0, eq))] =
+            eq == std::string_view::npos ? "1" : dispatch::PercentDecoded(pair.substr(eq + 1));
       }
       if (end == std::string_view::npos) break;
       start = end + 1;
@@ -158,22 +134,6 @@ Credentials CredentialsOf(const Request& req) {
   }
   const std::string cookie = CookieOf(req, kSessionCookie);
   return {cookie, !cookie.empty()};
-}
-
-Result<std::optional<model::CaseStatus>> ParseStatus(const std::string& s) {
-  if (s.empty() || s == "open") return std::optional<model::CaseStatus>(model::CASE_OPEN);
-  if (s == "closed") return std::optional<model::CaseStatus>(model::CASE_CLOSED);
-  if (s == "cancelled") return std::optional<model::CaseStatus>(model::CASE_CANCELLED);
-  if (s == "all") return std::optional<model::CaseStatus>();
-  return Status::InvalidArgument("status takes open, closed, cancelled or all");
-}
-
-Result<int> ParseLimit(const std::string& s, int fallback) {
-  if (s.empty()) return fallback;
-  if (s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos || std::stoi(s) < 1) {
-    return Status::InvalidArgument("limit takes a number from 1 to 1000");
-  }
-  return std::min(std::stoi(s), 1000);
 }
 
 }  // namespace
@@ -353,121 +313,9 @@ void Api::Handle(Request req, const Peer& peer, Respond respond) {
   }
   if (!get) return finish(Error(Status::NotFound("no such request: " + method + " " + path)));
 
-  // Reads.
-  const std::string resource = p.size() >= 2 ? p[1] : "";
-  if (resource == "cases" && p.size() == 2) {
-    auto status = ParseStatus(target.Get("status"));
-    if (!status.ok()) return finish(Error(status.status()));
-    auto limit = ParseLimit(target.Get("limit"), 100);
-    if (!limit.ok()) return finish(Error(limit.status()));
-    auto cases = d.ListCases(*actor, {target.Get("centre"), *status, target.Get("type")});
-    if (!cases.ok()) return finish(Error(cases.status()));
-    // Newest first; a page starts after the case number `after`.
-    model::CaseList list;
-    const std::string after = target.Get("after");
-    bool past = after.empty();
-    for (auto& c : *cases) {
-      if (!past) {
-        past = c.number() == after;
-        continue;
-      }
-      if (list.case_state_size() == *limit) {
-        list.set_next_after(list.case_state(list.case_state_size() - 1).number());
-        break;
-      }
-      *list.add_case_state() = std::move(c);
-    }
-    return finish(Json(list));
-  }
-  if (resource == "cases" && (p.size() == 3 || (p.size() == 4 && p[3] == "timeline"))) {
-    if (p.size() == 3) {
-      auto c = d.GetCase(*actor, p[2]);
-      return finish(c.ok() ? Json(*c) : Error(c.status()));
-    }
-    auto events = d.Timeline(*actor, p[2]);
-    if (!events.ok()) return finish(Error(events.status()));
-    model::Timeline t;
-    for (auto& e : *events) *t.add_event() = std::move(e);
-    return finish(Json(t));
-  }
-  if (resource == "tasks" && p.size() == 2) {
-    dispatch::TaskFilter f{target.Get("centre"), target.Flag("mine") ? actor->user : "",
-                           target.Get("case"), !target.Flag("all")};
-    auto tasks = d.ListTasks(*actor, f);
-    if (!tasks.ok()) return finish(Error(tasks.status()));
-    model::TaskList list;
-    for (auto& t : *tasks) *list.add_task() = std::move(t);
-    return finish(Json(list));
-  }
-  if (resource == "handoffs" && p.size() == 2) {
-    auto handoffs = d.ListHandoffs(*actor, !target.Flag("all"));
-    if (!handoffs.ok()) return finish(Error(handoffs.status()));
-    model::HandoffList list;
-    for (auto& h : *handoffs) *list.add_handoff() = std::move(h);
-    return finish(Json(list));
-  }
-  if (resource == "inbox" && p.size() == 2) {
-    auto items = d.ListInbox(*actor, target.Flag("unread"));
-    if (!items.ok()) return finish(Error(items.status()));
-    model::InboxList list;
-    for (auto& i : *items) *list.add_item() = std::move(i);
-    return finish(Json(list));
-  }
-  if (resource == "outbox" && p.size() == 2) {
-    std::optional<model::DeliveryStatus> status;
-    const std::string s = target.Get("status");
-    if (s == "pending") status = model::DELIVERY_PENDING;
-    if (s == "done") status = model::DELIVERY_DONE;
-    if (s == "dead") status = model::DELIVERY_DEAD;
-    if (!s.empty() && s != "all" && !status) {
-      return finish(Error(Status::InvalidArgument("status takes pending, done, dead or all")));
-    }
-    auto limit = ParseLimit(target.Get("limit"), 50);
-    if (!limit.ok()) return finish(Error(limit.status()));
-    auto items = d.ListOutbox(*actor, status, *limit);
-    if (!items.ok()) return finish(Error(items.status()));
-    model::NotificationList list;
-    for (auto& n : *items) *list.add_notification() = std::move(n);
-    return finish(Json(list));
-  }
-  if (resource == "duty" && p.size() == 2) {
-    auto shifts = d.OnDuty(*actor);
-    if (!shifts.ok()) return finish(Error(shifts.status()));
-    model::ShiftList list;
-    for (auto& s : *shifts) *list.add_shift() = std::move(s);
-    return finish(Json(list));
-  }
-  if (resource == "users" && p.size() == 2) {
-    auto users = d.ListUsers(*actor);
-    if (!users.ok()) return finish(Error(users.status()));
-    model::UserList list;
-    for (auto& u : *users) *list.add_user() = std::move(u);
-    return finish(Json(list));
-  }
-  if (resource == "centres" && p.size() == 2) {
-    auto centres = d.ListCentres(*actor);
-    if (!centres.ok()) return finish(Error(centres.status()));
-    model::CentreList list;
-    for (auto& c : *centres) *list.add_centre() = std::move(c);
-    return finish(Json(list));
-  }
-  if (resource == "keys" && p.size() == 2) {
-    auto keys = d.ListKeys(*actor, target.Get("user"));
-    if (!keys.ok()) return finish(Error(keys.status()));
-    model::AccessKeyList list;
-    for (auto& k : *keys) *list.add_key() = std::move(k);
-    return finish(Json(list));
-  }
-  if (resource == "workflows" && p.size() == 2) return finish(Json(catalog_.Summaries()));
-  if (resource == "workflows" && p.size() == 3) {
-    const auto* def = catalog_.Latest(p[2]);
-    if (def == nullptr) {
-      return finish(Error(Status::NotFound("no case type '" + p[2] + "'; case types are " +
-                                           catalog_.Names())));
-    }
-    return finish(Json(def->definition));
-  }
-  return finish(Error(Status::NotFound("no such request: " + method + " " + path)));
+  // Reads: the path after /v1/ and the query, as dispatch/reads.h says.
+  auto answer = dispatch::Read(d, *actor, {{p.begin() + 1, p.end()}, target.query});
+  return finish(answer.ok() ? Json(**answer) : Error(answer.status()));
 }
 
 }  // namespace server

@@ -19,59 +19,16 @@
 #include "model/text_proto.h"
 #include "support/cli.h"
 #include "support/http_client.h"
+#include "support/served.h"
 #include "support/server_process.h"
 
 namespace {
 
+using testing::Served;
 using testing::Bearer;
 using testing::Headers;
 using testing::Http;
 using testing::HttpReply;
-
-// A database with people at three centres and a token for each, served.
-struct Served {
-  testing::Cli cli;
-  std::map<std::string, std::string> tokens;
-  std::unique_ptr<testing::ServerProcess> server;
-
-  explicit Served(const std::string& workflows = DISPATCH_WORKFLOW_DIR) {
-    cli.Must({"init"});
-    for (const auto& [name, centre, role] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"},
-             {"mak_sz", "SZ", "coordinator"},   {"ho_sz", "SZ", "supervisor"},
-             {"lam_dg", "DG", "duty_officer"},  {"choi_dg", "DG", "coordinator"},
-             {"wong_fj", "FJ", "coordinator"}}) {
-      cli.Must({"user", "add", name, "--centre", centre, "--role", role}, "admin");
-    }
-    for (const char* who : {"admin", "chan_sz", "mak_sz", "ho_sz", "lam_dg", "choi_dg", "wong_fj"}) {
-      const std::string out = cli.Must({"token", "create", "--label", "tests"}, who).out;
-      const auto at = out.find("dsp_");
-      REQUIRE(at != std::string::npos);
-      tokens[who] = out.substr(at, out.find('\n', at) - at);
-    }
-    server = std::make_unique<testing::ServerProcess>(cli.db(), workflows);
-    REQUIRE_MESSAGE(server->running(), server->Log());
-  }
-
-  unsigned short port() const { return server->port(); }
-  HttpReply Get(const std::string& who, const std::string& target) {
-    return Http(port(), "GET", target, "", Bearer(tokens.at(who)));
-  }
-  HttpReply Post(const std::string& who, const std::string& json) {
-    return Http(port(), "POST", "/v1/commands", json, Bearer(tokens.at(who)));
-  }
-  // Opens an escort case at SZ as chan_sz and answers its number.
-  std::string OpenCase(const std::string& name_en = "CHAN Tai Man") {
-    HttpReply r = Post("chan_sz", R"({"open_case": {"type": "escort_to_port", "centre": "SZ",)"
-                                  R"( "person": {"name_en": ")" + name_en +
-                                      R"j(", "hkid": "A123456(3)"}}})j");
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-    const auto at = r.body.find("\"number\":\"");
-    REQUIRE(at != std::string::npos);
-    return r.body.substr(at + 10, r.body.find('"', at + 10) - at - 10);
-  }
-};
 
 }  // namespace
 

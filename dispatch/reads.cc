@@ -1,0 +1,215 @@
+#include "dispatch/reads.h"
+
+#include <cctype>
+
+#include "model/proto/case.pb.h"
+#include "model/proto/directory.pb.h"
+#include "model/proto/event.pb.h"
+#include "model/proto/notification.pb.h"
+#include "model/proto/workflow.pb.h"
+
+namespace dispatch {
+
+using model::Result;
+using model::Status;
+using Answer = std::unique_ptr<google::protobuf::Message>;
+
+std::string ReadRequest::Get(const std::string& name) const {
+  auto it = query.find(name);
+  return it == query.end() ? "" : it->second;
+}
+
+bool ReadRequest::Flag(const std::string& name) const {
+  const std::string v = Get(name);
+  return v == "1" || v == "true" || v == "yes";
+}
+
+namespace {
+
+std::string Encoded(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+Result<std::optional<model::CaseStatus>> ParseCaseStatus(const std::string& s) {
+  if (s.empty() || s == "open") return std::optional<model::CaseStatus>(model::CASE_OPEN);
+  if (s == "closed") return std::optional<model::CaseStatus>(model::CASE_CLOSED);
+  if (s == "cancelled") return std::optional<model::CaseStatus>(model::CASE_CANCELLED);
+  if (s == "all") return std::optional<model::CaseStatus>();
+  return Status::InvalidArgument("status takes open, closed, cancelled or all").WithField("status");
+}
+
+Result<std::optional<model::DeliveryStatus>> ParseDeliveryStatus(const std::string& s) {
+  if (s.empty() || s == "all") return std::optional<model::DeliveryStatus>();
+  if (s == "pending") return std::optional<model::DeliveryStatus>(model::DELIVERY_PENDING);
+  if (s == "done") return std::optional<model::DeliveryStatus>(model::DELIVERY_DONE);
+  if (s == "dead") return std::optional<model::DeliveryStatus>(model::DELIVERY_DEAD);
+  return Status::InvalidArgument("status takes pending, done, dead or all").WithField("status");
+}
+
+Result<int> ParseLimit(const std::string& s, int fallback) {
+  if (s.empty()) return fallback;
+  if (s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos || std::stoi(s) < 1) {
+    return Status::InvalidArgument("limit takes a number from 1 to 1000").WithField("limit");
+  }
+  return std::min(std::stoi(s), 1000);
+}
+
+Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
+  ASSIGN_OR_RETURN(auto status, ParseCaseStatus(r.Get("status")));
+  ASSIGN_OR_RETURN(int limit, ParseLimit(r.Get("limit"), 100));
+  ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, {r.Get("centre"), status, r.Get("type")}));
+  // Newest first; a page starts after the case number `after`.
+  auto list = std::make_unique<model::CaseList>();
+  const std::string after = r.Get("after");
+  bool past = after.empty();
+  for (auto& c : cases) {
+    if (!past) {
+      past = c.number() == after;
+      continue;
+    }
+    if (list->case_state_size() == limit) {
+      list->set_next_after(list->case_state(list->case_state_size() - 1).number());
+      break;
+    }
+    *list->add_case_state() = std::move(c);
+  }
+  return Answer(std::move(list));
+}
+
+template <class List, class Item>
+Answer ListOf(std::vector<Item> items, Item* (List::*add)()) {
+  auto list = std::make_unique<List>();
+  for (auto& i : items) *((*list).*add)() = std::move(i);
+  return Answer(std::move(list));
+}
+
+bool IsHex(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
+std::string ReadRequest::Target() const {
+  std::string out = "/v1";
+  for (const auto& p : path) out += "/" + Encoded(p);
+  char sep = '?';
+  for (const auto& [name, value] : query) {
+    out += sep + Encoded(name) + "=" + Encoded(value);
+    sep = '&';
+  }
+  return out;
+}
+
+std::string PercentDecoded(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+bool NeedsActor(const ReadRequest& request) {
+  return request.path.empty() ||
+         (request.path[0] != "workflows" && request.path[0] != "definitions");
+}
+
+bool IsCatalogRead(const ReadRequest& r) {
+  return !r.path.empty() && r.path[0] == "workflows" && r.path.size() <= 2;
+}
+
+Result<Answer> ReadCatalog(const model::WorkflowCatalog& catalog, const ReadRequest& r) {
+  if (r.path.size() == 1 && r.path[0] == "workflows") {
+    return Answer(std::make_unique<model::WorkflowList>(catalog.Summaries()));
+  }
+  if (r.path.size() == 2 && r.path[0] == "workflows") {
+    const auto* def = catalog.Latest(r.path[1]);
+    if (def == nullptr) {
+      return Status::NotFound("no case type '" + r.path[1] + "'; case types are " +
+                              catalog.Names());
+    }
+    return Answer(std::make_unique<model::WorkflowDefinition>(def->definition));
+  }
+  return Status::NotFound("nothing to read at " + r.Target());
+}
+
+Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
+  const auto& p = r.path;
+  const std::string resource = p.empty() ? "" : p[0];
+  if (resource == "cases" && p.size() == 1) return Cases(d, actor, r);
+  if (resource == "cases" && p.size() == 2) {
+    ASSIGN_OR_RETURN(auto c, d.GetCase(actor, p[1]));
+    return Answer(std::make_unique<model::CaseState>(std::move(c)));
+  }
+  if (resource == "cases" && p.size() == 3 && p[2] == "timeline") {
+    ASSIGN_OR_RETURN(auto events, d.Timeline(actor, p[1]));
+    return ListOf(std::move(events), &model::Timeline::add_event);
+  }
+  if (p.size() != 1 && resource != "workflows" && resource != "definitions") {
+    return Status::NotFound("nothing to read at " + r.Target());
+  }
+  if (resource == "tasks") {
+    TaskFilter f{r.Get("centre"), r.Flag("mine") ? actor.user : "", r.Get("case"), !r.Flag("all")};
+    ASSIGN_OR_RETURN(auto tasks, d.ListTasks(actor, f));
+    return ListOf(std::move(tasks), &model::TaskList::add_task);
+  }
+  if (resource == "handoffs") {
+    ASSIGN_OR_RETURN(auto handoffs, d.ListHandoffs(actor, !r.Flag("all")));
+    return ListOf(std::move(handoffs), &model::HandoffList::add_handoff);
+  }
+  if (resource == "inbox") {
+    ASSIGN_OR_RETURN(auto items, d.ListInbox(actor, r.Flag("unread")));
+    return ListOf(std::move(items), &model::InboxList::add_item);
+  }
+  if (resource == "outbox") {
+    ASSIGN_OR_RETURN(auto status, ParseDeliveryStatus(r.Get("status")));
+    ASSIGN_OR_RETURN(int limit, ParseLimit(r.Get("limit"), 50));
+    ASSIGN_OR_RETURN(auto items, d.ListOutbox(actor, status, limit));
+    return ListOf(std::move(items), &model::NotificationList::add_notification);
+  }
+  if (resource == "duty") {
+    ASSIGN_OR_RETURN(auto shifts, d.OnDuty(actor));
+    return ListOf(std::move(shifts), &model::ShiftList::add_shift);
+  }
+  if (resource == "users") {
+    ASSIGN_OR_RETURN(auto users, d.ListUsers(actor));
+    return ListOf(std::move(users), &model::UserList::add_user);
+  }
+  if (resource == "centres") {
+    ASSIGN_OR_RETURN(auto centres, d.ListCentres(actor));
+    return ListOf(std::move(centres), &model::CentreList::add_centre);
+  }
+  if (resource == "keys") {
+    ASSIGN_OR_RETURN(auto keys, d.ListKeys(actor, r.Get("user")));
+    return ListOf(std::move(keys), &model::AccessKeyList::add_key);
+  }
+  if (IsCatalogRead(r)) return ReadCatalog(d.catalog(), r);
+  if (resource == "definitions" && p.size() == 2) {
+    if (!IsHex(p[1])) return Status::NotFound("no definition with that hash");
+    ASSIGN_OR_RETURN(const auto* def, d.DefinitionByHash(p[1]));
+    return Answer(std::make_unique<model::WorkflowDefinition>(def->definition));
+  }
+  return Status::NotFound("nothing to read at " + r.Target());
+}
+
+}  // namespace dispatch
