@@ -512,6 +512,48 @@ class SqliteStore::Access : public StoreWriter {
     return out;
   }
 
+  Result<std::vector<std::pair<int64_t, model::Event>>> JournalAfter(int64_t after,
+                                                                     int limit) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, case_number || ' event ' || seq, id FROM journal WHERE id > ?"
+        " ORDER BY id LIMIT ?"));
+    st.Bind(1, after).Bind(2, int64_t{limit});
+    std::vector<std::pair<int64_t, model::Event>> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::vector<model::Event> one;
+      RETURN_IF_ERROR(Keep(Parse<model::Event>(st.ColumnBlob(0), "case " + st.ColumnText(1)), one));
+      if (!one.empty()) out.emplace_back(st.ColumnInt(2), std::move(one.front()));
+    }
+    return out;
+  }
+
+  Result<std::vector<model::InboxItem>> InboxAfter(const std::vector<std::string>& recipients,
+                                                   int64_t after, int limit) override {
+    std::vector<model::InboxItem> out;
+    for (const std::string& r : recipients) {
+      ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+          "SELECT body, id FROM inbox WHERE recipient = ? AND id > ? ORDER BY id LIMIT ?"));
+      st.Bind(1, r).Bind(2, after).Bind(3, int64_t{limit});
+      ASSIGN_OR_RETURN(auto items, ReadAll<model::InboxItem>(st, "inbox message"));
+      for (auto& item : items) out.push_back(std::move(item));
+    }
+    std::sort(out.begin(), out.end(), [](const model::InboxItem& a, const model::InboxItem& b) {
+      return a.id() < b.id();
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
+
+  Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT (SELECT IFNULL(MAX(id), 0) FROM journal), (SELECT IFNULL(MAX(id), 0) FROM inbox)"));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::pair<int64_t, int64_t>(0, 0);
+    return std::pair<int64_t, int64_t>(st.ColumnInt(0), st.ColumnInt(1));
+  }
+
   Result<Backlog> CountBacklog() override {
     Backlog b;
     ASSIGN_OR_RETURN(Statement timers,

@@ -138,6 +138,17 @@ class StoreReader {
   virtual model::Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) = 0;
   // Newest first.
   virtual model::Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) = 0;
+
+  // For a server's stream of changes. Journal rows after row `after`,
+  // oldest first, with their row ids; a row that cannot be read is named in
+  // the log and left out.
+  virtual model::Result<std::vector<std::pair<int64_t, model::Event>>> JournalAfter(int64_t after,
+                                                                                    int limit) = 0;
+  // Inbox messages to `recipients` after message `after`, oldest first.
+  virtual model::Result<std::vector<model::InboxItem>> InboxAfter(
+      const std::vector<std::string>& recipients, int64_t after, int limit) = 0;
+  // The newest journal row and inbox message (0 when there are none).
+  virtual model::Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() = 0;
 };
 
 // Writes, valid only inside Store::Write.

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "dispatch/changes.h"
 #include "dispatch/commands.h"
 #include "dispatch/reads.h"
 #include "model/command_codec.h"
@@ -138,10 +139,11 @@ Credentials CredentialsOf(const Request& req) {
 
 }  // namespace
 
-Api::Api(Readers& readers, Writer& writer, Metrics& metrics, LoginThrottle& throttle,
-         const model::Clock& clock, model::WorkflowCatalog& catalog,
+Api::Api(Readers& readers, Writer& writer, Streams& streams, Metrics& metrics,
+         LoginThrottle& throttle, const model::Clock& clock, model::WorkflowCatalog& catalog,
          boost::asio::thread_pool& slow, Options options)
     : readers_(readers),
+      streams_(streams),
       writer_(writer),
       metrics_(metrics),
       throttle_(throttle),
@@ -150,7 +152,7 @@ Api::Api(Readers& readers, Writer& writer, Metrics& metrics, LoginThrottle& thro
       slow_(slow),
       options_(options) {}
 
-void Api::Handle(Request req, const Peer& peer, Respond respond) {
+void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open_stream) {
   const uint64_t id = next_request_++;
   const auto started = std::chrono::steady_clock::now();
   const std::string method(req.method_string());
@@ -312,6 +314,38 @@ void Api::Handle(Request req, const Peer& peer, Respond respond) {
         "change your password first: the one you signed in with was given to you by an admin")));
   }
   if (!get) return finish(Error(Status::NotFound("no such request: " + method + " " + path)));
+
+  if (p.size() == 2 && p[1] == "stream") {
+    // Where to start: after the last event the client saw (a browser's
+    // EventSource sends it when it reconnects), else from now.
+    std::string last(req["Last-Event-ID"]);
+    if (last.empty()) last = target.query.count("after") ? target.query.at("after") : "";
+    std::optional<dispatch::StreamPosition> from;
+    if (last.empty()) {
+      auto now = dispatch::Now(d);
+      if (!now.ok()) return finish(Error(now.status()));
+      from = *now;
+    } else {
+      from = dispatch::StreamPosition::FromId(last);
+      if (!from) {
+        return finish(Error(Status::InvalidArgument(
+            "Last-Event-ID is not an event id this server gave; reconnect without it")));
+      }
+    }
+    spdlog::info("request {} {} {} from {} user={} -> stream from {}", id, method, path,
+                 peer.address, *who, from->ToId());
+    metrics_.RequestDone(200);
+    Response head{http::status::ok, 11};
+    head.set(http::field::content_type, "text/event-stream; charset=utf-8");
+    head.set(http::field::cache_control, "no-store");
+    head.set("X-Accel-Buffering", "no");  // a proxy in front must not hold it back
+    head.set("X-Request-Id", std::to_string(id));
+    open_stream(std::move(head), [this, secret = credentials.secret,
+                                  from = *from](std::shared_ptr<EventSink> sink) {
+      streams_.Add(std::move(sink), secret, from);
+    });
+    return;
+  }
 
   // Reads: the path after /v1/ and the query, as dispatch/reads.h says.
   auto answer = dispatch::Read(d, *actor, {{p.begin() + 1, p.end()}, target.query});

@@ -10,7 +10,10 @@
 //   GET  /v1/me                who is signed in
 //   GET  /v1/cases[/N[/timeline]], /v1/tasks, /v1/handoffs, /v1/inbox,
 //        /v1/outbox, /v1/duty, /v1/users, /v1/centres, /v1/keys,
-//        /v1/workflows[/NAME]  reads, as the CLI's
+//        /v1/workflows[/NAME], /v1/definitions/HASH
+//                              reads, as the CLI's (dispatch/reads.h)
+//   GET  /v1/stream            Server-Sent Events of what changes that the
+//                              caller may see; resumable with Last-Event-ID
 //   GET  /healthz, /readyz, /metrics
 //
 // Errors are JSON {code, message, field}, with the HTTP status for the code.
@@ -28,6 +31,7 @@
 #include "server/login_throttle.h"
 #include "server/metrics.h"
 #include "server/readers.h"
+#include "server/streams.h"
 #include "server/writer.h"
 
 namespace server {
@@ -45,14 +49,15 @@ class Api {
 
   // REQUIRES: everything given outlives it. Password checks (slow on
   // purpose) run on `slow`, never on an I/O thread.
-  Api(Readers& readers, Writer& writer, Metrics& metrics, LoginThrottle& throttle,
-      const model::Clock& clock, model::WorkflowCatalog& catalog,
+  Api(Readers& readers, Writer& writer, Streams& streams, Metrics& metrics,
+      LoginThrottle& throttle, const model::Clock& clock, model::WorkflowCatalog& catalog,
       boost::asio::thread_pool& slow, Options options);
 
-  void Handle(Request request, const Peer& peer, Respond respond);
+  void Handle(Request request, const Peer& peer, Respond respond, OpenStream open_stream);
 
  private:
   Readers& readers_;
+  Streams& streams_;
   Writer& writer_;
   Metrics& metrics_;
   LoginThrottle& throttle_;

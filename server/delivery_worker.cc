@@ -10,8 +10,9 @@ namespace server {
 
 DeliveryWorker::DeliveryWorker(std::unique_ptr<dispatch::SqliteStore> store,
                                const model::Clock& clock, model::Millis webhook_timeout,
-                               model::Millis poll)
-    : store_(std::move(store)),
+                               std::function<void()> delivered, model::Millis poll)
+    : delivered_(std::move(delivered)),
+      store_(std::move(store)),
       inbox_(store_->inbox(), clock),
       webhook_(dispatch::WebhookUrls(*store_), webhook_timeout),
       deliverer_(store_->outbox(), clock, notify::RetryPolicy(),
@@ -51,6 +52,7 @@ void DeliveryWorker::Loop() {
     auto r = deliverer_.DeliverDue({1, std::nullopt});
     const bool busy = r.ok() && (r->delivered + r->retrying + r->dead) > 0;
     if (!r.ok()) spdlog::warn("notifications could not go out now: {}", r.status().message());
+    if (r.ok() && r->delivered > 0) delivered_();
     std::unique_lock<std::mutex> lock(mu_);
     if (stopping_) return;
     if (busy) continue;

@@ -6,6 +6,7 @@
 #define SERVER_DELIVERY_WORKER_H_
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -20,9 +21,12 @@ namespace server {
 
 class DeliveryWorker {
  public:
-  // REQUIRES: clock outlives it. `webhook_timeout` bounds one POST.
+  // REQUIRES: clock outlives it. `webhook_timeout` bounds one POST;
+  // `delivered` is called on the worker's thread after something went out
+  // (an inbox message may be there to show).
   DeliveryWorker(std::unique_ptr<dispatch::SqliteStore> store, const model::Clock& clock,
-                 model::Millis webhook_timeout, model::Millis poll = std::chrono::seconds(2));
+                 model::Millis webhook_timeout, std::function<void()> delivered = [] {},
+                 model::Millis poll = std::chrono::seconds(2));
   ~DeliveryWorker();
 
   void Start();
@@ -33,6 +37,7 @@ class DeliveryWorker {
 
  private:
   void Loop();
+  std::function<void()> delivered_;
 
   std::unique_ptr<dispatch::SqliteStore> store_;
   notify::InboxChannel inbox_;

@@ -1,11 +1,14 @@
 #include "server/http_server.h"
 
 #include <array>
+#include <deque>
+#include <mutex>
 #include <optional>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <spdlog/spdlog.h>
 
@@ -25,9 +28,40 @@ struct HttpServer::Shared {
   tcp::acceptor acceptor;
   std::atomic<int> open{0};
   std::atomic<bool> accepting{true};
+  std::mutex streams_mu;
+  std::vector<std::weak_ptr<EventSink>> streams;  // ended when accepting stops
 };
 
 namespace {
+
+// The sink of one streaming answer; what it is given is written on the
+// session's strand.
+class Sink : public EventSink {
+ public:
+  using Post = std::function<void(std::function<void()>)>;
+  Sink(Post post, std::function<void(std::string)> write, std::function<void()> end)
+      : post_(std::move(post)), write_(std::move(write)), end_(std::move(end)) {}
+  bool Send(std::string text) override {
+    if (!open_) return false;
+    post_([write = write_, text = std::move(text)]() mutable { write(std::move(text)); });
+    return true;
+  }
+  void End() override {
+    if (!open_.exchange(false)) return;
+    post_(end_);
+  }
+  bool open() const override { return open_; }
+  void Closed() { open_ = false; }
+
+ private:
+  Post post_;
+  std::function<void(std::string)> write_;
+  std::function<void()> end_;
+  std::atomic<bool> open_{true};
+};
+
+// How far a stream's client may fall behind before it is cut off.
+constexpr std::size_t kMostUnsent = 1 << 20;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -73,11 +107,92 @@ class Session : public std::enable_shared_from_this<Session> {
     Request req = parser_->release();
     const bool keep_alive = req.keep_alive();
     auto self = shared_from_this();
-    shared_->handler(std::move(req), peer_, [self, keep_alive](Response res) {
-      net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
-        self->Write(std::move(res), keep_alive);
-      });
-    });
+    shared_->handler(
+        std::move(req), peer_,
+        [self, keep_alive](Response res) {
+          net::post(self->stream_.get_executor(),
+                    [self, keep_alive, res = std::move(res)]() mutable {
+                      self->Write(std::move(res), keep_alive);
+                    });
+        },
+        [self](Response head, std::function<void(std::shared_ptr<EventSink>)> started) {
+          net::post(self->stream_.get_executor(),
+                    [self, head = std::move(head), started = std::move(started)]() mutable {
+                      self->StartStream(std::move(head), std::move(started));
+                    });
+        });
+  }
+
+  // A streaming answer: the head without a length, then text as it comes.
+  // The connection serves nothing else; a read stays pending to see the
+  // client leave.
+  void StartStream(Response head, std::function<void(std::shared_ptr<EventSink>)> started) {
+    stream_head_.emplace(head.result(), 11);
+    for (const auto& field : head) stream_head_->set(field.name_string(), field.value());
+    stream_head_->keep_alive(false);
+    serializer_.emplace(*stream_head_);
+    stream_.expires_after(shared_->limits.write);
+    auto self = shared_from_this();
+    http::async_write_header(
+        stream_, *serializer_,
+        [self, started = std::move(started)](beast::error_code ec, std::size_t) {
+          if (ec) return self->Close();
+          self->stream_.expires_never();
+          std::weak_ptr<Session> weak = self;
+          auto sink = std::make_shared<Sink>(
+              [weak](std::function<void()> f) {
+                if (auto s = weak.lock()) net::post(s->stream_.get_executor(), std::move(f));
+              },
+              [weak](std::string text) {
+                if (auto s = weak.lock()) s->Queue(std::move(text));
+              },
+              [weak] {
+                if (auto s = weak.lock()) s->Close();
+              });
+          self->sink_ = sink;
+          {
+            std::lock_guard<std::mutex> lock(self->shared_->streams_mu);
+            auto& streams = self->shared_->streams;
+            std::erase_if(streams, [](const auto& w) { return w.expired(); });
+            streams.push_back(sink);
+          }
+          if (!self->shared_->accepting) return sink->End();
+          self->WatchForLeaving();
+          started(sink);
+        });
+  }
+
+  void WatchForLeaving() {
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->Close();
+                              self->WatchForLeaving();
+                            });
+  }
+
+  void Queue(std::string text) {
+    if (closed_) return;
+    unsent_ += text.size();
+    if (unsent_ > kMostUnsent) return Close();  // it does not read: cut it off
+    outgoing_.push_back(std::move(text));
+    if (outgoing_.size() == 1) WriteNext();
+  }
+
+  void WriteNext() {
+    // The deadline covers the pending read too: a client that takes nothing
+    // for that long is gone.
+    stream_.expires_after(shared_->limits.write);
+    net::async_write(stream_, net::buffer(outgoing_.front()),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                       if (ec) return self->Close();
+                       self->unsent_ -= n;
+                       self->outgoing_.pop_front();
+                       if (self->outgoing_.empty()) {
+                         self->stream_.expires_never();
+                       } else {
+                         self->WriteNext();
+                       }
+                     });
   }
 
   void Write(Response res, bool keep_alive) {
@@ -115,6 +230,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    if (closed_) return;
+    closed_ = true;
+    if (sink_) sink_->Closed();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
@@ -127,7 +245,14 @@ class Session : public std::enable_shared_from_this<Session> {
   Response res_;
   Peer peer_;
   bool first_ = true;
+  bool closed_ = false;
   std::array<char, 4096> scratch_{};
+  // A streaming answer.
+  std::optional<http::response<http::empty_body>> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> serializer_;
+  std::shared_ptr<Sink> sink_;
+  std::deque<std::string> outgoing_;
+  std::size_t unsent_ = 0;
 };
 
 void Accept(std::shared_ptr<HttpServer::Shared> shared) {
@@ -178,6 +303,12 @@ unsigned short HttpServer::port() const {
 
 void HttpServer::StopAccepting() {
   if (!shared_->accepting.exchange(false)) return;
+  {
+    std::lock_guard<std::mutex> lock(shared_->streams_mu);
+    for (auto& weak : shared_->streams) {
+      if (auto sink = weak.lock()) sink->End();
+    }
+  }
   net::post(shared_->acceptor.get_executor(), [shared = shared_] {
     beast::error_code ec;
     shared->acceptor.close(ec);

@@ -31,8 +31,27 @@ struct Peer {
   std::string address;  // the client's IP address
 };
 
-// Called on an I/O thread; must call `respond` exactly once, from any thread.
-using Handler = std::function<void(Request request, const Peer& peer, Respond respond)>;
+// An answer that goes on (Server-Sent Events): after its head, text is
+// written as it is given, until either side ends it. Thread-safe.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Queues `text`; false once the connection is gone, or when the client
+  // has fallen so far behind that it was cut off.
+  virtual bool Send(std::string text) = 0;
+  // Ends the answer and closes the connection.
+  virtual void End() = 0;
+  virtual bool open() const = 0;
+};
+// Writes `head` (no length: the body runs until the end), then hands over
+// the sink; `started` is not called when the connection is gone by then.
+using OpenStream =
+    std::function<void(Response head, std::function<void(std::shared_ptr<EventSink>)> started)>;
+
+// Called on an I/O thread; must call `respond` or `open_stream` exactly
+// once, from any thread.
+using Handler =
+    std::function<void(Request request, const Peer& peer, Respond respond, OpenStream open_stream)>;
 
 struct Limits {
   std::size_t body_bytes = 1 << 20;
@@ -51,7 +70,8 @@ class HttpServer {
   // Binds and starts accepting; port 0 lets the system pick one.
   model::Status Listen(const std::string& host, unsigned short port);
   unsigned short port() const;
-  // Stops accepting new connections; those open finish what they are doing.
+  // Stops accepting new connections; those open finish what they are
+  // doing, and streams end.
   void StopAccepting();
   int open_connections() const;
 

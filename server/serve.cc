@@ -12,6 +12,7 @@
 #include "server/delivery_worker.h"
 #include "server/readers.h"
 #include "server/server_lock.h"
+#include "server/streams.h"
 #include "server/system_clock.h"
 #include "server/writer.h"
 
@@ -51,18 +52,25 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
                    dispatch::SqliteStore::Open(o.db, dispatch::SqliteStore::Mode::kOpenExisting));
   Metrics metrics;
   LoginThrottle throttle;
-  DeliveryWorker delivery(std::move(delivery_store), clock, o.webhook_timeout);
-  Writer writer(*writer_store, catalog, clock, metrics, [&delivery] { delivery.Wake(); });
+  Readers readers(o.db, catalog, clock);
+  Streams streams(readers);
+  DeliveryWorker delivery(std::move(delivery_store), clock, o.webhook_timeout,
+                          [&streams] { streams.Wake(); });
+  Writer writer(*writer_store, catalog, clock, metrics, [&delivery, &streams] {
+    delivery.Wake();
+    streams.Wake();
+  });
   // Deadlines that fell due while the server was down fire before it serves.
   RETURN_IF_ERROR(writer.Start());
   delivery.Start();
-  Readers readers(o.db, catalog, clock);
+  streams.Start();
   net::thread_pool slow(1);
   net::io_context ioc(o.io_threads);
-  Api api(readers, writer, metrics, throttle, clock, catalog, slow, {});
-  HttpServer http(ioc, o.limits, [&api](Request req, const Peer& peer, Respond respond) {
-    api.Handle(std::move(req), peer, std::move(respond));
-  });
+  Api api(readers, writer, streams, metrics, throttle, clock, catalog, slow, {});
+  HttpServer http(ioc, o.limits,
+                  [&api](Request req, const Peer& peer, Respond respond, OpenStream open) {
+                    api.Handle(std::move(req), peer, std::move(respond), std::move(open));
+                  });
   RETURN_IF_ERROR(http.Listen(o.host, o.port));
   out << "dispatch serve: listening on http://"
       << (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) << ":"
@@ -75,6 +83,7 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
     if (ec) return;
     spdlog::info("stopping (signal {}): finishing what is in flight", signal);
     http.StopAccepting();
+    streams.Stop();
     stopper = std::thread([&] {
       // Everything queued commits and is answered; the answers go out on the
       // I/O threads, which run until they are written or the drain ends.
