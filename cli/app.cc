@@ -155,6 +155,7 @@ struct Globals {
   std::string db = EnvOr("DISPATCH_DB", "dispatch.db");
   std::string server = EnvOr("DISPATCH_SERVER", "");
   std::string server_ca = EnvOr("DISPATCH_SERVER_CA", "");
+  std::string webhook_ca = EnvOr("DISPATCH_WEBHOOK_CA", "");
   std::string as = EnvOr("DISPATCH_AS", "");
   std::string lang = EnvOr("DISPATCH_LANG", "en");
   std::string workflows = EnvOr("DISPATCH_WORKFLOWS", DISPATCH_WORKFLOW_DIR);
@@ -206,7 +207,8 @@ class Session {
     }
     if (!backend_) {
       RETURN_IF_ERROR(LoadCatalog());
-      ASSIGN_OR_RETURN(auto local, LocalBackend::Open(g_.db, mode, *catalog_, clock_, g_.as));
+      ASSIGN_OR_RETURN(auto local, LocalBackend::Open(g_.db, mode, *catalog_, clock_, g_.as,
+                                                      g_.webhook_ca));
       backend_ = std::move(local);
     }
     return static_cast<LocalBackend*>(backend_.get());
@@ -434,6 +436,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_option("--lang", g.lang, "zh-Hant or en (env DISPATCH_LANG)");
   app.add_option("--workflows", g.workflows, "directory of workflow definitions (env DISPATCH_WORKFLOWS)");
   app.add_option("--key", g.key, "idempotency key: retrying with the same key does the command once");
+  app.add_option("--webhook-ca", g.webhook_ca,
+                 "https:// webhooks: trust the certificates in this PEM file, not the system's "
+                 "(env DISPATCH_WEBHOOK_CA)");
   app.add_flag("--json", g.json, "print JSON (protobuf's JSON mapping) instead of tables");
   app.add_flag("-v,--verbose", g.verbose, "log what the engine does to stderr");
 
@@ -830,9 +835,12 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       "serve", "run the shared server: HTTP API, live deadlines, delivery (see README)");
   serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
   serve_cmd->add_option("--threads", serve.io_threads, "threads for HTTP connections (default 2)");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "HTTPS: the certificate (chain), a PEM file");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "HTTPS: its private key, a PEM file");
   on(serve_cmd, [&]() -> Status {
     RETURN_IF_ERROR(server::ParseListen(listen, serve));
     serve.db = g.db;
+    serve.webhook_ca = g.webhook_ca;
     RETURN_IF_ERROR(session.LoadCatalog());
     // The server logs what it does, one line a request.
     if (!g.verbose) spdlog::set_level(spdlog::level::info);

@@ -59,7 +59,8 @@ class LocalBackend : public Backend {
                                                            dispatch::SqliteStore::Mode mode,
                                                            model::WorkflowCatalog& catalog,
                                                            const model::Clock& clock,
-                                                           std::string as);
+                                                           std::string as,
+                                                           std::string webhook_ca = "");
   ~LocalBackend() override;
 
   model::Result<dispatch::Actor> Me() override;

@@ -22,7 +22,7 @@ constexpr model::Millis kDeliveryBudget = std::chrono::seconds(3);
 
 struct LocalBackend::Parts {
   Parts(std::unique_ptr<dispatch::SqliteStore> s, model::WorkflowCatalog& catalog,
-        const model::Clock& c)
+        const model::Clock& c, std::string webhook_ca)
       : store(std::move(s)),
         clock(c),
         dispatcher(*store, catalog, clock),
@@ -31,7 +31,7 @@ struct LocalBackend::Parts {
                   [rng = std::mt19937_64(std::random_device()())]() mutable {
                     return std::uniform_real_distribution<double>(0, 1)(rng);
                   }),
-        webhook(dispatch::WebhookUrls(*store), std::chrono::seconds(3)) {
+        webhook(dispatch::WebhookUrls(*store), std::chrono::seconds(3), std::move(webhook_ca)) {
     deliverer.AddChannel(notify::kInbox, &inbox);
     deliverer.AddChannel(notify::kWebhook, &webhook, /*batch=*/1);
   }
@@ -47,10 +47,10 @@ Result<std::unique_ptr<LocalBackend>> LocalBackend::Open(const std::string& db,
                                                          dispatch::SqliteStore::Mode mode,
                                                          model::WorkflowCatalog& catalog,
                                                          const model::Clock& clock,
-                                                         std::string as) {
+                                                         std::string as, std::string webhook_ca) {
   ASSIGN_OR_RETURN(auto store, dispatch::SqliteStore::Open(db, mode));
   std::unique_ptr<LocalBackend> b(new LocalBackend());
-  b->parts_ = std::make_unique<Parts>(std::move(store), catalog, clock);
+  b->parts_ = std::make_unique<Parts>(std::move(store), catalog, clock, std::move(webhook_ca));
   b->dispatcher_ = &b->parts_->dispatcher;
   b->db_ = db;
   b->as_ = std::move(as);

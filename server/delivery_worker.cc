@@ -10,11 +10,12 @@ namespace server {
 
 DeliveryWorker::DeliveryWorker(std::unique_ptr<dispatch::SqliteStore> store,
                                const model::Clock& clock, model::Millis webhook_timeout,
-                               std::function<void()> delivered, model::Millis poll)
+                               std::string webhook_ca, std::function<void()> delivered,
+                               model::Millis poll)
     : delivered_(std::move(delivered)),
       store_(std::move(store)),
       inbox_(store_->inbox(), clock),
-      webhook_(dispatch::WebhookUrls(*store_), webhook_timeout),
+      webhook_(dispatch::WebhookUrls(*store_), webhook_timeout, std::move(webhook_ca)),
       deliverer_(store_->outbox(), clock, notify::RetryPolicy(),
                  [rng = std::mt19937_64(std::random_device()())]() mutable {
                    return std::uniform_real_distribution<double>(0, 1)(rng);

@@ -22,10 +22,12 @@ namespace server {
 class DeliveryWorker {
  public:
   // REQUIRES: clock outlives it. `webhook_timeout` bounds one POST;
+  // `webhook_ca`: see WebhookChannel;
   // `delivered` is called on the worker's thread after something went out
   // (an inbox message may be there to show).
   DeliveryWorker(std::unique_ptr<dispatch::SqliteStore> store, const model::Clock& clock,
-                 model::Millis webhook_timeout, std::function<void()> delivered = [] {},
+                 model::Millis webhook_timeout, std::string webhook_ca = "",
+                 std::function<void()> delivered = [] {},
                  model::Millis poll = std::chrono::seconds(2));
   ~DeliveryWorker();
 

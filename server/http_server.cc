@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 namespace server {
@@ -20,11 +21,12 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct HttpServer::Shared {
-  Shared(net::io_context& io, Limits l, Handler h)
-      : ioc(io), limits(l), handler(std::move(h)), acceptor(net::make_strand(io)) {}
+  Shared(net::io_context& io, Limits l, Handler h, net::ssl::context* t)
+      : ioc(io), limits(l), handler(std::move(h)), tls(t), acceptor(net::make_strand(io)) {}
   net::io_context& ioc;
   Limits limits;
   Handler handler;
+  net::ssl::context* tls;  // null: plain HTTP
   tcp::acceptor acceptor;
   std::atomic<int> open{0};
   std::atomic<bool> accepting{true};
@@ -63,30 +65,50 @@ class Sink : public EventSink {
 // How far a stream's client may fall behind before it is cut off.
 constexpr std::size_t kMostUnsent = 1 << 20;
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, plain (Stream = beast::tcp_stream) or over TLS
+// (beast::ssl_stream<beast::tcp_stream>).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {
+  template <class... StreamArgs>
+  explicit Session(std::shared_ptr<HttpServer::Shared> shared, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), shared_(std::move(shared)) {
     ++shared_->open;
     beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto remote = Lowest().socket().remote_endpoint(ec);
     if (!ec) peer_.address = remote.address().to_string();
   }
   ~Session() { --shared_->open; }
 
   void Run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::Read, shared_from_this()));
+    auto self = this->shared_from_this();
+    net::dispatch(stream_.get_executor(), [self] {
+      if constexpr (kTls) {
+        // The handshake is part of the request: it has the request's time.
+        self->Lowest().expires_after(self->shared_->limits.request);
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->Close();
+          self->Read();
+        });
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(shared_->limits.body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.header_bytes));
-    stream_.expires_after(first_ ? shared_->limits.request : shared_->limits.idle);
+    Lowest().expires_after(first_ ? shared_->limits.request : shared_->limits.idle);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Session<Stream>::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -131,14 +153,14 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : head) stream_head_->set(field.name_string(), field.value());
     stream_head_->keep_alive(false);
     serializer_.emplace(*stream_head_);
-    stream_.expires_after(shared_->limits.write);
+    Lowest().expires_after(shared_->limits.write);
     auto self = shared_from_this();
     http::async_write_header(
         stream_, *serializer_,
         [self, started = std::move(started)](beast::error_code ec, std::size_t) {
           if (ec) return self->Close();
-          self->stream_.expires_never();
-          std::weak_ptr<Session> weak = self;
+          self->Lowest().expires_never();
+          std::weak_ptr<Session<Stream>> weak = self;
           auto sink = std::make_shared<Sink>(
               [weak](std::function<void()> f) {
                 if (auto s = weak.lock()) net::post(s->stream_.get_executor(), std::move(f));
@@ -181,14 +203,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteNext() {
     // The deadline covers the pending read too: a client that takes nothing
     // for that long is gone.
-    stream_.expires_after(shared_->limits.write);
+    Lowest().expires_after(shared_->limits.write);
     net::async_write(stream_, net::buffer(outgoing_.front()),
                      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                        if (ec) return self->Close();
                        self->unsent_ -= n;
                        self->outgoing_.pop_front();
                        if (self->outgoing_.empty()) {
-                         self->stream_.expires_never();
+                         self->Lowest().expires_never();
                        } else {
                          self->WriteNext();
                        }
@@ -199,9 +221,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res_ = std::move(res);
     res_.keep_alive(keep_alive && shared_->accepting);
     res_.prepare_payload();
-    stream_.expires_after(shared_->limits.write);
+    Lowest().expires_after(shared_->limits.write);
     http::async_write(stream_, res_,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(),
+                      beast::bind_front_handler(&Session<Stream>::OnWrite, shared_from_this(),
                                                 res_.need_eof()));
   }
 
@@ -216,8 +238,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // arrives): say we are done, and read what still comes, briefly.
   void Linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::seconds(2));  // for all of it
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    Lowest().expires_after(std::chrono::seconds(2));  // for all of it
     Drain();
   }
 
@@ -234,11 +256,11 @@ class Session : public std::enable_shared_from_this<Session> {
     closed_ = true;
     if (sink_) sink_->Closed();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    Lowest().socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<HttpServer::Shared> shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -264,7 +286,13 @@ void Accept(std::shared_ptr<HttpServer::Shared> shared) {
             beast::error_code ignored;
             socket.close(ignored);  // over the cap: no room for another
           } else {
-            std::make_shared<Session>(std::move(socket), shared)->Run();
+            if (shared->tls) {
+              std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                  shared, std::move(socket), *shared->tls)
+                  ->Run();
+            } else {
+              std::make_shared<Session<beast::tcp_stream>>(shared, std::move(socket))->Run();
+            }
           }
         }
         Accept(shared);
@@ -273,8 +301,9 @@ void Accept(std::shared_ptr<HttpServer::Shared> shared) {
 
 }  // namespace
 
-HttpServer::HttpServer(net::io_context& ioc, Limits limits, Handler handler)
-    : shared_(std::make_shared<Shared>(ioc, limits, std::move(handler))) {}
+HttpServer::HttpServer(net::io_context& ioc, Limits limits, Handler handler,
+                       net::ssl::context* tls)
+    : shared_(std::make_shared<Shared>(ioc, limits, std::move(handler), tls)) {}
 
 HttpServer::~HttpServer() { StopAccepting(); }
 

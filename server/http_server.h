@@ -17,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http.hpp>
 
 #include "model/status.h"
@@ -64,7 +65,10 @@ struct Limits {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, Limits limits, Handler handler);
+  // With `tls`, every connection is HTTPS (TLS with its certificate and key).
+  // REQUIRES: tls outlives it.
+  HttpServer(boost::asio::io_context& ioc, Limits limits, Handler handler,
+             boost::asio::ssl::context* tls = nullptr);
   ~HttpServer();
 
   // Binds and starts accepting; port 0 lets the system pick one.

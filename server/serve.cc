@@ -1,6 +1,11 @@
 #include "server/serve.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
@@ -43,7 +48,41 @@ Status ParseListen(const std::string& listen, ServeOptions& options) {
   return Status::Ok();
 }
 
+namespace {
+
+// The TLS side of HTTPS: the certificate and key, and nothing older than TLS 1.2.
+model::Result<std::unique_ptr<net::ssl::context>> TlsContext(const ServeOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return Status::InvalidArgument("HTTPS needs both --tls-cert and --tls-key");
+  }
+  if (o.tls_cert.empty()) return std::unique_ptr<net::ssl::context>();
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                   net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(o.tls_cert, ec);
+  if (ec) {
+    return Status::InvalidArgument("cannot use the certificate in " + o.tls_cert + ": " +
+                                   ec.message() + " (--tls-cert takes a PEM file)");
+  }
+  ctx->use_private_key_file(o.tls_key, net::ssl::context::pem, ec);
+  if ((ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) ||
+      (!ec && SSL_CTX_check_private_key(ctx->native_handle()) != 1)) {
+    return Status::InvalidArgument("the key in " + o.tls_key + " is not the certificate's in " +
+                                   o.tls_cert);
+  }
+  if (ec) {
+    return Status::InvalidArgument("cannot use the private key in " + o.tls_key + ": " +
+                                   ec.message() + " (--tls-key takes a PEM file)");
+  }
+  return ctx;
+}
+
+}  // namespace
+
 Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostream& out) {
+  ASSIGN_OR_RETURN(auto tls, TlsContext(o));
   ASSIGN_OR_RETURN(ServerLock lock, ServerLock::Take(o.db));
   SystemClock clock;
   ASSIGN_OR_RETURN(auto writer_store,
@@ -54,7 +93,7 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
   LoginThrottle throttle;
   Readers readers(o.db, catalog, clock);
   Streams streams(readers);
-  DeliveryWorker delivery(std::move(delivery_store), clock, o.webhook_timeout,
+  DeliveryWorker delivery(std::move(delivery_store), clock, o.webhook_timeout, o.webhook_ca,
                           [&streams] { streams.Wake(); });
   Writer writer(*writer_store, catalog, clock, metrics, [&delivery, &streams] {
     delivery.Wake();
@@ -66,16 +105,18 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
   streams.Start();
   net::thread_pool slow(1);
   net::io_context ioc(o.io_threads);
-  Api api(readers, writer, streams, metrics, throttle, clock, catalog, slow, {});
+  Api api(readers, writer, streams, metrics, throttle, clock, catalog, slow,
+          {.secure_cookies = tls != nullptr});
   HttpServer http(ioc, o.limits,
                   [&api](Request req, const Peer& peer, Respond respond, OpenStream open) {
                     api.Handle(std::move(req), peer, std::move(respond), std::move(open));
-                  });
+                  },
+                  tls.get());
   RETURN_IF_ERROR(http.Listen(o.host, o.port));
-  out << "dispatch serve: listening on http://"
+  out << "dispatch serve: listening on " << (tls ? "https" : "http") << "://"
       << (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) << ":"
       << http.port() << " (database " << o.db << ")" << std::endl;
-  spdlog::info("serving {} on {}:{}", o.db, o.host, http.port());
+  spdlog::info("serving {} on {}:{}{}", o.db, o.host, http.port(), tls ? " (HTTPS)" : "");
 
   std::thread stopper;
   net::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -22,6 +22,12 @@ struct ServeOptions {
   int io_threads = 2;
   Limits limits;
   model::Millis webhook_timeout = std::chrono::seconds(5);
+  // HTTPS: PEM files of the certificate (chain) and its private key.
+  std::string tls_cert;
+  std::string tls_key;
+  // https:// webhooks are checked against this PEM file's certificate
+  // authorities instead of the system's.
+  std::string webhook_ca;
 };
 
 // "127.0.0.1:8080" (or "[::1]:8080") into host and port.

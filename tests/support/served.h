@@ -36,7 +36,10 @@ struct Served {
   std::map<std::string, std::string> tokens;
   std::unique_ptr<testing::ServerProcess> server;
 
-  explicit Served(const std::string& workflows = DISPATCH_WORKFLOW_DIR) {
+  // `extra`: more arguments for `serve`; `scheme`: https when they say so.
+  explicit Served(const std::string& workflows = DISPATCH_WORKFLOW_DIR,
+                  const std::vector<std::string>& extra = {}, std::string scheme = "http")
+      : scheme_(std::move(scheme)) {
     cli.Must({"init"});
     AddPeople(cli);
     for (const char* who :
@@ -46,7 +49,7 @@ struct Served {
       REQUIRE(at != std::string::npos);
       tokens[who] = out.substr(at, out.find('\n', at) - at);
     }
-    server = std::make_unique<testing::ServerProcess>(cli.db(), workflows);
+    server = std::make_unique<testing::ServerProcess>(cli.db(), workflows, extra);
     REQUIRE_MESSAGE(server->running(), server->Log());
   }
 
@@ -57,12 +60,14 @@ struct Served {
   HttpReply Post(const std::string& who, const std::string& json) {
     return Http(port(), "POST", "/v1/commands", json, Bearer(tokens.at(who)));
   }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port()); }
-  // The command line against this server, with `who`'s token.
-  ProcessResult Remote(const std::string& who, std::vector<std::string> args) {
+  std::string Url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port()); }
+  // The command line against this server, with `who`'s token (and `env`).
+  ProcessResult Remote(const std::string& who, std::vector<std::string> args,
+                       std::vector<std::string> env = {}) {
     std::vector<std::string> argv = {DispatchBinary(), "--server", Url()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv, {"DISPATCH_TOKEN=" + tokens.at(who)});
+    env.push_back("DISPATCH_TOKEN=" + tokens.at(who));
+    return RunProcess(argv, env);
   }
   // Opens an escort case at SZ as chan_sz and answers its number.
   std::string OpenCase(const std::string& name_en = "CHAN Tai Man") {
@@ -74,6 +79,9 @@ struct Served {
     REQUIRE(at != std::string::npos);
     return r.body.substr(at + 10, r.body.find('"', at + 10) - at - 10);
   }
+
+ private:
+  std::string scheme_;
 };
 
 }  // namespace testing

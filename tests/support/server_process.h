@@ -15,8 +15,10 @@ namespace testing {
 class ServerProcess {
  public:
   // Starts the server on `db` and waits (10 s at most) until it listens.
+  // `extra`: more arguments for `serve` (--tls-cert ...).
   explicit ServerProcess(const std::string& db,
-                         const std::string& workflows = DISPATCH_WORKFLOW_DIR);
+                         const std::string& workflows = DISPATCH_WORKFLOW_DIR,
+                         const std::vector<std::string>& extra = {});
   ~ServerProcess();
 
   bool running() const { return port_ != 0; }
