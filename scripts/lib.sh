@@ -1,11 +1,12 @@
 # Shared by scripts/demo and scripts/test: install what is missing, build.
 # shellcheck shell=bash
 
-# Debian packages the build needs.
+# Debian packages the build and the demo need.
 DISPATCH_PACKAGES=(
   cmake g++ make
   libboost-dev libsqlite3-dev libprotobuf-dev protobuf-compiler
-  libspdlog-dev doctest-dev libcli11-dev libssl-dev
+  libspdlog-dev doctest-dev libcli11-dev libssl-dev ca-certificates
+  curl  # the demo shows the API with it
 )
 # And the tests: clang with its libFuzzer runtime for the fuzz targets.
 DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev)
