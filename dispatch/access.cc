@@ -17,9 +17,12 @@ const std::string& Responsible(const model::CaseState& c) {
 
 }  // namespace
 
+bool SeesEverything(const Actor& actor) {
+  return actor.role == model::kSupervisor || actor.role == model::kAdmin;
+}
+
 bool CanRead(const Actor& actor, const model::CaseState& c) {
-  if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
-  return TakesPart(actor, c);
+  return SeesEverything(actor) || TakesPart(actor, c);
 }
 
 bool TakesPart(const Actor& actor, const model::CaseState& c) {
@@ -35,7 +38,7 @@ bool TakesPart(const Actor& actor, const model::CaseState& c) {
 }
 
 bool CanSeeTask(const Actor& actor, const model::TaskView& task) {
-  if (actor.role == model::kSupervisor || actor.role == model::kAdmin) return true;
+  if (SeesEverything(actor)) return true;
   return task.task().centre() == actor.centre || task.centre() == actor.centre;
 }
 

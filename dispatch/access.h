@@ -40,6 +40,8 @@ struct Actor {
 };
 
 bool CanRead(const Actor& actor, const model::CaseState& c);
+// Supervisors and admins read every centre's cases and tasks.
+bool SeesEverything(const Actor& actor);
 // Whether the actor's centre takes part in `c`: it owns it, works it now,
 // holds or held a leg, handed one over, or is asked to take one.
 bool TakesPart(const Actor& actor, const model::CaseState& c);

@@ -100,7 +100,9 @@ Result<CommandReply> DutyOff(DirectoryWork& w, const Command& c) {
   *reply.mutable_shift()->mutable_ends_at() = model::ToProto(w.now);
   // Nothing stays with someone who has gone home: their open tasks pass to
   // colleagues on duty, case by case, in this same transaction.
-  ASSIGN_OR_RETURN(auto held, w.store.ListTasks({"", user.name(), "", true}));
+  TaskFilter held_by;
+  held_by.assignee = user.name();
+  ASSIGN_OR_RETURN(auto held, w.store.ListTasks(held_by));
   std::set<std::string> cases;
   for (const auto& t : held) cases.insert(t.case_number());
   for (const std::string& number : cases) {

@@ -58,7 +58,10 @@ Result<Roster> TakeRoster(StoreReader& r, model::Instant now) {
   ASSIGN_OR_RETURN(auto shifts, r.ActiveShifts(now));
   for (const auto& s : shifts) roster.on_duty.push_back({s.user(), s.centre(), s.role()});
   ASSIGN_OR_RETURN(roster.users, r.ListUsers());
-  ASSIGN_OR_RETURN(roster.open_tasks, r.OpenTaskCounts());
+  // Only those on duty can be given work: only their load is counted.
+  std::vector<std::string> on_duty;
+  for (const auto& d : roster.on_duty) on_duty.push_back(d.user);
+  ASSIGN_OR_RETURN(roster.open_tasks, r.OpenTaskCounts(on_duty));
   return roster;
 }
 
@@ -503,18 +506,34 @@ Status Dispatcher::CheckFilter(std::string_view centre, std::string_view type) {
 Result<std::vector<model::CaseState>> Dispatcher::ListCases(const Actor& actor,
                                                             const CaseFilter& filter) {
   RETURN_IF_ERROR(CheckFilter(filter.centre, filter.type));
-  ASSIGN_OR_RETURN(auto all, store_.Read().ListCases(filter));
-  std::vector<model::CaseState> out;
-  for (auto& c : all) {
-    if (CanRead(actor, c)) out.push_back(std::move(c));
+  if (!filter.after.empty()) {
+    ASSIGN_OR_RETURN(auto after, CaseFor(store_.Read(), actor, filter.after));
+    if (!after) return Status::NotFound("no case " + model::MaskHkidsIn(filter.after) + " to list from");
   }
-  return out;
+  // The store narrows to the cases the actor's centre may take part in;
+  // access.h has the last word. A page is read again past those it left
+  // out (a centre that declined a leg), so the cost follows the page.
+  CaseFilter f = filter;
+  if (!SeesEverything(actor)) f.involving = actor.centre;
+  std::vector<model::CaseState> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto page, store_.Read().ListCases(f));
+    for (auto& c : page) {
+      if (!CanRead(actor, c)) continue;
+      out.push_back(std::move(c));
+      if (filter.limit > 0 && static_cast<int>(out.size()) == filter.limit) return out;
+    }
+    if (filter.limit <= 0 || static_cast<int>(page.size()) < f.limit || page.empty()) return out;
+    f.after = page.back().number();
+  }
 }
 
 Result<std::vector<model::TaskView>> Dispatcher::ListTasks(const Actor& actor,
                                                            const TaskFilter& filter) {
   RETURN_IF_ERROR(CheckFilter(filter.centre, ""));
-  ASSIGN_OR_RETURN(auto all, store_.Read().ListTasks(filter));
+  TaskFilter f = filter;
+  if (!SeesEverything(actor)) f.involving = actor.centre;
+  ASSIGN_OR_RETURN(auto all, store_.Read().ListTasks(f));
   std::vector<model::TaskView> out;
   for (auto& t : all) {
     if (CanSeeTask(actor, t)) out.push_back(std::move(t));
@@ -534,8 +553,10 @@ Result<std::vector<model::HandoffView>> Dispatcher::ListHandoffs(const Actor& ac
   return store_.Read().ListHandoffs({everything ? "" : actor.centre, pending_only});
 }
 
-Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, bool unread_only) {
-  return store_.Read().ListInbox({"user:" + actor.user, "centre:" + actor.centre}, unread_only);
+Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, bool unread_only,
+                                                            int limit) {
+  return store_.Read().ListInbox({"user:" + actor.user, "centre:" + actor.centre}, unread_only,
+                                 limit);
 }
 
 Result<std::vector<model::Notification>> Dispatcher::ListOutbox(

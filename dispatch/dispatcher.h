@@ -108,8 +108,9 @@ class Dispatcher {
   model::Result<std::vector<model::Event>> Timeline(const Actor& actor, std::string_view number);
   // Handoffs from or to the actor's centre (supervisors: all).
   model::Result<std::vector<model::HandoffView>> ListHandoffs(const Actor& actor, bool pending_only);
-  // The actor's own inbox and their centre's.
-  model::Result<std::vector<model::InboxItem>> ListInbox(const Actor& actor, bool unread_only);
+  // The actor's own inbox and their centre's, newest first, `limit` at most.
+  model::Result<std::vector<model::InboxItem>> ListInbox(const Actor& actor, bool unread_only,
+                                                         int limit = 100);
   // What the outbox holds that the actor may see (see access.h), newest first.
   model::Result<std::vector<model::Notification>> ListOutbox(
       const Actor& actor, std::optional<model::DeliveryStatus> status, int limit);

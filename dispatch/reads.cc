@@ -69,18 +69,19 @@ Result<int> ParseLimit(const std::string& s, int fallback) {
 Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   ASSIGN_OR_RETURN(auto status, ParseCaseStatus(r.Get("status")));
   ASSIGN_OR_RETURN(int limit, ParseLimit(r.Get("limit"), 100));
-  ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, {r.Get("centre"), status, r.Get("type")}));
-  // Newest first; a page starts after the case number `after`.
+  // Newest first; a page starts after the case number `after`. One more
+  // than the page is read to know whether there is a next one.
+  CaseFilter filter;
+  filter.centre = r.Get("centre");
+  filter.status = status;
+  filter.type = r.Get("type");
+  filter.after = r.Get("after");
+  filter.limit = limit + 1;
+  ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, filter));
   auto list = std::make_unique<model::CaseList>();
-  const std::string after = r.Get("after");
-  bool past = after.empty();
   for (auto& c : cases) {
-    if (!past) {
-      past = c.number() == after;
-      continue;
-    }
     if (list->case_state_size() == limit) {
-      list->set_next_after(list->case_state(list->case_state_size() - 1).number());
+      list->set_next_after(list->case_state(limit - 1).number());
       break;
     }
     *list->add_case_state() = std::move(c);
@@ -169,7 +170,12 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     return Status::NotFound("nothing to read at " + r.Target());
   }
   if (resource == "tasks") {
-    TaskFilter f{r.Get("centre"), r.Flag("mine") ? actor.user : "", r.Get("case"), !r.Flag("all")};
+    TaskFilter f;
+    f.centre = r.Get("centre");
+    f.assignee = r.Flag("mine") ? actor.user : "";
+    f.case_number = r.Get("case");
+    f.open_only = !r.Flag("all");
+    ASSIGN_OR_RETURN(f.limit, ParseLimit(r.Get("limit"), 500));
     ASSIGN_OR_RETURN(auto tasks, d.ListTasks(actor, f));
     return ListOf(std::move(tasks), &model::TaskList::add_task);
   }
@@ -178,7 +184,8 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     return ListOf(std::move(handoffs), &model::HandoffList::add_handoff);
   }
   if (resource == "inbox") {
-    ASSIGN_OR_RETURN(auto items, d.ListInbox(actor, r.Flag("unread")));
+    ASSIGN_OR_RETURN(int limit, ParseLimit(r.Get("limit"), 100));
+    ASSIGN_OR_RETURN(auto items, d.ListInbox(actor, r.Flag("unread"), limit));
     return ListOf(std::move(items), &model::InboxList::add_item);
   }
   if (resource == "outbox") {

@@ -5,11 +5,12 @@
 //
 //   cases                 CaseList       ?status=open|closed|cancelled|all
 //                                        &centre=&type=&limit=&after=NUMBER
+//                                        (newest first; limit 100, at most 1000)
 //   cases/N               CaseState
 //   cases/N/timeline      Timeline
-//   tasks                 TaskList       ?mine=1&centre=&case=&all=1
+//   tasks                 TaskList       ?mine=1&centre=&case=&all=1&limit= (most urgent first)
 //   handoffs              HandoffList    ?all=1
-//   inbox                 InboxList      ?unread=1
+//   inbox                 InboxList      ?unread=1&limit= (newest first)
 //   outbox                NotificationList ?status=pending|done|dead|all&limit=
 //   duty                  ShiftList
 //   users                 UserList

@@ -168,6 +168,14 @@ CREATE TABLE access_keys (
 );
 CREATE INDEX access_keys_by_user ON access_keys (user);
 )sql",
+    // 3 -> 4: what each command and list reads is found by index, so that
+    // its cost does not grow with the number of cases and tasks.
+    R"sql(
+CREATE INDEX tasks_by_assignee ON tasks (assignee, status);
+CREATE INDEX cases_newest ON cases (opened_at, number);
+CREATE INDEX handoffs_from ON handoffs (from_centre);
+CREATE INDEX handoffs_to ON handoffs (to_centre);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -271,10 +279,18 @@ class SqliteStore::Access : public StoreWriter {
   Result<std::vector<model::CaseState>> ListCases(const CaseFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "SELECT body, number FROM cases WHERE (?1 IS NULL OR centre = ?1) AND (?2 IS NULL OR status = ?2)"
-        " AND (?3 IS NULL OR type = ?3) ORDER BY opened_at DESC, number DESC"));
+        " AND (?3 IS NULL OR type = ?3)"
+        " AND (?4 IS NULL OR centre = ?4 OR number IN (SELECT case_number FROM handoffs"
+        "      WHERE from_centre = ?4 UNION SELECT case_number FROM handoffs WHERE to_centre = ?4))"
+        " AND (?5 IS NULL OR (opened_at, number) <"
+        "      (SELECT opened_at, number FROM cases WHERE number = ?5))"
+        " ORDER BY opened_at DESC, number DESC LIMIT ?6"));
     st.BindOptional(1, f.centre);
     if (f.status) st.Bind(2, int64_t{*f.status});
     st.BindOptional(3, f.type);
+    st.BindOptional(4, f.involving);
+    st.BindOptional(5, f.after);
+    st.Bind(6, int64_t{f.limit > 0 ? f.limit : -1});
     return ReadAll<model::CaseState>(st, "case");
   }
 
@@ -284,12 +300,15 @@ class SqliteStore::Access : public StoreWriter {
         " FROM tasks t JOIN cases c ON c.number = t.case_number"
         " WHERE (?1 IS NULL OR t.centre = ?1) AND (?2 IS NULL OR t.assignee = ?2)"
         " AND (?3 IS NULL OR t.case_number = ?3) AND (?4 = 0 OR t.status = ?5)"
-        " ORDER BY t.due_at IS NULL, t.due_at, t.case_number, t.seq"));
+        " AND (?6 IS NULL OR t.centre = ?6 OR c.centre = ?6)"
+        " ORDER BY t.due_at IS NULL, t.due_at, t.case_number, t.seq LIMIT ?7"));
     st.BindOptional(1, f.centre);
     st.BindOptional(2, f.assignee);
     st.BindOptional(3, f.case_number);
     st.Bind(4, int64_t{f.open_only ? 1 : 0});
     st.Bind(5, int64_t{model::TASK_OPEN});
+    st.BindOptional(6, f.involving);
+    st.Bind(7, int64_t{f.limit > 0 ? f.limit : -1});
     std::vector<model::TaskView> out;
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
@@ -483,16 +502,16 @@ class SqliteStore::Access : public StoreWriter {
     return out;
   }
 
-  Result<std::map<std::string, int>> OpenTaskCounts() override {
+  Result<std::map<std::string, int>> OpenTaskCounts(const std::vector<std::string>& users) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "SELECT assignee, COUNT(*) FROM tasks WHERE status = ? AND assignee IS NOT NULL"
-        " GROUP BY assignee"));
-    st.Bind(1, int64_t{model::TASK_OPEN});
+        "SELECT COUNT(*) FROM tasks WHERE assignee = ? AND status = ?"));
     std::map<std::string, int> out;
-    for (;;) {
+    for (const std::string& user : users) {
+      if (out.count(user) != 0) continue;
+      st.Reset();
+      st.Bind(1, user).Bind(2, int64_t{model::TASK_OPEN});
       ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out[st.ColumnText(0)] = static_cast<int>(st.ColumnInt(1));
+      out[user] = row ? static_cast<int>(st.ColumnInt(0)) : 0;
     }
     return out;
   }
@@ -609,18 +628,20 @@ class SqliteStore::Access : public StoreWriter {
   }
 
   Result<std::vector<model::InboxItem>> ListInbox(const std::vector<std::string>& recipients,
-                                                  bool unread_only) override {
+                                                  bool unread_only, int limit) override {
     std::vector<model::InboxItem> out;
     for (const std::string& r : recipients) {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-          "SELECT body, id FROM inbox WHERE recipient = ? AND (? = 0 OR read_at IS NULL)"));
-      st.Bind(1, r).Bind(2, int64_t{unread_only ? 1 : 0});
+          "SELECT body, id FROM inbox WHERE recipient = ? AND (? = 0 OR read_at IS NULL)"
+          " ORDER BY id DESC LIMIT ?"));
+      st.Bind(1, r).Bind(2, int64_t{unread_only ? 1 : 0}).Bind(3, int64_t{limit});
       ASSIGN_OR_RETURN(auto items, ReadAll<model::InboxItem>(st, "inbox message"));
       for (auto& item : items) out.push_back(std::move(item));
     }
     std::sort(out.begin(), out.end(), [](const model::InboxItem& a, const model::InboxItem& b) {
       return a.id() > b.id();
     });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
     return out;
   }
 

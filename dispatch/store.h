@@ -29,6 +29,11 @@ struct CaseFilter {
   std::string centre;                 // empty: every centre
   std::optional<model::CaseStatus> status;  // empty: any status
   std::string type;                   // empty: any type
+  // Only cases this centre may take part in: its own, and those with a
+  // handoff from or to it (the store's narrowing; access.h decides).
+  std::string involving;
+  std::string after;  // newest first, from the one after this case number
+  int limit = 0;      // 0: all
 };
 
 struct TaskFilter {
@@ -36,7 +41,16 @@ struct TaskFilter {
   std::string assignee;     // empty: anyone (or no one)
   std::string case_number;  // empty: every case
   bool open_only = true;
+  std::string involving;    // only tasks worked at this centre or of its cases
+  int limit = 0;            // the most urgent this many; 0: all
 };
+
+// Every task of every case, open or not.
+inline TaskFilter AnyTask() {
+  TaskFilter f;
+  f.open_only = false;
+  return f;
+}
 
 struct OutboxFilter {
   std::optional<model::DeliveryStatus> status;  // empty: any status
@@ -123,8 +137,9 @@ class StoreReader {
 
   // Shifts running at `now`, by centre and user.
   virtual model::Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) = 0;
-  // Open tasks held, per assignee, across all cases.
-  virtual model::Result<std::map<std::string, int>> OpenTaskCounts() = 0;
+  // Open tasks held by each of `users`, across all cases.
+  virtual model::Result<std::map<std::string, int>> OpenTaskCounts(
+      const std::vector<std::string>& users) = 0;
   // Timers (not paused) whose next firing is at or before `now`, earliest first.
   virtual model::Result<std::vector<DueTimer>> DueTimers(model::Instant now, int limit) = 0;
   // When the earliest timer fires next; nullopt when none is to.
@@ -134,7 +149,7 @@ class StoreReader {
   virtual model::Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) = 0;
   // Newest first.
   virtual model::Result<std::vector<model::InboxItem>> ListInbox(
-      const std::vector<std::string>& recipients, bool unread_only) = 0;
+      const std::vector<std::string>& recipients, bool unread_only, int limit) = 0;
   virtual model::Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) = 0;
   // Newest first.
   virtual model::Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) = 0;

@@ -123,9 +123,11 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   {
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
-    // (Everything migration 3 adds is taken away again here.)
+    // (Everything migrations 3 and 4 add is taken away again here.)
     REQUIRE((*db)->Exec("DROP TABLE settings; ALTER TABLE outbox DROP COLUMN claimed_by;"
                         "DROP TABLE credentials; DROP TABLE access_keys;"
+                        "DROP INDEX tasks_by_assignee; DROP INDEX cases_newest;"
+                        "DROP INDEX handoffs_from; DROP INDEX handoffs_to;"
                         "PRAGMA application_id = 0;").ok());
   }
   RefusedUntouched(path, 5, "back the file up, then upgrade it with: dispatch --db " + path +

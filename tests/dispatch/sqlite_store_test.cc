@@ -25,7 +25,7 @@ struct Snapshot {
 Snapshot Take(Store& store) {
   Snapshot s;
   s.cases = *store.Read().ListCases({});
-  s.tasks = *store.Read().ListTasks({"", "", "", false});
+  s.tasks = *store.Read().ListTasks(dispatch::AnyTask());
   s.handoffs = *store.Read().ListHandoffs({"", false});
   const auto due = store.Read().DueTimers(*model::ParseTimestamp("2100-01-01T00:00Z"), 1000);
   for (const auto& t : *due) {

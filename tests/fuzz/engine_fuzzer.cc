@@ -267,12 +267,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto live_handoffs = handoffs();
   auto live = store.Read().ListCases({});
   FUZZ_ASSERT(live.ok(), live.status().ToString());
-  auto live_tasks = store.Read().ListTasks({"", "", "", false});
+  auto live_tasks = store.Read().ListTasks(dispatch::AnyTask());
   FUZZ_ASSERT(live_tasks.ok(), live_tasks.status().ToString());
   auto rebuilt = store.RebuildProjections();
   FUZZ_ASSERT(rebuilt.ok() && rebuilt->damaged.empty(), "rebuild");
   auto again = store.Read().ListCases({});
-  auto again_tasks = store.Read().ListTasks({"", "", "", false});
+  auto again_tasks = store.Read().ListTasks(dispatch::AnyTask());
   FUZZ_ASSERT(again.ok() && again->size() == live->size(), "rebuild lost cases");
   FUZZ_ASSERT(again_tasks.ok() && again_tasks->size() == live_tasks->size(), "rebuild lost tasks");
   for (size_t i = 0; i < live->size(); ++i) {

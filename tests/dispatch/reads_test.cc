@@ -1,0 +1,121 @@
+// Reads as every surface makes them (dispatch/reads.h): lists page newest
+// first without repeating or skipping, an officer's page is read past the
+// cases the store narrows to but access leaves out, and what a command or a
+// list reads is found by index, so that its cost does not grow with the
+// number of cases and tasks.
+#include <doctest/doctest.h>
+
+#include "dispatch/reads.h"
+#include "dispatch/sqlite_db.h"
+#include "model/proto/case.pb.h"
+#include "support/temp_dir.h"
+#include "support/world.h"
+
+namespace {
+
+using dispatch::ReadRequest;
+
+model::CaseList Cases(testing::World& w, const std::string& who, ReadRequest r) {
+  auto actor = w.dispatcher->ResolveActor(who);
+  REQUIRE(actor.ok());
+  auto answer = dispatch::Read(*w.dispatcher, *actor, r);
+  REQUIRE_MESSAGE(answer.ok(), answer.status().ToString());
+  return dynamic_cast<model::CaseList&>(**answer);
+}
+
+std::vector<std::string> AllPages(testing::World& w, const std::string& who, int limit) {
+  std::vector<std::string> seen;
+  std::string after;
+  for (int page = 0; page < 50; ++page) {
+    ReadRequest r({"cases"}, {{"status", "all"}, {"limit", std::to_string(limit)}});
+    if (!after.empty()) r.query["after"] = after;
+    const model::CaseList list = Cases(w, who, r);
+    CHECK(list.case_state_size() <= limit);
+    for (const auto& c : list.case_state()) seen.push_back(c.number());
+    after = list.next_after();
+    if (after.empty()) break;
+    CHECK(list.case_state_size() == limit);
+  }
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("case lists page newest first, each case once, and an officer's pages hold only theirs") {
+  testing::World w;
+  std::vector<std::string> sz;
+  for (int i = 0; i < 7; ++i) {
+    sz.push_back(w.OpenEscort());
+    w.clock.Advance(std::chrono::minutes(1));
+  }
+  // DG is asked to take a leg of one SZ case and declines another.
+  auto ask = [&](const std::string& number) {
+    model::Command c;
+    auto* h = c.mutable_request_handoff();
+    h->set_case_number(number);
+    h->set_to_centre("DG");
+    h->set_leg("port_escort");
+    h->set_message("escort at the port");
+    w.Must(c, "mak_sz");
+  };
+  ask(sz[1]);
+  ask(sz[4]);
+  model::Command decline;
+  decline.mutable_decline_handoff()->set_case_number(sz[4]);
+  decline.mutable_decline_handoff()->set_handoff(1);
+  decline.mutable_decline_handoff()->set_reason("no escort team this week");
+  w.Must(decline, "choi_dg");
+  model::Command own = testing::OpenCaseCommand("escort_to_port", "DG");
+  const std::string dg = w.Must(own, "lam_dg").case_state().number();
+
+  // A supervisor pages through all eight, newest first.
+  const std::vector<std::string> newest_first = {dg,    sz[6], sz[5], sz[4],
+                                                 sz[3], sz[2], sz[1], sz[0]};
+  for (int limit : {1, 3, 8, 100}) {
+    CAPTURE(limit);
+    CHECK(AllPages(w, "ho_sz", limit) == newest_first);
+  }
+  // A DG officer: its own, and the one whose leg it was asked to take; not
+  // the declined one, on any page size.
+  for (int limit : {1, 2, 100}) {
+    CAPTURE(limit);
+    CHECK(AllPages(w, "lam_dg", limit) == std::vector<std::string>{dg, sz[1]});
+  }
+  // Paging from a case one may not see says there is no such case.
+  auto actor = w.dispatcher->ResolveActor("lam_dg");
+  auto hidden = dispatch::Read(*w.dispatcher, *actor,
+                               ReadRequest({"cases"}, {{"after", sz[3]}}));
+  CHECK(hidden.status().code() == model::Code::kNotFound);
+  CHECK(hidden.status().message() == "no case " + sz[3] + " to list from");
+}
+
+TEST_CASE("what commands and lists read is found by index, not by reading every row") {
+  testing::TempDir dir;
+  testing::World w(dir.Path("plans.db"));
+  auto db = dispatch::SqliteDb::Open(dir.Path("plans.db"), dispatch::SqliteDb::Mode::kOpenExisting);
+  REQUIRE(db.ok());
+  auto plan = [&](const std::string& sql) {
+    auto st = (*db)->Prepare("EXPLAIN QUERY PLAN " + sql);
+    REQUIRE(st.ok());
+    std::string out;
+    while (*st->Step()) out += st->ColumnText(3) + "\n";
+    return out;
+  };
+  // The load of those on duty, counted when a task is given.
+  const std::string load = plan("SELECT COUNT(*) FROM tasks WHERE assignee = 'x' AND status = 1");
+  CHECK(load.find("tasks_by_assignee") != std::string::npos);
+  // The newest cases first, a page at a time.
+  const std::string newest = plan(
+      "SELECT body FROM cases WHERE status = 1 AND (opened_at, number) < (SELECT opened_at, number"
+      " FROM cases WHERE number = 'x') ORDER BY opened_at DESC, number DESC LIMIT 100");
+  CHECK(newest.find("USE TEMP B-TREE FOR ORDER BY") == std::string::npos);
+  // A centre's cases and those with handoffs from or to it.
+  const std::string involving = plan(
+      "SELECT case_number FROM handoffs WHERE from_centre = 'DG' UNION "
+      "SELECT case_number FROM handoffs WHERE to_centre = 'DG'");
+  CHECK(involving.find("handoffs_from") != std::string::npos);
+  CHECK(involving.find("handoffs_to") != std::string::npos);
+  // The next deadline to fire.
+  const std::string due = plan("SELECT MIN(next_at) FROM timers WHERE next_at IS NOT NULL");
+  CHECK(due.find("timers_due") != std::string::npos);
+}
