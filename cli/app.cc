@@ -14,6 +14,7 @@
 
 #include "cli/backend.h"
 #include "cli/render.h"
+#include "server/request_log.h"
 #include "server/serve.h"
 #include "server/system_clock.h"
 #include "dispatch/commands.h"
@@ -835,6 +836,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       "serve", "run the shared server: HTTP API, live deadlines, delivery (see README)");
   serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
   serve_cmd->add_option("--threads", serve.io_threads, "threads for HTTP connections (default 2)");
+  std::string log_format = "text";
+  serve_cmd->add_option("--log-format", log_format, "text or json (one JSON object a line)");
   serve_cmd->add_option("--tls-cert", serve.tls_cert, "HTTPS: the certificate (chain), a PEM file");
   serve_cmd->add_option("--tls-key", serve.tls_key, "HTTPS: its private key, a PEM file");
   on(serve_cmd, [&]() -> Status {
@@ -844,6 +847,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     RETURN_IF_ERROR(session.LoadCatalog());
     // The server logs what it does, one line a request.
     if (!g.verbose) spdlog::set_level(spdlog::level::info);
+    RETURN_IF_ERROR(server::SetLogFormat(log_format));
     return server::Serve(serve, session.catalog(), out);
   });
 

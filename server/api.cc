@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include "server/request_log.h"
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -167,9 +169,8 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     res.set("X-Request-Id", std::to_string(id));
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
-    spdlog::info("request {} {} {} from {} user={} command={} -> {} in {:.1f} ms", id, method,
-                 path.empty() ? "/" : path, peer.address, *who, *what, res.result_int(),
-                 took.count() / 1000.0);
+    LogRequest({id, method, path.empty() ? "/" : path, peer.address, *who, *what,
+                static_cast<int>(res.result_int()), took.count() / 1000.0, ""});
     metrics_.RequestDone(static_cast<int>(res.result_int()));
     respond(std::move(res));
   };
@@ -332,8 +333,7 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
             "Last-Event-ID is not an event id this server gave; reconnect without it")));
       }
     }
-    spdlog::info("request {} {} {} from {} user={} -> stream from {}", id, method, path,
-                 peer.address, *who, from->ToId());
+    LogRequest({id, method, path, peer.address, *who, "-", 200, 0, "stream from " + from->ToId()});
     metrics_.RequestDone(200);
     Response head{http::status::ok, 11};
     head.set(http::field::content_type, "text/event-stream; charset=utf-8");

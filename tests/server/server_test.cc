@@ -10,8 +10,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "dispatch/commands.h"
@@ -316,4 +318,40 @@ TEST_CASE("SIGTERM: what was acknowledged is kept, and the server exits 0") {
     if (!n.empty()) CHECK_MESSAGE(list.find(n) != std::string::npos, n);
   }
   CHECK(acknowledged > 0);
+}
+
+TEST_CASE("--log-format json: one JSON object a line, a line per request, no identity number") {
+  Served s(DISPATCH_WORKFLOW_DIR, {"--log-format", "json"});
+  const std::string number = s.OpenCase();
+  s.Get("chan_sz", "/v1/cases/" + number);
+  s.Get("chan_sz", "/v1/cases/A123456(3)");  // an identity number typed as a case number
+  CHECK(s.server->Stop() == 0);
+  const std::string log = s.server->Log();
+  CHECK(log.find("A123456") == std::string::npos);
+  int requests = 0;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    CAPTURE(line);
+    google::protobuf::Struct object;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(line, &object).ok());
+    const auto& f = object.fields();
+    CHECK(f.count("time") == 1);
+    CHECK(f.count("level") == 1);
+    if (f.count("request") == 0) {
+      CHECK(f.count("msg") == 1);
+      continue;
+    }
+    ++requests;
+    CHECK(f.at("user").string_value() == "chan_sz");
+    CHECK(f.at("status").number_value() >= 200);
+    CHECK(f.count("ms") == 1);
+    if (f.at("method").string_value() == "POST") {
+      CHECK(f.at("command").string_value() == "open_case");
+    }
+  }
+  CHECK(requests == 3);
+  // A format nobody reads is refused before anything starts.
+  auto r = s.cli.Run({"serve", "--log-format", "xml"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: --log-format takes text or json; got 'xml'\n");
 }
