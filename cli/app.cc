@@ -29,8 +29,8 @@
 #include "model/roles.h"
 #include "model/workflow_catalog.h"
 
-#ifndef DISPATCH_WORKFLOW_DIR
-#error "DISPATCH_WORKFLOW_DIR must name the shipped workflow directory"
+#ifndef DISPATCH_INSTALLED_WORKFLOW_DIR
+#error "DISPATCH_INSTALLED_WORKFLOW_DIR must name where installs keep the case types"
 #endif
 
 namespace cli {
@@ -152,6 +152,19 @@ const char* EnvOr(const char* name, const char* fallback) {
   return v != nullptr && *v != '\0' ? v : fallback;
 }
 
+// Where the case types are when nothing says: share/dispatch/workflows
+// beside the binary's bin/ (an install, or the build tree), else where an
+// install to the default prefix puts them.
+std::string DefaultWorkflowDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = exe.parent_path().parent_path() / "share" / "dispatch" / "workflows";
+    if (std::filesystem::is_directory(beside, ec)) return beside.string();
+  }
+  return DISPATCH_INSTALLED_WORKFLOW_DIR;
+}
+
 struct Globals {
   std::string db = EnvOr("DISPATCH_DB", "dispatch.db");
   std::string server = EnvOr("DISPATCH_SERVER", "");
@@ -159,7 +172,7 @@ struct Globals {
   std::string webhook_ca = EnvOr("DISPATCH_WEBHOOK_CA", "");
   std::string as = EnvOr("DISPATCH_AS", "");
   std::string lang = EnvOr("DISPATCH_LANG", "en");
-  std::string workflows = EnvOr("DISPATCH_WORKFLOWS", DISPATCH_WORKFLOW_DIR);
+  std::string workflows = EnvOr("DISPATCH_WORKFLOWS", DefaultWorkflowDir().c_str());
   std::string key;
   bool json = false;
   bool verbose = false;

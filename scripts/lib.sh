@@ -8,8 +8,9 @@ DISPATCH_PACKAGES=(
   libspdlog-dev doctest-dev libcli11-dev libssl-dev ca-certificates
   curl  # the demo shows the API with it
 )
-# And the tests: clang with its libFuzzer runtime for the fuzz targets.
-DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev)
+# And the tests: clang with its libFuzzer runtime for the fuzz targets; the
+# Debian packaging tools and systemd-analyze for the install test.
+DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev dpkg-dev file systemd)
 
 # ensure_packages PACKAGE...: installs those missing when root (or with
 # passwordless sudo); otherwise prints the apt-get line to run and fails.
