@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "journal_watch.h"
 #include "json_writer.h"
 #include "load.h"
+#include "probe.h"
 #include "model/command_codec.h"
 #include "raw_ceiling.h"
 #include "server_child.h"
@@ -268,6 +270,7 @@ class Bench {
     Say("per-command cost, 64 open cases:");
     Json j = PerCommand(server, token_, targets_, 300, seconds(30));
     j.Set("open_cases", 64);
+    j.Set("reads", TimeReads(server.port(), token_));
     results_.At("per_command").Set("empty", std::move(j));
     server.Stop(seconds(20));
     return Status::Ok();
@@ -332,6 +335,44 @@ class Bench {
     filler.reset();
     RemoveDb(path);
     return rate;
+  }
+
+  // How long some reads take: the first page of the case list, and the
+  // health and metrics pages (which count every pending timer).
+  Json TimeReads(unsigned short port, const std::string& token) {
+    Json j = Json::Object();
+    for (const std::string target : {"/v1/cases?limit=50", "/readyz", "/metrics"}) {
+      std::vector<double> ms;
+      int status = 0;
+      size_t bytes = 0;
+      for (int i = 0; i < 3; ++i) {
+        const auto began = Clock::now();
+        const HttpAnswer a = HttpGet(port, target, seconds(120), token);
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - began).count());
+        status = a.status;
+        bytes = a.body.size();
+        if (a.status != 200) break;
+      }
+      Summary s = Summarize(ms);
+      Say("  GET {}: {} in {:.1f} ms (median of {})", target, status, s.p50, s.count);
+      Json r = Json::Object();
+      r.Set("status", status);
+      r.Set("bytes", bytes);
+      r.Set("median_ms", s.p50);
+      j.Set(target, std::move(r));
+    }
+    return j;
+  }
+
+  static Json ProbeReport(Probe& probe) {
+    std::vector<double> ms = probe.latencies_ms();
+    Json j = Json::Object();
+    j.Set("answered", ms.size());
+    j.Set("unanswered", probe.unanswered());
+    j.Set("latency_ms", Json(Summarize(ms)));
+    Say("  a note while the deadlines fired: {} answered, {} not, worst {:.0f} ms", ms.size(),
+        probe.unanswered(), ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()));
+    return j;
   }
 
   // What the journal says about deadlines that were due at `due_ms`.
@@ -402,6 +443,9 @@ class Bench {
     RemoveDb(db);
     const model::Instant setup = WallNow() - std::chrono::hours(2);
     ASSIGN_OR_RETURN(auto filler, Filler::Create(db, *catalog_, setup));
+    // A case to note on while the deadlines fire.
+    ASSIGN_OR_RETURN(auto probe_case, filler->Open("bench_open", 1, setup + std::chrono::minutes(1)));
+    const std::string token = filler->token();
     // Due once the fill is done and the server is up, with room to spare.
     const int64_t fill_ms = static_cast<int64_t>(1000.0 * static_cast<double>(n) / rate * 1.4);
     const int64_t due = (WallMillis() + fill_ms + 20000) / 1000 * 1000;
@@ -424,8 +468,12 @@ class Bench {
     Say("serving; {:.1f} s until due", (due - WallMillis()) / 1000.0);
     SleepUntilWall(due);
     const auto limit = milliseconds(60000 + n * 2);
+    Probe probe(server.port(), token, [&probe_case](int i) { return NoteBody(probe_case, i); },
+                Clock::now() + limit, milliseconds(250));
     const bool all = watch.WaitFor(static_cast<size_t>(n), limit);
     watch.Stop();
+    probe.Stop();
+    j.Set("note_while_firing", ProbeReport(probe));
     j.Set("wait_limit_seconds", static_cast<double>(limit.count()) / 1000.0);
     Json f = Firings(watch.breaches(), due, n);
     Say("fired {} of {} in {:.1f} s{}", watch.breaches().size(), n,
@@ -504,6 +552,7 @@ class Bench {
     const int64_t budget_ms = std::clamp<int64_t>(d1 - WallMillis() - 5000, 10000, per_command_ms);
     Json pc = PerCommand(server, token, targets, 300, milliseconds(budget_ms / 2));
     pc.Set("open_cases", total);
+    pc.Set("reads", TimeReads(server.port(), token));
     results_.At("per_command").Set("million", std::move(pc));
     RETURN_IF_ERROR(Save());
 
@@ -511,8 +560,13 @@ class Bench {
     if (WallMillis() > d1) j.Set("warning", "the first group fell due before the per-command runs ended");
     Say("waiting {:.1f} s for {} deadlines to fall due", (d1 - WallMillis()) / 1000.0, due1);
     SleepUntilWall(d1);
-    const bool all = watch.WaitFor(static_cast<size_t>(due1), milliseconds(std::max<int64_t>(0, d2 - 15000 - WallMillis())));
+    const auto window = milliseconds(std::max<int64_t>(0, d2 - 15000 - WallMillis()));
+    Probe probe(server.port(), token, [&targets](int i) { return NoteBody(targets, i); },
+                Clock::now() + window, milliseconds(250));
+    const bool all = watch.WaitFor(static_cast<size_t>(due1), window);
     watch.Stop();
+    probe.Stop();
+    j.Set("note_while_firing", ProbeReport(probe));
     Json f = Firings(watch.breaches(), d1, due1);
     Say("fired {} of {} in {:.1f} s{}", watch.breaches().size(), due1, (WallMillis() - d1) / 1000.0,
         all ? "" : " (limit reached)");
