@@ -262,6 +262,26 @@ table(['run', 'fired', 'firings/s', 'lateness p50 / p99 (ours: committed; peer: 
   frow(`dispatch, ${counts(10000)} due among ${counts(1000000)} pending`, milF, 'ours'),
   frow(`peer, ${counts(10000)} due among ${counts(1000000)} pending`, pMil, 'peer'),
 ]);
+const inProcess = mil.firing_in_process;
+if (inProcess && has(inProcess.ms_per_firing) && inProcess.fired > 0) {
+  const each = inProcess.ms_per_firing / 1000;
+  say(`One firing's cost at ${counts(1000000)} open cases, measured afterwards in the bench's own process` +
+      ' through `Dispatcher::FireDueDeadlines` (what the server\'s writer calls) on the database the server' +
+      ` left: ${int(inProcess.fired)} firings in ${sec(inProcess.seconds)}, ${ms(inProcess.ms_per_firing)} each.` +
+      ` At that cost ${counts(10000)} firings take about ${sec(each * 10000 * scale)}, and a group of 500 (one` +
+      ` transaction, nothing of it visible before its commit) about ${sec(each * 500)}: a projection, not a` +
+      ' measurement of the server.');
+  say();
+}
+const probes = [[`${counts(100000)} due at once`, get(ours, 'burst.note_while_firing')],
+  [`${counts(10000)} due among ${counts(1000000)} pending`, mil.note_while_firing]].filter(([, p]) => p);
+if (probes.length) {
+  say('Meanwhile, one officer adds a note to another case, again and again (a quarter of a second' +
+      ' after each answer), for as long as the firings are waited for:');
+  say();
+  table(['while', 'notes answered', 'not answered in the wait', 'p50', 'worst'], probes.map(([label, p]) =>
+    [label, int(p.answered), int(p.unanswered), ms(get(p, 'latency_ms.p50')), ms(get(p, 'latency_ms.max'))]));
+}
 if (has(get(ours, 'burst.fill_per_second'))) {
   say(`Filling: ${int(get(ours, 'burst.fill_per_second'))} bench_deadline cases/s and` +
       ` ${int(mil.fill_per_second)} bench_open cases/s through the Dispatcher in groups of 500 (the` +
@@ -307,6 +327,17 @@ for (const where of ['empty', 'million']) {
   }
 }
 table(['open cases', 'command', 'commands', 'p50', 'p99', 'server CPU / command'], prow);
+const reads = ['empty', 'million'].filter((w) => get(pc, `${w}.reads`));
+if (reads.length) {
+  say('Some reads on the same servers (median of 3; each answers within 120 s or counts as none):');
+  say();
+  const targets = Object.keys(get(pc, `${reads[0]}.reads`));
+  table(['open cases', ...targets.map((t) => `GET ${t}`)], reads.map((w) => [int(get(pc, `${w}.open_cases`)),
+    ...targets.map((t) => {
+      const r = get(pc, `${w}.reads`)[t];
+      return r ? (r.status === 200 ? `${ms(r.median_ms)} (${int(r.bytes)} bytes)` : `status ${r.status} after ${ms(r.median_ms)}`) : '—';
+    })]));
+}
 
 if (ours.errors) {
   say('## Errors in this run');
