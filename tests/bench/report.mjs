@@ -99,6 +99,7 @@ const opens64 = get(t, 'open_case.64.per_second');
 const notes64 = get(t, 'add_note.64.per_second');
 const ceiling64 = get(ours, 'ceiling.batches.64.per_second');
 const burst = get(ours, 'burst.firings');
+if (burst && burst.wait_limit_seconds == null) burst.wait_limit_seconds = get(ours, 'burst.wait_limit_seconds');
 const mil = ours.million ?? {};
 const milF = mil.due_at_once_firings;
 const pBurst = get(peer, 'burst.firings');
@@ -153,8 +154,10 @@ rows.push([`deadline lateness p99, ${counts(100000)} at once`, '≤ ½ peer',
   fmtLate(burst, 'lateness_committed_ms'), peer ? fmtLate(pBurst, 'lateness_processed_ms') : '—',
   x(ratio(firingP99(burst, 'lateness_committed_ms'), firingP99(pBurst, 'lateness_processed_ms'))),
   peer ? lateTarget(firingP99(burst, 'lateness_committed_ms'), firingP99(pBurst, 'lateness_processed_ms')) : 'no peer']);
+const milProjected = get(mil, 'firing_in_process.ms_per_firing');
 rows.push([`deadline firings/s, ${counts(10000)} due among ${counts(1000000)} pending`, '≥ 2× peer',
-  `${int(firingRate(milF))}/s`, peer ? `${int(firingRate(pMil))}/s` : '—', x(ratio(firingRate(milF), firingRate(pMil))),
+  `${int(firingRate(milF))}/s` + (milF && !(milF.fired > 0) && has(milProjected) && milProjected > 0
+    ? ` (none committed in ${sec(milF.wait_limit_seconds)}; ${num(1000 / milProjected, 1)}/s projected, see 4)` : ''), peer ? `${int(firingRate(pMil))}/s` : '—', x(ratio(firingRate(milF), firingRate(pMil))),
   peer ? atLeast(firingRate(milF), 2 * firingRate(pMil), '/s') : 'no peer']);
 rows.push([`deadline lateness p99, ${counts(10000)} among ${counts(1000000)}`, '≤ ½ peer',
   fmtLate(milF, 'lateness_committed_ms'), peer ? fmtLate(pMil, 'lateness_processed_ms') : '—',
@@ -251,9 +254,10 @@ say();
 const frow = (label, f, kind) => {
   if (!f) return [label, '—', '—', '—', '—', '—'];
   const [a, b] = kind === 'ours' ? ['lateness_committed_ms', 'lateness_decided_ms'] : ['lateness_processed_ms', 'lateness_finished_ms'];
+  const none = !(f.fired > 0);
   return [label, `${int(f.fired)} of ${int(f.expected)}${f.all_fired ? '' : ` (waited ${sec(f.wait_limit_seconds)})`}`,
-    `${int(firingRate(f))}/s`, `${ms(get(f, `${a}.p50`))} / ${ms(get(f, `${a}.p99`))}`,
-    `${ms(get(f, `${b}.p50`))} / ${ms(get(f, `${b}.p99`))}`, sec(f.due_to_last_seconds)];
+    `${int(firingRate(f))}/s`, none ? '—' : `${ms(get(f, `${a}.p50`))} / ${ms(get(f, `${a}.p99`))}`,
+    none ? '—' : `${ms(get(f, `${b}.p50`))} / ${ms(get(f, `${b}.p99`))}`, none ? '—' : sec(f.due_to_last_seconds)];
 };
 table(['run', 'fired', 'firings/s', 'lateness p50 / p99 (ours: committed; peer: processed)',
   '(ours: decided; peer: finished)', 'due → last'], [
@@ -280,7 +284,8 @@ if (probes.length) {
       ' after each answer), for as long as the firings are waited for:');
   say();
   table(['while', 'notes answered', 'not answered in the wait', 'p50', 'worst'], probes.map(([label, p]) =>
-    [label, int(p.answered), int(p.unanswered), ms(get(p, 'latency_ms.p50')), ms(get(p, 'latency_ms.max'))]));
+    [label, int(p.answered), int(p.unanswered), p.answered ? ms(get(p, 'latency_ms.p50')) : '—',
+      p.answered ? ms(get(p, 'latency_ms.max')) : '—']));
 }
 if (has(get(ours, 'burst.fill_per_second'))) {
   say(`Filling: ${int(get(ours, 'burst.fill_per_second'))} bench_deadline cases/s and` +
@@ -309,7 +314,8 @@ table(['start', 'listening', '/readyz 200', 'overdue deadlines all fired', 'how 
 ]);
 say('The server fires every overdue deadline before it listens (server/writer.cc, `Writer::Start`), so' +
     ' with deadlines overdue, serving waits for all of them. "How it stopped" is what SIGTERM did at the' +
-    ' end of that run (the first row\'s is after the deadlines of 4 fell due).');
+    ' end of that run (the first row\'s is after the deadlines of 4 fell due); "signal 15" means it died' +
+    ' of SIGTERM itself, as a server still starting (before its handlers are set) does.');
 say();
 
 say('## 6. Cost of one command');
@@ -329,7 +335,8 @@ for (const where of ['empty', 'million']) {
 table(['open cases', 'command', 'commands', 'p50', 'p99', 'server CPU / command'], prow);
 const reads = ['empty', 'million'].filter((w) => get(pc, `${w}.reads`));
 if (reads.length) {
-  say('Some reads on the same servers (median of 3; each answers within 120 s or counts as none):');
+  say('Some reads on the same servers (median of 3, or the one try when it took over 5 s; an answer' +
+      ' not back in 120 s counts as none):');
   say();
   const targets = Object.keys(get(pc, `${reads[0]}.reads`));
   table(['open cases', ...targets.map((t) => `GET ${t}`)], reads.map((w) => [int(get(pc, `${w}.open_cases`)),
