@@ -19,13 +19,16 @@ Writer::Writer(dispatch::Store& store, model::WorkflowCatalog& catalog, const mo
 Writer::~Writer() { Stop(); }
 
 Status Writer::Start() {
-  // What fell due while the server was down fires now, before anyone is served.
+  // What fell due while the server was down fires now, before anyone is
+  // served, for a moment; a longer backlog goes on firing between commands
+  // once the server serves.
+  const auto until = std::chrono::steady_clock::now() + kStartFiring;
   for (;;) {
-    auto fired = dispatcher_.FireDueDeadlines();
+    auto fired = dispatcher_.FireDueDeadlines(kFiringBatch);
     if (!fired.ok()) return fired.status();
     for (const auto& late : fired->late) metrics_.DeadlineFired(late);
     if (fired->fired > 0) committed_();
-    if (!fired->more) break;
+    if (!fired->more || std::chrono::steady_clock::now() >= until) break;
   }
   std::lock_guard<std::mutex> lock(mu_);
   started_ = true;
@@ -70,17 +73,15 @@ std::chrono::steady_clock::time_point Writer::NextWake() {
   return std::chrono::steady_clock::now() + wait;
 }
 
-void Writer::FireDue() {
-  for (;;) {
-    auto fired = dispatcher_.FireDueDeadlines();
-    if (!fired.ok()) {
-      spdlog::error("deadlines could not fire: {}", fired.status().message());
-      return;
-    }
-    for (const auto& late : fired->late) metrics_.DeadlineFired(late);
-    if (fired->fired > 0 && committed_) committed_();
-    if (!fired->more) return;
+bool Writer::FireBatch() {
+  auto fired = dispatcher_.FireDueDeadlines(kFiringBatch);
+  if (!fired.ok()) {
+    spdlog::error("deadlines could not fire: {}", fired.status().message());
+    return false;
   }
+  for (const auto& late : fired->late) metrics_.DeadlineFired(late);
+  if (fired->fired > 0 && committed_) committed_();
+  return fired->more;
 }
 
 void Writer::Loop() {
@@ -118,9 +119,11 @@ void Writer::Loop() {
       for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(replies[i]));
     }
     for (auto& job : jobs) job(dispatcher_);
-    FireDue();
+    // One batch of due deadlines, then the commands that came meanwhile:
+    // a burst of firings never holds a command up for long, nor a stop.
+    const bool more = FireBatch();
     if (stop) return;
-    wake = NextWake();
+    wake = more ? std::chrono::steady_clock::now() : NextWake();
   }
 }
 

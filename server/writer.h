@@ -3,7 +3,8 @@
 // savepoint each), and each is answered only after the COMMIT. Deadlines fire
 // on time with nobody typing: the thread sleeps until the earliest timer is
 // due (worked out again after every write) or work arrives, and looks again
-// at least every `rescan` in case the clock was moved.
+// at least every `rescan` in case the clock was moved. Due deadlines fire a
+// batch at a time, with the commands that arrived meanwhile between batches.
 #ifndef SERVER_WRITER_H_
 #define SERVER_WRITER_H_
 
@@ -34,8 +35,9 @@ class Writer {
          Metrics& metrics, Committed committed, model::Millis rescan = std::chrono::seconds(30));
   ~Writer();
 
-  // Fires every deadline that fell due while nothing ran (a restart), then
-  // starts the thread.
+  // Fires what fell due while nothing ran (a restart), for two seconds at
+  // most, then starts the thread, which fires the rest a batch at a time
+  // between groups of commands.
   model::Status Start();
   // Stops taking work, finishes and answers what was queued, then returns.
   void Stop();
@@ -55,10 +57,13 @@ class Writer {
     std::chrono::steady_clock::time_point arrived;
   };
   void Loop();
-  void FireDue();
+  // Fires one batch of what is due; true when more is due.
+  bool FireBatch();
   std::chrono::steady_clock::time_point NextWake();
 
   static constexpr size_t kMostInAGroup = 256;
+  static constexpr int kFiringBatch = 100;
+  static constexpr auto kStartFiring = std::chrono::seconds(2);
 
   dispatch::Dispatcher dispatcher_;
   const model::Clock& clock_;
