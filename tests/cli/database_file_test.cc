@@ -128,6 +128,8 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
                         "DROP TABLE credentials; DROP TABLE access_keys;"
                         "DROP INDEX tasks_by_assignee; DROP INDEX cases_newest;"
                         "DROP INDEX handoffs_from; DROP INDEX handoffs_to;"
+                        "DROP TABLE task_load; DROP TRIGGER task_load_insert;"
+                        "DROP TRIGGER task_load_delete; DROP TRIGGER task_load_update;"
                         "PRAGMA application_id = 0;").ok());
   }
   RefusedUntouched(path, 5, "back the file up, then upgrade it with: dispatch --db " + path +

@@ -5,6 +5,8 @@
 // number of cases and tasks.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "dispatch/reads.h"
 #include "dispatch/sqlite_db.h"
 #include "model/proto/case.pb.h"
@@ -101,9 +103,9 @@ TEST_CASE("what commands and lists read is found by index, not by reading every 
     while (*st->Step()) out += st->ColumnText(3) + "\n";
     return out;
   };
-  // The load of those on duty, counted when a task is given.
-  const std::string load = plan("SELECT COUNT(*) FROM tasks WHERE assignee = 'x' AND status = 1");
-  CHECK(load.find("tasks_by_assignee") != std::string::npos);
+  // The load of those on duty, read when a task is given: one row a person.
+  const std::string load = plan("SELECT open FROM task_load WHERE user = 'x'");
+  CHECK(load.find("SEARCH task_load USING PRIMARY KEY") != std::string::npos);
   // The newest cases first, a page at a time.
   const std::string newest = plan(
       "SELECT body FROM cases WHERE status = 1 AND (opened_at, number) < (SELECT opened_at, number"
@@ -118,4 +120,49 @@ TEST_CASE("what commands and lists read is found by index, not by reading every 
   // The next deadline to fire.
   const std::string due = plan("SELECT MIN(next_at) FROM timers WHERE next_at IS NOT NULL");
   CHECK(due.find("timers_due") != std::string::npos);
+}
+
+TEST_CASE("the open tasks each person holds are kept as tasks are given, done, moved and rebuilt") {
+  testing::TempDir dir;
+  testing::World w(dir.Path("load.db"));
+  w.OnDuty("chan_sz");
+  w.OnDuty("lee_sz");
+  std::vector<std::string> cases;
+  for (int i = 0; i < 4; ++i) cases.push_back(w.OpenEscort());
+  w.Must(testing::AssignCommand(cases[0], 1, "lee_sz"), "mak_sz");
+  w.Must(testing::DoneCommand(cases[1], "agree_crossing_with_family"), "chan_sz");
+  model::Command cancel;
+  cancel.mutable_cancel_case()->set_case_number(cases[2]);
+  cancel.mutable_cancel_case()->set_reason("the family took her home");
+  w.Must(cancel, "chan_sz");
+  model::Command off;
+  off.mutable_duty_off();
+  w.Must(off, "lee_sz");  // hands lee_sz's tasks to chan_sz
+
+  auto db = dispatch::SqliteDb::Open(dir.Path("load.db"), dispatch::SqliteDb::Mode::kOpenExisting);
+  REQUIRE(db.ok());
+  auto counted = [&] {
+    std::map<std::string, int> out;
+    auto st = (*db)->Prepare(
+        "SELECT assignee, COUNT(*) FROM tasks WHERE status = 1 AND assignee IS NOT NULL "
+        "GROUP BY assignee");
+    while (*st->Step()) out[st->ColumnText(0)] = static_cast<int>(st->ColumnInt(1));
+    return out;
+  };
+  auto kept = [&] {
+    auto load = w.store->Read().OpenTaskCounts({"chan_sz", "lee_sz", "lam_dg"});
+    REQUIRE(load.ok());
+    std::map<std::string, int> out;
+    for (const auto& [user, n] : *load) {
+      if (n != 0) out[user] = n;
+    }
+    return out;
+  };
+  const auto truth = counted();
+  CHECK(truth.at("chan_sz") > 0);
+  CHECK(truth.count("lee_sz") == 0);  // off duty: handed on
+  CHECK(kept() == truth);
+  REQUIRE(w.store->RebuildProjections().ok());
+  CHECK(kept() == truth);
+  CHECK(counted() == truth);
 }
