@@ -57,6 +57,9 @@ int ExitCodeFor(model::Code code) {
 
 namespace {
 
+// How many tasks and inbox messages a list shows: the most urgent, the newest.
+constexpr int kMostTasks = 500;
+constexpr int kMostMessages = 100;
 // How long `tick` delivers: less than the minute between two runs from cron.
 constexpr model::Millis kTickBudget = std::chrono::seconds(45);
 
@@ -823,8 +826,13 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     action = [&]() -> Status {
       dispatch::ReadRequest r{{"inbox"}};
       if (unread) r.query["unread"] = "1";
+      r.query["limit"] = std::to_string(kMostMessages);
       return session.Show<model::InboxList>(r, [&](const model::InboxList& l) {
         PrintInbox(out, Vec(l.item()), session.lang());
+        if (l.item_size() >= kMostMessages) {
+          out << Pick(session.lang(), "The newest ", "最新的 ") << kMostMessages
+              << Pick(session.lang(), " are shown.\n", " 則。\n");
+        }
       });
     };
   });
@@ -891,9 +899,15 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (!task_case.empty()) r.query["case"] = task_case;
     if (!task_centre.empty()) r.query["centre"] = task_centre;
     if (all_tasks) r.query["all"] = "1";
+    r.query["limit"] = std::to_string(kMostTasks);
     return session.Show<model::TaskList>(r, [&](const model::TaskList& l) {
       Labels labels = session.labels();
       PrintTaskList(out, Vec(l.task()), labels, session.now());
+      if (l.task_size() >= kMostTasks) {
+        out << Pick(session.lang(), "The most urgent ", "最緊急的 ") << kMostTasks
+            << Pick(session.lang(), " are shown; narrow the list with --mine, --case or --centre.\n",
+                    " 項；以 --mine、--case 或 --centre 收窄。\n");
+      }
     });
   });
 

@@ -2,6 +2,7 @@
 
 #include "cli/backend.h"
 #include "model/command_codec.h"
+#include "model/crypto.h"
 #include "notify/http_client.h"
 
 namespace cli {
@@ -34,9 +35,18 @@ class Remote : public Backend {
   }
 
   Result<model::CommandReply> Execute(const model::Command& command) override {
-    ASSIGN_OR_RETURN(std::string body, model::EncodeJson(command));
+    // Every command goes with an idempotency key: when its answer is lost on
+    // the way back, running it again with the same key cannot do it twice.
+    model::Command keyed = command;
+    if (keyed.idempotency_key().empty()) keyed.set_idempotency_key("cli-" + model::RandomHex(12));
+    ASSIGN_OR_RETURN(std::string body, model::EncodeJson(keyed));
     model::CommandReply reply;
-    RETURN_IF_ERROR(Call("POST", "/v1/commands", body, reply));
+    const Status s = Call("POST", "/v1/commands", body, reply);
+    if (s.code() == model::Code::kUnavailable && s.message().find("read the reply") != std::string::npos) {
+      return Status::Unavailable(s.message() + "; the command may have been done: to try again "
+                                 "safely, run it again with --key " + keyed.idempotency_key());
+    }
+    RETURN_IF_ERROR(s);
     return reply;
   }
 

@@ -54,6 +54,7 @@ Result<ChangeBatch> ChangesSince(Dispatcher& d, const Actor& actor, StreamPositi
   for (const auto& [id, event] : rows) {
     at.journal = id;
     batch.next.journal = id;
+    if (event.case_number().empty()) continue;  // unreadable: the case's page says so
     auto seen = visible.find(event.case_number());
     if (seen == visible.end()) {
       auto c = d.GetCase(actor, event.case_number());
@@ -62,28 +63,24 @@ Result<ChangeBatch> ChangesSince(Dispatcher& d, const Actor& actor, StreamPositi
       seen = visible.emplace(event.case_number(), c.ok()).first;
     }
     if (!seen->second) continue;
+    // One change a row, so that each id names one change: a task given to
+    // the reader (made with them as its assignee, or assigned to them
+    // later) is said as "task", a change of its case as well.
     model::Change change;
     change.set_kind("case");
     change.set_case_number(event.case_number());
     change.set_seq(event.seq());
     change.set_event(KindOf(event));
     *change.mutable_at() = event.at();
-    batch.changes.push_back(change);
-    batch.positions.push_back(at);
-    // A task given to the reader: made with them as its assignee, or
-    // assigned to them later.
-    int task = 0;
     if (event.has_task_assigned() && event.task_assigned().assignee() == actor.user) {
-      task = event.task_assigned().seq();
-    } else if (event.has_task_created() && event.task_created().task().assignee() == actor.user) {
-      task = event.task_created().task().seq();
-    }
-    if (task != 0) {
       change.set_kind("task");
-      change.set_task(task);
-      batch.changes.push_back(std::move(change));
-      batch.positions.push_back(at);
+      change.set_task(event.task_assigned().seq());
+    } else if (event.has_task_created() && event.task_created().task().assignee() == actor.user) {
+      change.set_kind("task");
+      change.set_task(event.task_created().task().seq());
     }
+    batch.changes.push_back(std::move(change));
+    batch.positions.push_back(at);
   }
   ASSIGN_OR_RETURN(auto items, d.store().Read().InboxAfter(
                                    {"user:" + actor.user, "centre:" + actor.centre}, from.inbox,

@@ -329,7 +329,8 @@ class SqliteStore::Access : public StoreWriter {
         " FROM tasks t JOIN cases c ON c.number = t.case_number"
         " WHERE (?1 IS NULL OR t.centre = ?1) AND (?2 IS NULL OR t.assignee = ?2)"
         " AND (?3 IS NULL OR t.case_number = ?3) AND (?4 = 0 OR t.status = ?5)"
-        " AND (?6 IS NULL OR t.centre = ?6 OR c.centre = ?6)"
+        " AND (?6 IS NULL OR c.centre = ?6 OR t.case_number IN (SELECT case_number FROM handoffs"
+        "      WHERE from_centre = ?6 UNION SELECT case_number FROM handoffs WHERE to_centre = ?6))"
         " ORDER BY t.due_at IS NULL, t.due_at, t.case_number, t.seq LIMIT ?7"));
     st.BindOptional(1, f.centre);
     st.BindOptional(2, f.assignee);
@@ -572,7 +573,8 @@ class SqliteStore::Access : public StoreWriter {
       if (!row) break;
       std::vector<model::Event> one;
       RETURN_IF_ERROR(Keep(Parse<model::Event>(st.ColumnBlob(0), "case " + st.ColumnText(1)), one));
-      if (!one.empty()) out.emplace_back(st.ColumnInt(2), std::move(one.front()));
+      // An unreadable row keeps its place, as an event of no case.
+      out.emplace_back(st.ColumnInt(2), one.empty() ? model::Event() : std::move(one.front()));
     }
     return out;
   }

@@ -156,7 +156,7 @@ class StoreReader {
 
   // For a server's stream of changes. Journal rows after row `after`,
   // oldest first, with their row ids; a row that cannot be read is named in
-  // the log and left out.
+  // the log and comes as an event of no case.
   virtual model::Result<std::vector<std::pair<int64_t, model::Event>>> JournalAfter(int64_t after,
                                                                                     int limit) = 0;
   // Inbox messages to `recipients` after message `after`, oldest first.

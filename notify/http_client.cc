@@ -35,8 +35,16 @@ Result<Url> ParseHttpUrl(std::string_view url) {
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  // An IPv6 address is in brackets: https://[::1]:8443/.
+  const auto close = authority.rfind(']');
   const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos) {
+  if (!authority.empty() && authority.front() == '[' && close != std::string_view::npos) {
+    out.host = std::string(authority.substr(1, close - 1));
+    out.port = close + 1 < authority.size() && authority[close + 1] == ':'
+                   ? std::string(authority.substr(close + 2))
+                   : std::string(out.tls ? "443" : "80");
+    if (close + 1 < authority.size() && authority[close + 1] != ':') out.port.clear();
+  } else if (colon != std::string_view::npos) {
     out.host = std::string(authority.substr(0, colon));
     out.port = std::string(authority.substr(colon + 1));
   } else {
@@ -109,7 +117,10 @@ Result<HttpResponse> Fetch(const HttpRequest& request) {
   http::verb verb = http::string_to_verb(request.method);
   if (verb == http::verb::unknown) return Status::Internal("no HTTP method " + request.method);
   http::request<http::string_body> req{verb, u.target, 11};
-  req.set(http::field::host, u.host);
+  // The Host header names the port unless it is the scheme's own.
+  const bool usual_port = u.port == (u.tls ? "443" : "80");
+  const std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  req.set(http::field::host, usual_port ? host : host + ":" + u.port);
   req.set(http::field::user_agent, "dispatch/0.1");
   if (!request.body.empty() || verb == http::verb::post) {
     req.set(http::field::content_type, request.content_type);

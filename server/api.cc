@@ -21,6 +21,8 @@ using model::Status;
 namespace {
 
 constexpr char kJson[] = "application/json";
+// Journal rows a resumed stream replays at most.
+constexpr int64_t kMostToReplay = 10000;
 constexpr char kProtobuf[] = "application/x-protobuf";
 
 http::status HttpStatus(model::Code code) {
@@ -321,16 +323,25 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     // EventSource sends it when it reconnects), else from now.
     std::string last(req["Last-Event-ID"]);
     if (last.empty()) last = target.query.count("after") ? target.query.at("after") : "";
-    std::optional<dispatch::StreamPosition> from;
-    if (last.empty()) {
-      auto now = dispatch::Now(d);
-      if (!now.ok()) return finish(Error(now.status()));
-      from = *now;
-    } else {
+    if (!streams_.HasRoom(credentials.secret)) {
+      return finish(Error(Status::Unavailable("too many event streams open; close one (a board "
+                                              "in another tab) and try again"),
+                          http::status::too_many_requests));
+    }
+    auto now = dispatch::Now(d);
+    if (!now.ok()) return finish(Error(now.status()));
+    std::optional<dispatch::StreamPosition> from = *now;
+    if (!last.empty()) {
       from = dispatch::StreamPosition::FromId(last);
-      if (!from) {
+      if (!from || from->journal > now->journal || from->inbox > now->inbox) {
         return finish(Error(Status::InvalidArgument(
             "Last-Event-ID is not an event id this server gave; reconnect without it")));
+      }
+      // Far behind, a page is better reloaded than replayed change by change.
+      if (now->journal - from->journal > kMostToReplay) {
+        return finish(Error(Status::FailedPrecondition(
+            "more has changed since that event than a stream replays; reload, then reconnect "
+            "without Last-Event-ID")));
       }
     }
     LogRequest({id, method, path, peer.address, *who, "-", 200, 0, "stream from " + from->ToId()});

@@ -6,6 +6,8 @@
 #include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 
+#include "model/text_check.h"
+
 namespace server {
 
 namespace {
@@ -47,7 +49,9 @@ class JsonFormatter : public spdlog::formatter {
 
 }  // namespace
 
-std::string JsonEscaped(std::string_view s) {
+std::string JsonEscaped(std::string_view raw) {
+  // What a client sent may not be UTF-8: a JSON line must be.
+  const std::string s = model::ToValidUtf8(std::string(raw));
   std::string out;
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);

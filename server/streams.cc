@@ -30,11 +30,19 @@ void Streams::Wake() {
   cv_.notify_one();
 }
 
+bool Streams::HasRoom(const std::string& secret) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = per_key_.find(secret);
+  return held_ < kMost && (it == per_key_.end() || it->second < kPerKey);
+}
+
 void Streams::Add(std::shared_ptr<EventSink> sink, std::string secret,
                   dispatch::StreamPosition from) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return sink->End();
+    ++per_key_[secret];
+    ++held_;
     added_.push_back({std::move(sink), std::move(secret), from, {}});
     woken_ = true;
   }
@@ -59,9 +67,13 @@ bool Streams::Tell(dispatch::Dispatcher& d, Subscriber& s, bool ping_due) {
   if (!s.sink->open()) return false;
   // Signed out, revoked or expired since: the stream ends with its session.
   auto actor = d.Authenticate(s.secret);
-  if (!actor.ok()) {
+  if (!actor.ok() && actor.status().code() == model::Code::kPermissionDenied) {
     s.sink->Send("event: signed_out\ndata: {}\n\n");
     return false;
+  }
+  if (!actor.ok()) {  // the database busy a moment: try again at the next wake
+    spdlog::warn("stream: cannot check its session now: {}", actor.status().message());
+    return true;
   }
   bool sent = false;
   for (int round = 0; round < 50; ++round) {  // at most 10,000 rows a wake
@@ -102,6 +114,9 @@ void Streams::Loop() {
         if (s.sink->Send("retry: 3000\nid: " + s.position.ToId() + "\nevent: ready\ndata: {}\n\n")) {
           s.last_sent = std::chrono::steady_clock::now();
           subscribers.push_back(std::move(s));
+        } else {
+          if (--per_key_[s.secret] == 0) per_key_.erase(s.secret);
+          --held_;
         }
       }
       added_.clear();
@@ -112,18 +127,28 @@ void Streams::Loop() {
       continue;
     }
     const auto now = std::chrono::steady_clock::now();
+    std::vector<std::string> ended;
     std::erase_if(subscribers, [&](Subscriber& s) {
       const bool keep = Tell(**reader, s, now - s.last_sent >= ping_);
-      if (!keep) s.sink->End();
+      if (!keep) {
+        s.sink->End();
+        ended.push_back(s.secret);
+      }
       return !keep;
     });
     std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& secret : ended) {
+      if (--per_key_[secret] == 0) per_key_.erase(secret);
+      --held_;
+    }
     open_ = static_cast<int>(subscribers.size());
   }
   for (auto& s : subscribers) s.sink->End();
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& s : added_) s.sink->End();
   added_.clear();
+  per_key_.clear();
+  held_ = 0;
   open_ = 0;
 }
 

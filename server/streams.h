@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,8 +33,14 @@ class Streams {
   void Stop();
   // Something may have changed.
   void Wake();
+  // Whether another stream may open for `secret`: a few a session or
+  // token, and a share of the server's connections in all, so that streams
+  // cannot take every connection.
+  bool HasRoom(const std::string& secret) const;
   // Streams to `sink` what `secret`'s holder may see after `from`.
   void Add(std::shared_ptr<EventSink> sink, std::string secret, dispatch::StreamPosition from);
+  static constexpr int kPerKey = 8;
+  static constexpr int kMost = 256;
   int open() const;
 
  private:
@@ -52,6 +59,8 @@ class Streams {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Subscriber> added_;  // waiting for the thread to take them
+  std::map<std::string, int> per_key_;  // streams open or waiting, by secret
+  int held_ = 0;                        // all of them
   int open_ = 0;
   bool woken_ = false;
   bool stopping_ = false;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 
 #include "dispatch/reads.h"
 #include "dispatch/sqlite_db.h"
@@ -165,4 +166,43 @@ TEST_CASE("the open tasks each person holds are kept as tasks are given, done, m
   REQUIRE(w.store->RebuildProjections().ok());
   CHECK(kept() == truth);
   CHECK(counted() == truth);
+}
+
+TEST_CASE("a leg taken over by another centre: its tasks are in that centre's task lists") {
+  testing::World w;
+  w.OnDuty("chan_sz");
+  w.OnDuty("lam_dg");
+  const std::string n = w.OpenEscort();
+  for (const char* task : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    w.Must(testing::DoneCommand(n, task), "chan_sz");
+  }
+  w.Must(testing::PlanConfirmedCommand(n), "chan_sz");
+  model::Command ask;
+  ask.mutable_request_handoff()->set_case_number(n);
+  ask.mutable_request_handoff()->set_to_centre("DG");
+  ask.mutable_request_handoff()->set_leg("port_escort");
+  ask.mutable_request_handoff()->set_message("escort at the port");
+  w.Must(ask, "mak_sz");
+  model::Command accept;
+  accept.mutable_accept_handoff()->set_case_number(n);
+  accept.mutable_accept_handoff()->set_handoff(1);
+  w.Must(accept, "choi_dg");
+
+  std::set<int> at_dg;  // the open tasks now worked at DG
+  const model::CaseState taken = w.Case(n);
+  for (const auto& t : taken.task()) {
+    if (t.status() == model::TASK_OPEN && t.centre() == "DG") at_dg.insert(t.seq());
+  }
+  REQUIRE_FALSE(at_dg.empty());
+  auto actor = w.dispatcher->ResolveActor("lam_dg");
+  for (const char* mine : {"0", "1"}) {
+    CAPTURE(mine);
+    auto answer = dispatch::Read(*w.dispatcher, *actor, ReadRequest({"tasks"}, {{"mine", mine}}));
+    REQUIRE(answer.ok());
+    std::set<int> listed;
+    for (const auto& t : dynamic_cast<model::TaskList&>(**answer).task()) {
+      if (t.case_number() == n) listed.insert(t.task().seq());
+    }
+    CHECK(listed == at_dg);
+  }
 }

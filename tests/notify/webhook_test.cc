@@ -116,6 +116,10 @@ TEST_CASE("webhook URLs are checked, and a silent or absent receiver is reported
   CHECK(ParseHttpUrl("https://example.org/")->tls);
   CHECK(ParseHttpUrl("https://example.org/")->port == "443");
   CHECK_FALSE(ParseHttpUrl("http://example.org/")->tls);
+  CHECK(ParseHttpUrl("https://[::1]:8443/v1")->host == "::1");
+  CHECK(ParseHttpUrl("https://[::1]:8443/v1")->port == "8443");
+  CHECK(ParseHttpUrl("http://[::1]/")->port == "80");
+  CHECK_FALSE(ParseHttpUrl("http://[::1]x/").ok());
   CHECK(ParseHttpUrl("ftp://example.org/").status().message() ==
         "URL 'ftp://example.org/' must start with http:// or https://");
   CHECK_FALSE(ParseHttpUrl("http://:80/").ok());
