@@ -118,7 +118,7 @@ TEST_CASE("every shipped scenario passes") {
     REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
     // Each opens with one line naming the case it reproduces.
     auto text = model::ReadFile(entry.path().string());
-    CHECK(text->rfind("# Reproduces CASES.md case ", 0) == 0);
+    CHECK(text->rfind("# Reproduces docs/cases.md case ", 0) == 0);
     testing::World w(":memory:", DatabasePurpose::kScenarios);
     auto outcome = RunScenario(*loaded, *w.store, w.catalog);
     REQUIRE_MESSAGE(outcome.ok(), outcome.status().ToString());
