@@ -44,11 +44,7 @@ TEST_CASE("the server killed at random moments loses nothing it acknowledged and
   // Planning may last two seconds here, so that deadlines fall due during
   // the run, some while the server is down.
   testing::TempDir workflows;
-  auto text = model::ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
-  REQUIRE(text.ok());
-  std::string quick = *text;
-  quick.replace(quick.find("within: \"5d\""), 12, "within: \"2s\"");
-  workflows.Write("escort_to_port.textproto", quick);
+  testing::WriteQuickEscort(workflows);
   testing::Served s(workflows.Path(""));
   REQUIRE(s.Post("chan_sz", R"({"duty_on": {}})").status == 200);
   const std::string noted = s.OpenCase("NOTED Case");

@@ -254,11 +254,7 @@ TEST_CASE("a client that sends a byte at a time, or never reads, holds up nobody
 TEST_CASE("deadlines fire with nobody typing, and those due while the server was down fire at start") {
   // The escort's planning stage may last two seconds here.
   testing::TempDir workflows;
-  auto text = model::ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
-  REQUIRE(text.ok());
-  std::string quick = *text;
-  quick.replace(quick.find("within: \"5d\""), 12, "within: \"2s\"");
-  workflows.Write("escort_to_port.textproto", quick);
+  testing::WriteQuickEscort(workflows);
   Served s(workflows.Path(""));
   const std::string number = s.OpenCase();
   auto missed = [&](const std::string& n) {

@@ -15,6 +15,8 @@
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/server_process.h"
+#include "support/temp_dir.h"
+#include "model/text_proto.h"
 
 namespace testing {
 
@@ -29,6 +31,16 @@ inline void AddPeople(Cli& cli) {
            {"wong_fj", "FJ", "coordinator"}}) {
     cli.Must({"user", "add", name, "--centre", centre, "--role", role}, "admin");
   }
+}
+
+// Writes into `dir` the shipped escort_to_port whose planning stage may last
+// two seconds, so that its deadline falls due while a test waits.
+inline void WriteQuickEscort(const TempDir& dir) {
+  auto text = model::ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  REQUIRE(text.ok());
+  std::string quick = *text;
+  quick.replace(quick.find("within: \"5d\""), 12, "within: \"2s\"");
+  dir.Write("escort_to_port.textproto", quick);
 }
 
 struct Served {
