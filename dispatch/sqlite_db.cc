@@ -12,6 +12,9 @@ using model::Status;
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+// Idle statements kept per connection: every fixed statement of the store
+// several times over; filtered lists beyond that are compiled each time.
+constexpr size_t kMaxIdleStatements = 256;
 
 Status FromCode(int rc, std::string_view what, std::string_view detail) {
   std::string msg = std::string(what) + ": " + std::string(detail);
@@ -108,6 +111,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
 }
 
 SqliteDb::~SqliteDb() {
+  for (auto& [sql, stmts] : idle_) {
+    for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+  }
   if (wrote_) sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
   sqlite3_close_v2(db_);
 }
@@ -129,18 +135,52 @@ Status SqliteDb::Exec(std::string_view sql) {
 }
 
 Result<Statement> SqliteDb::Prepare(std::string_view sql) {
+  auto [it, inserted] = idle_.try_emplace(std::string(sql));
+  if (!it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    --idle_count_;
+    return Statement(this, &it->first, stmt);
+  }
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) return Error("cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
-  return Statement(this, stmt);
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    if (inserted) idle_.erase(it);
+    return Error("cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
+  }
+  return Statement(this, &it->first, stmt);
+}
+
+Status SqliteDb::Run(std::string_view sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Run();
+}
+
+void SqliteDb::Release(const std::string* sql, sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  auto it = idle_.find(*sql);
+  if (idle_count_ >= kMaxIdleStatements || it == idle_.end()) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  it->second.push_back(stmt);
+  ++idle_count_;
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_error_(std::move(other.bind_error_)) {
+    : db_(other.db_),
+      sql_(other.sql_),
+      stmt_(other.stmt_),
+      bind_error_(std::move(other.bind_error_)) {
   other.stmt_ = nullptr;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_ != nullptr) db_->Release(sql_, stmt_);
+}
 
 Statement& Statement::Bind(int index, int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK && bind_error_.ok()) {
@@ -221,17 +261,17 @@ bool Statement::ColumnIsNull(int column) const {
 }
 
 WriteTransaction::WriteTransaction(SqliteDb& db) : db_(db) {
-  begin_ = db_.Exec("BEGIN IMMEDIATE");
+  begin_ = db_.Run("BEGIN IMMEDIATE");
   open_ = begin_.ok();
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (open_) (void)db_.Exec("ROLLBACK");
+  if (open_) (void)db_.Run("ROLLBACK");
 }
 
 Status WriteTransaction::Commit() {
   if (!open_) return Status::Internal("commit without an open transaction");
-  Status s = db_.Exec("COMMIT");
+  Status s = db_.Run("COMMIT");
   if (s.ok()) {
     open_ = false;
     db_.wrote_ = true;

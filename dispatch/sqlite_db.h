@@ -1,6 +1,6 @@
-// A thin RAII layer over SQLite: one connection, prepared statements, and a
-// write transaction that rolls back unless committed. <sqlite3.h> stays out
-// of this header.
+// A thin RAII layer over SQLite: one connection, prepared statements (kept and
+// reused by their SQL text), and a write transaction that rolls back unless
+// committed. <sqlite3.h> stays out of this header.
 #ifndef DISPATCH_SQLITE_DB_H_
 #define DISPATCH_SQLITE_DB_H_
 
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "model/status.h"
 
@@ -39,19 +41,31 @@ class SqliteDb {
 
   // Runs one or more statements that return no rows.
   model::Status Exec(std::string_view sql);
+  // One statement. Compiled once per connection and SQL text: a Statement
+  // goes back to this connection's cache, reset, when it is destroyed, and
+  // the next Prepare of the same text takes it again.
   model::Result<Statement> Prepare(std::string_view sql);
+  // Runs one statement that returns no rows, through the cache (BEGIN,
+  // COMMIT, SAVEPOINT: the statements run on every write).
+  model::Status Run(std::string_view sql);
 
   const std::string& path() const { return path_; }
 
  private:
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   model::Status Error(std::string_view what) const;
+  // Takes back a statement that is done with; finalizes it when the cache is full.
+  void Release(const std::string* sql, sqlite3_stmt* stmt);
 
   sqlite3* db_;
   std::string path_;
   // Whether this connection committed anything. One that did not leaves the
   // file as it found it when it closes: no checkpoint of another's WAL.
   bool wrote_ = false;
+  // Idle compiled statements by SQL text. Several of one text when they were
+  // in use at once. Bounded: lists built from filters make many texts.
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  size_t idle_count_ = 0;
   friend class Statement;
   friend class WriteTransaction;
 };
@@ -84,9 +98,12 @@ class Statement {
 
  private:
   friend class SqliteDb;
-  Statement(const SqliteDb* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(SqliteDb* db, const std::string* sql, sqlite3_stmt* stmt)
+      : db_(db), sql_(sql), stmt_(stmt) {}
 
-  const SqliteDb* db_;
+  SqliteDb* db_;
+  // The cache's key for this statement's text; it outlives the statement.
+  const std::string* sql_;
   sqlite3_stmt* stmt_;
   model::Status bind_error_;
 };

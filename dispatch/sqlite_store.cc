@@ -1204,12 +1204,12 @@ std::vector<Status> SqliteStore::WriteGroup(
   WriteTransaction tx(*db_);
   if (!tx.status().ok()) return std::vector<Status>(bodies.size(), tx.status());
   for (size_t i = 0; i < bodies.size(); ++i) {
-    Status s = db_->Exec("SAVEPOINT command");
+    Status s = db_->Run("SAVEPOINT command");
     if (s.ok()) {
       s = bodies[i](*access_);
       // Undo what a refused body wrote; keep the rest of the group.
-      const Status end =
-          db_->Exec(s.ok() ? "RELEASE command" : "ROLLBACK TO command; RELEASE command");
+      Status end = s.ok() ? Status::Ok() : db_->Run("ROLLBACK TO command");
+      if (end.ok()) end = db_->Run("RELEASE command");
       if (!end.ok()) return std::vector<Status>(bodies.size(), end);
     }
     results[i] = s;
