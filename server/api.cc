@@ -145,7 +145,7 @@ Credentials CredentialsOf(const Request& req) {
 
 Api::Api(Readers& readers, Writer& writer, Streams& streams, Metrics& metrics,
          LoginThrottle& throttle, const model::Clock& clock, model::WorkflowCatalog& catalog,
-         boost::asio::thread_pool& slow, Options options)
+         boost::asio::thread_pool& slow, boost::asio::any_io_executor io, Options options)
     : readers_(readers),
       streams_(streams),
       writer_(writer),
@@ -154,6 +154,7 @@ Api::Api(Readers& readers, Writer& writer, Streams& streams, Metrics& metrics,
       clock_(clock),
       catalog_(catalog),
       slow_(slow),
+      io_(std::move(io)),
       options_(options) {}
 
 void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open_stream) {
@@ -300,13 +301,18 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
                                                            : model::Encoding::kJson);
     if (!command.ok()) return finish(Error(command.status()));
     *what = std::string(dispatch::SpecOf(command->body_case()).name);
+    // Called on the writer thread after COMMIT: encoding the answer (the
+    // whole case as JSON) is left to an I/O thread, so the writer goes on.
     writer_.Submit(std::move(command).value(), *actor,
-                   [binary, finish](Result<model::CommandReply> reply) {
-                     if (!reply.ok()) return finish(Error(reply.status()));
-                     if (binary) {
-                       return finish(Plain(http::status::ok, kProtobuf, reply->SerializeAsString()));
-                     }
-                     finish(Json(*reply));
+                   [this, binary, finish](Result<model::CommandReply> reply) {
+                     boost::asio::post(io_, [binary, finish, reply = std::move(reply)] {
+                       if (!reply.ok()) return finish(Error(reply.status()));
+                       if (binary) {
+                         return finish(
+                             Plain(http::status::ok, kProtobuf, reply->SerializeAsString()));
+                       }
+                       finish(Json(*reply));
+                     });
                    });
     return;
   }

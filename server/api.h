@@ -23,6 +23,7 @@
 #include <atomic>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "model/time.h"
@@ -48,10 +49,11 @@ class Api {
   };
 
   // REQUIRES: everything given outlives it. Password checks (slow on
-  // purpose) run on `slow`, never on an I/O thread.
+  // purpose) run on `slow`, never on an I/O thread. Answers to commands are
+  // encoded on `io` (the I/O threads), not on the one writer thread.
   Api(Readers& readers, Writer& writer, Streams& streams, Metrics& metrics,
       LoginThrottle& throttle, const model::Clock& clock, model::WorkflowCatalog& catalog,
-      boost::asio::thread_pool& slow, Options options);
+      boost::asio::thread_pool& slow, boost::asio::any_io_executor io, Options options);
 
   void Handle(Request request, const Peer& peer, Respond respond, OpenStream open_stream);
 
@@ -64,6 +66,7 @@ class Api {
   const model::Clock& clock_;
   model::WorkflowCatalog& catalog_;
   boost::asio::thread_pool& slow_;
+  boost::asio::any_io_executor io_;
   Options options_;
   std::atomic<uint64_t> next_request_{1};
 };

@@ -105,7 +105,7 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
   streams.Start();
   net::thread_pool slow(1);
   net::io_context ioc(o.io_threads);
-  Api api(readers, writer, streams, metrics, throttle, clock, catalog, slow,
+  Api api(readers, writer, streams, metrics, throttle, clock, catalog, slow, ioc.get_executor(),
           {.secure_cookies = tls != nullptr});
   HttpServer http(ioc, o.limits,
                   [&api](Request req, const Peer& peer, Respond respond, OpenStream open) {
