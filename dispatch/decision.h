@@ -64,13 +64,28 @@ class Decision {
   // given out by this decision too.
   std::optional<std::string> PickAssignee(std::string_view centre, std::string_view role,
                                           std::string_view except = "") {
-    Roster roster = ctx_.roster;
-    for (const auto& [user, n] : given_) roster.open_tasks[user] += n;
-    std::erase_if(roster.on_duty, [&](const OnDuty& o) { return o.user == except; });
-    auto who = dispatch::PickAssignee(roster, centre, role);
+    auto who = dispatch::PickAssignee(roster(), centre, role, given_, except);
     if (who) ++given_[*who];
     return who;
   }
+
+  // Who is on duty, taken on first use. When it cannot be taken the decision
+  // goes on with nobody on duty and Decide returns roster_error().
+  const Roster& roster() {
+    if (!roster_) {
+      auto taken = ctx_.take_roster ? ctx_.take_roster()
+                                    : model::Result<Roster>(model::Status::Internal(
+                                          "a decision that needs the roster was given none"));
+      if (taken.ok()) {
+        roster_ = std::move(*taken);
+      } else {
+        roster_error_ = taken.status();
+        roster_.emplace();
+      }
+    }
+    return *roster_;
+  }
+  const model::Status& roster_error() const { return roster_error_; }
 
  private:
   const DecideContext& ctx_;
@@ -78,6 +93,8 @@ class Decision {
   std::string number_;
   std::vector<model::Event> events_;
   std::map<std::string, int> given_;
+  std::optional<Roster> roster_;
+  model::Status roster_error_;
   model::Instant now_;
 };
 

@@ -305,7 +305,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   DecideContext ctx;
   ctx.actor = actor;
   ctx.now = now;
-  ASSIGN_OR_RETURN(ctx.roster, TakeRoster(w, now));
+  ctx.take_roster = [&w, now] { return TakeRoster(w, now); };
   std::optional<model::CaseState> current;
   std::optional<model::User> assignee;
   if (command.has_open_case()) {

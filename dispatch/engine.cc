@@ -123,7 +123,7 @@ void EndTimer(Decision& d, const std::string& key, bool met, const std::string& 
 void ReportUnheld(Decision& d, int seq, const std::string& centre) {
   model::Timer none;
   const auto recipients = Recipients({std::string(model::kEscalateCentreSupervisor)}, d.state(),
-                                     none, centre, d.ctx().roster);
+                                     none, centre, d.roster());
   d.Emit([&](Event& e) {
     e.mutable_task_unheld()->set_seq(seq);
     *e.mutable_task_unheld()->mutable_recipients() = {recipients.begin(), recipients.end()};
@@ -752,7 +752,7 @@ Status DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
   const Timer timer = *t;
   const EscalationStep step = NextEscalation(timer, d.now());
   const auto recipients =
-      Recipients(step.targets, d.state(), timer, CentreOfTimer(d.state(), timer), d.ctx().roster);
+      Recipients(step.targets, d.state(), timer, CentreOfTimer(d.state(), timer), d.roster());
   if (step.breach) {
     d.Emit([&](Event& e) {
       auto* b = e.mutable_deadline_breached();
@@ -864,6 +864,7 @@ Result<std::vector<Event>> Decide(const CaseState* current, const Command& comma
   }
   Decision d(current, current ? current->number() : ctx.new_case_number, ctx);
   RETURN_IF_ERROR(spec.decide_case(d, command));
+  RETURN_IF_ERROR(d.roster_error());
   // A person acted on the case: escalations still running start again.
   if (ctx.actor.role != kSystem && d.state().status() == model::CASE_OPEN) ResetEscalations(d);
   return d.Take();

@@ -9,6 +9,7 @@
 #ifndef DISPATCH_ENGINE_H_
 #define DISPATCH_ENGINE_H_
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,8 +38,10 @@ struct DecideContext {
   std::set<std::string> centres;
   // assign_task: the user named as assignee, when one exists.
   const model::User* assignee = nullptr;
-  // Who is on duty now: new tasks go to them, escalations reach them.
-  Roster roster;
+  // Who is on duty now: new tasks go to them, escalations reach them. Called
+  // at most once per decision, and only by one that gives out work or
+  // escalates: a note or a pause reads no roster. REQUIRES: set.
+  std::function<model::Result<Roster>()> take_roster;
 };
 
 // The actor deadlines fire as.

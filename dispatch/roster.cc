@@ -9,13 +9,18 @@ using model::Result;
 using model::Status;
 
 std::optional<std::string> PickAssignee(const Roster& roster, std::string_view centre,
-                                        std::string_view role) {
+                                        std::string_view role,
+                                        const std::map<std::string, int>& given,
+                                        std::string_view except) {
+  const auto count = [](const std::map<std::string, int>& m, const std::string& user) {
+    auto it = m.find(user);
+    return it == m.end() ? 0 : it->second;
+  };
   std::optional<std::pair<int, std::string>> best;
   for (const OnDuty& d : roster.on_duty) {
-    if (d.centre != centre || d.role != role) continue;
-    auto it = roster.open_tasks.find(d.user);
-    const std::pair<int, std::string> candidate(it == roster.open_tasks.end() ? 0 : it->second,
-                                                d.user);
+    if (d.centre != centre || d.role != role || d.user == except) continue;
+    const std::pair<int, std::string> candidate(
+        count(roster.open_tasks, d.user) + count(given, d.user), d.user);
     if (!best || candidate < *best) best = candidate;
   }
   if (!best) return std::nullopt;

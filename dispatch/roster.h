@@ -30,9 +30,12 @@ struct Roster {
 };
 
 // The on-duty holder of `role` at `centre` with the fewest open tasks (ties:
-// by name); nullopt when nobody is on duty there in that role.
+// by name), counting `given` (tasks given out since the roster was taken) and
+// passing over `except`; nullopt when nobody is on duty there in that role.
 std::optional<std::string> PickAssignee(const Roster& roster, std::string_view centre,
-                                        std::string_view role);
+                                        std::string_view role,
+                                        const std::map<std::string, int>& given = {},
+                                        std::string_view except = "");
 
 // The shift a duty_on command starts, or why not. `user` is the user going on
 // duty; `active` their shifts running now.

@@ -25,7 +25,9 @@ class EngineFixture {
     ctx.definition = catalog_.Latest(type);
     ctx.new_case_number = "SZ-2026-0001";
     ctx.centres = {"GZ", "SZ", "DG", "HZ", "ZS", "FJ"};
-    ctx.roster.on_duty = {{"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"}};
+    Roster roster;
+    roster.on_duty = {{"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"}};
+    ctx.take_roster = [roster]() -> model::Result<Roster> { return roster; };
     return ctx;
   }
 
@@ -300,6 +302,39 @@ TEST_CASE_FIXTURE(EngineFixture, "notes need text and a reader") {
   CHECK(Refusal(c, note, Context("escort_to_port", lam)).code() == Code::kPermissionDenied);
   auto events = Apply(c, note, Context("escort_to_port", ho));
   CHECK(events[0].note_added().text() == "daughter will call back at 18:00");
+}
+
+TEST_CASE_FIXTURE(EngineFixture, "the roster is read once by a decision that gives out work, never by a note") {
+  int taken = 0;
+  DecideContext ctx = Context("escort_to_port", chan);
+  auto counted = ctx.take_roster;
+  ctx.take_roster = [&taken, counted] {
+    ++taken;
+    return counted();
+  };
+  CaseState c;
+  Apply(c, testing::OpenCaseCommand("escort_to_port", "SZ"), ctx);
+  CHECK(taken == 1);  // three tasks given out from one roster
+
+  Command note;
+  note.mutable_add_note()->set_case_number(c.number());
+  note.mutable_add_note()->set_text("daughter will call back at 18:00");
+  taken = 0;
+  Apply(c, note, ctx);
+  CHECK(taken == 0);
+
+  // A roster that cannot be read refuses the decision that needed it, with
+  // the store's error, and still not the note.
+  ctx.take_roster = [&taken]() -> model::Result<Roster> {
+    ++taken;
+    return model::Status::Unavailable("the database is busy; try again");
+  };
+  CaseState other;
+  const auto refused = Refusal(other, testing::OpenCaseCommand("escort_to_port", "SZ"), ctx);
+  CHECK(refused.code() == Code::kUnavailable);
+  CHECK(refused.message() == "the database is busy; try again");
+  Apply(c, note, ctx);
+  CHECK(taken == 1);
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "closing needs a finished workflow and a reason, cancelling needs a reason") {
