@@ -348,7 +348,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   model::CaseState after = current ? *current : model::CaseState();
   for (const model::Event& e : events) Evolve(after, e);
   if (!events.empty()) {
-    RETURN_IF_ERROR(w.Append(after, events));
+    RETURN_IF_ERROR(w.Append(current ? &*current : nullptr, after, events));
     ASSIGN_OR_RETURN(auto webhooks, Webhooks(w));
     for (const model::Event& e : events) {
       for (const auto& n : notify::NotificationsFor(after, e, ctx.definition->definition, webhooks)) {

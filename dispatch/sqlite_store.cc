@@ -494,7 +494,8 @@ class SqliteStore::Access : public StoreWriter {
     return std::string(buf);
   }
 
-  Status Append(const model::CaseState& after, const std::vector<model::Event>& events) override {
+  Status Append(const model::CaseState* before, const model::CaseState& after,
+                const std::vector<model::Event>& events) override {
     ASSIGN_OR_RETURN(Statement journal, db_.Prepare(
         "INSERT INTO journal (case_number, seq, at, actor, body) VALUES (?, ?, ?, ?, ?)"));
     for (const model::Event& e : events) {
@@ -513,7 +514,7 @@ class SqliteStore::Access : public StoreWriter {
       }
       RETURN_IF_ERROR(s);
     }
-    return Project(after);
+    return Project(before, after);
   }
 
   Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) override {
@@ -762,8 +763,14 @@ class SqliteStore::Access : public StoreWriter {
     return st.Run();
   }
 
-  // Writes the projection rows of one case.
-  Status Project(const model::CaseState& c) {
+  // Writes the projection rows of case `c`: its row, and those of its tasks,
+  // timers and handoffs that are not as in `before` (every one when null).
+  // An event touches one or two of a case's rows; rewriting them all would
+  // also run task_load's triggers for every open task.
+  Status Project(const model::CaseState* before, const model::CaseState& c) {
+    if (before != nullptr && before->number() != c.number()) {
+      return Status::Internal("projecting case " + c.number() + " over " + before->number());
+    }
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
         " opened_at, version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
@@ -778,34 +785,71 @@ class SqliteStore::Access : public StoreWriter {
         "INSERT INTO tasks (case_number, seq, centre, status, assignee, due_at, body)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (case_number, seq) DO UPDATE SET"
         " centre = ?3, status = ?4, assignee = ?5, due_at = ?6, body = ?7"));
+    std::map<int, std::string> tasks_before;
+    if (before != nullptr) {
+      for (const model::Task& t : before->task()) tasks_before[t.seq()] = Serialize(t);
+    }
     for (const model::Task& t : c.task()) {
+      std::string body = Serialize(t);
+      if (auto it = tasks_before.find(t.seq()); it != tasks_before.end() && it->second == body) {
+        continue;
+      }
       task.Reset();
       task.Bind(1, c.number()).Bind(2, int64_t{t.seq()}).Bind(3, c.centre());
       task.Bind(4, int64_t{t.status()}).BindOptional(5, t.assignee());
       if (model::IsSet(t.due_at())) task.Bind(6, Millis(t.due_at()));
-      task.BindBlob(7, Serialize(t));
+      task.BindBlob(7, body);
       RETURN_IF_ERROR(task.Run());
     }
-    ASSIGN_OR_RETURN(Statement clear, db_.Prepare("DELETE FROM timers WHERE case_number = ?"));
-    clear.Bind(1, c.number());
-    RETURN_IF_ERROR(clear.Run());
+    // A timer's row: its generation, and when it fires next (none while paused).
+    const auto row_of = [](const model::Timer& t) {
+      const bool armed = model::IsSet(t.next_at()) && !model::IsSet(t.paused_at());
+      return std::pair<int64_t, std::optional<int64_t>>(
+          t.generation(), armed ? std::optional<int64_t>(Millis(t.next_at())) : std::nullopt);
+    };
+    std::map<std::string, std::pair<int64_t, std::optional<int64_t>>> timers_before;
+    if (before != nullptr) {
+      for (const model::Timer& t : before->timer()) timers_before[t.key()] = row_of(t);
+    }
     ASSIGN_OR_RETURN(Statement timer, db_.Prepare(
-        "INSERT INTO timers (case_number, key, generation, next_at) VALUES (?, ?, ?, ?)"));
+        "INSERT INTO timers (case_number, key, generation, next_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (case_number, key) DO UPDATE SET generation = ?3, next_at = ?4"));
     for (const model::Timer& t : c.timer()) {
+      const auto row = row_of(t);
+      auto it = timers_before.find(t.key());
+      const bool same = it != timers_before.end() && it->second == row;
+      if (it != timers_before.end()) timers_before.erase(it);
+      if (same) continue;
       timer.Reset();
-      timer.Bind(1, c.number()).Bind(2, t.key()).Bind(3, t.generation());
-      if (model::IsSet(t.next_at()) && !model::IsSet(t.paused_at())) timer.Bind(4, Millis(t.next_at()));
+      timer.Bind(1, c.number()).Bind(2, t.key()).Bind(3, row.first);
+      if (row.second) timer.Bind(4, *row.second);
       RETURN_IF_ERROR(timer.Run());
+    }
+    // Left in timers_before: timers the case no longer has.
+    ASSIGN_OR_RETURN(Statement gone,
+                     db_.Prepare("DELETE FROM timers WHERE case_number = ? AND key = ?"));
+    for (const auto& [key, row] : timers_before) {
+      gone.Reset();
+      gone.Bind(1, c.number()).Bind(2, key);
+      RETURN_IF_ERROR(gone.Run());
     }
     ASSIGN_OR_RETURN(Statement handoff, db_.Prepare(
         "INSERT INTO handoffs (case_number, id, from_centre, to_centre, status, requested_at, body)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (case_number, id) DO UPDATE SET"
         " from_centre = ?3, to_centre = ?4, status = ?5, requested_at = ?6, body = ?7"));
+    std::map<int64_t, std::string> handoffs_before;
+    if (before != nullptr) {
+      for (const model::Handoff& h : before->handoff()) handoffs_before[h.id()] = Serialize(h);
+    }
     for (const model::Handoff& h : c.handoff()) {
+      std::string body = Serialize(h);
+      if (auto it = handoffs_before.find(h.id()); it != handoffs_before.end() && it->second == body) {
+        continue;
+      }
       handoff.Reset();
       handoff.Bind(1, c.number()).Bind(2, int64_t{h.id()}).Bind(3, h.from_centre());
       handoff.Bind(4, h.to_centre()).Bind(5, int64_t{h.status()}).Bind(6, Millis(h.requested_at()));
-      handoff.BindBlob(7, Serialize(h));
+      handoff.BindBlob(7, body);
       RETURN_IF_ERROR(handoff.Run());
     }
     return Status::Ok();
@@ -1246,7 +1290,7 @@ Result<RebuildReport> SqliteStore::RebuildProjections() {
         del.Bind(1, number);
         RETURN_IF_ERROR(del.Run());
       }
-      RETURN_IF_ERROR(access_->Project(current));
+      RETURN_IF_ERROR(access_->Project(nullptr, current));
       ++report.cases;
       return Status::Ok();
     };

@@ -29,9 +29,9 @@ class Writer : public StoreWriter {
     }
     return out;
   }
-  Status Append(const model::CaseState& after, const std::vector<model::Event>& events) override {
-    ASSIGN_OR_RETURN(auto before, w_.GetCase(after.number()));
-    RETURN_IF_ERROR(w_.Append(after, events));
+  Status Append(const model::CaseState* before, const model::CaseState& after,
+                const std::vector<model::Event>& events) override {
+    RETURN_IF_ERROR(w_.Append(before, after, events));
     if (before) Count(*before, -1, counts_);
     Count(after, +1, counts_);
     return Status::Ok();
