@@ -195,7 +195,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Queue(std::string text) {
     if (closed_) return;
     unsent_ += text.size();
-    if (unsent_ > kMostUnsent) return Close();  // it does not read: cut it off
+    if (unsent_ > kMostUnsent) {  // it does not read: cut it off
+      spdlog::warn("event stream to {} cut off: it fell more than {} KiB behind", peer_.address,
+                   kMostUnsent >> 10);
+      return Close();
+    }
     outgoing_.push_back(std::move(text));
     if (outgoing_.size() == 1) WriteNext();
   }

@@ -8,6 +8,9 @@
 #include <thread>
 #include <regex>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "support/cli.h"
 #include "support/served.h"
 
@@ -163,4 +166,31 @@ TEST_CASE("through --server: no token, a wrong one, --as for someone else, and f
                                   {"DISPATCH_TOKEN=" + served.tokens.at("chan_sz")});
   CHECK(gone.exit_code == 7);
   CHECK(gone.err.find("error: cannot reach the server at " + url + ": ") == 0);
+}
+
+TEST_CASE("through --server on IPv6: a server on [::1] is reached by the command line") {
+  {
+    // A machine without an IPv6 loopback cannot run this; say so, do not fail.
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor probe(ioc);
+    boost::system::error_code ec;
+    probe.open(boost::asio::ip::tcp::v6(), ec);
+    if (!ec) probe.bind({boost::asio::ip::make_address("::1"), 0}, ec);
+    if (ec) {
+      MESSAGE("no IPv6 loopback on this machine (" << ec.message() << "): not tried");
+      return;
+    }
+  }
+  testing::Served served(DISPATCH_WORKFLOW_DIR, {}, "http", "::1");
+  REQUIRE(served.Url().find("http://[::1]:") == 0);
+  CHECK(served.Remote("chan_sz", {"duty", "on"}).exit_code == 0);
+  auto opened = served.Remote("chan_sz", {"case", "open", "--type", "escort_to_port", "--name-en",
+                                          "CHAN Tai Man", "--hkid", "A123456(3)"});
+  REQUIRE_MESSAGE(opened.exit_code == 0, opened.err);
+  CHECK(opened.out.find("SZ-2026-0001") != std::string::npos);
+  auto shown = served.Remote("chan_sz", {"case", "show", "SZ-2026-0001"});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("CHAN Tai Man") != std::string::npos);
+  // Another centre's officer, over the same address, is told no such case.
+  CHECK(served.Remote("lam_dg", {"case", "show", "SZ-2026-0001"}).exit_code == 3);
 }

@@ -110,3 +110,21 @@ TEST_CASE("the event stream tells each reader what they may see, as it happens, 
   CHECK(s.server->Stop() == 0);
   CHECK(back.Ended(std::chrono::seconds(5)));
 }
+
+TEST_CASE("more than eight streams on one key get 429, and other people still get theirs") {
+  testing::Served s;
+  std::vector<std::unique_ptr<EventStream>> boards;
+  for (int i = 0; i < 8; ++i) {
+    boards.push_back(
+        std::make_unique<EventStream>(s.port(), "/v1/stream", Bearer(s.tokens.at("chan_sz"))));
+    REQUIRE(boards.back()->status() == 200);
+    REQUIRE(boards.back()->ReadUntil(Is("ready")).size() == 1);
+  }
+  EventStream ninth(s.port(), "/v1/stream", Bearer(s.tokens.at("chan_sz")));
+  CHECK(ninth.status() == 429);
+  EventStream lee(s.port(), "/v1/stream", Bearer(s.tokens.at("lee_sz")));
+  CHECK(lee.status() == 200);
+  // The eight still hear what happens.
+  const std::string n = s.OpenCase();
+  for (auto& board : boards) CHECK_FALSE(board->ReadUntil(Is("case", n)).empty());
+}

@@ -48,10 +48,14 @@ struct Served {
   std::map<std::string, std::string> tokens;
   std::unique_ptr<testing::ServerProcess> server;
 
-  // `extra`: more arguments for `serve`; `scheme`: https when they say so.
+  // `extra`: more arguments for `serve`; `scheme`: https when they say so;
+  // `host`: the loopback address it listens on (Get and Post speak to
+  // 127.0.0.1 only; Remote to any).
   explicit Served(const std::string& workflows = DISPATCH_WORKFLOW_DIR,
-                  const std::vector<std::string>& extra = {}, std::string scheme = "http")
-      : scheme_(std::move(scheme)) {
+                  const std::vector<std::string>& extra = {}, std::string scheme = "http",
+                  std::string host = "127.0.0.1")
+      : scheme_(std::move(scheme)),
+        host_(host.find(':') != std::string::npos ? "[" + host + "]" : host) {
     cli.Must({"init"});
     AddPeople(cli);
     for (const char* who :
@@ -61,7 +65,7 @@ struct Served {
       REQUIRE(at != std::string::npos);
       tokens[who] = out.substr(at, out.find('\n', at) - at);
     }
-    server = std::make_unique<testing::ServerProcess>(cli.db(), workflows, extra);
+    server = std::make_unique<testing::ServerProcess>(cli.db(), workflows, extra, host);
     REQUIRE_MESSAGE(server->running(), server->Log());
   }
 
@@ -72,7 +76,7 @@ struct Served {
   HttpReply Post(const std::string& who, const std::string& json) {
     return Http(port(), "POST", "/v1/commands", json, Bearer(tokens.at(who)));
   }
-  std::string Url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port()); }
+  std::string Url() const { return scheme_ + "://" + host_ + ":" + std::to_string(port()); }
   // The command line against this server, with `who`'s token (and `env`).
   ProcessResult Remote(const std::string& who, std::vector<std::string> args,
                        std::vector<std::string> env = {}) {
@@ -94,6 +98,7 @@ struct Served {
 
  private:
   std::string scheme_;
+  std::string host_;  // as in a URL: [::1]
 };
 
 }  // namespace testing

@@ -10,17 +10,20 @@
 namespace testing {
 
 ServerProcess::ServerProcess(const std::string& db, const std::string& workflows,
-                             const std::vector<std::string>& extra) {
+                             const std::vector<std::string>& extra, const std::string& host) {
+  // An IPv6 address is written in brackets, in --listen as in a URL.
+  const std::string in_url = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::vector<std::string> argv{DispatchBinary(), "--db",  db,         "--workflows",
-                                workflows,        "serve", "--listen", "127.0.0.1:0"};
+                                workflows,        "serve", "--listen", in_url + ":0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   process_ = std::make_unique<KillableProcess>(argv, io_.Path("stdout"), io_.Path("stderr"));
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < until) {
     const std::string out = FileBytes(io_.Path("stdout"));
-    const auto at = out.find("://127.0.0.1:");
+    const std::string said = "://" + in_url + ":";
+    const auto at = out.find(said);
     if (at != std::string::npos) {
-      const auto start = at + std::string("://127.0.0.1:").size();
+      const auto start = at + said.size();
       port_ = static_cast<unsigned short>(std::stoi(out.substr(start)));
       return;
     }

@@ -1,5 +1,5 @@
-// `dispatch serve` as a real child process on 127.0.0.1, on a port the
-// system picks.
+// `dispatch serve` as a real child process on loopback (127.0.0.1, or ::1),
+// on a port the system picks.
 #ifndef TESTS_SUPPORT_SERVER_PROCESS_H_
 #define TESTS_SUPPORT_SERVER_PROCESS_H_
 
@@ -15,10 +15,12 @@ namespace testing {
 class ServerProcess {
  public:
   // Starts the server on `db` and waits (10 s at most) until it listens.
-  // `extra`: more arguments for `serve` (--tls-cert ...).
+  // `extra`: more arguments for `serve` (--tls-cert ...); `host`: the
+  // loopback address to listen on.
   explicit ServerProcess(const std::string& db,
                          const std::string& workflows = DISPATCH_WORKFLOW_DIR,
-                         const std::vector<std::string>& extra = {});
+                         const std::vector<std::string>& extra = {},
+                         const std::string& host = "127.0.0.1");
   ~ServerProcess();
 
   bool running() const { return port_ != 0; }
