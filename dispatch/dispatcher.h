@@ -69,8 +69,8 @@ class Dispatcher {
   std::vector<model::Result<model::CommandReply>> ExecuteGroup(
       const std::vector<Submission>& batch);
 
-  // Fires every timer whose time has come (each firing its own transaction)
-  // and returns how many did something. Stale firings do nothing; a case
+  // Fires up to `limit` timers whose time has come (in one transaction, a
+  // savepoint each) and returns how many did something. Stale firings do nothing; a case
   // that cannot be read is named in the log and skipped.
   model::Result<FiringReport> FireDueDeadlines(int limit = 500);
 

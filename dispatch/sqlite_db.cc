@@ -158,6 +158,8 @@ Status SqliteDb::Run(std::string_view sql) {
   return stmt->Run();
 }
 
+bool SqliteDb::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 void SqliteDb::Release(const std::string* sql, sqlite3_stmt* stmt) {
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
@@ -260,18 +262,23 @@ bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-WriteTransaction::WriteTransaction(SqliteDb& db) : db_(db) {
-  begin_ = db_.Run("BEGIN IMMEDIATE");
+WriteTransaction::WriteTransaction(SqliteDb& db) : db_(db), nested_(db.InTransaction()) {
+  begin_ = db_.Run(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
   open_ = begin_.ok();
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (open_) (void)db_.Run("ROLLBACK");
+  if (!open_) return;
+  if (!nested_) {
+    (void)db_.Run("ROLLBACK");
+  } else if (db_.Run("ROLLBACK TO nested").ok()) {
+    (void)db_.Run("RELEASE nested");
+  }
 }
 
 Status WriteTransaction::Commit() {
   if (!open_) return Status::Internal("commit without an open transaction");
-  Status s = db_.Run("COMMIT");
+  Status s = db_.Run(nested_ ? "RELEASE nested" : "COMMIT");
   if (s.ok()) {
     open_ = false;
     db_.wrote_ = true;

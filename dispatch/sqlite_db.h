@@ -48,6 +48,8 @@ class SqliteDb {
   // Runs one statement that returns no rows, through the cache (BEGIN,
   // COMMIT, SAVEPOINT: the statements run on every write).
   model::Status Run(std::string_view sql);
+  // Whether a transaction is open on this connection.
+  bool InTransaction() const;
 
   const std::string& path() const { return path_; }
 
@@ -110,7 +112,10 @@ class Statement {
 
 // BEGIN IMMEDIATE on construction (so the write lock is taken up front and a
 // busy database is reported at once); ROLLBACK on destruction unless Commit()
-// succeeded. Destruction never throws.
+// succeeded. Inside another transaction on the same connection it is a
+// SAVEPOINT instead: Commit releases it into the outer one (durable when
+// that commits), destruction rolls back only its own writes. Destruction
+// never throws.
 class WriteTransaction {
  public:
   explicit WriteTransaction(SqliteDb& db);
@@ -126,6 +131,7 @@ class WriteTransaction {
   SqliteDb& db_;
   model::Status begin_;
   bool open_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace dispatch

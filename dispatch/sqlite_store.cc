@@ -1000,6 +1000,13 @@ class SqliteStore::Delivery : public notify::Outbox, public notify::InboxStore {
     });
   }
 
+  Status InOneTransaction(const std::function<Status()>& body) override {
+    WriteTransaction tx(db_);
+    RETURN_IF_ERROR(tx.status());
+    RETURN_IF_ERROR(body());
+    return tx.Commit();
+  }
+
   Status AddToInbox(const model::Notification& n, model::Instant at) override {
     WriteTransaction tx(db_);
     RETURN_IF_ERROR(tx.status());

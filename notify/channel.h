@@ -18,6 +18,9 @@ class Channel {
   // that it can never be delivered (dead-lettered at once); anything else is
   // retried later. Receivers drop repeats by the idempotency key.
   virtual model::Status Send(const model::Notification& n) = 0;
+  // Whether it delivers into the database the outbox is in (no network, no
+  // wait): then a claimed batch is sent and marked in one transaction.
+  virtual bool local() const { return false; }
 };
 
 }  // namespace notify

@@ -67,6 +67,10 @@ class Deliverer {
     int batch;
   };
   std::vector<Served> channels_;
+
+  // Sends `n` on `channel` and ends the claim on it: delivered, retried
+  // later, or dead.
+  model::Status SendOne(Channel& channel, const model::Notification& n, DeliveryReport& report);
 };
 
 }  // namespace notify

@@ -13,6 +13,7 @@ class InboxChannel : public Channel {
  public:
   InboxChannel(InboxStore& store, const model::Clock& clock) : store_(store), clock_(clock) {}
   model::Status Send(const model::Notification& n) override;
+  bool local() const override { return true; }
 
  private:
   InboxStore& store_;

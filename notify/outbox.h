@@ -1,9 +1,11 @@
 // What the delivery worker needs from storage. The SQLite store implements
-// both interfaces; each call is its own transaction.
+// both interfaces; each call is its own transaction, unless made inside
+// InOneTransaction.
 #ifndef NOTIFY_OUTBOX_H_
 #define NOTIFY_OUTBOX_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,13 @@ class Outbox {
   virtual model::Status MarkFailed(int64_t id, std::string_view claimant,
                                    std::optional<model::Instant> retry_at,
                                    const std::string& error) = 0;
+
+  // Runs `body`, whose calls on this outbox and its inbox then make one
+  // transaction: durable together when `body` returns OK, none of them
+  // otherwise. For channels that deliver into this database (the inbox): a
+  // batch costs one sync to disk, not two per notification. Never around a
+  // send that leaves the machine: it holds the write lock.
+  virtual model::Status InOneTransaction(const std::function<model::Status()>& body) = 0;
 };
 
 class InboxStore {

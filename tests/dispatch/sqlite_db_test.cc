@@ -95,5 +95,42 @@ TEST_CASE("BEGIN, COMMIT and ROLLBACK run through the cache many times over") {
   CHECK(All(*db) == std::vector<int64_t>(150, 0));
 }
 
+TEST_CASE("a transaction inside another is a savepoint: its own writes undone alone, or kept with the outer") {
+  testing::TempDir dir;
+  const std::string path = dir.Path("t.db");
+  auto db = OpenWithRows(path, 0);
+  {
+    WriteTransaction outer(*db);
+    REQUIRE(outer.status().ok());
+    REQUIRE(db->Run("INSERT INTO t VALUES (1)").ok());
+    {
+      WriteTransaction kept(*db);
+      REQUIRE(kept.status().ok());
+      REQUIRE(db->Run("INSERT INTO t VALUES (2)").ok());
+      REQUIRE(kept.Commit().ok());
+    }
+    {
+      WriteTransaction dropped(*db);
+      REQUIRE(dropped.status().ok());
+      REQUIRE(db->Run("INSERT INTO t VALUES (3)").ok());
+    }  // not committed: only 3 goes
+    // Nothing is visible to another connection before the outer commit.
+    auto other = SqliteDb::Open(path, SqliteDb::Mode::kReadOnly);
+    REQUIRE(other.ok());
+    CHECK(All(**other).empty());
+    REQUIRE(outer.Commit().ok());
+  }
+  CHECK(All(*db) == std::vector<int64_t>{1, 2});
+  {
+    WriteTransaction outer(*db);
+    REQUIRE(outer.status().ok());
+    WriteTransaction inner(*db);
+    REQUIRE(db->Run("INSERT INTO t VALUES (4)").ok());
+    REQUIRE(inner.Commit().ok());
+  }  // the outer one rolls back, and takes the inner one's write with it
+  CHECK(All(*db) == std::vector<int64_t>{1, 2});
+  CHECK_FALSE(db->InTransaction());
+}
+
 }  // namespace
 }  // namespace dispatch
