@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "model/compact_json.h"
 #include "model/hkid.h"
 #include "model/text_check.h"
 
@@ -69,6 +70,9 @@ Result<Command> DecodeCommand(std::string_view body, Encoding encoding) {
 }
 
 Result<std::string> EncodeJson(const google::protobuf::Message& m, bool pretty) {
+  if (!pretty) {
+    if (auto compact = CompactJson(m)) return *std::move(compact);
+  }
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = pretty;
   options.preserve_proto_field_names = true;
