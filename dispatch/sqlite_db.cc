@@ -262,13 +262,32 @@ bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-WriteTransaction::WriteTransaction(SqliteDb& db) : db_(db), nested_(db.InTransaction()) {
-  begin_ = db_.Run(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+namespace {
+
+// SQLite ends a transaction by itself after some errors (a full disk, an
+// I/O error): a savepoint is then no longer inside anything, and must not
+// go on as a transaction of its own.
+Status OuterGone() {
+  return Status::Unavailable(
+      "the transaction this was part of was rolled back after an error; try again");
+}
+
+}  // namespace
+
+WriteTransaction::WriteTransaction(SqliteDb& db) : db_(db), nested_(db.transactions_ > 0) {
+  if (nested_ && !db_.InTransaction()) {
+    begin_ = OuterGone();
+  } else {
+    begin_ = db_.Run(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+  }
   open_ = begin_.ok();
+  if (open_) ++db_.transactions_;
 }
 
 WriteTransaction::~WriteTransaction() {
   if (!open_) return;
+  --db_.transactions_;
+  if (!db_.InTransaction()) return;  // rolled back by SQLite already
   if (!nested_) {
     (void)db_.Run("ROLLBACK");
   } else if (db_.Run("ROLLBACK TO nested").ok()) {
@@ -278,9 +297,11 @@ WriteTransaction::~WriteTransaction() {
 
 Status WriteTransaction::Commit() {
   if (!open_) return Status::Internal("commit without an open transaction");
+  if (!db_.InTransaction()) return OuterGone();
   Status s = db_.Run(nested_ ? "RELEASE nested" : "COMMIT");
   if (s.ok()) {
     open_ = false;
+    --db_.transactions_;
     db_.wrote_ = true;
   }
   return s;

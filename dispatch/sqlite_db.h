@@ -50,6 +50,7 @@ class SqliteDb {
   model::Status Run(std::string_view sql);
   // Whether a transaction is open on this connection.
   bool InTransaction() const;
+  // Statements and transactions made here must not outlive it.
 
   const std::string& path() const { return path_; }
 
@@ -64,6 +65,8 @@ class SqliteDb {
   // Whether this connection committed anything. One that did not leaves the
   // file as it found it when it closes: no checkpoint of another's WAL.
   bool wrote_ = false;
+  // WriteTransactions open on this connection, the outermost included.
+  int transactions_ = 0;
   // Idle compiled statements by SQL text. Several of one text when they were
   // in use at once. Bounded: lists built from filters make many texts.
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
@@ -114,8 +117,9 @@ class Statement {
 // busy database is reported at once); ROLLBACK on destruction unless Commit()
 // succeeded. Inside another transaction on the same connection it is a
 // SAVEPOINT instead: Commit releases it into the outer one (durable when
-// that commits), destruction rolls back only its own writes. Destruction
-// never throws.
+// that commits), destruction rolls back only its own writes; when SQLite
+// has rolled the outer one back after an error, it fails (Unavailable)
+// rather than commit on its own. Destruction never throws.
 class WriteTransaction {
  public:
   explicit WriteTransaction(SqliteDb& db);

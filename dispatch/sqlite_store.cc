@@ -763,8 +763,9 @@ class SqliteStore::Access : public StoreWriter {
     return st.Run();
   }
 
-  // Writes the projection rows of case `c`: its row, and those of its tasks,
-  // timers and handoffs that are not as in `before` (every one when null).
+  // Writes the projection rows of case `c`: its row, its timers', and those
+  // of its tasks and handoffs that are not as in `before` (every one when
+  // null).
   // An event touches one or two of a case's rows; rewriting them all would
   // also run task_load's triggers for every open task.
   Status Project(const model::CaseState* before, const model::CaseState& c) {
@@ -801,34 +802,27 @@ class SqliteStore::Access : public StoreWriter {
       task.BindBlob(7, body);
       RETURN_IF_ERROR(task.Run());
     }
-    // A timer's row: its generation, and when it fires next (none while paused).
-    const auto row_of = [](const model::Timer& t) {
-      const bool armed = model::IsSet(t.next_at()) && !model::IsSet(t.paused_at());
-      return std::pair<int64_t, std::optional<int64_t>>(
-          t.generation(), armed ? std::optional<int64_t>(Millis(t.next_at())) : std::nullopt);
-    };
-    std::map<std::string, std::pair<int64_t, std::optional<int64_t>>> timers_before;
+    // Every timer row is written, changed or not: a firing that failed moved
+    // its row an hour on (DeferTimer) without changing the case, and the
+    // next command on the case puts it back. A handful of rows, no triggers.
+    std::set<std::string> timers_before;
     if (before != nullptr) {
-      for (const model::Timer& t : before->timer()) timers_before[t.key()] = row_of(t);
+      for (const model::Timer& t : before->timer()) timers_before.insert(t.key());
     }
     ASSIGN_OR_RETURN(Statement timer, db_.Prepare(
         "INSERT INTO timers (case_number, key, generation, next_at) VALUES (?1, ?2, ?3, ?4)"
         " ON CONFLICT (case_number, key) DO UPDATE SET generation = ?3, next_at = ?4"));
     for (const model::Timer& t : c.timer()) {
-      const auto row = row_of(t);
-      auto it = timers_before.find(t.key());
-      const bool same = it != timers_before.end() && it->second == row;
-      if (it != timers_before.end()) timers_before.erase(it);
-      if (same) continue;
+      timers_before.erase(t.key());
       timer.Reset();
-      timer.Bind(1, c.number()).Bind(2, t.key()).Bind(3, row.first);
-      if (row.second) timer.Bind(4, *row.second);
+      timer.Bind(1, c.number()).Bind(2, t.key()).Bind(3, t.generation());
+      if (model::IsSet(t.next_at()) && !model::IsSet(t.paused_at())) timer.Bind(4, Millis(t.next_at()));
       RETURN_IF_ERROR(timer.Run());
     }
     // Left in timers_before: timers the case no longer has.
     ASSIGN_OR_RETURN(Statement gone,
                      db_.Prepare("DELETE FROM timers WHERE case_number = ? AND key = ?"));
-    for (const auto& [key, row] : timers_before) {
+    for (const std::string& key : timers_before) {
       gone.Reset();
       gone.Bind(1, c.number()).Bind(2, key);
       RETURN_IF_ERROR(gone.Run());

@@ -172,8 +172,8 @@ class StoreWriter : public StoreReader {
   // Reserves the next case number of `centre` for `year`: "SZ-2026-0007".
   virtual model::Result<std::string> NextCaseNumber(std::string_view centre, int year) = 0;
   // Appends `events` to the journal and stores `after`, the case with them
-  // applied to `before` (null for a new case): only the task, timer and
-  // handoff rows that differ from `before`'s are written.
+  // applied to `before` (null for a new case): only the task and handoff
+  // rows that differ from `before`'s are written.
   virtual model::Status Append(const model::CaseState* before, const model::CaseState& after,
                                const std::vector<model::Event>& events) = 0;
   virtual model::Status PutUser(const model::User& user) = 0;

@@ -49,8 +49,10 @@ void DeliveryWorker::Wake() {
 
 void DeliveryWorker::Loop() {
   for (;;) {
-    // One notification at a time, so that Stop waits for one send at most.
-    auto r = deliverer_.DeliverDue({1, std::nullopt});
+    // A batch of inbox messages (one transaction) or of webhooks, starting
+    // no send after half a second, so that Stop waits for half a second and
+    // one send at most.
+    auto r = deliverer_.DeliverDue({20, std::chrono::milliseconds(500)});
     const bool busy = r.ok() && (r->delivered + r->retrying + r->dead) > 0;
     if (!r.ok()) spdlog::warn("notifications could not go out now: {}", r.status().message());
     if (r.ok() && r->delivered > 0) delivered_();

@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -138,6 +139,9 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
     });
   });
 
+  // The I/O threads run until the drain ends (ioc.stop()), even when, after
+  // SIGTERM, nothing is left for them but answers the writer has yet to post.
+  auto keep_running = net::make_work_guard(ioc);
   std::vector<std::thread> threads;
   for (int i = 1; i < o.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
