@@ -55,9 +55,8 @@ std::string KindOf(const model::Command& c) { return std::string(SpecOf(c.body_c
 
 Result<Roster> TakeRoster(StoreReader& r, model::Instant now) {
   Roster roster;
-  ASSIGN_OR_RETURN(auto shifts, r.ActiveShifts(now));
-  for (const auto& s : shifts) roster.on_duty.push_back({s.user(), s.centre(), s.role()});
-  ASSIGN_OR_RETURN(roster.users, r.ListUsers());
+  ASSIGN_OR_RETURN(roster.on_duty, r.OnDutyAt(now));
+  ASSIGN_OR_RETURN(roster.users, r.UserRoles());
   // Only those on duty can be given work: only their load is counted.
   std::vector<std::string> on_duty;
   for (const auto& d : roster.on_duty) on_duty.push_back(d.user);

@@ -42,8 +42,8 @@ std::vector<std::string> OnDutyOrAll(const Roster& roster, std::string_view duty
     if (d.role == duty_role && (centre.empty() || d.centre == centre)) AddUnique(out, d.user);
   }
   if (!out.empty()) return out;
-  for (const auto& u : roster.users) {
-    if (u.role() == user_role && (centre.empty() || u.centre() == centre)) AddUnique(out, u.name());
+  for (const RoleHolder& u : roster.users) {
+    if (u.role == user_role && (centre.empty() || u.centre == centre)) AddUnique(out, u.user);
   }
   return out;
 }

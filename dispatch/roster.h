@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dispatch/access.h"
+#include "dispatch/store.h"
 #include "model/proto/command.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/status.h"
@@ -17,15 +18,12 @@
 
 namespace dispatch {
 
-struct OnDuty {
-  std::string user;
-  std::string centre;
-  std::string role;  // the duty role, which may differ from the user's own
-};
+// On duty: the duty role, which may differ from the user's own.
+using OnDuty = RoleHolder;
 
 struct Roster {
   std::vector<OnDuty> on_duty;          // now
-  std::vector<model::User> users;       // everyone, for when nobody is on duty
+  std::vector<RoleHolder> users;        // everyone in their own role, for when nobody is on duty
   std::map<std::string, int> open_tasks;  // open tasks held, per user, across all cases
 };
 

@@ -275,6 +275,17 @@ Result<std::vector<T>> ReadAll(Statement& st, std::string_view kind) {
   return out;
 }
 
+// Every row's three text columns as who, where and in what role.
+Result<std::vector<RoleHolder>> RoleHolders(Statement& st) {
+  std::vector<RoleHolder> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.ColumnText(0), st.ColumnText(1), st.ColumnText(2)});
+  }
+  return out;
+}
+
 std::string PersonName(const model::Person& p) {
   if (!p.name_zh().empty() && !p.name_en().empty()) return p.name_zh() + " " + p.name_en();
   return p.name_zh().empty() ? p.name_en() : p.name_zh();
@@ -531,6 +542,20 @@ class SqliteStore::Access : public StoreWriter {
       RETURN_IF_ERROR(Keep(std::move(s), out));
     }
     return out;
+  }
+
+  Result<std::vector<RoleHolder>> OnDutyAt(model::Instant now) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT user, centre, role FROM shifts"
+        " WHERE starts_at <= ?1 AND (ends_at IS NULL OR ends_at > ?1) ORDER BY centre, user, role"));
+    st.Bind(1, Millis(now));
+    return RoleHolders(st);
+  }
+
+  Result<std::vector<RoleHolder>> UserRoles() override {
+    ASSIGN_OR_RETURN(Statement st,
+                     db_.Prepare("SELECT name, centre, role FROM users ORDER BY centre, name"));
+    return RoleHolders(st);
   }
 
   Result<std::map<std::string, int>> OpenTaskCounts(const std::vector<std::string>& users) override {

@@ -100,6 +100,13 @@ struct StoredReply {
   model::CommandReply reply;
 };
 
+// A person in a role at a centre: on duty (the duty role) or as a user.
+struct RoleHolder {
+  std::string user;
+  std::string centre;
+  std::string role;
+};
+
 class StoreReader {
  public:
   virtual ~StoreReader() = default;
@@ -137,6 +144,11 @@ class StoreReader {
 
   // Shifts running at `now`, by centre and user.
   virtual model::Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) = 0;
+  // The same as who holds which duty role where, and every user with their
+  // own centre and role (by centre and name): read from the tables'
+  // columns, no record parsed, for giving out work and escalating.
+  virtual model::Result<std::vector<RoleHolder>> OnDutyAt(model::Instant now) = 0;
+  virtual model::Result<std::vector<RoleHolder>> UserRoles() = 0;
   // Open tasks held by each of `users`, across all cases.
   virtual model::Result<std::map<std::string, int>> OpenTaskCounts(
       const std::vector<std::string>& users) = 0;

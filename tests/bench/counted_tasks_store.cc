@@ -75,6 +75,10 @@ class Writer : public StoreWriter {
   Result<std::vector<model::Shift>> ActiveShifts(model::Instant now) override {
     return w_.ActiveShifts(now);
   }
+  Result<std::vector<dispatch::RoleHolder>> OnDutyAt(model::Instant now) override {
+    return w_.OnDutyAt(now);
+  }
+  Result<std::vector<dispatch::RoleHolder>> UserRoles() override { return w_.UserRoles(); }
   Result<std::vector<dispatch::DueTimer>> DueTimers(model::Instant now, int limit) override {
     return w_.DueTimers(now, limit);
   }

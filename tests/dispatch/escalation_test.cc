@@ -96,11 +96,7 @@ TEST_CASE("recipients: on duty first, then everyone in the role, never nobody") 
                                     std::tuple{"yip_sz", "SZ", "supervisor"},
                                     std::tuple{"wong_fj", "FJ", "coordinator"},
                                     std::tuple{"mak_sz", "SZ", "coordinator"}}) {
-    model::User u;
-    u.set_name(name);
-    u.set_centre(centre);
-    u.set_role(role);
-    roster.users.push_back(u);
+    roster.users.push_back({name, centre, role});
   }
   // Nobody on duty: every supervisor of the centre, every coordinator.
   CHECK(Recipients({"assignee", "centre_supervisor", "network_coordinator"}, c, state, "SZ", roster) ==
