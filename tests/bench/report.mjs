@@ -296,7 +296,7 @@ if (has(get(ours, 'burst.fill_per_second'))) {
   say();
 }
 if (has(mil.open_task_counts_ms)) {
-  say(`The open-task count (\`OpenTaskCounts\`, read for every case command and every firing) takes` +
+  say(`The open-task count (\`OpenTaskCounts\`, read by every decision that gives out a task) takes` +
       ` ${ms(mil.open_task_counts_ms)} on the database of ${counts(1000000)} open cases (each with one open` +
       ` task, held by ${int(mil.open_task_holders)} officers).`);
   say();
@@ -312,8 +312,8 @@ table(['start', 'listening', '/readyz 200', 'overdue deadlines all fired', 'how 
     s1.all_fired ? sec(s1.all_fired_seconds) : `${int(s1.fired)} of ${int(s1.overdue_timers)} within ${sec(s1.limit_seconds)}`,
     s1.stopped ?? '—'],
 ]);
-say('The server fires every overdue deadline before it listens (server/writer.cc, `Writer::Start`), so' +
-    ' with deadlines overdue, serving waits for all of them. "How it stopped" is what SIGTERM did at the' +
+say('The server fires what is overdue for two seconds at most before it listens (server/writer.cc,' +
+    ' `Writer::Start`), then goes on firing between commands. "How it stopped" is what SIGTERM did at the' +
     ' end of that run (the first row\'s is after the deadlines of 4 fell due); "signal 15" means it died' +
     ' of SIGTERM itself, as a server still starting (before its handlers are set) does.');
 say();
