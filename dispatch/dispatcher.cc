@@ -64,6 +64,19 @@ Result<Roster> TakeRoster(StoreReader& r, model::Instant now) {
   return roster;
 }
 
+// Whether a task of the case was created, given to someone else, or ended:
+// the open tasks people hold (the roster's loads) are not as they were.
+bool TasksMoved(const model::CaseState* before, const model::CaseState& after) {
+  if (before == nullptr) return after.task_size() > 0;
+  if (before->task_size() != after.task_size()) return true;
+  for (int i = 0; i < after.task_size(); ++i) {
+    const model::Task& a = before->task(i);
+    const model::Task& b = after.task(i);
+    if (a.status() != b.status() || a.assignee() != b.assignee()) return true;
+  }
+  return false;
+}
+
 Result<std::map<std::string, std::string>> Webhooks(StoreReader& r) {
   ASSIGN_OR_RETURN(auto centres, r.ListCentres());
   std::map<std::string, std::string> out;
@@ -225,11 +238,20 @@ std::vector<Result<CommandReply>> Dispatcher::ExecuteGroup(const std::vector<Sub
     if (!s.ok()) continue;
     of_body.push_back(i);
     bodies.push_back([&, i](StoreWriter& w) -> Status {
-      return Apply(w, *batch[i].command, *batch[i].actor, now, prepared[i], replies[i]);
+      const Status applied =
+          Apply(w, *batch[i].command, *batch[i].actor, now, prepared[i], replies[i]);
+      // Its writes may be undone (a savepoint rolled back), or may change who
+      // is on duty: the next command takes the roster afresh.
+      if (!applied.ok() || SpecOf(batch[i].command->body_case()).scope == CommandScope::kDirectory) {
+        group_roster_.reset();
+      }
+      return applied;
     });
   }
   if (!bodies.empty()) {
+    group_roster_.reset();
     const std::vector<Status> results = store_.WriteGroup(bodies);
+    group_roster_.reset();
     for (size_t j = 0; j < results.size(); ++j) outcome[of_body[j]] = results[j];
   }
   std::vector<Result<CommandReply>> out;
@@ -304,7 +326,13 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   DecideContext ctx;
   ctx.actor = actor;
   ctx.now = now;
-  ctx.take_roster = [&w, now] { return TakeRoster(w, now); };
+  ctx.take_roster = [this, &w, now]() -> Result<Roster> {
+    if (!group_roster_) {
+      ASSIGN_OR_RETURN(Roster taken, TakeRoster(w, now));
+      group_roster_ = std::move(taken);
+    }
+    return *group_roster_;
+  };
   std::optional<model::CaseState> current;
   std::optional<model::User> assignee;
   if (command.has_open_case()) {
@@ -346,6 +374,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
                    Decide(current ? &*current : nullptr, command, ctx));
   model::CaseState after = current ? *current : model::CaseState();
   for (const model::Event& e : events) Evolve(after, e);
+  if (TasksMoved(current ? &*current : nullptr, after)) group_roster_.reset();
   if (!events.empty()) {
     RETURN_IF_ERROR(w.Append(current ? &*current : nullptr, after, events));
     ASSIGN_OR_RETURN(auto webhooks, Webhooks(w));

@@ -8,11 +8,13 @@
 #ifndef DISPATCH_DISPATCHER_H_
 #define DISPATCH_DISPATCHER_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "dispatch/access.h"
+#include "dispatch/roster.h"
 #include "dispatch/store.h"
 #include "model/proto/command.pb.h"
 #include "model/status.h"
@@ -146,6 +148,11 @@ class Dispatcher {
   Store& store_;
   model::WorkflowCatalog& catalog_;
   const model::Clock& clock_;
+  // The roster as the commands of the group being written have left it:
+  // taken once, and again only after a command that may have changed it (one
+  // that moved a task, a directory command, one that failed). Empty outside
+  // ExecuteGroup. A burst of firings reads it once per group, not once each.
+  std::optional<Roster> group_roster_;
 };
 
 // The case number a command is about ("" for commands about no case).

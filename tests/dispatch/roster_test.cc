@@ -1,7 +1,11 @@
 #include "dispatch/roster.h"
 
+#include <algorithm>
+#include <functional>
+
 #include <doctest/doctest.h>
 
+#include "dispatch/engine.h"
 #include "support/world.h"
 
 namespace dispatch {
@@ -82,6 +86,76 @@ TEST_CASE("going on duty: who, in which role, for how long") {
   CHECK(CheckDutyOff(chan_actor, chan, {}).message() == "chan_sz is not on duty");
   CHECK(DecideDutyOn(Actor{"admin", "GZ", "admin"}, model::DutyOn(), MakeUser("admin", "GZ", "admin"),
                      {}, now).status().code() == model::Code::kInvalidArgument);
+}
+
+TEST_CASE("in one group of commands, each gives out work as if it were alone") {
+  // The roster is taken once per group and again after any command that
+  // moved a task or changed duty: a group must assign exactly as the same
+  // commands one at a time do.
+  const Actor chan{"chan_sz", "SZ", "duty_officer"};
+  const Actor lee{"lee_sz", "SZ", "duty_officer"};
+  const Actor system = SystemActor();
+  const model::Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  // Who got which task, case by case, in order.
+  const auto assignees = [](testing::World& w, int cases) {
+    std::vector<std::string> out;
+    for (int i = 1; i <= cases; ++i) {
+      const std::string n = "SZ-2026-000" + std::to_string(i);
+      const model::CaseState c = w.Case(n);
+      for (const auto& t : c.task()) out.push_back(n + "/" + t.assignee());
+    }
+    return out;
+  };
+  const auto both_ways = [&](const std::function<void(testing::World&)>& before,
+                             const std::vector<Dispatcher::Submission>& group, int cases) {
+    testing::World alone;
+    before(alone);
+    for (const auto& c : group) (void)alone.dispatcher->ExecuteGroup({c});
+    testing::World together;
+    before(together);
+    (void)together.dispatcher->ExecuteGroup(group);
+    const auto expected = assignees(alone, cases);
+    CHECK(assignees(together, cases) == expected);
+    return expected;
+  };
+
+  SUBCASE("loads: each open counts the tasks the one before it gave out") {
+    model::Command bad_open = open;
+    bad_open.mutable_open_case()->mutable_person()->set_hkid("A123456(4)");  // refused
+    const auto got = both_ways(
+        [](testing::World& w) {
+          w.OnDuty("chan_sz");
+          w.OnDuty("lee_sz");
+        },
+                               {{&open, &chan}, {&bad_open, &chan}, {&open, &chan}, {&open, &chan}},
+                               3);
+    // Shared between the two, in turn by load, not the same pattern each time.
+    CHECK(std::vector<std::string>(got.begin(), got.begin() + 3) !=
+          std::vector<std::string>(got.begin() + 3, got.begin() + 6));
+  }
+
+  SUBCASE("duty: an escalation reads the roster, someone comes on duty, the next open sees them") {
+    // Case 1 opened and left until its first task is overdue; then one group
+    // fires that deadline (the roster read for its recipients), puts lee on
+    // duty, and opens case 2.
+    model::Command fire;
+    model::Command lee_on;
+    lee_on.mutable_duty_on();
+    const auto before = [&](testing::World& w) {
+      (void)w.dispatcher->ExecuteGroup({{&open, &chan}});
+      w.clock.Advance(std::chrono::hours(49));
+      const model::CaseState first = w.Case("SZ-2026-0001");
+      for (const auto& t : first.timer()) {
+        if (t.key() != "task/1") continue;
+        fire.mutable_fire_deadline()->set_case_number("SZ-2026-0001");
+        fire.mutable_fire_deadline()->set_key(t.key());
+        fire.mutable_fire_deadline()->set_generation(t.generation());
+      }
+    };
+    const auto got =
+        both_ways(before, {{&fire, &system}, {&lee_on, &lee}, {&open, &chan}}, 2);
+    CHECK(std::count(got.begin(), got.end(), "SZ-2026-0002/lee_sz") > 0);
+  }
 }
 
 }  // namespace dispatch
