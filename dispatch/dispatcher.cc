@@ -243,15 +243,15 @@ std::vector<Result<CommandReply>> Dispatcher::ExecuteGroup(const std::vector<Sub
       // Its writes may be undone (a savepoint rolled back), or may change who
       // is on duty: the next command takes the roster afresh.
       if (!applied.ok() || SpecOf(batch[i].command->body_case()).scope == CommandScope::kDirectory) {
-        group_roster_.reset();
+        group_ = {};
       }
       return applied;
     });
   }
   if (!bodies.empty()) {
-    group_roster_.reset();
+    group_ = {};
     const std::vector<Status> results = store_.WriteGroup(bodies);
-    group_roster_.reset();
+    group_ = {};
     for (size_t j = 0; j < results.size(); ++j) outcome[of_body[j]] = results[j];
   }
   std::vector<Result<CommandReply>> out;
@@ -327,11 +327,11 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   ctx.actor = actor;
   ctx.now = now;
   ctx.take_roster = [this, &w, now]() -> Result<Roster> {
-    if (!group_roster_) {
+    if (!group_.roster) {
       ASSIGN_OR_RETURN(Roster taken, TakeRoster(w, now));
-      group_roster_ = std::move(taken);
+      group_.roster = std::move(taken);
     }
-    return *group_roster_;
+    return *group_.roster;
   };
   std::optional<model::CaseState> current;
   std::optional<model::User> assignee;
@@ -374,12 +374,15 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
                    Decide(current ? &*current : nullptr, command, ctx));
   model::CaseState after = current ? *current : model::CaseState();
   for (const model::Event& e : events) Evolve(after, e);
-  if (TasksMoved(current ? &*current : nullptr, after)) group_roster_.reset();
+  if (TasksMoved(current ? &*current : nullptr, after)) group_.roster.reset();
   if (!events.empty()) {
     RETURN_IF_ERROR(w.Append(current ? &*current : nullptr, after, events));
-    ASSIGN_OR_RETURN(auto webhooks, Webhooks(w));
+    if (!group_.webhooks) {
+      ASSIGN_OR_RETURN(group_.webhooks, Webhooks(w));
+    }
     for (const model::Event& e : events) {
-      for (const auto& n : notify::NotificationsFor(after, e, ctx.definition->definition, webhooks)) {
+      for (const auto& n :
+           notify::NotificationsFor(after, e, ctx.definition->definition, *group_.webhooks)) {
         RETURN_IF_ERROR(w.Enqueue(n));
       }
     }

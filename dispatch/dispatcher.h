@@ -148,11 +148,19 @@ class Dispatcher {
   Store& store_;
   model::WorkflowCatalog& catalog_;
   const model::Clock& clock_;
-  // The roster as the commands of the group being written have left it:
-  // taken once, and again only after a command that may have changed it (one
-  // that moved a task, a directory command, one that failed). Empty outside
-  // ExecuteGroup. A burst of firings reads it once per group, not once each.
-  std::optional<Roster> group_roster_;
+  // What the commands of the group being written read as the group has left
+  // it: taken once, and again only after a command that may have changed it.
+  // Empty outside ExecuteGroup. A burst of firings reads each once per group,
+  // not once each.
+  struct GroupReads {
+    // Again after a command that moved a task, a directory command, or one
+    // that failed (its writes undone).
+    std::optional<Roster> roster;
+    // Each centre's webhook, by centre code: again after a directory command
+    // or one that failed.
+    std::optional<std::map<std::string, std::string>> webhooks;
+  };
+  GroupReads group_;
 };
 
 // The case number a command is about ("" for commands about no case).

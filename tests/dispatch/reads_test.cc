@@ -121,6 +121,13 @@ TEST_CASE("what commands and lists read is found by index, not by reading every 
   // The next deadline to fire.
   const std::string due = plan("SELECT MIN(next_at) FROM timers WHERE next_at IS NOT NULL");
   CHECK(due.find("timers_due") != std::string::npos);
+  // A batch of due deadlines in firing order, however many fell due at one
+  // instant: read from the index in order, not sorted each batch.
+  const std::string batch = plan(
+      "SELECT case_number, key, generation, next_at FROM timers WHERE next_at IS NOT NULL"
+      " AND next_at <= 5 ORDER BY next_at, case_number, key LIMIT 100");
+  CHECK(batch.find("timers_due") != std::string::npos);
+  CHECK(batch.find("TEMP B-TREE") == std::string::npos);
 }
 
 TEST_CASE("the open tasks each person holds are kept as tasks are given, done, moved and rebuilt") {

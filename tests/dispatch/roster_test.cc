@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 
 #include <doctest/doctest.h>
 
@@ -156,6 +157,31 @@ TEST_CASE("in one group of commands, each gives out work as if it were alone") {
         both_ways(before, {{&fire, &system}, {&lee_on, &lee}, {&open, &chan}}, 2);
     CHECK(std::count(got.begin(), got.end(), "SZ-2026-0002/lee_sz") > 0);
   }
+}
+
+TEST_CASE("in one group of commands, a webhook set by one is used by the next") {
+  // The centres' webhooks are read once per group, and again after a
+  // directory command: a task nobody at Shenzhen can take is told to its
+  // webhook from the command after the webhook was set, not before.
+  const Actor chan{"chan_sz", "SZ", "duty_officer"};
+  const Actor admin{"admin", "GZ", "admin"};
+  const model::Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  model::Command hook;
+  hook.mutable_set_webhook()->set_centre("SZ");
+  hook.mutable_set_webhook()->set_url("http://127.0.0.1:9/sz");
+  testing::World w;  // nobody on duty: every task is unheld
+  const auto replies = w.dispatcher->ExecuteGroup({{&open, &chan}, {&hook, &admin}, {&open, &chan}});
+  for (const auto& r : replies) REQUIRE(r.ok());
+  OutboxFilter all;
+  all.limit = 1000;
+  auto outbox = w.store->Read().ListOutbox(all);
+  REQUIRE(outbox.ok());
+  std::map<std::string, int> webhooks;  // by case
+  for (const auto& n : *outbox) {
+    if (n.channel() == "webhook") ++webhooks[n.case_number()];
+  }
+  CHECK(webhooks.count("SZ-2026-0001") == 0);
+  CHECK(webhooks["SZ-2026-0002"] > 0);
 }
 
 }  // namespace dispatch
