@@ -817,16 +817,30 @@ class SqliteStore::Access : public StoreWriter {
     if (before != nullptr && before->number() != c.number()) {
       return Status::Internal("projecting case " + c.number() + " over " + before->number());
     }
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
-        " opened_at, version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        " ON CONFLICT (number) DO UPDATE SET centre = ?2, type = ?3, definition_hash = ?4,"
-        " state = ?5, status = ?6, person_name = ?7, opened_at = ?8, version = ?9, body = ?10"));
-    st.Bind(1, c.number()).Bind(2, c.centre()).Bind(3, c.type());
-    st.Bind(4, c.definition().content_hash()).Bind(5, c.state()).Bind(6, int64_t{c.status()});
-    st.Bind(7, PersonName(c.person())).Bind(8, Millis(c.opened_at())).Bind(9, c.version());
-    st.BindBlob(10, Serialize(c));
-    RETURN_IF_ERROR(st.Run());
+    // Most commands change only the case's state, version and body: those
+    // alone are set, so that no index and no foreign key is touched.
+    const bool same_columns =
+        before != nullptr && before->centre() == c.centre() && before->type() == c.type() &&
+        before->definition().content_hash() == c.definition().content_hash() &&
+        before->status() == c.status() && Millis(before->opened_at()) == Millis(c.opened_at()) &&
+        PersonName(before->person()) == PersonName(c.person());
+    if (same_columns) {
+      ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+          "UPDATE cases SET state = ?2, version = ?3, body = ?4 WHERE number = ?1"));
+      st.Bind(1, c.number()).Bind(2, c.state()).Bind(3, c.version()).BindBlob(4, Serialize(c));
+      RETURN_IF_ERROR(st.Run());
+    } else {
+      ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+          "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
+          " opened_at, version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+          " ON CONFLICT (number) DO UPDATE SET centre = ?2, type = ?3, definition_hash = ?4,"
+          " state = ?5, status = ?6, person_name = ?7, opened_at = ?8, version = ?9, body = ?10"));
+      st.Bind(1, c.number()).Bind(2, c.centre()).Bind(3, c.type());
+      st.Bind(4, c.definition().content_hash()).Bind(5, c.state()).Bind(6, int64_t{c.status()});
+      st.Bind(7, PersonName(c.person())).Bind(8, Millis(c.opened_at())).Bind(9, c.version());
+      st.BindBlob(10, Serialize(c));
+      RETURN_IF_ERROR(st.Run());
+    }
     ASSIGN_OR_RETURN(Statement task, db_.Prepare(
         "INSERT INTO tasks (case_number, seq, centre, status, assignee, due_at, body)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (case_number, seq) DO UPDATE SET"
@@ -847,16 +861,18 @@ class SqliteStore::Access : public StoreWriter {
       task.BindBlob(7, body);
       RETURN_IF_ERROR(task.Run());
     }
-    // Every timer row is written, changed or not: a firing that failed moved
-    // its row an hour on (DeferTimer) without changing the case, and the
-    // next command on the case puts it back. A handful of rows, no triggers.
+    // Every timer row is checked against the case, changed or not: a firing
+    // that failed moved its row an hour on (DeferTimer) without changing the
+    // case, and the next command on the case puts it back. A row that is as
+    // the case says is read, not written.
     std::set<std::string> timers_before;
     if (before != nullptr) {
       for (const model::Timer& t : before->timer()) timers_before.insert(t.key());
     }
     ASSIGN_OR_RETURN(Statement timer, db_.Prepare(
         "INSERT INTO timers (case_number, key, generation, next_at) VALUES (?1, ?2, ?3, ?4)"
-        " ON CONFLICT (case_number, key) DO UPDATE SET generation = ?3, next_at = ?4"));
+        " ON CONFLICT (case_number, key) DO UPDATE SET generation = ?3, next_at = ?4"
+        " WHERE generation IS NOT ?3 OR next_at IS NOT ?4"));
     for (const model::Timer& t : c.timer()) {
       timers_before.erase(t.key());
       timer.Reset();

@@ -260,10 +260,18 @@ TEST_CASE("rows written command by command are the rows a rebuild writes") {
   model::Command resume;
   resume.mutable_resume_case()->set_case_number(a);
   w.Must(resume, "chan_sz");
+  // A firing that failed moves its row an hour on without changing the
+  // case; the next command on the case puts the row back.
+  const model::Timer running = w.Case(a).timer(0);
+  REQUIRE(model::IsSet(running.next_at()));
+  REQUIRE(w.store->Write([&](StoreWriter& sw) {
+    return sw.DeferTimer(a, running.key(), w.clock.Now() + std::chrono::hours(100));
+  }).ok());
   model::Command note;
   note.mutable_add_note()->set_case_number(a);
   note.mutable_add_note()->set_text("family reached by phone");
   w.Must(note, "lee_sz");
+  same_as_rebuilt("a deferred firing's row put back by the next command");
   w.Must(testing::DoneCommand(a, "check_travel_documents"), "lee_sz");
   w.Must(testing::DoneCommand(a, "arrange_departure"), "chan_sz");
   w.Must(testing::PlanConfirmedCommand(a), "chan_sz");
@@ -292,7 +300,7 @@ TEST_CASE("rows written command by command are the rows a rebuild writes") {
   cancel.mutable_cancel_case()->set_reason("family will collect him");
   w.Must(cancel, "chan_sz");
   CHECK(same_as_rebuilt("handoff accepted, case cancelled: its clocks gone") > 15);
-  CHECK(checked == 4);
+  CHECK(checked == 5);
 }
 
 TEST_CASE("committed data survives closing and reopening the file") {
