@@ -64,17 +64,19 @@ Result<Roster> TakeRoster(StoreReader& r, model::Instant now) {
   return roster;
 }
 
-// Whether a task of the case was created, given to someone else, or ended:
-// the open tasks people hold (the roster's loads) are not as they were.
-bool TasksMoved(const model::CaseState* before, const model::CaseState& after) {
-  if (before == nullptr) return after.task_size() > 0;
-  if (before->task_size() != after.task_size()) return true;
-  for (int i = 0; i < after.task_size(); ++i) {
-    const model::Task& a = before->task(i);
-    const model::Task& b = after.task(i);
-    if (a.status() != b.status() || a.assignee() != b.assignee()) return true;
-  }
-  return false;
+// Moves the roster's loads (`open_tasks`, those on duty only) as the case's
+// tasks moved from `before` to `after`: created, given to someone else, or
+// ended. The same count task_load's triggers keep in the database.
+void CountMovedTasks(const model::CaseState* before, const model::CaseState& after,
+                     std::map<std::string, int>& open_tasks) {
+  const auto count = [&](const model::CaseState& c, int sign) {
+    for (const model::Task& t : c.task()) {
+      if (t.status() != model::TASK_OPEN || t.assignee().empty()) continue;
+      if (auto it = open_tasks.find(t.assignee()); it != open_tasks.end()) it->second += sign;
+    }
+  };
+  if (before != nullptr) count(*before, -1);
+  count(after, +1);
 }
 
 Result<std::map<std::string, std::string>> Webhooks(StoreReader& r) {
@@ -374,7 +376,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
                    Decide(current ? &*current : nullptr, command, ctx));
   model::CaseState after = current ? *current : model::CaseState();
   for (const model::Event& e : events) Evolve(after, e);
-  if (TasksMoved(current ? &*current : nullptr, after)) group_.roster.reset();
+  if (group_.roster) CountMovedTasks(current ? &*current : nullptr, after, group_.roster->open_tasks);
   if (!events.empty()) {
     RETURN_IF_ERROR(w.Append(current ? &*current : nullptr, after, events));
     if (!group_.webhooks) {

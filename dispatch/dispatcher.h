@@ -153,8 +153,9 @@ class Dispatcher {
   // Empty outside ExecuteGroup. A burst of firings reads each once per group,
   // not once each.
   struct GroupReads {
-    // Again after a command that moved a task, a directory command, or one
-    // that failed (its writes undone).
+    // Its loads moved by each command that moves a task; taken again after a
+    // directory command (duty may have changed) or one that failed (its
+    // writes undone).
     std::optional<Roster> roster;
     // Each centre's webhook, by centre code: again after a directory command
     // or one that failed.
