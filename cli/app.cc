@@ -954,15 +954,32 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         [&](const model::WorkflowDefinition& def) { PrintWorkflow(out, def, session.lang()); });
   });
   std::vector<std::string> wf_files;
-  auto* wf_validate = wf->add_subcommand("validate", "check definition files; errors name file:line");
-  wf_validate->add_option("files", wf_files, "*.textproto files")->required();
+  auto* wf_validate = wf->add_subcommand(
+      "validate", "check definition files (default: every file in --workflows); errors name file:line");
+  wf_validate->add_option("files", wf_files, "*.textproto files");
   on(wf_validate, [&]() -> Status {
+    const auto ok = [&](const model::LoadedDefinition& def) {
+      out << "ok  " << def.path << "  " << def.definition.name() << " v"
+          << def.definition.version() << "  " << def.content_hash.substr(0, 12) << '\n';
+    };
+    if (wf_files.empty()) {
+      // The directory as the catalog loads it: which files are in use, which not.
+      ASSIGN_OR_RETURN(auto catalog, model::WorkflowCatalog::LoadDirectory(g.workflows));
+      for (const model::LoadedDefinition* def : catalog.All()) ok(*def);
+      std::string problems;
+      for (const auto& b : catalog.Broken()) {
+        problems += (problems.empty() ? "" : "\n") + b.problem();
+      }
+      if (!problems.empty()) {
+        return Status::InvalidArgument(problems + "\n(not in use until fixed; the files above are)");
+      }
+      return Status::Ok();
+    }
     std::string problems;
     for (const auto& f : wf_files) {
       auto def = model::LoadDefinitionFile(f);
       if (def.ok()) {
-        out << "ok  " << f << "  " << def->definition.name() << " v" << def->definition.version()
-            << "  " << def->content_hash.substr(0, 12) << '\n';
+        ok(*def);
       } else {
         problems += (problems.empty() ? "" : "\n") + def.status().message();
       }

@@ -303,6 +303,11 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       std::map<std::string, std::string> fields(t.fields().begin(), t.fields().end());
       for (const auto& [k, v] : fields) s += "; " + l.Field(c, k) + " = " + v;
       if (!t.note().empty()) s += " — " + t.note();
+      if (t.passed_over_size() > 0) {
+        s += Pick(lang, " (not taken: ", "（未採用：");
+        for (int i = 0; i < t.passed_over_size(); ++i) s += (i ? " | " : "") + t.passed_over(i);
+        s += Pick(lang, ")", "）");
+      }
       return s;
     }
     case model::Event::kTaskCreated: {
@@ -465,6 +470,12 @@ void PrintWorkflowList(std::ostream& out, const model::WorkflowList& list, Lang 
               std::to_string(w.states()), w.content_hash().substr(0, 12), w.path()});
   }
   t.Print(out);
+  for (const auto& b : list.broken()) {
+    out << '\n'
+        << Pick(lang, "Not in use until fixed: ", "修正前不會使用：") << b.path()
+        << (b.name().empty() ? "" : " (" + b.name() + ")") << '\n'
+        << b.problem() << '\n';
+  }
 }
 
 void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang lang) {

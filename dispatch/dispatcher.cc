@@ -179,9 +179,10 @@ Result<const model::LoadedDefinition*> Dispatcher::PinnedDefinition(
     return Status::Internal("definition " + ref.name() + " version " +
                             std::to_string(ref.version()) + " pinned by a case is missing");
   }
-  ASSIGN_OR_RETURN(auto loaded, model::LoadDefinition("(pinned " + ref.name() + " v" +
-                                                          std::to_string(ref.version()) + ")",
-                                                      std::move(*text)));
+  ASSIGN_OR_RETURN(auto loaded,
+                   model::LoadDefinition("(pinned " + ref.name() + " v" +
+                                             std::to_string(ref.version()) + ")",
+                                         std::move(*text), model::DefinitionRules::kWhenPinned));
   catalog_.AddPinned(std::move(loaded));
   return catalog_.ByHash(ref.content_hash());
 }
@@ -194,7 +195,8 @@ Result<const model::LoadedDefinition*> Dispatcher::DefinitionByHash(std::string_
   if (const auto* def = catalog_.ByHash(hash)) return def;
   ASSIGN_OR_RETURN(auto text, store_.Read().DefinitionText(hash));
   if (!text) return Status::NotFound("no definition with that hash");
-  ASSIGN_OR_RETURN(auto loaded, model::LoadDefinition("(pinned definition)", std::move(*text)));
+  ASSIGN_OR_RETURN(auto loaded, model::LoadDefinition("(pinned definition)", std::move(*text),
+                                                      model::DefinitionRules::kWhenPinned));
   catalog_.AddPinned(std::move(loaded));
   return catalog_.ByHash(hash);
 }
@@ -340,10 +342,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   if (command.has_open_case()) {
     const model::OpenCase& open = command.open_case();
     ctx.definition = catalog_.Latest(open.type());
-    if (ctx.definition == nullptr) {
-      return Status::InvalidArgument("unknown case type '" + open.type() + "'; case types are " +
-                                     catalog_.Names());
-    }
+    if (ctx.definition == nullptr) return catalog_.NotInUse(open.type());
     ASSIGN_OR_RETURN(ctx.centres, w.CentreCodes());
     if (!open.related_case().empty()) {
       ASSIGN_OR_RETURN(auto related, CaseFor(w, actor, open.related_case()));

@@ -369,6 +369,7 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
     t->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
     t->set_note(cmd.note());
     t->set_responsible_centre(centre);
+    for (const std::string& why : reasons) t->add_passed_over(why);
   });
   const int64_t entry = d.state().version();
   EndTimer(d, std::string(kStateTimer), /*met=*/true);

@@ -146,8 +146,9 @@ Result<Answer> ReadCatalog(const model::WorkflowCatalog& catalog, const ReadRequ
   if (r.path.size() == 2 && r.path[0] == "workflows") {
     const auto* def = catalog.Latest(r.path[1]);
     if (def == nullptr) {
-      return Status::NotFound("no case type '" + r.path[1] + "'; case types are " +
-                              catalog.Names());
+      const Status why = catalog.NotInUse(r.path[1]);
+      return Status(why.code() == model::Code::kInvalidArgument ? model::Code::kNotFound : why.code(),
+                    why.message());
     }
     return Answer(std::make_unique<model::WorkflowDefinition>(def->definition));
   }

@@ -4,7 +4,32 @@
 #include <filesystem>
 #include <system_error>
 
+#include "model/text_proto.h"
+
 namespace model {
+
+namespace {
+
+// The case type a definition's text names (`name: "..."` at the start of a
+// line), read without parsing, for a file that does not parse; "" if none.
+std::string NamedIn(std::string_view text) {
+  constexpr std::string_view kName = "name:";
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.substr(0, kName.size()) != kName) continue;
+    line.remove_prefix(kName.size());
+    const size_t open = line.find('"');
+    const size_t close = open == line.npos ? line.npos : line.find('"', open + 1);
+    if (close == line.npos) return "";
+    return std::string(line.substr(open + 1, close - open - 1));
+  }
+  return "";
+}
+
+}  // namespace
 
 Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
   std::error_code ec;
@@ -27,13 +52,33 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
   WorkflowCatalog catalog;
   std::string problems;
   for (const std::string& path : paths) {
-    auto def = LoadDefinitionFile(path);
+    auto text = ReadFile(path);
+    auto def = text.ok() ? LoadDefinition(path, *text) : Result<LoadedDefinition>(text.status());
     Status s = def.ok() ? catalog.Add(std::move(def).value()) : def.status();
-    if (!s.ok()) problems += (problems.empty() ? "" : "\n") + s.message();
+    if (s.ok()) continue;
+    problems += (problems.empty() ? "" : "\n") + s.message();
+    BrokenDefinition& broken = catalog.broken_.emplace_back();
+    broken.set_path(path);
+    broken.set_name(text.ok() ? NamedIn(*text) : "");
+    broken.set_problem(s.message());
   }
-  if (!problems.empty()) return Status::InvalidArgument(problems);
-  if (catalog.defs_.empty()) return Status::NotFound("no workflow definitions (*.textproto) in " + dir);
+  if (catalog.defs_.empty()) {
+    if (!problems.empty()) return Status::InvalidArgument(problems);
+    return Status::NotFound("no workflow definitions (*.textproto) in " + dir);
+  }
   return catalog;
+}
+
+Status WorkflowCatalog::NotInUse(std::string_view name) const {
+  for (const BrokenDefinition& b : broken_) {
+    if (b.name() == name) {
+      return Status::FailedPrecondition("case type '" + std::string(name) +
+                                        "' is not in use until its definition is fixed: " +
+                                        b.problem());
+    }
+  }
+  return Status::InvalidArgument("unknown case type '" + std::string(name) + "'; case types are " +
+                                 Names());
 }
 
 Status WorkflowCatalog::Add(LoadedDefinition def) {
@@ -75,6 +120,13 @@ const LoadedDefinition* WorkflowCatalog::ByHash(std::string_view hash) const {
   return it == pinned_.end() ? nullptr : it->second.get();
 }
 
+std::vector<const LoadedDefinition*> WorkflowCatalog::All() const {
+  std::shared_lock lock(*mu_);
+  std::vector<const LoadedDefinition*> out;
+  for (const auto& [key, def] : defs_) out.push_back(def.get());
+  return out;
+}
+
 std::vector<const LoadedDefinition*> WorkflowCatalog::LatestOfEach() const {
   std::shared_lock lock(*mu_);
   std::vector<const LoadedDefinition*> out;
@@ -99,6 +151,7 @@ WorkflowList WorkflowCatalog::Summaries() const {
     w->set_path(d->path);
     w->set_states(d->definition.state_size());
   }
+  for (const BrokenDefinition& b : broken_) *list.add_broken() = b;
   return list;
 }
 

@@ -21,8 +21,11 @@ class WorkflowCatalog {
  public:
   WorkflowCatalog() : mu_(std::make_unique<std::shared_mutex>()) {}
 
-  // Loads every *.textproto file in `dir`. Any invalid file fails the whole
-  // load, with the problems of every file in the message.
+  // Loads every *.textproto file in `dir`. A file that cannot be loaded (a
+  // draft with a mistake, a second file claiming a name and version already
+  // loaded) is kept aside in Broken() and the others are used. Fails only
+  // when the directory cannot be read or has no usable definition, with the
+  // problems of every file in the message.
   static Result<WorkflowCatalog> LoadDirectory(const std::string& dir);
 
   // Adds a definition. AlreadyExists when the same name and version is
@@ -37,12 +40,20 @@ class WorkflowCatalog {
   const LoadedDefinition* Latest(std::string_view name) const;
   // The definition with this content hash, or nullptr.
   const LoadedDefinition* ByHash(std::string_view hash) const;
+  // Every definition loaded (not those pinned only), by name and version.
+  std::vector<const LoadedDefinition*> All() const;
   // Latest version of each name, sorted by name.
   std::vector<const LoadedDefinition*> LatestOfEach() const;
   // "cross_border_ambulance, document_verification, ..." for messages.
   std::string Names() const;
-  // A line for each case type new cases can have (its latest version).
+  // A line for each case type new cases can have (its latest version), and
+  // each broken file.
   WorkflowList Summaries() const;
+  // The files LoadDirectory could not load, in path order.
+  const std::vector<BrokenDefinition>& Broken() const { return broken_; }
+  // Why new cases cannot be of type `name`: no such type (naming those
+  // there are), or its only definition is broken (naming the file and line).
+  Status NotInUse(std::string_view name) const;
 
  private:
   std::unique_ptr<std::shared_mutex> mu_;  // in a pointer: a catalog is moved
@@ -50,6 +61,8 @@ class WorkflowCatalog {
   std::map<std::pair<std::string, int>, std::unique_ptr<LoadedDefinition>> defs_;
   // Keyed by content hash.
   std::map<std::string, std::unique_ptr<LoadedDefinition>, std::less<>> pinned_;
+  // Set by LoadDirectory only.
+  std::vector<BrokenDefinition> broken_;
 };
 
 }  // namespace model

@@ -163,7 +163,7 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
 }
 
 void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLocation& loc,
-                Problems& p) {
+                DefinitionRules rules, Problems& p) {
   const std::string what = "state '" + s.name() + "'";
   if (!IsIdentifier(s.name())) {
     p.Add(loc, "name", -1, "state name '" + s.name() + "' must be lower_case_with_underscores");
@@ -194,6 +194,7 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
     if (!t.due_within().empty()) CheckDuration(t.due_within(), tl, "due_within", twhat, p);
   }
   std::set<std::string> unguarded_events;
+  std::set<std::string> guarded_events;
   for (int i = 0; i < s.transition_size(); ++i) {
     const Transition& tr = s.transition(i);
     const TextLocation tl = loc.Child("transition", i);
@@ -209,11 +210,26 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
     const Guard& g = tr.guard();
     const bool unguarded = g.fields_required().empty() && g.field_equals().empty() &&
                            g.tasks_done().empty() && g.roles().empty();
+    const bool after_guarded = guarded_events.count(tr.on()) != 0;
     if (unguarded && !unguarded_events.insert(tr.on()).second) {
       p.Add(tl, "on", -1,
             what + " has two unguarded transitions on event '" + tr.on() +
                 "'; the second could never fire");
+    } else if (unguarded && after_guarded && !tr.otherwise() &&
+               rules == DefinitionRules::kCurrent) {
+      p.Add(tl, "on", -1,
+            twhat + " has no guard and follows a guarded one on the same event: when that guard "
+                    "fails, the case would take this path with no word of what was missing; write "
+                    "`otherwise: true` if that is meant, or give it a guard");
     }
+    if (tr.otherwise() && !unguarded) {
+      p.Add(tl, "otherwise", -1, twhat + " is marked otherwise but has a guard; a fallback has none");
+    } else if (tr.otherwise() && !after_guarded) {
+      p.Add(tl, "otherwise", -1,
+            twhat + " is marked otherwise, but no guarded transition on '" + tr.on() +
+                "' comes before it");
+    }
+    if (!unguarded) guarded_events.insert(tr.on());
   }
   if (s.has_deadline()) CheckDeadline(s.deadline(), loc.Child("deadline"), "deadline of " + what, p);
   for (int i = 0; i < s.pause_reasons_size(); ++i) {
@@ -289,7 +305,8 @@ std::optional<std::pair<int, int>> FirstTaskWithDueTime(const WorkflowDefinition
   return std::nullopt;
 }
 
-void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root, Problems& p) {
+void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root,
+                     DefinitionRules rules, Problems& p) {
   if (!IsIdentifier(def.name())) {
     p.Add(root, "name", -1,
           def.name().empty() ? "the definition has no name"
@@ -342,7 +359,7 @@ void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root, Pr
   } else if (FindState(def, def.initial_state()) == nullptr) {
     p.Add(root, "initial_state", -1, "initial_state '" + def.initial_state() + "' is not a state");
   }
-  for (int i = 0; i < def.state_size(); ++i) CheckState(def, def.state(i), root.Child("state", i), p);
+  for (int i = 0; i < def.state_size(); ++i) CheckState(def, def.state(i), root.Child("state", i), rules, p);
   if (def.has_case_deadline()) {
     CheckDeadline(def.case_deadline(), root.Child("case_deadline"), "case_deadline", p);
   }
@@ -399,14 +416,15 @@ const Leg* LegOfState(const WorkflowDefinition& def, std::string_view state) {
   return nullptr;
 }
 
-Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text) {
+Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text,
+                                        DefinitionRules rules) {
   LoadedDefinition out;
   google::protobuf::TextFormat::ParseInfoTree tree;
   RETURN_IF_ERROR(ParseTextProto(path, text, &out.definition, &tree));
   Problems problems;
   CheckDefinition(out.definition,
                   TextLocation(std::string(path), &tree, WorkflowDefinition::descriptor(), 1),
-                  problems);
+                  rules, problems);
   if (!problems.empty()) return Status::InvalidArgument(problems.Joined());
   out.path = std::string(path);
   out.content_hash = Sha256Hex(text);

@@ -31,10 +31,16 @@ struct LoadedDefinition {
   DefinitionRef Ref() const;
 };
 
+// Which rules a definition is held to. A definition a running case pinned
+// was valid when it was pinned: it is not held to rules added since (a
+// fallback must say `otherwise`), so that its cases run on as they began.
+enum class DefinitionRules { kCurrent, kWhenPinned };
+
 // Parses and validates one definition. On failure the Status is
 // InvalidArgument and its message holds one "path:line: problem" line per
 // problem found (a syntax error stops at the first).
-Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text);
+Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text,
+                                        DefinitionRules rules = DefinitionRules::kCurrent);
 
 // Reads the file, then LoadDefinition.
 Result<LoadedDefinition> LoadDefinitionFile(const std::string& path);

@@ -191,7 +191,12 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     Result<dispatch::Backlog> backlog =
         reader.ok() ? (*reader)->store().Read().CountBacklog() : Result<dispatch::Backlog>(reader.status());
     if (p[0] == "readyz") {
-      return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", "ready\n")
+      // Ready with a broken definition file: every other case type works.
+      std::string ready = "ready\n";
+      for (const auto& b : catalog_.Broken()) {
+        ready += "definition not in use until fixed: " + b.problem() + "\n";
+      }
+      return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", ready)
                                  : Plain(http::status::service_unavailable, "text/plain",
                                          "not ready: " + backlog.status().message() + "\n"));
     }

@@ -85,6 +85,10 @@ model::Result<std::unique_ptr<net::ssl::context>> TlsContext(const ServeOptions&
 Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostream& out) {
   ASSIGN_OR_RETURN(auto tls, TlsContext(o));
   ASSIGN_OR_RETURN(ServerLock lock, ServerLock::Take(o.db));
+  for (const auto& b : catalog.Broken()) {
+    spdlog::error("workflow definition {} is not in use until it is fixed: {}", b.path(),
+                  b.problem());
+  }
   SystemClock clock;
   ASSIGN_OR_RETURN(auto writer_store,
                    dispatch::SqliteStore::Open(o.db, dispatch::SqliteStore::Mode::kOpenExisting));

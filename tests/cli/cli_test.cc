@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -187,6 +188,38 @@ TEST_CASE("--json prints protobuf JSON that parses back") {
   model::TaskList tasks;
   REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &tasks).ok());
   CHECK(tasks.task_size() == 3);
+}
+
+TEST_CASE("a broken draft among the definitions stops nothing but itself") {
+  Cli cli;
+  const std::string dir = cli.dir().Path("workflows");
+  std::filesystem::create_directory(dir);
+  for (const auto& f : std::filesystem::directory_iterator(DISPATCH_WORKFLOW_DIR)) {
+    std::filesystem::copy_file(f.path(), dir + "/" + f.path().filename().string());
+  }
+  {
+    std::ofstream draft(dir + "/stranded_resident.textproto");
+    draft << "name: \"stranded_resident\"\nversion: 1\ninitial_state: \"waiting\"\nstate {\n";
+  }
+  cli.set_workflows(dir);
+  cli.Setup();
+  const std::string number = cli.OpenEscort();  // every other type works
+  CHECK(cli.Must({"case", "list"}, "chan_sz").out.find(number) != std::string::npos);
+
+  ProcessResult r = cli.Run({"case", "open", "--type", "stranded_resident", "--name-en", "LEE Ka Yan"},
+                            "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("case type 'stranded_resident' is not in use until its definition is fixed: ") !=
+        std::string::npos);
+  CHECK(r.err.find("stranded_resident.textproto:5:") != std::string::npos);
+
+  r = cli.Must({"workflow", "list"});
+  CHECK(r.out.find("Not in use until fixed: " + dir + "/stranded_resident.textproto") !=
+        std::string::npos);
+  r = cli.Run({"workflow", "validate"});
+  CHECK(r.exit_code != 0);
+  CHECK(r.out.find("ok  " + dir + "/escort_to_port.textproto") != std::string::npos);
+  CHECK(r.err.find("stranded_resident.textproto:5:") != std::string::npos);
 }
 
 TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languages") {

@@ -403,6 +403,45 @@ state { name: "c" label { zh_hant: "丙" en: "C" } terminal: true }
   CHECK(c.state() == "c");
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "a fallback is taken only when said, and the timeline says why") {
+  const std::string text = R"pb(name: "fallback"
+version: 1
+label { zh_hant: "測" en: "Fallback" }
+initial_state: "a"
+field { name: "outcome" label { zh_hant: "結果" en: "Outcome" } one_of: "yes" one_of: "no" }
+state {
+  name: "a"
+  label { zh_hant: "甲" en: "A" }
+  transition { on: "decide" to: "b" label { zh_hant: "是" en: "Yes" } guard { field_equals { field: "outcome" value: "yes" } } }
+  transition { on: "decide" to: "c" label { zh_hant: "問" en: "Ask" } otherwise: true }
+}
+state { name: "b" label { zh_hant: "乙" en: "B" } terminal: true }
+state { name: "c" label { zh_hant: "丙" en: "C" } terminal: true }
+)pb";
+  auto def = model::LoadDefinition("fallback.textproto", text);
+  REQUIRE_MESSAGE(def.ok(), def.status().ToString());
+  DecideContext ctx = Context("escort_to_port", chan);
+  ctx.definition = &*def;
+  CaseState c;
+  Apply(c, testing::OpenCaseCommand("fallback", "SZ"), ctx);
+  CaseState taken = c;
+  Command yes = testing::FireCommand(c.number(), "decide");
+  (*yes.mutable_fire_event()->mutable_fields())["outcome"] = "yes";
+  const std::vector<Event> first = Apply(taken, yes, ctx);
+  CHECK(taken.state() == "b");
+  REQUIRE(first.front().has_transitioned());
+  CHECK(first.front().transitioned().passed_over_size() == 0);
+
+  Command no = testing::FireCommand(c.number(), "decide");
+  (*no.mutable_fire_event()->mutable_fields())["outcome"] = "no";
+  const std::vector<Event> other = Apply(c, no, ctx);
+  CHECK(c.state() == "c");
+  REQUIRE(other.front().has_transitioned());
+  const auto& passed = other.front().transitioned().passed_over();
+  REQUIRE(passed.size() == 1);
+  CHECK(passed[0] == "to reach 'b': field 'outcome' is not 'yes'");
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "the fold of the events is the state") {
   const auto ctx = Context("escort_to_port", chan);
   std::vector<Event> all;

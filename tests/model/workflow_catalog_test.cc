@@ -35,23 +35,62 @@ TEST_CASE("the newest version is the one new cases start on") {
   CHECK(c->Latest("nope") == nullptr);
 }
 
-TEST_CASE("the same name and version with different content is refused") {
+TEST_CASE("a second file with the same name and version but other content is not used") {
   testing::TempDir dir;
   auto v1 = ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
   REQUIRE(v1.ok());
   dir.Write("a.textproto", *v1);
   dir.Write("b.textproto", *v1 + "\n# a comment changes the hash\n");
   auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.status().message().find("escort_to_port version 1 is also defined by") != std::string::npos);
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  CHECK(c->Latest("escort_to_port")->path == dir.Path("a.textproto"));
+  REQUIRE(c->Broken().size() == 1);
+  CHECK(c->Broken()[0].path() == dir.Path("b.textproto"));
+  CHECK(c->Broken()[0].problem().find("escort_to_port version 1 is also defined by") !=
+        std::string::npos);
 }
 
-TEST_CASE("one broken file fails the directory, naming it") {
+TEST_CASE("a broken file is kept aside, naming file and line, and every other one is used") {
+  testing::TempDir dir;
+  auto v1 = ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  REQUIRE(v1.ok());
+  dir.Write("escort_to_port.textproto", *v1);
+  // A draft of a new type with a mistake, and a draft of escort_to_port's
+  // next version with another.
+  dir.Write("bad.textproto", "# a draft\nname: \"stranded_resident\"\nversion: oops\n");
+  std::string v2 = *v1;
+  v2.replace(v2.find("version: 1"), 10, "version: 2");
+  v2.replace(v2.find("initial_state: \""), 16, "initial_state: \"nowhere_");
+  dir.Write("escort_v2.textproto", v2);
+  auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  CHECK(c->Names() == "escort_to_port");
+  CHECK(c->Latest("escort_to_port")->definition.version() == 1);  // new cases: the good one
+  REQUIRE(c->Broken().size() == 2);
+  CHECK(c->Broken()[0].name() == "stranded_resident");
+  CHECK(c->Broken()[0].problem().find("bad.textproto:3:") != std::string::npos);
+  CHECK(c->Broken()[1].name() == "escort_to_port");
+  CHECK(c->Broken()[1].problem().find("escort_v2.textproto:") != std::string::npos);
+  // Opening a case of the broken type says why, and where to look.
+  const Status draft = c->NotInUse("stranded_resident");
+  CHECK(draft.code() == Code::kFailedPrecondition);
+  CHECK(draft.message().find("is not in use until its definition is fixed: ") != std::string::npos);
+  CHECK(draft.message().find("bad.textproto:3:") != std::string::npos);
+  CHECK(c->NotInUse("nope").message() ==
+        "unknown case type 'nope'; case types are escort_to_port");
+  const WorkflowList list = c->Summaries();
+  CHECK(list.workflow_size() == 1);
+  CHECK(list.broken_size() == 2);
+}
+
+TEST_CASE("a directory with no usable definition fails, naming every broken file") {
   testing::TempDir dir;
   dir.Write("bad.textproto", "name: \"x\"\nversion: oops\n");
+  dir.Write("worse.textproto", "name: \"y\"\nstate {\n");
   auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message().find("bad.textproto:2:") != std::string::npos);
+  CHECK(c.status().message().find("worse.textproto:") != std::string::npos);
   CHECK(WorkflowCatalog::LoadDirectory(dir.Path("none")).status().code() == Code::kNotFound);
 }
 

@@ -106,6 +106,31 @@ TEST_CASE("two unguarded transitions on one event are refused at the second") {
         "second could never fire");
 }
 
+TEST_CASE("a fallback after a guarded transition must say otherwise") {
+  // The go transition (line 13) is guarded; an unguarded one on go after it
+  // would be taken silently whenever the guard fails.
+  const std::string fallback =
+      "  transition { on: \"go\" to: \"start\" label { zh_hant: \"再\" en: \"Again\" } }\n";
+  const std::string silent = kMini.substr(0, kMini.find("}\nstate {\n  name: \"end\"")) +
+                             fallback + kMini.substr(kMini.find("}\nstate {\n  name: \"end\""));
+  CHECK(Problems(silent) ==
+        "mini.textproto:14: transition on 'go' from state 'start' has no guard and follows a "
+        "guarded one on the same event: when that guard fails, the case would take this path with "
+        "no word of what was missing; write `otherwise: true` if that is meant, or give it a guard");
+  // A case that pinned such a definition before the rule runs on as it began.
+  CHECK(LoadDefinition("pinned", silent, DefinitionRules::kWhenPinned).ok());
+  const std::string said = Replace(silent, "en: \"Again\" } }", "en: \"Again\" } otherwise: true }");
+  auto r = LoadDefinition("mini.textproto", said);
+  CHECK_MESSAGE(r.ok(), r.status().ToString());
+  // Otherwise is for a fallback: not on a guarded transition, not on the first.
+  CHECK(Problems(Replace(kMini, "fields_required: \"port\" }", "fields_required: \"port\" } otherwise: true")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' is marked otherwise but has a "
+        "guard; a fallback has none");
+  CHECK(Problems(Replace(said, "on: \"go\" to: \"end\"", "on: \"leave\" to: \"end\"")) ==
+        "mini.textproto:14: transition on 'go' from state 'start' is marked otherwise, but no "
+        "guarded transition on 'go' comes before it");
+}
+
 TEST_CASE("an unknown role is refused with the known ones") {
   CHECK(Problems(Replace(kMini, "role: \"duty_officer\"", "role: \"driver\"")) ==
         "mini.textproto:10: task 'call' in state 'start' has unknown role 'driver' (known: "

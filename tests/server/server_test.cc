@@ -78,6 +78,28 @@ TEST_CASE("commands and reads over HTTP, as JSON and as binary protobuf alike") 
   CHECK(r.body.find("next_after") == std::string::npos);
 }
 
+TEST_CASE("a broken definition file is reported by readiness and stops no other case type") {
+  testing::TempDir dir;
+  for (const auto& f : std::filesystem::directory_iterator(DISPATCH_WORKFLOW_DIR)) {
+    std::filesystem::copy_file(f.path(), dir.Path(f.path().filename().string()));
+  }
+  dir.Write("stranded_resident.textproto", "name: \"stranded_resident\"\nversion: 1\nstate {\n");
+  Served s(dir.Path(""));
+  const HttpReply ready = Http(s.port(), "GET", "/readyz");
+  CHECK(ready.status == 200);
+  CHECK(ready.body.find("definition not in use until fixed: " +
+                        dir.Path("stranded_resident.textproto") + ":") != std::string::npos);
+  CHECK(s.server->Log().find("stranded_resident.textproto is not in use until it is fixed") !=
+        std::string::npos);
+  CHECK(s.OpenCase() == "SZ-2026-0001");
+  const HttpReply refused = s.Post(
+      "chan_sz", R"({"open_case": {"type": "stranded_resident", "person": {"name_en": "LEE"}}})");
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("is not in use until its definition is fixed") != std::string::npos);
+  const HttpReply listed = s.Get("chan_sz", "/v1/workflows");
+  CHECK(listed.body.find("\"broken\":[{\"path\":") != std::string::npos);
+}
+
 TEST_CASE("without a valid token nothing is answered but 401") {
   Served s;
   for (const Headers& h : {Headers{}, Bearer("dsp_made_up"), Headers{{"Authorization", "Basic x"}},

@@ -17,8 +17,7 @@ std::string FileBytes(const std::string& path) {
 Cli::Cli() : db_(dir_.Path("centre.db")) {}
 
 ProcessResult Cli::Run(std::vector<std::string> args, const std::string& as) {
-  std::vector<std::string> argv = {DispatchBinary(), "--db", db_, "--workflows",
-                                   DISPATCH_WORKFLOW_DIR};
+  std::vector<std::string> argv = {DispatchBinary(), "--db", db_, "--workflows", workflows_};
   if (!as.empty()) {
     argv.push_back("--as");
     argv.push_back(as);

@@ -28,12 +28,16 @@ class Cli {
   // Opens an escort_to_port case as chan_sz; returns its number.
   std::string OpenEscort();
 
+  // The definitions directory every Run passes (default: the shipped one).
+  void set_workflows(std::string dir) { workflows_ = std::move(dir); }
+
   const std::string& db() const { return db_; }
   const TempDir& dir() const { return dir_; }
 
  private:
   TempDir dir_;
   std::string db_;
+  std::string workflows_ = DISPATCH_WORKFLOW_DIR;
 };
 
 }  // namespace testing
