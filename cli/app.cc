@@ -86,6 +86,9 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"fire_event.note", "--note"},
     {"complete_task.note", "--note"},
     {"add_note.text", "the note"},
+    {"set_fields.fields", "--field"},
+    {"set_fields.clear", "--clear"},
+    {"set_fields.reason", "--reason"},
     {"close_case.reason", "--reason"},
     {"cancel_case.reason", "--reason"},
     {"pause_case.reason", "--reason"},
@@ -112,8 +115,12 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
 std::string ForCommandLine(const Status& s) {
   if (s.field().empty()) return s.message();
   std::string_view flag;
+  // One item of a repeated field ("set_fields.clear[1]") is typed with the
+  // field's flag.
+  std::string_view whole = s.field();
+  if (!whole.empty() && whole.back() == ']') whole = whole.substr(0, whole.rfind('['));
   for (const auto& [field, named] : kFlagOfField) {
-    if (s.field() == field) flag = named;
+    if (whole == field) flag = named;
   }
   // Every command names its case and task the same way.
   const auto ends_with = [&](std::string_view suffix) {
@@ -688,6 +695,25 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     std::string text;
     for (const auto& w : note_words) text += (text.empty() ? "" : " ") + w;
     c.mutable_add_note()->set_text(text);
+    return session.Submit(c);
+  });
+
+  model::SetFields set;
+  std::vector<std::string> set_fields;
+  std::vector<std::string> set_clear;
+  auto* case_set = cas->add_subcommand(
+      "set", "set, correct or clear case fields without moving the case (a booking number, a "
+             "test result)");
+  case_set->add_option("number", *set.mutable_case_number(), "case number")->required();
+  case_set->add_option("--field", set_fields, "name=value (repeatable)");
+  case_set->add_option("--clear", set_clear, "a field to remove (repeatable)");
+  case_set->add_option("--reason", *set.mutable_reason(),
+                       "why, when a value is corrected or cleared");
+  on(case_set, [&]() -> Status {
+    model::Command c;
+    *c.mutable_set_fields() = set;
+    for (const auto& name : set_clear) c.mutable_set_fields()->add_clear(name);
+    RETURN_IF_ERROR(AddFields(set_fields, c.mutable_set_fields()->mutable_fields()));
     return session.Submit(c);
   });
 

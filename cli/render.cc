@@ -414,6 +414,25 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       return std::string(Pick(lang, "Task ", "工作 ")) + task_label(x.seq()) +
              Pick(lang, " cancelled: ", " 已取消：") + x.reason();
     }
+    case model::Event::kFieldsSet: {
+      const auto& f = e.fields_set();
+      std::string s = Pick(lang, "Fields: ", "欄位：");
+      std::string sep;
+      std::map<std::string, std::string> fields(f.fields().begin(), f.fields().end());
+      for (const auto& [k, v] : fields) {
+        s += sep + l.Field(c, k) + " = " + v;
+        if (auto was = f.previous().find(k); was != f.previous().end()) {
+          s += Pick(lang, " (was ", "（原為 ") + was->second + Pick(lang, ")", "）");
+        }
+        sep = "; ";
+      }
+      for (const std::string& k : f.cleared()) {
+        s += sep + l.Field(c, k) + Pick(lang, " cleared", " 已清除");
+        sep = "; ";
+      }
+      if (!f.reason().empty()) s += " — " + f.reason();
+      return s;
+    }
     case model::Event::kNoteAdded:
       return std::string(Pick(lang, "Note: ", "備註：")) + e.note_added().text();
     case model::Event::kCaseClosed:

@@ -22,6 +22,8 @@ const CommandSpec kCommands[] = {
      decide::CompleteTask},
     {Command::kAddNote, "add_note", kCase, Answer::kCase, "add a note to a case's timeline",
      decide::AddNote},
+    {Command::kSetFields, "set_fields", kCase, Answer::kCase,
+     "set, correct or clear case fields without moving the case", decide::SetFields},
     {Command::kCloseCase, "close_case", kCase, Answer::kCase,
      "close a case whose workflow has ended", decide::CloseCase},
     {Command::kCancelCase, "cancel_case", kCase, Answer::kCase, "stop work on a case",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "dispatch/commands.h"
@@ -435,6 +436,56 @@ Status DecideNote(Decision& d, const model::AddNote& cmd) {
     return Status::InvalidArgument("the note is empty");
   }
   d.Emit([&](Event& e) { e.mutable_note_added()->set_text(cmd.text()); });
+  return Status::Ok();
+}
+
+Status CheckReason(std::string_view reason, std::string_view what);
+
+// Facts arrive between transitions: set them, correct them (with a reason),
+// or clear them (with a reason). Each is checked as an event's fields are; a
+// field a case of its type must have cannot be cleared; a command that would
+// change nothing is refused.
+Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
+  const model::WorkflowDefinition& def = d.def();
+  const Fields given = Sorted(cmd.fields());
+  RETURN_IF_ERROR(CheckFields(def, given));
+  std::set<std::string> cleared;
+  for (const std::string& name : cmd.clear()) {
+    if (model::FindField(def, name) == nullptr) return CheckFields(def, {{name, "-"}});
+    if (given.count(name) != 0) {
+      return Status::InvalidArgument("field " + Quoted(name) + " is both set and cleared");
+    }
+    const auto& required = def.required_on_open();
+    if (std::find(required.begin(), required.end(), name) != required.end()) {
+      return Status::InvalidArgument("field " + Quoted(name) + " cannot be cleared: every " +
+                                     def.name() + " case has one; set the right value instead");
+    }
+    if (c.fields().count(name) != 0) cleared.insert(name);
+  }
+  Fields changed, previous;
+  for (const auto& [name, value] : given) {
+    auto it = c.fields().find(name);
+    if (it != c.fields().end() && it->second == value) continue;
+    changed[name] = value;
+    if (it != c.fields().end()) previous[name] = it->second;
+  }
+  if (changed.empty() && cleared.empty()) {
+    return Status::InvalidArgument("nothing to change: case " + c.number() +
+                                   " already has these values");
+  }
+  if (!previous.empty() || !cleared.empty()) {
+    RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting or clearing a field"));
+  }
+  d.Emit([&](Event& e) {
+    auto* f = e.mutable_fields_set();
+    f->mutable_fields()->insert(changed.begin(), changed.end());
+    f->mutable_previous()->insert(previous.begin(), previous.end());
+    for (const std::string& name : cleared) f->add_cleared(name);
+    f->set_reason(cmd.reason());
+  });
   return Status::Ok();
 }
 
@@ -878,6 +929,7 @@ Status FireEvent(Decision& d, const Command& c) { return DecideFire(d, c.fire_ev
 Status AssignTask(Decision& d, const Command& c) { return DecideAssign(d, c.assign_task()); }
 Status CompleteTask(Decision& d, const Command& c) { return DecideComplete(d, c.complete_task()); }
 Status AddNote(Decision& d, const Command& c) { return DecideNote(d, c.add_note()); }
+Status SetFields(Decision& d, const Command& c) { return DecideSetFields(d, c.set_fields()); }
 Status CloseCase(Decision& d, const Command& c) { return DecideClose(d, c.close_case()); }
 Status CancelCase(Decision& d, const Command& c) { return DecideCancel(d, c.cancel_case()); }
 Status PauseCase(Decision& d, const Command& c) { return DecidePause(d, c.pause_case()); }
@@ -1051,6 +1103,12 @@ void Evolve(CaseState& c, const Event& e) {
         h->set_reason(e.handoff_withdrawn().reason());
       }
       break;
+    case Event::kFieldsSet: {
+      const auto& f = e.fields_set();
+      for (const auto& [k, v] : f.fields()) (*c.mutable_fields())[k] = v;
+      for (const std::string& k : f.cleared()) c.mutable_fields()->erase(k);
+      break;
+    }
     case Event::kNoteAdded:
     case Event::kTaskUnheld:
     case Event::BODY_NOT_SET:

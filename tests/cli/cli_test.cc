@@ -222,6 +222,28 @@ TEST_CASE("a broken draft among the definitions stops nothing but itself") {
   CHECK(r.err.find("stranded_resident.textproto:5:") != std::string::npos);
 }
 
+TEST_CASE("case set: a fact known before the case moves, corrected with a reason") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  cli.Must({"case", "set", number, "--field", "crossing_date=2026-03-09", "--field",
+            "port=shenzhen_bay"},
+           "chan_sz");
+  ProcessResult r = cli.Run({"case", "set", number, "--field", "crossing_date=2026-03-16"}, "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("correcting or clearing a field needs a reason (--reason)") != std::string::npos);
+  cli.Must({"case", "set", number, "--field", "crossing_date=2026-03-16", "--clear", "port",
+            "--reason", "postponed a week; port to be agreed"},
+           "chan_sz");
+  r = cli.Must({"case", "timeline", number}, "chan_sz");
+  CHECK(r.out.find("Fields: Crossing date = 2026-03-09; Border port = ") != std::string::npos);
+  CHECK(r.out.find("Crossing date = 2026-03-16 (was 2026-03-09); Border port cleared — postponed a week; "
+                   "port to be agreed") != std::string::npos);
+  r = cli.Run({"case", "set", number, "--clear", "colour", "--reason", "x"}, "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("unknown field 'colour'") != std::string::npos);
+}
+
 TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languages") {
   Cli cli;
   cli.Setup();

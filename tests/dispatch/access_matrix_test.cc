@@ -142,6 +142,15 @@ std::vector<Row> Rows() {
                       }),
                       a);
        }},
+      // A fact known before the case moves: its own centre's staff.
+      {"set_fields", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        c.mutable_set_fields()->set_case_number(f.number);
+                        (*c.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-09";
+                      }),
+                      a);
+       }},
       {"close_case", "FNFNFPP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) {

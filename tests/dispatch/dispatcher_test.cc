@@ -48,6 +48,8 @@ model::Command WithText(const std::vector<const FieldDescriptor*>& path, const s
     Message* entry = m->GetReflection()->AddMessage(m, leaf);
     entry->GetReflection()->SetString(entry, leaf->message_type()->map_key(), "note");
     entry->GetReflection()->SetString(entry, leaf->message_type()->map_value(), text);
+  } else if (leaf->is_repeated()) {
+    m->GetReflection()->AddString(m, leaf, text);
   } else {
     m->GetReflection()->SetString(m, leaf, text);
   }
@@ -91,7 +93,11 @@ TEST_CASE("text that is not UTF-8 is refused in every text field of every comman
     for (const char* actor : {"chan_sz", "admin"}) {
       auto r = w.dispatcher->Execute(WithText(path, "x\xff"), actor);
       CHECK_MESSAGE(r.status().code() == Code::kInvalidArgument, name);
-      CHECK_MESSAGE(r.status().field() == name, name);
+      // One item of a repeated field is named with its index.
+      CHECK_MESSAGE(r.status().field() == name + (path.back()->is_repeated() && !path.back()->is_map()
+                                                      ? "[0]"
+                                                      : ""),
+                    name);
     }
   }
   CHECK(JournalSize(w, number) == journal);

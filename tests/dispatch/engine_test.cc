@@ -442,6 +442,61 @@ state { name: "c" label { zh_hant: "丙" en: "C" } terminal: true }
   CHECK(passed[0] == "to reach 'b': field 'outcome' is not 'yes'");
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
+  CaseState c = OpenEscort();
+  const auto ctx = Context("escort_to_port", chan);
+  const auto set = [&](std::map<std::string, std::string> fields, std::vector<std::string> clear,
+                       std::string reason) {
+    Command cmd;
+    auto* s = cmd.mutable_set_fields();
+    s->set_case_number(c.number());
+    s->mutable_fields()->insert(fields.begin(), fields.end());
+    for (auto& k : clear) s->add_clear(k);
+    s->set_reason(reason);
+    return cmd;
+  };
+  // Known before the case moves: the crossing date and port.
+  std::vector<Event> e = Apply(c, set({{"crossing_date", "2026-03-09"}, {"port", "shenzhen_bay"}}, {}, ""), ctx);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].fields_set().fields_size() == 2);
+  CHECK(e[0].fields_set().previous_size() == 0);
+  CHECK(c.fields().at("port") == "shenzhen_bay");
+  CHECK(c.state() == "planning");  // nothing moved
+
+  // Correcting or clearing a value needs a reason; the old value is kept.
+  CHECK(Refusal(c, set({{"crossing_date", "2026-03-16"}}, {}, " "), ctx).message() ==
+        "correcting or clearing a field needs a reason (--reason)");
+  e = Apply(c, set({{"crossing_date", "2026-03-16"}}, {}, "crossing postponed a week"), ctx);
+  CHECK(e[0].fields_set().previous().at("crossing_date") == "2026-03-09");
+  CHECK(c.fields().at("crossing_date") == "2026-03-16");
+  e = Apply(c, set({}, {"port"}, "the port is not decided after all"), ctx);
+  CHECK(e[0].fields_set().cleared(0) == "port");
+  CHECK(c.fields().count("port") == 0);
+
+  // Checked as an event's fields are, and nothing changes on a refusal.
+  CHECK(Refusal(c, set({{"port", "nowhere"}}, {}, ""), ctx).message().rfind(
+            "field 'port' cannot be 'nowhere'; use one of: ", 0) == 0);
+  CHECK(Refusal(c, set({}, {"colour"}, "x"), ctx).message().rfind("unknown field 'colour'", 0) == 0);
+  CHECK(Refusal(c, set({{"crossing_date", "2026-03-16"}}, {}, ""), ctx).message() ==
+        "nothing to change: case SZ-2026-0001 already has these values");
+  CHECK(Refusal(c, set({{"port", "shenzhen_bay"}}, {"port"}, "x"), ctx).message() ==
+        "field 'port' is both set and cleared");
+  CHECK(Refusal(c, set({{"port", "shenzhen_bay"}}, {}, ""), Context("escort_to_port", lam)).code() ==
+        model::Code::kPermissionDenied);
+
+  // A field every case of its type has cannot be cleared, only corrected.
+  CaseState ambulance;
+  const auto actx = Context("cross_border_ambulance", chan);
+  Apply(ambulance, testing::OpenCaseCommand("cross_border_ambulance", "SZ"), actx);
+  Command clear_hospital;
+  clear_hospital.mutable_set_fields()->set_case_number(ambulance.number());
+  clear_hospital.mutable_set_fields()->add_clear("hospital");
+  clear_hospital.mutable_set_fields()->set_reason("wrong hospital");
+  CHECK(Refusal(ambulance, clear_hospital, actx).message() ==
+        "field 'hospital' cannot be cleared: every cross_border_ambulance case has one; set the "
+        "right value instead");
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "the fold of the events is the state") {
   const auto ctx = Context("escort_to_port", chan);
   std::vector<Event> all;

@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string actor = in.Pick(kUsers);
     const std::string number = in.Pick(cases);
     model::Command c;
-    switch (in.Int(0, 17)) {
+    switch (in.Int(0, 18)) {
       case 0: {
         auto* o = c.mutable_open_case();
         o->set_type(in.Pick(kTypes));
@@ -203,6 +203,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto tick = dispatch::Tick(d, deliverer);
         FUZZ_ASSERT(tick.ok(), tick.status().ToString());
         continue;
+      }
+      case 18: {
+        auto* f = c.mutable_set_fields();
+        f->set_case_number(number);
+        for (int i = in.Int(0, 3); i > 0; --i) {
+          (*f->mutable_fields())[in.Pick(words.fields)] = in.Pick(words.values);
+        }
+        if (in.Bool()) f->add_clear(in.Pick(words.fields));
+        if (in.Bool()) f->set_reason("postponed");
+        break;
       }
       default:
         c.mutable_fire_deadline()->set_case_number(number);
