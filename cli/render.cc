@@ -428,6 +428,9 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       }
       for (const std::string& k : f.cleared()) {
         s += sep + l.Field(c, k) + Pick(lang, " cleared", " 已清除");
+        if (auto was = f.previous().find(k); was != f.previous().end()) {
+          s += Pick(lang, " (was ", "（原為 ") + was->second + Pick(lang, ")", "）");
+        }
         sep = "; ";
       }
       if (!f.reason().empty()) s += " — " + f.reason();

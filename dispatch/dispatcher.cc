@@ -1,5 +1,7 @@
 #include "dispatch/dispatcher.h"
 
+#include <algorithm>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <spdlog/spdlog.h>
@@ -315,6 +317,9 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
                                            const std::string& prepared) {
   const CommandSpec& spec = SpecOf(command.body_case());
   if (spec.decide_directory != nullptr) {
+    // Duty changes here: what the group read before is not what the case
+    // commands it runs (handing tasks on) must see.
+    group_ = {};
     DirectoryWork work{w, actor, now, prepared, [&](const model::Command& c) {
                          return ExecuteCaseCommand(w, c, actor, now);
                        }};
@@ -528,7 +533,10 @@ Status Dispatcher::CheckFilter(std::string_view centre, std::string_view type) {
                                      "'; centres are " + known);
     }
   }
-  if (!type.empty() && catalog_.Latest(type) == nullptr) {
+  const auto& broken = catalog_.Broken();
+  if (!type.empty() && catalog_.Latest(type) == nullptr &&
+      std::none_of(broken.begin(), broken.end(),
+                   [&](const model::BrokenDefinition& b) { return b.name() == type; })) {
     return Status::InvalidArgument("unknown case type '" + std::string(type) +
                                    "'; case types are " + catalog_.Names());
   }

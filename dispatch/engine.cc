@@ -452,7 +452,21 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   const model::WorkflowDefinition& def = d.def();
   const Fields given = Sorted(cmd.fields());
   RETURN_IF_ERROR(CheckFields(def, given));
+  if (given.empty() && cmd.clear().empty()) {
+    return Status::InvalidArgument("say which fields to set (--field name=value) or clear (--clear name)");
+  }
+  // The fields a guard into the state the case is in asked for: the case
+  // stands on them.
+  std::set<std::string> stood_on;
+  for (const model::StateDef& s : def.state()) {
+    for (const model::Transition& tr : s.transition()) {
+      if (tr.to() != c.state()) continue;
+      stood_on.insert(tr.guard().fields_required().begin(), tr.guard().fields_required().end());
+      for (const auto& fe : tr.guard().field_equals()) stood_on.insert(fe.field());
+    }
+  }
   std::set<std::string> cleared;
+  Fields previous;
   for (const std::string& name : cmd.clear()) {
     if (model::FindField(def, name) == nullptr) return CheckFields(def, {{name, "-"}});
     if (given.count(name) != 0) {
@@ -463,9 +477,20 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
       return Status::InvalidArgument("field " + Quoted(name) + " cannot be cleared: every " +
                                      def.name() + " case has one; set the right value instead");
     }
-    if (c.fields().count(name) != 0) cleared.insert(name);
+    if (stood_on.count(name) != 0) {
+      return Status::InvalidArgument("field " + Quoted(name) + " cannot be cleared: the case "
+                                     "reached " + Quoted(c.state()) + " on it; set the right "
+                                     "value instead");
+    }
+    auto it = c.fields().find(name);
+    if (it == c.fields().end()) {
+      return Status::InvalidArgument("field " + Quoted(name) + " is not set on case " + c.number() +
+                                     "; there is nothing to clear");
+    }
+    cleared.insert(name);
+    previous[name] = it->second;
   }
-  Fields changed, previous;
+  Fields changed;
   for (const auto& [name, value] : given) {
     auto it = c.fields().find(name);
     if (it != c.fields().end() && it->second == value) continue;

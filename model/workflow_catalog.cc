@@ -51,17 +51,41 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
   std::sort(paths.begin(), paths.end());
   WorkflowCatalog catalog;
   std::string problems;
+  const auto set_aside = [&](const std::string& path, const std::string& name,
+                             const std::string& problem) {
+    problems += (problems.empty() ? "" : "\n") + problem;
+    BrokenDefinition& broken = catalog.broken_.emplace_back();
+    broken.set_path(path);
+    broken.set_name(name);
+    broken.set_problem(problem);
+  };
   for (const std::string& path : paths) {
     auto text = ReadFile(path);
     auto def = text.ok() ? LoadDefinition(path, *text) : Result<LoadedDefinition>(text.status());
-    Status s = def.ok() ? catalog.Add(std::move(def).value()) : def.status();
-    if (s.ok()) continue;
-    problems += (problems.empty() ? "" : "\n") + s.message();
-    BrokenDefinition& broken = catalog.broken_.emplace_back();
-    broken.set_path(path);
-    broken.set_name(text.ok() ? NamedIn(*text) : "");
-    broken.set_problem(s.message());
+    if (!def.ok()) {
+      set_aside(path, text.ok() ? NamedIn(*text) : "", def.status().message());
+      continue;
+    }
+    const auto key = std::make_pair(def->definition.name(), def->definition.version());
+    auto same = catalog.defs_.find(key);
+    if (same != catalog.defs_.end() && same->second->content_hash != def->content_hash) {
+      // Two files claim one name and version: which one is meant is not
+      // for the order of their names to decide. Neither is used.
+      const std::string problem =
+          path + ": " + key.first + " version " + std::to_string(key.second) +
+          " is also defined by " + same->second->path +
+          " with different content; neither is used until one has a higher version";
+      set_aside(same->second->path, key.first, problem);
+      set_aside(path, key.first, problem);
+      catalog.defs_.erase(same);
+      continue;
+    }
+    if (Status s = catalog.Add(std::move(def).value()); !s.ok()) {
+      set_aside(path, key.first, s.message());
+    }
   }
+  std::sort(catalog.broken_.begin(), catalog.broken_.end(),
+            [](const BrokenDefinition& a, const BrokenDefinition& b) { return a.path() < b.path(); });
   if (catalog.defs_.empty()) {
     if (!problems.empty()) return Status::InvalidArgument(problems);
     return Status::NotFound("no workflow definitions (*.textproto) in " + dir);

@@ -192,9 +192,11 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
         reader.ok() ? (*reader)->store().Read().CountBacklog() : Result<dispatch::Backlog>(reader.status());
     if (p[0] == "readyz") {
       // Ready with a broken definition file: every other case type works.
+      // Which file and why is for signed-in readers (workflow list).
       std::string ready = "ready\n";
-      for (const auto& b : catalog_.Broken()) {
-        ready += "definition not in use until fixed: " + b.problem() + "\n";
+      if (const size_t n = catalog_.Broken().size(); n > 0) {
+        ready += std::to_string(n) + " definition file(s) not in use until fixed; "
+                 "`dispatch workflow list` names them\n";
       }
       return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", ready)
                                  : Plain(http::status::service_unavailable, "text/plain",

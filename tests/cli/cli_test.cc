@@ -237,7 +237,8 @@ TEST_CASE("case set: a fact known before the case moves, corrected with a reason
            "chan_sz");
   r = cli.Must({"case", "timeline", number}, "chan_sz");
   CHECK(r.out.find("Fields: Crossing date = 2026-03-09; Border port = ") != std::string::npos);
-  CHECK(r.out.find("Crossing date = 2026-03-16 (was 2026-03-09); Border port cleared — postponed a week; "
+  CHECK(r.out.find("Crossing date = 2026-03-16 (was 2026-03-09); Border port cleared (was shenzhen_bay) — postponed a "
+                   "week; "
                    "port to be agreed") != std::string::npos);
   r = cli.Run({"case", "set", number, "--clear", "colour", "--reason", "x"}, "chan_sz");
   CHECK(r.exit_code != 0);

@@ -123,8 +123,10 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   {
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
-    // (Everything migrations 3 and 4 add is taken away again here.)
-    REQUIRE((*db)->Exec("DROP TABLE settings; ALTER TABLE outbox DROP COLUMN claimed_by;"
+    // (Everything migrations 3, 4 and 5 add or change is taken back here.)
+    REQUIRE((*db)->Exec("DROP INDEX timers_due;"
+                        "CREATE INDEX timers_due ON timers (next_at) WHERE next_at IS NOT NULL;"
+                        "DROP TABLE settings; ALTER TABLE outbox DROP COLUMN claimed_by;"
                         "DROP TABLE credentials; DROP TABLE access_keys;"
                         "DROP INDEX tasks_by_assignee; DROP INDEX cases_newest;"
                         "DROP INDEX handoffs_from; DROP INDEX handoffs_to;"
@@ -141,6 +143,14 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   r = testing::RunProcess({testing::DispatchBinary(), "--db", path, "--workflows",
                            DISPATCH_WORKFLOW_DIR, "--as", "chan_sz", "case", "list"});
   CHECK(r.exit_code == 0);
+  // Due timers are found in firing order (schema 5).
+  auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kReadOnly);
+  REQUIRE(db.ok());
+  auto columns = (*db)->Prepare("SELECT name FROM pragma_index_info('timers_due') ORDER BY seqno");
+  REQUIRE(columns.ok());
+  std::string names;
+  while (*columns->Step()) names += columns->ColumnText(0) + " ";
+  CHECK(names == "next_at case_number key ");
 }
 
 TEST_CASE("a damaged database says so, and that retrying will not help") {

@@ -471,7 +471,12 @@ TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and c
   CHECK(c.fields().at("crossing_date") == "2026-03-16");
   e = Apply(c, set({}, {"port"}, "the port is not decided after all"), ctx);
   CHECK(e[0].fields_set().cleared(0) == "port");
+  CHECK(e[0].fields_set().previous().at("port") == "shenzhen_bay");  // kept in the timeline
   CHECK(c.fields().count("port") == 0);
+  CHECK(Refusal(c, set({}, {"port"}, "again"), ctx).message() ==
+        "field 'port' is not set on case SZ-2026-0001; there is nothing to clear");
+  CHECK(Refusal(c, set({}, {}, ""), ctx).message() ==
+        "say which fields to set (--field name=value) or clear (--clear name)");
 
   // Checked as an event's fields are, and nothing changes on a refusal.
   CHECK(Refusal(c, set({{"port", "nowhere"}}, {}, ""), ctx).message().rfind(
@@ -483,6 +488,26 @@ TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and c
         "field 'port' is both set and cleared");
   CHECK(Refusal(c, set({{"port", "shenzhen_bay"}}, {}, ""), Context("escort_to_port", lam)).code() ==
         model::Code::kPermissionDenied);
+
+  // A field the case moved on cannot be cleared, only corrected.
+  Apply(c, set({{"port", "shenzhen_bay"}, {"hk_receiver", "family"}}, {}, ""), ctx);
+  for (const char* t : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    Apply(c, testing::DoneCommand(c.number(), t), ctx);
+  }
+  Apply(c, testing::FireCommand(c.number(), "plan_confirmed"), ctx);  // on the facts set before
+  REQUIRE(c.state() == "travelling_to_port");
+  CHECK(Refusal(c, set({}, {"hk_receiver"}, "x"), ctx).message() ==
+        "field 'hk_receiver' cannot be cleared: the case reached 'travelling_to_port' on it; set "
+        "the right value instead");
+  e = Apply(c, set({{"hk_receiver", "social_welfare_department"}}, {}, "the family cannot come; SWD receives her"), ctx);
+  CHECK(e[0].fields_set().previous().at("hk_receiver") == "family");
+  // Not on a case that has ended.
+  Command cancel;
+  cancel.mutable_cancel_case()->set_case_number(c.number());
+  cancel.mutable_cancel_case()->set_reason("family took her home");
+  Apply(c, cancel, ctx);
+  CHECK(Refusal(c, set({{"port", "lok_ma_chau"}}, {}, "x"), ctx).message() ==
+        "case SZ-2026-0001 is cancelled; nothing more can be done on it except notes");
 
   // A field every case of its type has cannot be cleared, only corrected.
   CaseState ambulance;

@@ -135,6 +135,25 @@ TEST_CASE("in one group of commands, each gives out work as if it were alone") {
           std::vector<std::string>(got.begin() + 3, got.begin() + 6));
   }
 
+  SUBCASE("loads going down: tasks done in the group count for the next open") {
+    // Case 1's three tasks all went to chan (alone on duty then). The group
+    // opens case 2 (its roster read), chan does case 1's tasks, then case 3
+    // is shared out as if chan held only what case 2 gave.
+    const model::Command done1 = testing::DoneCommand("SZ-2026-0001", "agree_crossing_with_family");
+    const model::Command done2 = testing::DoneCommand("SZ-2026-0001", "check_travel_documents");
+    const model::Command done3 = testing::DoneCommand("SZ-2026-0001", "arrange_departure");
+    const auto got = both_ways(
+        [&](testing::World& w) {
+          w.OnDuty("chan_sz");
+          (void)w.dispatcher->ExecuteGroup({{&open, &chan}});
+          w.OnDuty("lee_sz");
+        },
+        {{&open, &chan}, {&done1, &chan}, {&done2, &chan}, {&done3, &chan}, {&open, &chan}}, 3);
+    // Case 2 (taking the roster) went mostly to lee, who held nothing; case
+    // 3 comes after chan's three are done, so chan is not passed over.
+    CHECK(std::count(got.begin(), got.end(), "SZ-2026-0003/chan_sz") > 0);
+  }
+
   SUBCASE("duty: an escalation reads the roster, someone comes on duty, the next open sees them") {
     // Case 1 opened and left until its first task is overdue; then one group
     // fires that deadline (the roster read for its recipients), puts lee on

@@ -272,6 +272,10 @@ TEST_CASE("rows written command by command are the rows a rebuild writes") {
   note.mutable_add_note()->set_text("family reached by phone");
   w.Must(note, "lee_sz");
   same_as_rebuilt("a deferred firing's row put back by the next command");
+  model::Command facts;  // the case row's body only
+  facts.mutable_set_fields()->set_case_number(a);
+  (*facts.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-09";
+  w.Must(facts, "chan_sz");
   w.Must(testing::DoneCommand(a, "check_travel_documents"), "lee_sz");
   w.Must(testing::DoneCommand(a, "arrange_departure"), "chan_sz");
   w.Must(testing::PlanConfirmedCommand(a), "chan_sz");

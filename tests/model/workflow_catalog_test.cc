@@ -35,19 +35,27 @@ TEST_CASE("the newest version is the one new cases start on") {
   CHECK(c->Latest("nope") == nullptr);
 }
 
-TEST_CASE("a second file with the same name and version but other content is not used") {
+TEST_CASE("two files with the same name and version but other content: neither is used") {
+  // Which one is meant is not for the order of their names to decide (a copy
+  // saved as escort_to_port.new.textproto sorts before the original).
   testing::TempDir dir;
   auto v1 = ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
+  auto other = ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/document_verification.textproto");
   REQUIRE(v1.ok());
+  REQUIRE(other.ok());
   dir.Write("a.textproto", *v1);
   dir.Write("b.textproto", *v1 + "\n# a comment changes the hash\n");
+  dir.Write("c.textproto", *other);
   auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
-  CHECK(c->Latest("escort_to_port")->path == dir.Path("a.textproto"));
-  REQUIRE(c->Broken().size() == 1);
-  CHECK(c->Broken()[0].path() == dir.Path("b.textproto"));
-  CHECK(c->Broken()[0].problem().find("escort_to_port version 1 is also defined by") !=
+  CHECK(c->Latest("escort_to_port") == nullptr);
+  CHECK(c->Names() == "document_verification");
+  REQUIRE(c->Broken().size() == 2);
+  CHECK(c->Broken()[0].path() == dir.Path("a.textproto"));
+  CHECK(c->Broken()[1].path() == dir.Path("b.textproto"));
+  CHECK(c->Broken()[1].problem().find("escort_to_port version 1 is also defined by") !=
         std::string::npos);
+  CHECK(c->NotInUse("escort_to_port").code() == Code::kFailedPrecondition);
 }
 
 TEST_CASE("a broken file is kept aside, naming file and line, and every other one is used") {
