@@ -99,10 +99,16 @@ std::string Labels::State(const model::CaseState& c, std::string_view state) {
 }
 
 std::string Labels::Event(const model::CaseState& c, std::string_view from_state,
-                          std::string_view event) {
+                          std::string_view event, std::string_view to_state) {
   const auto* def = Def(c);
   const model::StateDef* s = def ? model::FindState(*def, from_state) : nullptr;
   if (s != nullptr) {
+    // The transition taken, when it is known: a fallback has its own label.
+    for (const auto& tr : s->transition()) {
+      if (tr.on() == event && (to_state.empty() || tr.to() == to_state)) {
+        return model::Localize(tr.label(), lang_, event);
+      }
+    }
     for (const auto& tr : s->transition()) {
       if (tr.on() == event) return model::Localize(tr.label(), lang_, event);
     }
@@ -298,7 +304,7 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
     }
     case model::Event::kTransitioned: {
       const auto& t = e.transitioned();
-      std::string s = l.Event(c, t.from_state(), t.event()) + ": " +
+      std::string s = l.Event(c, t.from_state(), t.event(), t.to_state()) + ": " +
                       l.State(c, t.from_state()) + " → " + l.State(c, t.to_state());
       std::map<std::string, std::string> fields(t.fields().begin(), t.fields().end());
       for (const auto& [k, v] : fields) s += "; " + l.Field(c, k) + " = " + v;
@@ -519,7 +525,8 @@ void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang
       for (const auto& fe : tr.guard().field_equals()) guard += " " + fe.field() + "=" + fe.value();
       for (const auto& r : tr.guard().roles()) guard += " role:" + r;
       out << "      " << tr.on() << " → " << tr.to()
-          << (guard.empty() ? "" : std::string(Pick(lang, "  needs", "  需要")) + guard) << '\n';
+          << (guard.empty() ? "" : std::string(Pick(lang, "  needs", "  需要")) + guard)
+          << (tr.otherwise() ? Pick(lang, "  otherwise", "  否則") : "") << '\n';
     }
   }
 }

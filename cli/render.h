@@ -53,7 +53,10 @@ class Labels {
 
   std::string Type(const model::CaseState& c);
   std::string State(const model::CaseState& c, std::string_view state);
-  std::string Event(const model::CaseState& c, std::string_view from_state, std::string_view event);
+  // The label of the transition on `event` from `from_state` (to `to_state`,
+  // when known: two transitions on one event have labels of their own).
+  std::string Event(const model::CaseState& c, std::string_view from_state, std::string_view event,
+                    std::string_view to_state = "");
   std::string Field(const model::CaseState& c, std::string_view field);
   std::string PauseReason(const model::CaseState& c, std::string_view reason);
   std::string Leg(const model::CaseState& c, std::string_view leg);
