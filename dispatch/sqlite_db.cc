@@ -160,8 +160,6 @@ Status SqliteDb::Run(std::string_view sql) {
 
 bool SqliteDb::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-int SqliteDb::Changes() const { return sqlite3_changes(db_); }
-
 void SqliteDb::Release(const std::string* sql, sqlite3_stmt* stmt) {
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);

@@ -50,8 +50,6 @@ class SqliteDb {
   model::Status Run(std::string_view sql);
   // Whether a transaction is open on this connection.
   bool InTransaction() const;
-  // Rows changed by the last INSERT, UPDATE or DELETE run here.
-  int Changes() const;
   // Statements and transactions made here must not outlive it.
 
   const std::string& path() const { return path_; }

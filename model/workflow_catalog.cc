@@ -80,8 +80,9 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
       catalog.defs_.erase(same);
       continue;
     }
-    if (Status s = catalog.Add(std::move(def).value()); !s.ok()) {
-      set_aside(path, key.first, s.message());
+    // The same content twice (a copy of the file) is one definition.
+    if (same == catalog.defs_.end()) {
+      catalog.defs_.emplace(key, std::make_unique<LoadedDefinition>(std::move(def).value()));
     }
   }
   std::sort(catalog.broken_.begin(), catalog.broken_.end(),
@@ -103,21 +104,6 @@ Status WorkflowCatalog::NotInUse(std::string_view name) const {
   }
   return Status::InvalidArgument("unknown case type '" + std::string(name) + "'; case types are " +
                                  Names());
-}
-
-Status WorkflowCatalog::Add(LoadedDefinition def) {
-  std::unique_lock lock(*mu_);
-  auto key = std::make_pair(def.definition.name(), def.definition.version());
-  auto it = defs_.find(key);
-  if (it != defs_.end()) {
-    if (it->second->content_hash == def.content_hash) return Status::Ok();
-    return Status::AlreadyExists(def.path + ": " + key.first + " version " +
-                                 std::to_string(key.second) + " is also defined by " +
-                                 it->second->path +
-                                 " with different content; give the new one a higher version");
-  }
-  defs_.emplace(std::move(key), std::make_unique<LoadedDefinition>(std::move(def)));
-  return Status::Ok();
 }
 
 const LoadedDefinition* WorkflowCatalog::Latest(std::string_view name) const {

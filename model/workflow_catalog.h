@@ -28,9 +28,6 @@ class WorkflowCatalog {
   // problems of every file in the message.
   static Result<WorkflowCatalog> LoadDirectory(const std::string& dir);
 
-  // Adds a definition. AlreadyExists when the same name and version is
-  // already known with different content.
-  Status Add(LoadedDefinition def);
   // Adds a definition a running case is pinned to, found only by its hash:
   // it may share its name and version with another (a file edited without
   // raising its version) and is never the one new cases start on.
