@@ -424,21 +424,17 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       const auto& f = e.fields_set();
       std::string s = Pick(lang, "Fields: ", "欄位：");
       std::string sep;
+      // One field: what it is now, and what it was when it had a value.
+      const auto one = [&](const std::string& k, const std::string& now) {
+        s += sep + l.Field(c, k) + now;
+        if (auto was = f.previous().find(k); was != f.previous().end()) {
+          s += Pick(lang, " (was ", "（原為 ") + was->second + Pick(lang, ")", "）");
+        }
+        sep = "; ";
+      };
       std::map<std::string, std::string> fields(f.fields().begin(), f.fields().end());
-      for (const auto& [k, v] : fields) {
-        s += sep + l.Field(c, k) + " = " + v;
-        if (auto was = f.previous().find(k); was != f.previous().end()) {
-          s += Pick(lang, " (was ", "（原為 ") + was->second + Pick(lang, ")", "）");
-        }
-        sep = "; ";
-      }
-      for (const std::string& k : f.cleared()) {
-        s += sep + l.Field(c, k) + Pick(lang, " cleared", " 已清除");
-        if (auto was = f.previous().find(k); was != f.previous().end()) {
-          s += Pick(lang, " (was ", "（原為 ") + was->second + Pick(lang, ")", "）");
-        }
-        sep = "; ";
-      }
+      for (const auto& [k, v] : fields) one(k, " = " + v);
+      for (const std::string& k : f.cleared()) one(k, Pick(lang, " cleared", " 已清除"));
       if (!f.reason().empty()) s += " — " + f.reason();
       return s;
     }

@@ -52,15 +52,17 @@ std::string ResponsibleCentre(const CaseState& c) {
   return c.responsible_centre().empty() ? c.centre() : c.responsible_centre();
 }
 
+Status UnknownField(const model::WorkflowDefinition& def, std::string_view name) {
+  std::vector<std::string> known;
+  for (const auto& fd : def.field()) known.push_back(fd.name());
+  return Status::InvalidArgument("unknown field " + Quoted(name) + " for a " + def.name() +
+                                 " case; its fields are: " + JoinedList(known));
+}
+
 Status CheckFields(const model::WorkflowDefinition& def, const Fields& fields) {
   for (const auto& [name, value] : fields) {
     const model::FieldDef* f = model::FindField(def, name);
-    if (f == nullptr) {
-      std::vector<std::string> known;
-      for (const auto& fd : def.field()) known.push_back(fd.name());
-      return Status::InvalidArgument("unknown field " + Quoted(name) + " for a " + def.name() +
-                                     " case; its fields are: " + JoinedList(known));
-    }
+    if (f == nullptr) return UnknownField(def, name);
     if (value.empty()) return Status::InvalidArgument("field " + Quoted(name) + " is empty");
     if (f->one_of_size() > 0 &&
         std::find(f->one_of().begin(), f->one_of().end(), value) == f->one_of().end()) {
@@ -468,7 +470,7 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   std::set<std::string> cleared;
   Fields previous;
   for (const std::string& name : cmd.clear()) {
-    if (model::FindField(def, name) == nullptr) return CheckFields(def, {{name, "-"}});
+    if (model::FindField(def, name) == nullptr) return UnknownField(def, name);
     if (given.count(name) != 0) {
       return Status::InvalidArgument("field " + Quoted(name) + " is both set and cleared");
     }
