@@ -6,6 +6,7 @@
 #include "cli/text_table.h"
 #include "model/command_codec.h"
 #include "model/duration.h"
+#include "model/field_values.h"
 #include "dispatch/engine.h"
 #include "dispatch/timer_keys.h"
 #include "model/roles.h"
@@ -122,6 +123,13 @@ std::string Labels::Field(const model::CaseState& c, std::string_view field) {
   return f ? model::Localize(f->label(), lang_, field) : std::string(field);
 }
 
+std::string Labels::Value(const model::CaseState& c, std::string_view field,
+                          std::string_view value) {
+  const auto* def = Def(c);
+  const model::FieldDef* f = def ? model::FindField(*def, field) : nullptr;
+  return f ? model::FieldValueText(*f, value, lang_) : std::string(value);
+}
+
 std::string Labels::PauseReason(const model::CaseState& c, std::string_view reason) {
   const auto* def = Def(c);
   if (def != nullptr) {
@@ -235,8 +243,26 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     if (!k.phone().empty()) kin += " " + k.phone();
     row("Next of kin", "香港親屬", kin);
   }
+  // Fields in the order the definition lists them, then what is not yet known.
   std::map<std::string, std::string> fields(c.fields().begin(), c.fields().end());
-  for (const auto& [k, v] : fields) head.AddRow({l.Field(c, k), v});
+  std::vector<std::string> unknown;
+  if (const model::WorkflowDefinition* def = l.Def(c)) {
+    for (const model::FieldDef& f : def->field()) {
+      auto it = fields.find(f.name());
+      if (it == fields.end()) {
+        unknown.push_back(l.Field(c, f.name()));
+        continue;
+      }
+      head.AddRow({l.Field(c, f.name()), l.Value(c, f.name(), it->second)});
+      fields.erase(it);
+    }
+  }
+  for (const auto& [k, v] : fields) head.AddRow({k, v});
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : Pick(lang, ", ", "、")) + u;
+    row("Not yet known", "尚未知悉", list);
+  }
   // The header row of this table is empty; print rows only.
   std::ostringstream body;
   head.Print(body);
@@ -307,7 +333,7 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       std::string s = l.Event(c, t.from_state(), t.event(), t.to_state()) + ": " +
                       l.State(c, t.from_state()) + " → " + l.State(c, t.to_state());
       std::map<std::string, std::string> fields(t.fields().begin(), t.fields().end());
-      for (const auto& [k, v] : fields) s += "; " + l.Field(c, k) + " = " + v;
+      for (const auto& [k, v] : fields) s += "; " + l.Field(c, k) + " = " + l.Value(c, k, v);
       if (!t.note().empty()) s += " — " + t.note();
       if (t.passed_over_size() > 0) {
         s += Pick(lang, " (not taken: ", "（未採用：");
@@ -428,12 +454,12 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       const auto one = [&](const std::string& k, const std::string& now) {
         s += sep + l.Field(c, k) + now;
         if (auto was = f.previous().find(k); was != f.previous().end()) {
-          s += Pick(lang, " (was ", "（原為 ") + was->second + Pick(lang, ")", "）");
+          s += Pick(lang, " (was ", "（原為 ") + l.Value(c, k, was->second) + Pick(lang, ")", "）");
         }
         sep = "; ";
       };
       std::map<std::string, std::string> fields(f.fields().begin(), f.fields().end());
-      for (const auto& [k, v] : fields) one(k, " = " + v);
+      for (const auto& [k, v] : fields) one(k, " = " + l.Value(c, k, v));
       for (const std::string& k : f.cleared()) one(k, Pick(lang, " cleared", " 已清除"));
       if (!f.reason().empty()) s += " — " + f.reason();
       return s;
@@ -502,9 +528,53 @@ void PrintWorkflowList(std::ostream& out, const model::WorkflowList& list, Lang 
   }
 }
 
+namespace {
+
+// " task:call field:port test_at within 48h before crossing_on (a | b)".
+std::string GuardText(const model::Guard& g, Lang lang) {
+  std::string out;
+  for (const auto& n : g.tasks_done()) out += " task:" + n;
+  for (const auto& n : g.fields_required()) out += " field:" + n;
+  for (const auto& fe : g.field_equals()) out += " " + fe.field() + "=" + fe.value();
+  for (const auto& dc : g.dates()) {
+    out += " " + dc.field() +
+           (dc.same_day() ? std::string(Pick(lang, " same day as ", " 同日 "))
+                          : std::string(Pick(lang, " within ", " 於 ")) + dc.within_before() +
+                                Pick(lang, " before ", " 之前 ")) +
+           dc.reference();
+  }
+  for (const auto& r : g.roles()) out += " role:" + r;
+  for (const auto& any : g.any_of()) {
+    std::string each;
+    for (const auto& inner : any.guard()) each += (each.empty() ? "" : " |") + GuardText(inner, lang);
+    out += " (" + each.substr(1) + ")";
+  }
+  return out;
+}
+
+std::string FieldTypeName(const model::FieldDef& f) {
+  const auto* value = model::FieldDef::Type_descriptor()->FindValueByNumber(f.type());
+  std::string name = value ? value->name() : "TEXT";
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return name;
+}
+
+}  // namespace
+
 void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang lang) {
   out << def.name() << " v" << def.version() << "  " << model::Localize(def.label(), lang) << '\n';
   if (!def.description().empty()) out << def.description() << '\n';
+  if (def.field_size() > 0) out << '\n' << Pick(lang, "Fields", "欄位") << '\n';
+  for (const auto& f : def.field()) {
+    out << "  " << f.name() << "  " << model::Localize(f.label(), lang) << " (" << FieldTypeName(f);
+    std::string values;
+    for (const auto& v : model::ChoiceValues(f)) {
+      values += (values.empty() ? ": " : ", ") + v;
+      const std::string label = model::FieldValueText(f, v, lang);
+      if (label != v) values += " " + label;
+    }
+    out << values << ")\n";
+  }
   for (const auto& s : def.state()) {
     out << '\n' << (s.name() == def.initial_state() ? "▶ " : "  ") << s.name() << "  "
         << model::Localize(s.label(), lang) << (s.terminal() ? Pick(lang, "  [end]", "  ［完結］") : "")
@@ -515,11 +585,7 @@ void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang
           << (t.due_within().empty() ? "" : ", " + t.due_within()) << ")\n";
     }
     for (const auto& tr : s.transition()) {
-      std::string guard;
-      for (const auto& n : tr.guard().tasks_done()) guard += " task:" + n;
-      for (const auto& n : tr.guard().fields_required()) guard += " field:" + n;
-      for (const auto& fe : tr.guard().field_equals()) guard += " " + fe.field() + "=" + fe.value();
-      for (const auto& r : tr.guard().roles()) guard += " role:" + r;
+      const std::string guard = GuardText(tr.guard(), lang);
       out << "      " << tr.on() << " → " << tr.to()
           << (guard.empty() ? "" : std::string(Pick(lang, "  needs", "  需要")) + guard)
           << (tr.otherwise() ? Pick(lang, "  otherwise", "  否則") : "") << '\n';

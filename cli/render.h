@@ -58,14 +58,17 @@ class Labels {
   std::string Event(const model::CaseState& c, std::string_view from_state, std::string_view event,
                     std::string_view to_state = "");
   std::string Field(const model::CaseState& c, std::string_view field);
+  // How a field's kept value reads: a choice's label, yes or no in words.
+  std::string Value(const model::CaseState& c, std::string_view field, std::string_view value);
   std::string PauseReason(const model::CaseState& c, std::string_view reason);
   std::string Leg(const model::CaseState& c, std::string_view leg);
   std::string Status(model::CaseStatus s) const;
   std::string TaskStatus(model::TaskStatus s) const;
   model::Lang lang() const { return lang_; }
+  // The definition `c` is pinned to, or nullptr when it cannot be had.
+  const model::WorkflowDefinition* Def(const model::CaseState& c);
 
  private:
-  const model::WorkflowDefinition* Def(const model::CaseState& c);
   DefinitionSource source_;
   model::Lang lang_;
   model::Instant now_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -10,6 +11,7 @@
 #include "dispatch/escalation.h"
 #include "dispatch/timer_keys.h"
 #include "model/duration.h"
+#include "model/field_values.h"
 #include "model/person_validation.h"
 #include "model/roles.h"
 
@@ -59,19 +61,21 @@ Status UnknownField(const model::WorkflowDefinition& def, std::string_view name)
                                  " case; its fields are: " + JoinedList(known));
 }
 
-Status CheckFields(const model::WorkflowDefinition& def, const Fields& fields) {
-  for (const auto& [name, value] : fields) {
+// `fields` checked against their types, in the form they are kept. An error
+// names the field in Status::field() ("fire_event.fields.crossing_date").
+Result<Fields> KeptFields(const model::WorkflowDefinition& def,
+                          const google::protobuf::Map<std::string, std::string>& fields,
+                          std::string_view command) {
+  Fields out;
+  for (const auto& [name, value] : Sorted(fields)) {
+    const std::string path = std::string(command) + ".fields." + name;
     const model::FieldDef* f = model::FindField(def, name);
-    if (f == nullptr) return UnknownField(def, name);
-    if (value.empty()) return Status::InvalidArgument("field " + Quoted(name) + " is empty");
-    if (f->one_of_size() > 0 &&
-        std::find(f->one_of().begin(), f->one_of().end(), value) == f->one_of().end()) {
-      return Status::InvalidArgument(
-          "field " + Quoted(name) + " cannot be " + Quoted(value) + "; use one of: " +
-          JoinedList(std::vector<std::string>(f->one_of().begin(), f->one_of().end())));
-    }
+    if (f == nullptr) return UnknownField(def, name).WithField(path);
+    auto kept = model::NormalizeFieldValue(*f, value);
+    if (!kept.ok()) return kept.status().WithField(path);
+    out.emplace(name, *std::move(kept));
   }
-  return Status::Ok();
+  return out;
 }
 
 // --- Timers ---------------------------------------------------------------
@@ -237,10 +241,39 @@ Status CheckOpen(const CaseState& c) {
       "; nothing more can be done on it except notes");
 }
 
+// What keeps date condition `dc` from holding, in words; empty when it holds.
+std::string DateFailure(const model::DateCondition& dc, const Fields& fields,
+                        const model::WorkflowDefinition& def, model::Instant now) {
+  // The instant a field names, or the start of today; nullopt when unset.
+  auto instant = [&](const std::string& name) -> std::optional<model::Instant> {
+    if (name == model::kToday) {
+      return model::Instant(std::chrono::time_point_cast<model::Millis>(model::HongKongDay(now))) -
+             model::kHongKongOffset;
+    }
+    auto it = fields.find(name);
+    const model::FieldDef* f = model::FindField(def, name);
+    if (it == fields.end() || f == nullptr) return std::nullopt;
+    auto at = model::FieldInstant(*f, it->second);
+    return at.ok() ? std::optional(*at) : std::nullopt;
+  };
+  const auto at = instant(dc.field());
+  if (!at) return "field " + Quoted(dc.field()) + " is not set";
+  const auto ref = instant(dc.reference());
+  if (!ref) return "field " + Quoted(dc.reference()) + " is not set";
+  const std::string against = dc.reference() == model::kToday ? "today" : Quoted(dc.reference());
+  if (dc.same_day()) {
+    if (model::HongKongDay(*at) == model::HongKongDay(*ref)) return "";
+    return "field " + Quoted(dc.field()) + " is not on the same day as " + against;
+  }
+  const auto within = model::ParseDuration(dc.within_before());  // validated at load
+  if (within.ok() && *at <= *ref && *ref - *at <= *within) return "";
+  return "field " + Quoted(dc.field()) + " is not within " + dc.within_before() + " before " + against;
+}
+
 // What keeps `guard` from holding, in words; empty when it holds.
 std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseState& c,
                                        const Fields& fields, const model::WorkflowDefinition& def,
-                                       const Actor& actor) {
+                                       const Actor& actor, model::Instant now) {
   std::vector<std::string> out;
   const auto& roles = guard.roles();
   if (!roles.empty() && actor.role != model::kSupervisor &&
@@ -270,7 +303,35 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
       out.push_back("field " + Quoted(fe.field()) + " is not " + Quoted(fe.value()));
     }
   }
+  for (const model::DateCondition& dc : guard.dates()) {
+    if (std::string why = DateFailure(dc, fields, def, now); !why.empty()) out.push_back(why);
+  }
+  for (const model::AnyOf& any : guard.any_of()) {
+    std::vector<std::string> each;
+    for (const model::Guard& g : any.guard()) {
+      std::vector<std::string> failures = GuardFailures(g, c, fields, def, actor, now);
+      if (failures.empty()) {
+        each.clear();
+        break;
+      }
+      each.push_back(JoinedList(failures, " and "));
+    }
+    if (!each.empty()) out.push_back("none of these holds: " + JoinedList(each, "; or "));
+  }
   return out;
+}
+
+// The fields `guard` reads, nested ones included.
+void FieldsReadBy(const model::Guard& guard, std::set<std::string>& out) {
+  out.insert(guard.fields_required().begin(), guard.fields_required().end());
+  for (const auto& fe : guard.field_equals()) out.insert(fe.field());
+  for (const auto& dc : guard.dates()) {
+    out.insert(dc.field());
+    if (dc.reference() != model::kToday) out.insert(dc.reference());
+  }
+  for (const auto& any : guard.any_of()) {
+    for (const auto& g : any.guard()) FieldsReadBy(g, out);
+  }
 }
 
 // --- Commands -------------------------------------------------------------
@@ -284,8 +345,7 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
   if (Status s = model::NormalizePerson(person, ctx.now); !s.ok()) {
     return s.WithField("open_case.person." + s.field());
   }
-  const Fields fields = Sorted(cmd.fields());
-  RETURN_IF_ERROR(CheckFields(def.definition, fields));
+  ASSIGN_OR_RETURN(const Fields fields, KeptFields(def.definition, cmd.fields(), "open_case"));
   for (const std::string& name : def.definition.required_on_open()) {
     if (fields.count(name) == 0) {
       const auto* f = model::FindField(def.definition, name);
@@ -301,7 +361,7 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
     *o->mutable_definition() = def.Ref();
     o->set_centre(cmd.centre());
     *o->mutable_person() = person;
-    o->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
+    o->mutable_fields()->insert(fields.begin(), fields.end());
     o->set_summary(cmd.summary());
     o->set_related_case(cmd.related_case());
     o->set_initial_state(initial->name());
@@ -338,15 +398,15 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
         Quoted(c.state()) + " (" + state->label().en() + "); possible here: " +
         (possible.empty() ? "none" : JoinedList(possible)));
   }
-  const Fields given = Sorted(cmd.fields());
-  RETURN_IF_ERROR(CheckFields(def, given));
+  ASSIGN_OR_RETURN(const Fields given, KeptFields(def, cmd.fields(), "fire_event"));
   Fields merged = Sorted(c.fields());
   for (const auto& [k, v] : given) merged[k] = v;
 
   const model::Transition* chosen = nullptr;
   std::vector<std::string> reasons;
   for (const model::Transition* tr : candidates) {
-    std::vector<std::string> failures = GuardFailures(tr->guard(), c, merged, def, ctx.actor);
+    std::vector<std::string> failures =
+        GuardFailures(tr->guard(), c, merged, def, ctx.actor, d.now());
     if (failures.empty()) {
       chosen = tr;
       break;
@@ -369,7 +429,7 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
     t->set_event(cmd.event());
     t->set_from_state(from);
     t->set_to_state(chosen->to());
-    t->mutable_fields()->insert(cmd.fields().begin(), cmd.fields().end());
+    t->mutable_fields()->insert(given.begin(), given.end());
     t->set_note(cmd.note());
     t->set_responsible_centre(centre);
     for (const std::string& why : reasons) t->add_passed_over(why);
@@ -452,8 +512,7 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   RETURN_IF_ERROR(CheckOpen(c));
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
   const model::WorkflowDefinition& def = d.def();
-  const Fields given = Sorted(cmd.fields());
-  RETURN_IF_ERROR(CheckFields(def, given));
+  ASSIGN_OR_RETURN(const Fields given, KeptFields(def, cmd.fields(), "set_fields"));
   if (given.empty() && cmd.clear().empty()) {
     return Status::InvalidArgument("say which fields to set (--field name=value) or clear (--clear name)");
   }
@@ -462,9 +521,7 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   std::set<std::string> stood_on;
   for (const model::StateDef& s : def.state()) {
     for (const model::Transition& tr : s.transition()) {
-      if (tr.to() != c.state()) continue;
-      stood_on.insert(tr.guard().fields_required().begin(), tr.guard().fields_required().end());
-      for (const auto& fe : tr.guard().field_equals()) stood_on.insert(fe.field());
+      if (tr.to() == c.state()) FieldsReadBy(tr.guard(), stood_on);
     }
   }
   std::set<std::string> cleared;

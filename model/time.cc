@@ -73,6 +73,30 @@ std::string FormatRfc3339HongKong(Instant t) {
 
 int HongKongYear(Instant t) { return Split(t).year; }
 
+sys_days HongKongDay(Instant t) { return std::chrono::floor<days>(t + kHongKongOffset); }
+
+Result<sys_days> ParseDate(std::string_view text) {
+  int y, m, d;
+  const year_month_day ymd =
+      text.size() == 10 && Digits(text, 0, 4, y) && text[4] == '-' && Digits(text, 5, 2, m) &&
+              text[7] == '-' && Digits(text, 8, 2, d)
+          ? year_month_day{std::chrono::year(y), std::chrono::month(unsigned(m)),
+                           std::chrono::day(unsigned(d))}
+          : year_month_day{};
+  if (!ymd.ok() || int(ymd.year()) < 1880 || int(ymd.year()) > 2999) {
+    return Status::InvalidArgument("not a date; write it as YYYY-MM-DD, e.g. 2026-03-02");
+  }
+  return sys_days(ymd);
+}
+
+std::string FormatDate(sys_days day) {
+  const year_month_day ymd(day);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
+                unsigned(ymd.day()));
+  return buf;
+}
+
 Result<Instant> ParseTimestamp(std::string_view text) {
   auto bad = [&] {
     return Status::InvalidArgument("'" + std::string(text) +

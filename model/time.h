@@ -50,6 +50,15 @@ std::string FormatRfc3339HongKong(Instant t);
 // The calendar year in UTC+8 (case numbers restart each year).
 int HongKongYear(Instant t);
 
+// The calendar day of `t` in UTC+8.
+std::chrono::sys_days HongKongDay(Instant t);
+
+// A calendar date written "2026-03-02" (a real day, years 1880 to 2999).
+Result<std::chrono::sys_days> ParseDate(std::string_view text);
+
+// "2026-03-02".
+std::string FormatDate(std::chrono::sys_days day);
+
 // Accepts "2026-03-02T09:00:00+08:00", "2026-03-02T01:00:00Z" and the same
 // without seconds; a time without an offset is read as UTC+8.
 Result<Instant> ParseTimestamp(std::string_view text);

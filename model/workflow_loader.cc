@@ -7,6 +7,7 @@
 #include <set>
 
 #include "model/duration.h"
+#include "model/field_values.h"
 #include "model/roles.h"
 #include "model/crypto.h"
 #include "model/text_proto.h"
@@ -91,6 +92,30 @@ void CheckDeadline(const Deadline& d, const TextLocation& loc, const std::string
   }
 }
 
+void CheckFieldType(const FieldDef& f, const TextLocation& loc, Problems& p) {
+  const std::string what = "field '" + f.name() + "'";
+  if (f.type() == FieldDef::CHOICE && f.choice_size() == 0) {
+    p.Add(loc, "type", -1, what + " is a choice but lists no choice { value label }");
+  }
+  if (f.type() != FieldDef::CHOICE && f.choice_size() > 0) {
+    p.Add(loc, "choice", 0, what + " lists choices; give it type: CHOICE");
+  }
+  if (f.one_of_size() > 0 && (f.type() != FieldDef::TEXT || f.choice_size() > 0)) {
+    p.Add(loc, "one_of", 0, what + " mixes one_of with a type; list its values as choice { value label }");
+  }
+  std::set<std::string> values(f.one_of().begin(), f.one_of().end());
+  for (int i = 0; i < f.choice_size(); ++i) {
+    const Choice& c = f.choice(i);
+    const TextLocation cl = loc.Child("choice", i);
+    if (!IsIdentifier(c.value())) {
+      p.Add(cl, "value", -1, what + ": choice '" + c.value() + "' must be lower_case_with_underscores");
+    } else if (!values.insert(c.value()).second) {
+      p.Add(cl, "value", -1, what + ": choice '" + c.value() + "' is listed twice");
+    }
+    CheckLabel(c.label(), cl, "label", what + ": choice '" + c.value() + "'", p);
+  }
+}
+
 void CheckLegs(const WorkflowDefinition& def, const TextLocation& root, Problems& p) {
   std::set<std::string> names;
   std::map<std::string, std::string> leg_of_state;
@@ -126,7 +151,8 @@ void CheckLegs(const WorkflowDefinition& def, const TextLocation& root, Problems
 }
 
 void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guard& g,
-                const TextLocation& loc, const std::string& what, Problems& p) {
+                const TextLocation& loc, const std::string& what, Problems& p,
+                bool nested = false) {
   for (int i = 0; i < g.fields_required_size(); ++i) {
     if (FindField(def, g.fields_required(i)) == nullptr) {
       p.Add(loc, "fields_required", i,
@@ -138,11 +164,36 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
     const FieldDef* f = FindField(def, fe.field());
     if (f == nullptr) {
       p.Add(loc, "field_equals", i, what + " tests undeclared field '" + fe.field() + "'");
-    } else if (f->one_of_size() > 0 &&
-               std::find(f->one_of().begin(), f->one_of().end(), fe.value()) == f->one_of().end()) {
+      continue;
+    }
+    // The value must be one the field can hold, written as it is kept, or
+    // the condition could never hold.
+    auto kept = NormalizeFieldValue(*f, fe.value());
+    if (!kept.ok() || *kept != fe.value()) {
       p.Add(loc, "field_equals", i,
-            what + " tests field '" + fe.field() + "' for '" + fe.value() +
-                "', which is not one of its allowed values");
+            what + " tests field '" + fe.field() + "' for '" + fe.value() + "', which it can never hold" +
+                (kept.ok() ? "; write it as '" + *kept + "'" : ": " + kept.status().message()));
+    }
+  }
+  for (int i = 0; i < g.dates_size(); ++i) {
+    const DateCondition& dc = g.dates(i);
+    const TextLocation dl = loc.Child("dates", i);
+    for (const auto& [key, name] : {std::pair<std::string_view, std::string>{"field", dc.field()},
+                                    {"reference", dc.reference()}}) {
+      if (key == "reference" && name == kToday) continue;
+      const FieldDef* f = FindField(def, name);
+      if (f == nullptr) {
+        p.Add(dl, key, -1, what + " compares undeclared field '" + name + "'");
+      } else if (!IsDateField(*f)) {
+        p.Add(dl, key, -1,
+              what + " compares field '" + name + "', which is not a date; give it type: DATE or "
+                     "DATE_TIME");
+      }
+    }
+    if (dc.within_before().empty() == !dc.same_day()) {
+      p.Add(dl, "", -1, what + ": a date condition says either within_before or same_day: true");
+    } else if (!dc.within_before().empty()) {
+      CheckDuration(dc.within_before(), dl, "within_before", what, p);
     }
   }
   for (int i = 0; i < g.tasks_done_size(); ++i) {
@@ -155,9 +206,28 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
     }
   }
   for (int i = 0; i < g.roles_size(); ++i) {
-    if (!IsCaseRole(g.roles(i))) {
+    if (nested) {
+      p.Add(loc, "roles", i, what + " names roles inside any_of; say who may do it on the outer guard");
+    } else if (!IsCaseRole(g.roles(i))) {
       p.Add(loc, "roles", i,
             what + " names unknown role '" + g.roles(i) + "' (known: " + CaseRoleList() + ")");
+    }
+  }
+  for (int i = 0; i < g.any_of_size(); ++i) {
+    const AnyOf& any = g.any_of(i);
+    const TextLocation al = loc.Child("any_of", i);
+    if (nested) {
+      p.Add(loc, "any_of", i, what + " nests any_of inside any_of; write the choices as one any_of");
+      continue;
+    }
+    if (any.guard_size() < 2) {
+      p.Add(al, "", -1, what + ": an any_of needs two guards or more, one for each way it may hold");
+    }
+    for (int j = 0; j < any.guard_size(); ++j) {
+      if (IsEmptyGuard(any.guard(j))) {
+        p.Add(al, "guard", j, what + ": an empty guard inside any_of would always hold");
+      }
+      CheckGuard(def, state, any.guard(j), al.Child("guard", j), what, p, /*nested=*/true);
     }
   }
 }
@@ -207,9 +277,7 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
     }
     CheckLabel(tr.label(), tl, "label", twhat, p);
     CheckGuard(def, s, tr.guard(), tl.Child("guard"), twhat, p);
-    const Guard& g = tr.guard();
-    const bool unguarded = g.fields_required().empty() && g.field_equals().empty() &&
-                           g.tasks_done().empty() && g.roles().empty();
+    const bool unguarded = IsEmptyGuard(tr.guard());
     const bool after_guarded = guarded_events.count(tr.on()) != 0;
     if (unguarded && !unguarded_events.insert(tr.on()).second) {
       p.Add(tl, "on", -1,
@@ -325,6 +393,7 @@ void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root,
       p.Add(fl, "name", -1, "field '" + f.name() + "' is declared twice");
     }
     CheckLabel(f.label(), fl, "label", "field '" + f.name() + "'", p);
+    CheckFieldType(f, fl, p);
   }
   for (int i = 0; i < def.required_on_open_size(); ++i) {
     if (FindField(def, def.required_on_open(i)) == nullptr) {
@@ -393,6 +462,11 @@ const StateDef* FindState(const WorkflowDefinition& def, std::string_view name) 
     if (s.name() == name) return &s;
   }
   return nullptr;
+}
+
+bool IsEmptyGuard(const Guard& g) {
+  return g.fields_required().empty() && g.field_equals().empty() && g.tasks_done().empty() &&
+         g.roles().empty() && g.dates().empty() && g.any_of().empty();
 }
 
 const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name) {

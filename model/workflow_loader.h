@@ -45,6 +45,12 @@ Result<LoadedDefinition> LoadDefinition(std::string_view path, std::string text,
 // Reads the file, then LoadDefinition.
 Result<LoadedDefinition> LoadDefinitionFile(const std::string& path);
 
+// What a date condition's reference names for the day the event happens.
+inline constexpr std::string_view kToday = "today";
+
+// True when `g` has no condition at all: it always holds.
+bool IsEmptyGuard(const Guard& g);
+
 // The state named `name`, or nullptr.
 const StateDef* FindState(const WorkflowDefinition& def, std::string_view name);
 // The field definition named `name`, or nullptr.

@@ -213,7 +213,7 @@ TEST_CASE_FIXTURE(EngineFixture, "field values outside the allowed list are refu
   Command fire = testing::FireCommand(c.number(), "plan_confirmed");
   (*fire.mutable_fire_event()->mutable_fields())["port"] = "macau";
   CHECK(Refusal(c, fire, Context("escort_to_port", chan)).message() ==
-        "field 'port' cannot be 'macau'; use one of: shenzhen_bay, lok_ma_chau_huanggang, "
+        "field 'port' (Border port) cannot be 'macau'; use one of: shenzhen_bay, lok_ma_chau_huanggang, "
         "lo_wu_luohu, hzmb");
 }
 
@@ -442,6 +442,93 @@ state { name: "c" label { zh_hant: "丙" en: "C" } terminal: true }
   CHECK(passed[0] == "to reach 'b': field 'outcome' is not 'yes'");
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "typed facts are kept in one form and dates and any_of decide a transition") {
+  const std::string text = R"pb(name: "stranded"
+version: 1
+label { zh_hant: "測" en: "Stranded" }
+initial_state: "waiting"
+field { name: "test_at" label { zh_hant: "檢測時間" en: "Test taken" } type: DATE_TIME }
+field { name: "crossing_on" label { zh_hant: "過境日期" en: "Crossing date" } type: DATE }
+field { name: "permit" label { zh_hant: "證件" en: "Permit" } type: CHOICE
+  choice { value: "valid" label { zh_hant: "有效" en: "Valid" } }
+  choice { value: "expired" label { zh_hant: "過期" en: "Expired" } }
+  choice { value: "lost" label { zh_hant: "遺失" en: "Lost" } } }
+field { name: "escorted" label { zh_hant: "需護送" en: "Escort needed" } type: YES_NO }
+state {
+  name: "waiting"
+  label { zh_hant: "等候" en: "Waiting" }
+  transition { on: "renew" to: "renewing" label { zh_hant: "補領" en: "Renew" }
+    guard { any_of { guard { field_equals { field: "permit" value: "expired" } }
+                     guard { field_equals { field: "permit" value: "lost" } } } } }
+  transition { on: "cross" to: "home" label { zh_hant: "過境" en: "Cross" }
+    guard { dates { field: "test_at" reference: "crossing_on" within_before: "48h" }
+            dates { field: "crossing_on" reference: "today" same_day: true } } }
+}
+state {
+  name: "renewing"
+  label { zh_hant: "補證" en: "Renewing" }
+  transition { on: "renewed" to: "waiting" label { zh_hant: "已補" en: "Renewed" } }
+}
+state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
+)pb";
+  auto def = model::LoadDefinition("stranded.textproto", text);
+  REQUIRE_MESSAGE(def.ok(), def.status().ToString());
+  DecideContext ctx = Context("escort_to_port", chan);
+  ctx.definition = &*def;
+  CaseState c;
+  Command open = testing::OpenCaseCommand("stranded", "SZ");
+  (*open.mutable_open_case()->mutable_fields())["escorted"] = "Y";
+  (*open.mutable_open_case()->mutable_fields())["crossing_on"] = "someday";
+  const model::Status bad_date = Refusal(c, open, ctx);
+  CHECK(bad_date.message() ==
+        "field 'crossing_on' (Crossing date) takes a date; write it as YYYY-MM-DD, e.g. 2026-03-02");
+  CHECK(bad_date.field() == "open_case.fields.crossing_on");
+  open.mutable_open_case()->mutable_fields()->erase("crossing_on");
+  Apply(c, open, ctx);
+  CHECK(c.fields().at("escorted") == "yes");  // kept as the definition writes it
+
+  // Either way the permit is gone leads to renewing it; neither is refused, saying both.
+  Command renew = testing::FireCommand(c.number(), "renew");
+  CHECK(Refusal(c, renew, ctx).message() ==
+        "cannot 'renew' on case SZ-2026-0001 yet: none of these holds: field 'permit' is not "
+        "'expired'; or field 'permit' is not 'lost'");
+  (*renew.mutable_fire_event()->mutable_fields())["permit"] = "lost";
+  Apply(c, renew, ctx);
+  CHECK(c.state() == "renewing");
+  // The case reached 'renewing' on the permit's state, inside an any_of.
+  Command clear;
+  clear.mutable_set_fields()->set_case_number(c.number());
+  clear.mutable_set_fields()->add_clear("permit");
+  clear.mutable_set_fields()->set_reason("typed in error");
+  CHECK(Refusal(c, clear, ctx).message().rfind("field 'permit' cannot be cleared: the case reached "
+                                               "'renewing' on it", 0) == 0);
+  Apply(c, testing::FireCommand(c.number(), "renewed"), ctx);
+
+  // The test must be within 48 hours before the crossing day begins, and the
+  // crossing is today (testing::StartTime() is 2026-03-02 in Hong Kong).
+  CHECK(model::FormatHongKong(now).substr(0, 10) == "2026-03-02");
+  Command cross = testing::FireCommand(c.number(), "cross");
+  CHECK(Refusal(c, cross, ctx).message() ==
+        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not set; field "
+        "'crossing_on' is not set");
+  auto& fields = *cross.mutable_fire_event()->mutable_fields();
+  fields["crossing_on"] = "2026-03-03";
+  fields["test_at"] = "2026-02-27 09:00";
+  CHECK(Refusal(c, cross, ctx).message() ==
+        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not within 48h before "
+        "'crossing_on'; field 'crossing_on' is not on the same day as today");
+  fields["crossing_on"] = "2026-03-02";
+  fields["test_at"] = "2026-03-02 08:00";  // after the day began: not before the crossing
+  CHECK(Refusal(c, cross, ctx).message() ==
+        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not within 48h before "
+        "'crossing_on'");
+  fields["test_at"] = "2026-02-28T00:00";  // exactly 48 hours before: holds
+  const std::vector<Event> crossed = Apply(c, cross, ctx);
+  CHECK(c.state() == "home");
+  REQUIRE(crossed.front().has_transitioned());
+  CHECK(crossed.front().transitioned().fields().at("test_at") == "2026-02-28 00:00");
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
   CaseState c = OpenEscort();
   const auto ctx = Context("escort_to_port", chan);
@@ -480,7 +567,7 @@ TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and c
 
   // Checked as an event's fields are, and nothing changes on a refusal.
   CHECK(Refusal(c, set({{"port", "nowhere"}}, {}, ""), ctx).message().rfind(
-            "field 'port' cannot be 'nowhere'; use one of: ", 0) == 0);
+            "field 'port' (Border port) cannot be 'nowhere'; use one of: ", 0) == 0);
   CHECK(Refusal(c, set({}, {"colour"}, "x"), ctx).message().rfind("unknown field 'colour'", 0) == 0);
   CHECK(Refusal(c, set({{"crossing_date", "2026-03-16"}}, {}, ""), ctx).message() ==
         "nothing to change: case SZ-2026-0001 already has these values");

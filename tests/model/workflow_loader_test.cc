@@ -165,7 +165,105 @@ TEST_CASE("guards may only name declared fields and the state's own tasks") {
   CHECK(Problems(Replace(kMini, "fields_required: \"port\"",
                          "field_equals { field: \"port\" value: \"lo_wu\" }")) ==
         "mini.textproto:13: transition on 'go' from state 'start' tests field 'port' for 'lo_wu', "
-        "which is not one of its allowed values");
+        "which it can never hold: field 'port' (Port) cannot be 'lo_wu'; use one of: shenzhen_bay");
+}
+
+TEST_CASE("typed fields: choices need labels, and one_of is for untyped fields only") {
+  const std::string field_line =
+      "field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" } one_of: \"shenzhen_bay\" }";
+  const auto with_field = [&](const std::string& f) { return Replace(kMini, field_line, f); };
+  // A typed definition loads.
+  auto typed = LoadDefinition(
+      "mini.textproto",
+      with_field("field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" } type: CHOICE\n"
+                 "  choice { value: \"shenzhen_bay\" label { zh_hant: \"深圳灣\" en: \"Shenzhen Bay\" } } }\n"
+                 "field { name: \"on\" label { zh_hant: \"日\" en: \"On\" } type: DATE }"));
+  REQUIRE_MESSAGE(typed.ok(), typed.status().ToString());
+  CHECK(typed->definition.field(1).type() == FieldDef::DATE);
+
+  CHECK(Problems(with_field("field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" } type: CHOICE }")) ==
+        "mini.textproto:5: field 'port' is a choice but lists no choice { value label }");
+  CHECK(Problems(with_field("field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" }\n"
+                            "  choice { value: \"hzmb\" label { zh_hant: \"港珠澳\" en: \"HZMB\" } } }")) ==
+        "mini.textproto:6: field 'port' lists choices; give it type: CHOICE");
+  CHECK(Problems(with_field("field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" } type: DATE "
+                            "one_of: \"hzmb\" }")) ==
+        "mini.textproto:5: field 'port' mixes one_of with a type; list its values as choice { value label }");
+  CHECK(Problems(with_field("field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" } type: CHOICE\n"
+                            "  choice { value: \"hzmb\" label { en: \"HZMB\" } }\n"
+                            "  choice { value: \"hzmb\" label { zh_hant: \"港珠澳\" en: \"HZMB\" } } }")) ==
+        "mini.textproto:6: field 'port': choice 'hzmb' has no zh_hant label\n"
+        "mini.textproto:7: field 'port': choice 'hzmb' is listed twice");
+  // A misspelt type is the parser's error, with its line.
+  CHECK(Problems(with_field("field { name: \"port\" label { zh_hant: \"口岸\" en: \"Port\" } type: DATUM }"))
+            .rfind("mini.textproto:5:", 0) == 0);
+}
+
+TEST_CASE("a guard's value must be one its field can hold, written as it is kept") {
+  const std::string typed = Replace(
+      kMini, "one_of: \"shenzhen_bay\" }",
+      "one_of: \"shenzhen_bay\" }\nfield { name: \"seen\" label { zh_hant: \"見\" en: \"Seen\" } type: YES_NO }");
+  CHECK(Problems(Replace(typed, "fields_required: \"port\"",
+                         "field_equals { field: \"seen\" value: \"true\" }")) ==
+        "mini.textproto:14: transition on 'go' from state 'start' tests field 'seen' for 'true', "
+        "which it can never hold; write it as 'yes'");
+  CHECK(LoadDefinition("mini.textproto", Replace(typed, "fields_required: \"port\"",
+                                                 "field_equals { field: \"seen\" value: \"yes\" }"))
+            .ok());
+}
+
+TEST_CASE("date conditions compare two date fields, or one with today") {
+  const std::string dated = Replace(
+      kMini, "one_of: \"shenzhen_bay\" }",
+      "one_of: \"shenzhen_bay\" }\n"
+      "field { name: \"test_at\" label { zh_hant: \"檢測\" en: \"Test\" } type: DATE_TIME }\n"
+      "field { name: \"cross_on\" label { zh_hant: \"過境\" en: \"Crossing\" } type: DATE }");
+  const auto with_guard = [&](const std::string& g) {
+    return Replace(dated, "fields_required: \"port\"", g);
+  };
+  CHECK(LoadDefinition("mini.textproto",
+                       with_guard("dates { field: \"test_at\" reference: \"cross_on\" within_before: \"48h\" } "
+                                  "dates { field: \"cross_on\" reference: \"today\" same_day: true }"))
+            .ok());
+  CHECK(Problems(with_guard("dates { field: \"port\" reference: \"cross_on\" same_day: true }")) ==
+        "mini.textproto:15: transition on 'go' from state 'start' compares field 'port', which is "
+        "not a date; give it type: DATE or DATE_TIME");
+  CHECK(Problems(with_guard("dates { field: \"test_at\" reference: \"crossing\" same_day: true }")) ==
+        "mini.textproto:15: transition on 'go' from state 'start' compares undeclared field 'crossing'");
+  CHECK(Problems(with_guard("dates { field: \"test_at\" reference: \"cross_on\" }")) ==
+        "mini.textproto:15: transition on 'go' from state 'start': a date condition says either "
+        "within_before or same_day: true");
+  CHECK(Problems(with_guard("dates { field: \"test_at\" reference: \"cross_on\" within_before: \"two days\" }"))
+            .rfind("mini.textproto:15: transition on 'go' from state 'start': ", 0) == 0);
+}
+
+TEST_CASE("any_of holds when one of its guards does and counts as a guard for the fallback rule") {
+  const auto with_guard = [&](const std::string& g) {
+    return Replace(kMini, "guard { tasks_done: \"call\" fields_required: \"port\" }", "guard { " + g + " }");
+  };
+  CHECK(LoadDefinition("mini.textproto",
+                       with_guard("any_of { guard { tasks_done: \"call\" } guard { fields_required: \"port\" } }"))
+            .ok());
+  CHECK(Problems(with_guard("any_of { guard { tasks_done: \"call\" } }")) ==
+        "mini.textproto:13: transition on 'go' from state 'start': an any_of needs two guards or "
+        "more, one for each way it may hold");
+  CHECK(Problems(with_guard("any_of { guard { tasks_done: \"call\" } guard { } }")) ==
+        "mini.textproto:13: transition on 'go' from state 'start': an empty guard inside any_of "
+        "would always hold");
+  CHECK(Problems(with_guard("any_of { guard { tasks_done: \"call\" } guard { roles: \"supervisor\" } }")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' names roles inside any_of; say "
+        "who may do it on the outer guard");
+  CHECK(Problems(with_guard("any_of { guard { tasks_done: \"call\" } guard { any_of { } } }")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' nests any_of inside any_of; write "
+        "the choices as one any_of");
+  CHECK(Problems(with_guard("any_of { guard { tasks_done: \"visit\" } guard { fields_required: \"port\" } }")) ==
+        "mini.textproto:13: transition on 'go' from state 'start' needs task 'visit' done, but "
+        "state 'start' creates no such task");
+  // An any_of guards its transition: a fallback after it must say otherwise.
+  const std::string fallback =
+      with_guard("any_of { guard { tasks_done: \"call\" } guard { fields_required: \"port\" } }");
+  CHECK(Problems(Replace(fallback, "} } }\n}", "} } }\n  transition { on: \"go\" to: \"end\" label { zh_hant: \"再\" en: \"Again\" } }\n}"))
+            .find("follows a guarded one on the same event") != std::string::npos);
 }
 
 TEST_CASE("pause reasons must be declared") {
