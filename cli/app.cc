@@ -85,6 +85,7 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"fire_event.fields", "--field"},
     {"fire_event.note", "--note"},
     {"complete_task.note", "--note"},
+    {"mark_not_applicable.reason", "--reason"},
     {"add_note.text", "the note"},
     {"set_fields.fields", "--field"},
     {"set_fields.clear", "--clear"},
@@ -119,6 +120,10 @@ std::string ForCommandLine(const Status& s) {
   // field's flag.
   std::string_view whole = s.field();
   if (!whole.empty() && whole.back() == ']') whole = whole.substr(0, whole.rfind('['));
+  // So is one field of a case ("fire_event.fields.port").
+  if (const size_t at = whole.find(".fields."); at != std::string_view::npos) {
+    whole = whole.substr(0, at + 7);
+  }
   for (const auto& [field, named] : kFlagOfField) {
     if (whole == field) flag = named;
   }
@@ -937,7 +942,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     });
   });
 
-  std::string task_id, assignee, done_note;
+  std::string task_id, assignee, done_note, na_reason;
   auto* task_assign = task->add_subcommand("assign", "give a task to someone (default: yourself)");
   task_assign->add_option("task", task_id, "task, e.g. SZ-2026-0007/3")->required();
   task_assign->add_option("user", assignee, "who takes it (default: you)");
@@ -961,6 +966,18 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     auto* d = c.mutable_complete_task();
     RETURN_IF_ERROR(ParseTaskId(task_id, d->mutable_case_number(), d->mutable_task()));
     d->set_note(done_note);
+    return session.Submit(c);
+  });
+
+  auto* task_na = task->add_subcommand(
+      "na", "mark a task the case does not need as not applicable (where the case type allows)");
+  task_na->add_option("task", task_id, "task, e.g. SZ-2026-0007/3")->required();
+  task_na->add_option("--reason", na_reason, "why this case does not need it")->required();
+  on(task_na, [&]() -> Status {
+    model::Command c;
+    auto* n = c.mutable_mark_not_applicable();
+    RETURN_IF_ERROR(ParseTaskId(task_id, n->mutable_case_number(), n->mutable_task()));
+    n->set_reason(na_reason);
     return session.Submit(c);
   });
 

@@ -164,6 +164,7 @@ std::string Labels::TaskStatus(model::TaskStatus s) const {
     case model::TASK_OPEN: return Pick(lang_, "open", "待辦");
     case model::TASK_DONE: return Pick(lang_, "done", "已完成");
     case model::TASK_CANCELLED: return Pick(lang_, "cancelled", "已取消");
+    case model::TASK_NOT_APPLICABLE: return Pick(lang_, "not applicable", "不適用");
     case model::TASK_STATUS_UNSPECIFIED:
     case model::TaskStatus_INT_MIN_SENTINEL_DO_NOT_USE_:
     case model::TaskStatus_INT_MAX_SENTINEL_DO_NOT_USE_:
@@ -440,6 +441,11 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       const auto& d = e.task_completed();
       return std::string(Pick(lang, "Task ", "工作 ")) + task_label(d.seq()) +
              Pick(lang, " done", " 已完成") + (d.note().empty() ? "" : " — " + d.note());
+    }
+    case model::Event::kTaskNotApplicable: {
+      const auto& x = e.task_not_applicable();
+      return std::string(Pick(lang, "Task ", "工作 ")) + task_label(x.seq()) +
+             Pick(lang, " not applicable: ", " 不適用：") + x.reason();
     }
     case model::Event::kTaskCancelled: {
       const auto& x = e.task_cancelled();

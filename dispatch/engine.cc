@@ -283,7 +283,7 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
   for (const std::string& name : guard.tasks_done()) {
     const bool done = std::any_of(c.task().begin(), c.task().end(), [&](const Task& t) {
       return t.name() == name && t.entry() == c.state_entry_seq() &&
-             t.status() == model::TASK_DONE;
+             (t.status() == model::TASK_DONE || t.status() == model::TASK_NOT_APPLICABLE);
     });
     if (done) continue;
     std::string label;
@@ -492,6 +492,35 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   return Status::Ok();
 }
 
+Status CheckReason(std::string_view reason, std::string_view what);
+
+Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
+  ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
+  const std::string id = "task " + TaskId(c.number(), task->seq());
+  RETURN_IF_ERROR(CheckHoldsRole(d.ctx().actor, task->role(), id));
+  bool may = false;
+  if (const model::StateDef* state = model::FindState(d.def(), task->state())) {
+    for (const model::TaskTemplate& t : state->task()) {
+      may = may || (t.name() == task->name() && t.may_not_apply());
+    }
+  }
+  if (!may) {
+    return Status::FailedPrecondition(id + " (" + task->label().en() + ") must be done; the " +
+                                      c.type() + " definition does not let it be marked not applicable");
+  }
+  RETURN_IF_ERROR(CheckReason(cmd.reason(), "marking a task not applicable"));
+  const int seq = task->seq();
+  d.Emit([&](Event& e) {
+    e.mutable_task_not_applicable()->set_seq(seq);
+    e.mutable_task_not_applicable()->set_reason(cmd.reason());
+  });
+  EndTimer(d, TaskTimer(seq), /*met=*/false, "not applicable");
+  return Status::Ok();
+}
+
 Status DecideNote(Decision& d, const model::AddNote& cmd) {
   RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, d.state()));
   if (cmd.text().find_first_not_of(" \t\n") == std::string::npos) {
@@ -501,7 +530,6 @@ Status DecideNote(Decision& d, const model::AddNote& cmd) {
   return Status::Ok();
 }
 
-Status CheckReason(std::string_view reason, std::string_view what);
 
 // Facts arrive between transitions: set them, correct them (with a reason),
 // or clear them (with a reason). Each is checked as an event's fields are; a
@@ -955,14 +983,19 @@ std::string HandoffId(std::string_view case_number, int id) {
   return std::string(case_number) + "/H" + std::to_string(id);
 }
 
+std::string TaskStatusWord(model::TaskStatus s) {
+  if (s == model::TASK_DONE) return "done";
+  if (s == model::TASK_NOT_APPLICABLE) return "marked not applicable";
+  return "cancelled";
+}
+
 Result<const Task*> FindOpenTask(const CaseState& c, const model::TaskRef& ref) {
   if (ref.seq() > 0) {
     for (const Task& t : c.task()) {
       if (t.seq() != ref.seq()) continue;
       if (t.status() != model::TASK_OPEN) {
         return Status::FailedPrecondition("task " + TaskId(c.number(), t.seq()) + " (" + t.name() +
-                                          ") is already " +
-                                          (t.status() == model::TASK_DONE ? "done" : "cancelled"));
+                                          ") is already " + TaskStatusWord(t.status()));
       }
       return &t;
     }
@@ -1014,6 +1047,9 @@ Status AssignTask(Decision& d, const Command& c) { return DecideAssign(d, c.assi
 Status CompleteTask(Decision& d, const Command& c) { return DecideComplete(d, c.complete_task()); }
 Status AddNote(Decision& d, const Command& c) { return DecideNote(d, c.add_note()); }
 Status SetFields(Decision& d, const Command& c) { return DecideSetFields(d, c.set_fields()); }
+Status MarkNotApplicable(Decision& d, const Command& c) {
+  return DecideNotApplicable(d, c.mark_not_applicable());
+}
 Status CloseCase(Decision& d, const Command& c) { return DecideClose(d, c.close_case()); }
 Status CancelCase(Decision& d, const Command& c) { return DecideCancel(d, c.cancel_case()); }
 Status PauseCase(Decision& d, const Command& c) { return DecidePause(d, c.pause_case()); }
@@ -1081,6 +1117,14 @@ void Evolve(CaseState& c, const Event& e) {
         *t->mutable_done_at() = e.at();
         t->set_done_by(e.actor());
         t->set_note(e.task_completed().note());
+      }
+      break;
+    case Event::kTaskNotApplicable:
+      if (Task* t = MutableTask(c, e.task_not_applicable().seq())) {
+        t->set_status(model::TASK_NOT_APPLICABLE);
+        *t->mutable_done_at() = e.at();
+        t->set_done_by(e.actor());
+        t->set_note(e.task_not_applicable().reason());
       }
       break;
     case Event::kTaskCancelled:

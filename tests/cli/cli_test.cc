@@ -157,7 +157,7 @@ TEST_CASE("workflow validate names file, line and the unreachable state") {
 
   r = cli.Run({"workflow", "validate", std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("escort_to_port v1") != std::string::npos);
+  CHECK(r.out.find("escort_to_port v2") != std::string::npos);
 }
 
 TEST_CASE("--json prints protobuf JSON that parses back") {
@@ -237,12 +237,33 @@ TEST_CASE("case set: a fact known before the case moves, corrected with a reason
            "chan_sz");
   r = cli.Must({"case", "timeline", number}, "chan_sz");
   CHECK(r.out.find("Fields: Crossing date = 2026-03-09; Border port = ") != std::string::npos);
-  CHECK(r.out.find("Crossing date = 2026-03-16 (was 2026-03-09); Border port cleared (was shenzhen_bay) — postponed a "
+  CHECK(r.out.find("Crossing date = 2026-03-16 (was 2026-03-09); Border port cleared (was Shenzhen Bay) — postponed a "
                    "week; "
                    "port to be agreed") != std::string::npos);
   r = cli.Run({"case", "set", number, "--clear", "colour", "--reason", "x"}, "chan_sz");
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("unknown field 'colour'") != std::string::npos);
+  // A typed field says how to write it, and names the flag.
+  r = cli.Run({"case", "set", number, "--field", "crossing_date=next Sunday maybe", "--reason", "x"},
+              "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("field 'crossing_date' (Crossing date) takes a date; write it as YYYY-MM-DD, "
+                   "e.g. 2026-03-02 (--field)") != std::string::npos);
+}
+
+TEST_CASE("task na: work a case does not need, where its type allows, with a reason") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  ProcessResult r = cli.Run({"task", "na", number + "/2", "--reason", "no papers"}, "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("must be done; the escort_to_port definition does not let it be marked not "
+                   "applicable") != std::string::npos);
+  cli.Must({"task", "na", number + "/3", "--reason", "already free to travel"}, "chan_sz");
+  r = cli.Must({"case", "show", number}, "chan_sz");
+  CHECK(r.out.find("not applicable") != std::string::npos);
+  r = cli.Must({"case", "timeline", number}, "chan_sz");
+  CHECK(r.out.find("not applicable: already free to travel") != std::string::npos);
 }
 
 TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languages") {

@@ -134,6 +134,17 @@ std::vector<Row> Rows() {
        [](Fixture& f, const std::string& a) {
          return f.Run(testing::DoneCommand(f.number, "arrange_departure"), a);
        }},
+      // Work the case does not need: whoever may do the task, with a reason.
+      {"mark_not_applicable", "YNPNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* n = c.mutable_mark_not_applicable();
+                        n->set_case_number(f.number);
+                        n->mutable_task()->set_name("arrange_departure");
+                        n->set_reason("already free to travel");
+                      }),
+                      a);
+       }},
       {"add_note", "YNYNYPP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) {

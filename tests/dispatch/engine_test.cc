@@ -529,6 +529,38 @@ state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
   CHECK(crossed.front().transitioned().fields().at("test_at") == "2026-02-28 00:00");
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "a task the case does not need is marked not applicable, with a reason, where the definition allows") {
+  CaseState c = OpenEscort();
+  const auto ctx = Context("escort_to_port", chan);
+  const auto na = [&](const std::string& task, const std::string& reason) {
+    Command cmd;
+    auto* n = cmd.mutable_mark_not_applicable();
+    n->set_case_number(c.number());
+    n->mutable_task()->set_name(task);
+    n->set_reason(reason);
+    return cmd;
+  };
+  CHECK(Refusal(c, na("check_travel_documents", "no papers"), ctx).message() ==
+        "task SZ-2026-0001/2 (Check the travel documents) must be done; the escort_to_port "
+        "definition does not let it be marked not applicable");
+  CHECK(Refusal(c, na("arrange_departure", " "), ctx).code() == Code::kInvalidArgument);
+  const std::vector<Event> e = Apply(c, na("arrange_departure", "already free to travel"), ctx);
+  CHECK(Kinds(e) == std::vector<std::string>{"task_not_applicable", "deadline_cleared"});
+  CHECK(c.task(2).status() == model::TASK_NOT_APPLICABLE);
+  CHECK(c.task(2).note() == "already free to travel");
+  CHECK(c.task(2).done_by() == "chan_sz");
+  Command done_third;
+  done_third.mutable_complete_task()->set_case_number(c.number());
+  done_third.mutable_complete_task()->mutable_task()->set_seq(3);
+  CHECK(Refusal(c, done_third, ctx).message() ==
+        "task SZ-2026-0001/3 (arrange_departure) is already marked not applicable");
+  // It counts as done for the guard; the other two are done as usual.
+  Apply(c, testing::DoneCommand(c.number(), "agree_crossing_with_family"), ctx);
+  Apply(c, testing::DoneCommand(c.number(), "check_travel_documents"), ctx);
+  Apply(c, testing::PlanConfirmedCommand(c.number()), ctx);
+  CHECK(c.state() == "travelling_to_port");
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
   CaseState c = OpenEscort();
   const auto ctx = Context("escort_to_port", chan);
@@ -597,16 +629,16 @@ TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and c
         "case SZ-2026-0001 is cancelled; nothing more can be done on it except notes");
 
   // A field every case of its type has cannot be cleared, only corrected.
-  CaseState ambulance;
-  const auto actx = Context("cross_border_ambulance", chan);
-  Apply(ambulance, testing::OpenCaseCommand("cross_border_ambulance", "SZ"), actx);
-  Command clear_hospital;
-  clear_hospital.mutable_set_fields()->set_case_number(ambulance.number());
-  clear_hospital.mutable_set_fields()->add_clear("hospital");
-  clear_hospital.mutable_set_fields()->set_reason("wrong hospital");
-  CHECK(Refusal(ambulance, clear_hospital, actx).message() ==
-        "field 'hospital' cannot be cleared: every cross_border_ambulance case has one; set the "
-        "right value instead");
+  CaseState verification;
+  const auto vctx = Context("document_verification", chan);
+  Apply(verification, testing::OpenCaseCommand("document_verification", "SZ"), vctx);
+  Command clear_requester;
+  clear_requester.mutable_set_fields()->set_case_number(verification.number());
+  clear_requester.mutable_set_fields()->add_clear("requested_by");
+  clear_requester.mutable_set_fields()->set_reason("wrong bureau");
+  CHECK(Refusal(verification, clear_requester, vctx).message() ==
+        "field 'requested_by' cannot be cleared: every document_verification case has one; set "
+        "the right value instead");
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "the fold of the events is the state") {

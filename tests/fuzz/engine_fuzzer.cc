@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string actor = in.Pick(kUsers);
     const std::string number = in.Pick(cases);
     model::Command c;
-    switch (in.Int(0, 18)) {
+    switch (in.Int(0, 19)) {
       case 0: {
         auto* o = c.mutable_open_case();
         o->set_type(in.Pick(kTypes));
@@ -212,6 +212,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         if (in.Bool()) f->add_clear(in.Pick(words.fields));
         if (in.Bool()) f->set_reason("postponed");
+        break;
+      }
+      case 19: {
+        auto* n = c.mutable_mark_not_applicable();
+        n->set_case_number(number);
+        if (in.Bool()) {
+          n->mutable_task()->set_seq(in.Int(0, 12));
+        } else {
+          n->mutable_task()->set_name(in.Pick(words.tasks));
+        }
+        if (in.Bool()) n->set_reason("not needed");
         break;
       }
       default:
