@@ -82,6 +82,20 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"open_case.fields", "--field"},
     {"open_case.summary", "--summary"},
     {"open_case.related_case", "--related"},
+    {"open_case.caller.name", "--caller-name"},
+    {"open_case.caller.phone", "--caller-phone"},
+    {"add_person.person.name_zh", "--name-zh"},
+    {"add_person.person.name_en", "--name-en"},
+    {"add_person.person.hkid", "--hkid"},
+    {"add_person.person.home_return_permit", "--permit"},
+    {"add_person.person.date_of_birth", "--dob"},
+    {"add_person.person.phone", "--phone"},
+    {"add_person.person.next_of_kin.phone", "--kin-phone"},
+    {"add_person.relationship", "--relation"},
+    {"record_contact.party", "--party"},
+    {"record_contact.channel", "--channel"},
+    {"record_contact.said", "--said"},
+    {"record_contact.at", "--at"},
     {"fire_event.fields", "--field"},
     {"fire_event.note", "--note"},
     {"complete_task.note", "--note"},
@@ -331,6 +345,21 @@ class Session {
 };
 
 // "port=shenzhen_bay" into the map.
+// The flags that describe a person, on `case open` and `case person`.
+void AddPersonOptions(CLI::App* cmd, model::Person* person) {
+  cmd->add_option("--name-zh", *person->mutable_name_zh(), "name in Chinese");
+  cmd->add_option("--name-en", *person->mutable_name_en(), "name in English");
+  cmd->add_option("--hkid", *person->mutable_hkid(), "HK identity card number, e.g. A123456(3)");
+  cmd->add_option("--permit", *person->mutable_home_return_permit(), "Home Return Permit number");
+  cmd->add_option("--dob", *person->mutable_date_of_birth(), "date of birth, YYYY-MM-DD");
+  cmd->add_option("--phone", *person->mutable_phone(), "the person's phone");
+  cmd->add_option("--location", *person->mutable_current_location(), "where the person is now");
+  auto* kin = person->mutable_next_of_kin();
+  cmd->add_option("--kin-name", *kin->mutable_name(), "next of kin in Hong Kong");
+  cmd->add_option("--kin-relation", *kin->mutable_relationship(), "e.g. daughter");
+  cmd->add_option("--kin-phone", *kin->mutable_phone(), "next of kin's phone");
+}
+
 Status AddFields(const std::vector<std::string>& pairs,
                  google::protobuf::Map<std::string, std::string>* fields) {
   for (const std::string& p : pairs) {
@@ -603,18 +632,15 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* case_open = cas->add_subcommand("open", "open a case; prints its number");
   case_open->add_option("--type", *open.mutable_type(), "case type (see `workflow list`)")->required();
   case_open->add_option("--centre", *open.mutable_centre(), "owning centre (default: yours)");
-  auto* person = open.mutable_person();
-  case_open->add_option("--name-zh", *person->mutable_name_zh(), "name in Chinese");
-  case_open->add_option("--name-en", *person->mutable_name_en(), "name in English");
-  case_open->add_option("--hkid", *person->mutable_hkid(), "HK identity card number, e.g. A123456(3)");
-  case_open->add_option("--permit", *person->mutable_home_return_permit(), "Home Return Permit number");
-  case_open->add_option("--dob", *person->mutable_date_of_birth(), "date of birth, YYYY-MM-DD");
-  case_open->add_option("--phone", *person->mutable_phone(), "the person's phone");
-  case_open->add_option("--location", *person->mutable_current_location(), "where the person is now");
-  auto* kin = person->mutable_next_of_kin();
-  case_open->add_option("--kin-name", *kin->mutable_name(), "next of kin in Hong Kong");
-  case_open->add_option("--kin-relation", *kin->mutable_relationship(), "e.g. daughter");
-  case_open->add_option("--kin-phone", *kin->mutable_phone(), "next of kin's phone");
+  AddPersonOptions(case_open, open.mutable_person());
+  auto* caller = open.mutable_caller();
+  case_open->add_option("--caller-name", *caller->mutable_name(), "who called or referred the case");
+  case_open->add_option("--caller-relation", *caller->mutable_relationship(),
+                        "the caller to the person, e.g. landlord, daughter");
+  case_open->add_option("--caller-org", *caller->mutable_organisation(),
+                        "where they called from, e.g. Longgang police station");
+  case_open->add_option("--caller-phone", *caller->mutable_phone(), "the caller's phone");
+  case_open->add_option("--caller-note", *caller->mutable_note(), "how and when to reach them");
   case_open->add_option("--field", open_fields, "case field name=value (repeatable)");
   case_open->add_option("--summary", *open.mutable_summary(), "one line on what is needed");
   case_open->add_option("--related", *open.mutable_related_case(), "a related case number");
@@ -627,6 +653,47 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (o->person().next_of_kin().ByteSizeLong() == 0) o->mutable_person()->clear_next_of_kin();
     RETURN_IF_ERROR(AddFields(open_fields, o->mutable_fields()));
     return session.Submit(c, /*print_number_only=*/true);
+  });
+
+  model::AddPerson add_person;
+  std::string person_case;
+  auto* case_person = cas->add_subcommand(
+      "person", "add someone else the case is about (a spouse, a son travelling with them)");
+  case_person->add_option("case", person_case, "case number")->required();
+  AddPersonOptions(case_person, add_person.mutable_person());
+  case_person->add_option("--relation", *add_person.mutable_relationship(),
+                          "to the case's first person, e.g. husband")
+      ->required();
+  on(case_person, [&]() -> Status {
+    model::Command c;
+    *c.mutable_add_person() = add_person;
+    auto* p = c.mutable_add_person();
+    p->set_case_number(person_case);
+    if (p->person().next_of_kin().ByteSizeLong() == 0) p->mutable_person()->clear_next_of_kin();
+    return session.Submit(c);
+  });
+
+  model::RecordContact contact;
+  std::string contact_at;
+  auto* case_contact = cas->add_subcommand(
+      "contact", "record what an outside party said (a hospital, an office, an association)");
+  case_contact->add_option("case", *contact.mutable_case_number(), "case number")->required();
+  case_contact->add_option("--party", *contact.mutable_party(), "the organisation, e.g. Zhangmutou Hospital")
+      ->required();
+  case_contact->add_option("--person", *contact.mutable_person(), "who you spoke to, e.g. Dr Wu, ward 5");
+  case_contact->add_option("--channel", *contact.mutable_channel(), "phone, visit, message, email or letter")
+      ->required();
+  case_contact->add_option("--at", contact_at, "when, if not now: 2026-03-02T14:30");
+  case_contact->add_option("--said", *contact.mutable_said(), "what was said or agreed")->required();
+  on(case_contact, [&]() -> Status {
+    model::Command c;
+    *c.mutable_record_contact() = contact;
+    if (!contact_at.empty()) {
+      auto at = model::ParseTimestamp(contact_at);
+      if (!at.ok()) return Status::InvalidArgument(at.status().message() + " (--at)");
+      *c.mutable_record_contact()->mutable_at() = model::ToProto(*at);
+    }
+    return session.Submit(c);
   });
 
   std::string status_text = "open", list_centre, list_type;

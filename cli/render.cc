@@ -18,6 +18,33 @@ using model::Lang;
 
 namespace {
 
+// "Mr Lau (landlord), Longgang police station, 138 0000 0000 — after 6pm".
+std::string CallerLine(const model::Caller& k) {
+  std::string s = k.name();
+  if (!k.relationship().empty()) s += (s.empty() ? "" : " ") + ("(" + k.relationship() + ")");
+  for (const std::string& part : {k.organisation(), k.phone()}) {
+    if (!part.empty()) s += (s.empty() ? "" : ", ") + part;
+  }
+  if (!k.note().empty()) s += " — " + k.note();
+  return s;
+}
+
+std::string ChannelName(std::string_view channel, Lang lang) {
+  if (channel == "phone") return Pick(lang, "by phone", "電話");
+  if (channel == "visit") return Pick(lang, "visit", "探訪");
+  if (channel == "message") return Pick(lang, "message", "訊息");
+  if (channel == "email") return Pick(lang, "email", "電郵");
+  if (channel == "letter") return Pick(lang, "letter", "信件");
+  return std::string(channel);
+}
+
+std::string ContactLine(const model::PartyContact& k, Lang lang) {
+  std::string s = k.party();
+  if (!k.person().empty()) s += " (" + k.person() + ")";
+  s += ", " + ChannelName(k.channel(), lang) + ": " + k.said();
+  return s;
+}
+
 std::string When(const google::protobuf::Timestamp& ts) {
   return model::IsSet(ts) ? model::FormatHongKong(model::FromProto(ts)) : "-";
 }
@@ -244,6 +271,16 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     if (!k.phone().empty()) kin += " " + k.phone();
     row("Next of kin", "香港親屬", kin);
   }
+  for (const auto& other : c.people()) {
+    const model::Person& o = other.person();
+    std::string line = PersonName(o) + " (" + other.relationship() + ")";
+    for (const std::string& part : {o.hkid(), o.home_return_permit(), o.date_of_birth(), o.phone(),
+                                    o.current_location()}) {
+      if (!part.empty()) line += ", " + part;
+    }
+    row("Also", "同行人士", line);
+  }
+  if (c.has_caller()) row("Called by", "來電者", CallerLine(c.caller()));
   // Fields in the order the definition lists them, then what is not yet known.
   std::map<std::string, std::string> fields(c.fields().begin(), c.fields().end());
   std::vector<std::string> unknown;
@@ -269,6 +306,11 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
   head.Print(body);
   std::string text = body.str();
   out << text.substr(text.find('\n') + 1);
+
+  if (c.contact_size() > 0) {
+    out << '\n' << Pick(lang, "Outside parties", "外間聯絡") << '\n';
+    for (const auto& k : c.contact()) out << "  " << When(k.at()) << "  " << ContactLine(k, lang) << '\n';
+  }
 
   out << '\n' << Pick(lang, "Tasks", "工作") << '\n';
   TextTable tasks({"#", Pick(lang, "Task", "工作"), Pick(lang, "Role", "職位"),
@@ -441,6 +483,15 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       const auto& d = e.task_completed();
       return std::string(Pick(lang, "Task ", "工作 ")) + task_label(d.seq()) +
              Pick(lang, " done", " 已完成") + (d.note().empty() ? "" : " — " + d.note());
+    }
+    case model::Event::kPersonAdded: {
+      const auto& p = e.person_added().person();
+      return std::string(Pick(lang, "Person added: ", "新增當事人：")) + PersonName(p.person()) +
+             " (" + p.relationship() + ")";
+    }
+    case model::Event::kContactRecorded: {
+      const auto& k = e.contact_recorded().contact();
+      return std::string(Pick(lang, "Contact: ", "聯絡：")) + ContactLine(k, lang);
     }
     case model::Event::kTaskNotApplicable: {
       const auto& x = e.task_not_applicable();

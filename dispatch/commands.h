@@ -85,6 +85,8 @@ model::Status CompleteTask(Decision& d, const model::Command& c);
 model::Status AddNote(Decision& d, const model::Command& c);
 model::Status SetFields(Decision& d, const model::Command& c);
 model::Status MarkNotApplicable(Decision& d, const model::Command& c);
+model::Status AddPerson(Decision& d, const model::Command& c);
+model::Status RecordContact(Decision& d, const model::Command& c);
 model::Status CloseCase(Decision& d, const model::Command& c);
 model::Status CancelCase(Decision& d, const model::Command& c);
 model::Status PauseCase(Decision& d, const model::Command& c);

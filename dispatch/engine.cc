@@ -346,6 +346,16 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
     return s.WithField("open_case.person." + s.field());
   }
   ASSIGN_OR_RETURN(const Fields fields, KeptFields(def.definition, cmd.fields(), "open_case"));
+  model::Caller caller = cmd.caller();
+  if (Status s = model::NormalizeCaller(caller); !s.ok()) {
+    return s.WithField("open_case.caller." + s.field());
+  }
+  if (def.definition.caller_required() && model::IsEmptyCaller(caller)) {
+    return Status::InvalidArgument("a " + def.definition.name() +
+                                   " case needs who called or referred it: their name or "
+                                   "organisation, and how to reach them")
+        .WithField("open_case.caller.name");
+  }
   for (const std::string& name : def.definition.required_on_open()) {
     if (fields.count(name) == 0) {
       const auto* f = model::FindField(def.definition, name);
@@ -365,6 +375,7 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
     o->set_summary(cmd.summary());
     o->set_related_case(cmd.related_case());
     o->set_initial_state(initial->name());
+    *o->mutable_caller() = caller;
   });
   if (def.definition.has_case_deadline()) {
     ArmFromDefinition(d, std::string(kCaseTimer), def.definition.case_deadline(), "the case");
@@ -518,6 +529,85 @@ Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
     e.mutable_task_not_applicable()->set_reason(cmd.reason());
   });
   EndTimer(d, TaskTimer(seq), /*met=*/false, "not applicable");
+  return Status::Ok();
+}
+
+// The name of `p`, for saying who is meant.
+std::string NameOf(const model::Person& p) {
+  return p.name_zh().empty() ? p.name_en() : p.name_zh();
+}
+
+Status DecideAddPerson(Decision& d, const model::AddPerson& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
+  model::Person person = cmd.person();
+  if (Status s = model::NormalizePerson(person, d.now()); !s.ok()) {
+    return s.WithField("add_person.person." + s.field());
+  }
+  const std::string relationship = model::TrimSpaces(cmd.relationship());
+  if (relationship.empty()) {
+    return Status::InvalidArgument("say how they are related to " + NameOf(c.person()) +
+                                   " (husband, son, neighbour travelling with them)")
+        .WithField("add_person.relationship");
+  }
+  // One person, one place on the case: the same identity card twice is a slip.
+  if (!person.hkid().empty()) {
+    std::vector<const model::Person*> on_case{&c.person()};
+    for (const auto& p : c.people()) on_case.push_back(&p.person());
+    for (const model::Person* p : on_case) {
+      if (p->hkid() == person.hkid()) {
+        return Status::AlreadyExists("that identity card number is already on case " + c.number() +
+                                     ", as " + NameOf(*p))
+            .WithField("add_person.person.hkid");
+      }
+    }
+  }
+  const int id = c.people_size() + 2;
+  d.Emit([&](Event& e) {
+    auto* p = e.mutable_person_added()->mutable_person();
+    p->set_id(id);
+    *p->mutable_person() = person;
+    p->set_relationship(relationship);
+  });
+  return Status::Ok();
+}
+
+// How a conversation with an outside party may have happened.
+constexpr std::string_view kContactChannels[] = {"phone", "visit", "message", "email", "letter"};
+
+Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));
+  const std::string party = model::TrimSpaces(cmd.party());
+  if (party.empty()) {
+    return Status::InvalidArgument("say which party: the hospital, office or association spoken to")
+        .WithField("record_contact.party");
+  }
+  if (std::find(std::begin(kContactChannels), std::end(kContactChannels), cmd.channel()) ==
+      std::end(kContactChannels)) {
+    return Status::InvalidArgument("how was it: phone, visit, message, email or letter")
+        .WithField("record_contact.channel");
+  }
+  if (model::TrimSpaces(cmd.said()).empty()) {
+    return Status::InvalidArgument("say what was said or agreed").WithField("record_contact.said");
+  }
+  const model::Instant at = cmd.has_at() ? model::FromProto(cmd.at()) : d.now();
+  // A clock a few minutes fast on a phone is not a contact in the future.
+  if (at > d.now() + std::chrono::minutes(5)) {
+    return Status::InvalidArgument("the contact is in the future; say when it happened")
+        .WithField("record_contact.at");
+  }
+  const int id = c.contact_size() + 1;
+  d.Emit([&](Event& e) {
+    auto* k = e.mutable_contact_recorded()->mutable_contact();
+    k->set_id(id);
+    k->set_party(party);
+    k->set_person(model::TrimSpaces(cmd.person()));
+    k->set_channel(cmd.channel());
+    *k->mutable_at() = model::ToProto(at);
+    k->set_said(cmd.said());
+  });
   return Status::Ok();
 }
 
@@ -1047,6 +1137,10 @@ Status AssignTask(Decision& d, const Command& c) { return DecideAssign(d, c.assi
 Status CompleteTask(Decision& d, const Command& c) { return DecideComplete(d, c.complete_task()); }
 Status AddNote(Decision& d, const Command& c) { return DecideNote(d, c.add_note()); }
 Status SetFields(Decision& d, const Command& c) { return DecideSetFields(d, c.set_fields()); }
+Status AddPerson(Decision& d, const Command& c) { return DecideAddPerson(d, c.add_person()); }
+Status RecordContact(Decision& d, const Command& c) {
+  return DecideRecordContact(d, c.record_contact());
+}
 Status MarkNotApplicable(Decision& d, const Command& c) {
   return DecideNotApplicable(d, c.mark_not_applicable());
 }
@@ -1087,6 +1181,7 @@ void Evolve(CaseState& c, const Event& e) {
       c.mutable_fields()->insert(o.fields().begin(), o.fields().end());
       c.set_summary(o.summary());
       c.set_related_case(o.related_case());
+      *c.mutable_caller() = o.caller();
       c.set_opened_by(e.actor());
       *c.mutable_opened_at() = e.at();
       *c.mutable_state_entered_at() = e.at();
@@ -1119,6 +1214,16 @@ void Evolve(CaseState& c, const Event& e) {
         t->set_note(e.task_completed().note());
       }
       break;
+    case Event::kPersonAdded:
+      *c.add_people() = e.person_added().person();
+      break;
+    case Event::kContactRecorded: {
+      model::PartyContact* k = c.add_contact();
+      *k = e.contact_recorded().contact();
+      k->set_recorded_by(e.actor());
+      *k->mutable_recorded_at() = e.at();
+      break;
+    }
     case Event::kTaskNotApplicable:
       if (Task* t = MutableTask(c, e.task_not_applicable().seq())) {
         t->set_status(model::TASK_NOT_APPLICABLE);

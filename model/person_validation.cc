@@ -67,6 +67,30 @@ Status NormalizePerson(Person& person, Instant now) {
   return Status::Ok();
 }
 
+bool IsEmptyCaller(const Caller& caller) {
+  return caller.name().empty() && caller.relationship().empty() && caller.organisation().empty() &&
+         caller.phone().empty() && caller.note().empty();
+}
+
+Status NormalizeCaller(Caller& caller) {
+  caller.set_name(TrimSpaces(caller.name()));
+  caller.set_relationship(TrimSpaces(caller.relationship()));
+  caller.set_organisation(TrimSpaces(caller.organisation()));
+  caller.set_phone(TrimSpaces(caller.phone()));
+  caller.set_note(TrimSpaces(caller.note()));
+  if (IsEmptyCaller(caller)) return Status::Ok();
+  if (caller.name().empty() && caller.organisation().empty()) {
+    return Status::InvalidArgument(
+               "say who called: their name, or the organisation they called from (a police "
+               "station, a hospital, a town office)")
+        .WithField("name");
+  }
+  if (!caller.phone().empty()) {
+    RETURN_IF_ERROR(CheckPhone("the caller's phone number", caller.phone()).WithField("phone"));
+  }
+  return Status::Ok();
+}
+
 std::string MaskPermit(std::string_view permit) {
   std::string out;
   for (size_t i = 0; i < permit.size(); ++i) out += i < 5 ? permit[i] : '*';

@@ -19,6 +19,14 @@ namespace model {
 // was typed, and name the field of Person in Status::field().
 Status NormalizePerson(Person& person, Instant now);
 
+// Normalises who called in place or says what is wrong: a name or an
+// organisation when anything is given, a phone that is a phone. Errors name
+// the field of Caller in Status::field().
+Status NormalizeCaller(Caller& caller);
+
+// True when nothing about the caller was given.
+bool IsEmptyCaller(const Caller& caller);
+
 // "H1234****": letter and first four digits of a Home Return Permit number.
 std::string MaskPermit(std::string_view permit);
 

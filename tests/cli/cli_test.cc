@@ -251,6 +251,47 @@ TEST_CASE("case set: a fact known before the case moves, corrected with a reason
                    "e.g. 2026-03-02 (--field)") != std::string::npos);
 }
 
+TEST_CASE("who called, a second person and an outside party's word, on the command line") {
+  Cli cli;
+  cli.Setup();
+  ProcessResult r = cli.Run({"case", "open", "--type", "escort_to_port", "--name-zh", "何麗華",
+                             "--caller-relation", "landlord", "--caller-phone", "138 0000 0000"},
+                            "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("(--caller-name)") != std::string::npos);
+  const std::string number =
+      cli.Must({"case", "open", "--type", "escort_to_port", "--name-zh", "何麗華", "--caller-name",
+                "Mr Lau", "--caller-relation", "landlord", "--caller-org", "Futian rental office",
+                "--caller-phone", "138 0000 0000", "--caller-note", "after 6pm"},
+               "chan_sz")
+          .out;
+  const std::string n = number.substr(0, number.find('\n'));
+  r = cli.Run({"case", "person", n, "--name-zh", "何志強", "--hkid", "B123456(5)", "--relation", "husband"},
+              "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("(--hkid)") != std::string::npos);
+  CHECK(r.err.find("123456") == std::string::npos);
+  cli.Must({"case", "person", n, "--name-zh", "何志強", "--hkid", "B123456(6)", "--relation", "husband"},
+           "chan_sz");
+  r = cli.Run({"case", "contact", n, "--party", "Futian police", "--channel", "phone", "--at",
+               "yesterday", "--said", "x"},
+              "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("(--at)") != std::string::npos);
+  cli.Must({"case", "contact", n, "--party", "Futian police", "--person", "Officer Wu", "--channel",
+            "visit", "--said", "they hold her bag and papers"},
+           "chan_sz");
+  r = cli.Must({"case", "show", n}, "chan_sz");
+  CHECK(r.out.find("Mr Lau (landlord), Futian rental office, 138 0000 0000 — after 6pm") !=
+        std::string::npos);
+  CHECK(r.out.find("何志強 (husband), B123456(6)") != std::string::npos);
+  CHECK(r.out.find("Futian police (Officer Wu), visit: they hold her bag and papers") != std::string::npos);
+  r = cli.Must({"case", "timeline", n}, "chan_sz");
+  CHECK(r.out.find("Person added: 何志強 (husband)") != std::string::npos);
+  CHECK(r.out.find("Contact: Futian police (Officer Wu), visit: they hold her bag and papers") !=
+        std::string::npos);
+}
+
 TEST_CASE("task na: work a case does not need, where its type allows, with a reason") {
   Cli cli;
   cli.Setup();

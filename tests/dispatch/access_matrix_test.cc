@@ -145,6 +145,29 @@ std::vector<Row> Rows() {
                       }),
                       a);
        }},
+      // Someone else the case is about: its own centre's staff.
+      {"add_person", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* p = c.mutable_add_person();
+                        p->set_case_number(f.number);
+                        p->mutable_person()->set_name_zh("何志強");
+                        p->set_relationship("husband");
+                      }),
+                      a);
+       }},
+      // What an outside party said: whoever may add a note.
+      {"record_contact", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* k = c.mutable_record_contact();
+                        k->set_case_number(f.number);
+                        k->set_party("Zhangmutou Hospital");
+                        k->set_channel("phone");
+                        k->set_said("fit to travel");
+                      }),
+                      a);
+       }},
       {"add_note", "YNYNYPP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) {

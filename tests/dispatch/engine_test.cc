@@ -561,6 +561,91 @@ TEST_CASE_FIXTURE(EngineFixture, "a task the case does not need is marked not ap
   CHECK(c.state() == "travelling_to_port");
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and what outside parties said") {
+  const auto ctx = Context("escort_to_port", chan);
+  CaseState none;
+  Command open = testing::OpenCaseCommand("escort_to_port", "SZ");
+  auto* caller = open.mutable_open_case()->mutable_caller();
+  caller->set_relationship("landlord");
+  caller->set_phone("138 0000 0000");
+  const model::Status nameless = Refusal(none, open, ctx);
+  CHECK(nameless.message().rfind("say who called: their name, or the organisation", 0) == 0);
+  CHECK(nameless.field() == "open_case.caller.name");
+  caller->set_name("  Mr Lau ");
+  caller->set_phone("138");
+  CHECK(Refusal(none, open, ctx).field() == "open_case.caller.phone");
+  caller->set_phone("138 0000 0000");
+  CaseState c;
+  Apply(c, open, ctx);
+  CHECK(c.caller().name() == "Mr Lau");
+  CHECK(c.caller().relationship() == "landlord");
+
+  // A definition can require a caller.
+  model::LoadedDefinition strict = *ctx.definition;
+  strict.definition.set_caller_required(true);
+  DecideContext strict_ctx = ctx;
+  strict_ctx.definition = &strict;
+  CHECK(Refusal(none, testing::OpenCaseCommand("escort_to_port", "SZ"), strict_ctx).message() ==
+        "a escort_to_port case needs who called or referred it: their name or organisation, and "
+        "how to reach them");
+
+  // Her husband is stranded with her.
+  Command add;
+  auto* a = add.mutable_add_person();
+  a->set_case_number(c.number());
+  a->mutable_person()->set_name_zh("何志強");
+  a->mutable_person()->set_hkid("A123456(4)");
+  a->set_relationship("husband");
+  const model::Status bad_id = Refusal(c, add, ctx);
+  CHECK(bad_id.field() == "add_person.person.hkid");
+  CHECK(bad_id.message().find("123456") == std::string::npos);
+  a->mutable_person()->set_hkid(c.person().hkid());
+  CHECK(Refusal(c, add, ctx).code() == Code::kAlreadyExists);
+  a->mutable_person()->set_hkid("B1234566");
+  a->set_relationship(" ");
+  CHECK(Refusal(c, add, ctx).field() == "add_person.relationship");
+  a->set_relationship("husband");
+  Apply(c, add, ctx);
+  REQUIRE(c.people_size() == 1);
+  CHECK(c.people(0).id() == 2);
+  CHECK(c.people(0).person().hkid() == "B123456(6)");
+  CHECK(c.people(0).relationship() == "husband");
+
+  // The hospital's doctor, by phone, an hour ago.
+  Command talk;
+  auto* k = talk.mutable_record_contact();
+  k->set_case_number(c.number());
+  k->set_party("Zhangmutou Hospital");
+  k->set_person("Dr Wu, ward 5");
+  k->set_channel("fax");
+  k->set_said("fit to travel from Thursday");
+  CHECK(Refusal(c, talk, ctx).field() == "record_contact.channel");
+  k->set_channel("phone");
+  *k->mutable_at() = model::ToProto(now + std::chrono::hours(1));
+  CHECK(Refusal(c, talk, ctx).field() == "record_contact.at");
+  *k->mutable_at() = model::ToProto(now - std::chrono::hours(1));
+  k->set_said("");
+  CHECK(Refusal(c, talk, ctx).field() == "record_contact.said");
+  k->set_said("fit to travel from Thursday");
+  const std::vector<Event> e = Apply(c, talk, ctx);
+  CHECK(Kinds(e) == std::vector<std::string>{"contact_recorded"});
+  REQUIRE(c.contact_size() == 1);
+  CHECK(c.contact(0).id() == 1);
+  CHECK(model::FromProto(c.contact(0).at()) == now - std::chrono::hours(1));
+  CHECK(c.contact(0).recorded_by() == "chan_sz");
+  CHECK(model::FromProto(c.contact(0).recorded_at()) == now);
+
+  // Like a note, a contact can be recorded after the case has ended.
+  Command cancel;
+  cancel.mutable_cancel_case()->set_case_number(c.number());
+  cancel.mutable_cancel_case()->set_reason("family took her home");
+  Apply(c, cancel, ctx);
+  k->clear_at();
+  Apply(c, talk, ctx);
+  CHECK(c.contact_size() == 2);
+  CHECK(Refusal(c, add, ctx).code() == Code::kFailedPrecondition);
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
   CaseState c = OpenEscort();
   const auto ctx = Context("escort_to_port", chan);

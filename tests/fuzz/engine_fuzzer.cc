@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string actor = in.Pick(kUsers);
     const std::string number = in.Pick(cases);
     model::Command c;
-    switch (in.Int(0, 19)) {
+    switch (in.Int(0, 21)) {
       case 0: {
         auto* o = c.mutable_open_case();
         o->set_type(in.Pick(kTypes));
@@ -223,6 +223,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           n->mutable_task()->set_name(in.Pick(words.tasks));
         }
         if (in.Bool()) n->set_reason("not needed");
+        break;
+      }
+      case 20: {
+        auto* p = c.mutable_add_person();
+        p->set_case_number(number);
+        p->mutable_person()->set_name_zh(in.Bool() ? "何志強" : "");
+        if (in.Bool()) p->mutable_person()->set_hkid(in.Bool() ? "B1234566" : "A123456(3)");
+        if (in.Bool()) p->set_relationship("husband");
+        break;
+      }
+      case 21: {
+        auto* k = c.mutable_record_contact();
+        k->set_case_number(number);
+        if (in.Bool()) k->set_party("Zhangmutou Hospital");
+        k->set_channel(in.Bool() ? "phone" : "fax");
+        if (in.Bool()) k->set_said("fit to travel");
+        if (in.Bool()) *k->mutable_at() = model::ToProto(clock.Now() + std::chrono::minutes(in.Int(-600, 60)));
         break;
       }
       default:
