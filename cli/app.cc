@@ -108,6 +108,7 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"cancel_case.reason", "--reason"},
     {"pause_case.reason", "--reason"},
     {"pause_case.task", "--task"},
+    {"resume_case.reason", "--reason"},
     {"request_handoff.to_centre", "--to"},
     {"request_handoff.leg", "--leg"},
     {"request_handoff.message", "--message"},
@@ -824,8 +825,10 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   });
 
   model::ResumeCase resume;
-  auto* case_resume = cas->add_subcommand("resume", "start a paused case's clocks again");
+  auto* case_resume = cas->add_subcommand("resume", "end a pause: the party it waited for has answered");
   case_resume->add_option("number", *resume.mutable_case_number(), "case number")->required();
+  case_resume->add_option("--reason", *resume.mutable_reason(),
+                          "which pause ends, when the case waits for more than one");
   on(case_resume, [&]() -> Status {
     model::Command c;
     *c.mutable_resume_case() = resume;

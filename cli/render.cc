@@ -238,9 +238,9 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
       l.State(c, c.state()) + " (" + c.state() + "), " + Pick(lang, "since ", "始於 ") +
           When(c.state_entered_at()));
   row("Opened", "開案", When(c.opened_at()) + " " + Pick(lang, "by ", "由 ") + c.opened_by());
-  if (c.has_pause()) {
-    row("Paused", "暫停", l.PauseReason(c, c.pause().reason()) + ", " + Pick(lang, "since ", "始於 ") +
-                              When(c.pause().since()));
+  for (const model::Pause& p : c.pauses()) {
+    row("Paused", "暫停", l.PauseReason(c, p.reason()) + ", " + Pick(lang, "since ", "始於 ") +
+                              When(p.since()));
   }
   for (const auto& t : c.timer()) {
     std::string v = TimerName(t.key(), lang);

@@ -747,36 +747,53 @@ Status DecideCancel(Decision& d, const model::CancelCase& cmd) {
 
 // --- Pauses ---------------------------------------------------------------
 
-void ResumeIfPaused(Decision& d) {
-  if (!d.state().has_pause()) return;
-  const model::Pause pause = d.state().pause();
-  const model::Millis paused = d.now() - model::FromProto(pause.since());
+// Ends the pause for `reason`: its clocks that no other pause holds run
+// again, moved on by as long as each was stopped.
+void EndPause(Decision& d, const std::string& reason) {
+  const CaseState& c = d.state();
+  const auto it = std::find_if(c.pauses().begin(), c.pauses().end(),
+                               [&](const model::Pause& p) { return p.reason() == reason; });
+  if (it == c.pauses().end()) return;
+  const model::Pause pause = *it;
+  std::set<std::string> still_held;
+  for (const model::Pause& other : c.pauses()) {
+    if (other.reason() != reason) still_held.insert(other.keys().begin(), other.keys().end());
+  }
   d.Emit([&](Event& e) {
     e.mutable_case_resumed()->set_reason(pause.reason());
-    e.mutable_case_resumed()->set_paused_ms(paused.count());
+    e.mutable_case_resumed()->set_paused_ms((d.now() - model::FromProto(pause.since())).count());
   });
   for (const std::string& key : pause.keys()) {
     const Timer* t = d.FindTimer(key);
-    if (t == nullptr) continue;
+    if (t == nullptr || still_held.count(key) != 0 || !model::IsSet(t->paused_at())) continue;
+    const model::Millis stopped = d.now() - model::FromProto(t->paused_at());
     Timer moved = *t;
     moved.set_generation(d.state().last_generation() + 1);
     moved.clear_paused_at();
-    *moved.mutable_due_at() = model::ToProto(model::FromProto(t->due_at()) + paused);
+    *moved.mutable_due_at() = model::ToProto(model::FromProto(t->due_at()) + stopped);
     if (model::IsSet(t->next_at())) {
-      *moved.mutable_next_at() = model::ToProto(model::FromProto(t->next_at()) + paused);
+      *moved.mutable_next_at() = model::ToProto(model::FromProto(t->next_at()) + stopped);
     }
     d.Emit([&](Event& e) { *e.mutable_deadline_set()->mutable_timer() = moved; });
   }
+}
+
+void ResumeIfPaused(Decision& d) {
+  std::vector<std::string> reasons;
+  for (const model::Pause& p : d.state().pauses()) reasons.push_back(p.reason());
+  for (const std::string& reason : reasons) EndPause(d, reason);
 }
 
 Status DecidePause(Decision& d, const model::PauseCase& cmd) {
   const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckOpen(c));
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
-  if (c.has_pause()) {
-    return Status::FailedPrecondition(
-        "case " + c.number() + " is already paused (" + c.pause().reason() + ", since " +
-        model::FormatHongKong(model::FromProto(c.pause().since())) + "); resume it first");
+  for (const model::Pause& p : c.pauses()) {
+    if (p.reason() == cmd.reason()) {
+      return Status::FailedPrecondition(
+          "case " + c.number() + " is already paused for " + Quoted(p.reason()) + " since " +
+          model::FormatHongKong(model::FromProto(p.since())));
+    }
   }
   const model::StateDef* state = model::FindState(d.def(), c.state());
   const auto& allowed = state->pause_reasons();
@@ -803,8 +820,14 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
     }
     keys.push_back(TaskTimer(task->seq()));
   } else {
+    const model::PauseReason* why = nullptr;
+    for (const auto& r : d.def().pause_reason()) {
+      if (r.name() == cmd.reason()) why = &r;
+    }
     for (const Timer& t : c.timer()) {
-      if (HandoffOfTimer(t.key()) == 0) keys.push_back(t.key());  // not another centre's clock
+      if (HandoffOfTimer(t.key()) != 0) continue;  // another centre's clock
+      if (t.key() == kCaseTimer && why != nullptr && why->case_clock_runs()) continue;
+      keys.push_back(t.key());
     }
   }
   d.Emit([&](Event& e) {
@@ -816,13 +839,26 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
   return Status::Ok();
 }
 
-Status DecideResume(Decision& d, const model::ResumeCase&) {
-  RETURN_IF_ERROR(CheckOpen(d.state()));
-  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, d.state()));
-  if (!d.state().has_pause()) {
-    return Status::FailedPrecondition("case " + d.state().number() + " is not paused");
+Status DecideResume(Decision& d, const model::ResumeCase& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
+  if (c.pauses().empty()) return Status::FailedPrecondition("case " + c.number() + " is not paused");
+  std::vector<std::string> reasons;
+  for (const model::Pause& p : c.pauses()) reasons.push_back(p.reason());
+  std::string reason = cmd.reason();
+  if (reason.empty() && reasons.size() > 1) {
+    return Status::InvalidArgument("case " + c.number() + " waits for " + JoinedList(reasons, " and ") +
+                                   "; say which has ended (--reason)")
+        .WithField("resume_case.reason");
   }
-  ResumeIfPaused(d);
+  if (reason.empty()) reason = reasons.front();
+  if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
+    return Status::InvalidArgument("case " + c.number() + " is not paused for " + Quoted(reason) +
+                                   "; it waits for " + JoinedList(reasons, " and "))
+        .WithField("resume_case.reason");
+  }
+  EndPause(d, reason);
   return Status::Ok();
 }
 
@@ -1292,20 +1328,27 @@ void Evolve(CaseState& c, const Event& e) {
       break;
     case Event::kCasePaused: {
       const auto& p = e.case_paused();
-      auto* pause = c.mutable_pause();
+      auto* pause = c.add_pauses();
       pause->set_reason(p.reason());
       pause->set_task(p.task());
       *pause->mutable_since() = e.at();
       *pause->mutable_keys() = p.keys();
       for (const std::string& key : p.keys()) {
-        if (Timer* t = MutableTimer(c, key)) *t->mutable_paused_at() = e.at();
+        Timer* t = MutableTimer(c, key);
+        // Held by an earlier pause already: it stopped then.
+        if (t != nullptr && !model::IsSet(t->paused_at())) *t->mutable_paused_at() = e.at();
       }
       break;
     }
-    case Event::kCaseResumed:
-      (*c.mutable_paused_ms())[e.case_resumed().reason()] += e.case_resumed().paused_ms();
-      c.clear_pause();
+    case Event::kCaseResumed: {
+      const std::string& reason = e.case_resumed().reason();
+      (*c.mutable_paused_ms())[reason] += e.case_resumed().paused_ms();
+      auto* pauses = c.mutable_pauses();
+      const auto it = std::find_if(pauses->begin(), pauses->end(),
+                                   [&](const model::Pause& p) { return p.reason() == reason; });
+      if (it != pauses->end()) pauses->erase(it);
       break;
+    }
     case Event::kHandoffRequested:
       *c.add_handoff() = e.handoff_requested().handoff();
       break;

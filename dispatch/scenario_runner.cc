@@ -68,7 +68,9 @@ std::string CheckCase(const model::Expect& expect, const model::CaseState& c, St
                        c.responsible_centre());
   }
   if (!expect.pause().empty()) {
-    const std::string actual = c.has_pause() ? c.pause().reason() : "none";
+    std::string actual;
+    for (const model::Pause& p : c.pauses()) actual += (actual.empty() ? "" : ",") + p.reason();
+    if (actual.empty()) actual = "none";
     if (actual != expect.pause()) {
       problems.push_back("expected pause '" + expect.pause() + "' but it is '" + actual + "'");
     }

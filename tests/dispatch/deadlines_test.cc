@@ -45,9 +45,10 @@ model::Command Pause(const std::string& number, const std::string& reason, int t
   return c;
 }
 
-model::Command Resume(const std::string& number) {
+model::Command Resume(const std::string& number, const std::string& reason = "") {
   model::Command c;
   c.mutable_resume_case()->set_case_number(number);
+  c.mutable_resume_case()->set_reason(reason);
   return c;
 }
 
@@ -164,17 +165,17 @@ TEST_CASE("pausing stops the clock, and resuming moves due times by exactly the 
   const std::string number = w.OpenEscort();
   const model::CaseState before = w.Case(number);
   w.Advance(hours(1));
-  auto paused = w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+  auto paused = w.Must(Pause(number, "port_booking"), "chan_sz");
   CHECK(testing::Kinds(paused) == std::vector<std::string>{"case_paused"});
-  CHECK(paused.case_state().pause().keys_size() == 5);  // the case, its state, three tasks
+  CHECK(paused.case_state().pauses(0).keys_size() == 5);  // the case, its state, three tasks
 
   CHECK(w.Advance(days(3)) == 0);  // tasks were due after 2 days: nothing fires
   CHECK(w.store->Read().DueTimers(w.clock.Now(), 10)->empty());
 
   auto resumed = w.Must(Resume(number), "chan_sz");
   const model::CaseState after = resumed.case_state();
-  CHECK_FALSE(after.has_pause());
-  CHECK(after.paused_ms().at("family_to_confirm") ==
+  CHECK(after.pauses().empty());
+  CHECK(after.paused_ms().at("port_booking") ==
         std::chrono::duration_cast<model::Millis>(days(3)).count());
   for (const char* key : {"case", "state", "task/1", "task/2", "task/3"}) {
     CAPTURE(key);
@@ -221,7 +222,7 @@ TEST_CASE("a task number below 1 is refused, not read as the whole case") {
   CHECK(r.status().message() ==
         "task numbers start at 1; to stop the whole case's clocks, name no task");
   CHECK(r.status().field() == "pause_case.task");
-  CHECK_FALSE(w.Case(number).has_pause());
+  CHECK(w.Case(number).pauses().empty());
 }
 
 TEST_CASE("one task's clock can be stopped alone") {
@@ -231,10 +232,10 @@ TEST_CASE("one task's clock can be stopped alone") {
   w.Must(Pause(number, "hospital_to_confirm", 3), "chan_sz");
   CHECK(w.Advance(days(4)) == 2);  // tasks 1 and 2 fire; task 3 waits on the hospital
   CHECK(Count(w, number, "deadline_breached", "task/3") == 0);
-  CHECK(w.Case(number).pause().keys(0) == "task/3");
+  CHECK(w.Case(number).pauses(0).keys(0) == "task/3");
 }
 
-TEST_CASE("pauses need a reason the state allows, one at a time") {
+TEST_CASE("pauses need a reason the state allows, and one pause per reason") {
   World w;
   const std::string number = w.OpenEscort();
   auto r = w.dispatcher->Execute(Pause(number, "immigration_verification"), "chan_sz");
@@ -244,10 +245,54 @@ TEST_CASE("pauses need a reason the state allows, one at a time") {
   CHECK(w.dispatcher->Execute(Resume(number), "chan_sz").status().message() ==
         "case " + number + " is not paused");
   w.Must(Pause(number, "port_booking"), "chan_sz");
-  CHECK(w.dispatcher->Execute(Pause(number, "family_to_confirm"), "chan_sz").status().code() ==
-        model::Code::kFailedPrecondition);
+  CHECK(w.dispatcher->Execute(Pause(number, "port_booking"), "chan_sz").status().message() ==
+        "case " + number + " is already paused for 'port_booking' since 2026-03-02 09:00");
   CHECK(w.dispatcher->Execute(Pause(number, "port_booking"), "lam_dg").status().code() ==
         model::Code::kNotFound);
+}
+
+TEST_CASE("waiting on two parties at once: a clock both hold runs again when both have ended") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  const model::CaseState before = w.Case(number);
+  // The hospital, then also the family; the family is the first to answer.
+  w.Must(Pause(number, "hospital_to_confirm"), "chan_sz");
+  w.Advance(hours(2));
+  w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+  REQUIRE(w.Case(number).pauses_size() == 2);
+  w.Advance(hours(3));
+  auto which = w.dispatcher->Execute(Resume(number), "chan_sz");
+  CHECK(which.status().message() == "case " + number +
+                                        " waits for hospital_to_confirm and family_to_confirm; say "
+                                        "which has ended (--reason)");
+  CHECK(w.dispatcher->Execute(Resume(number, "port_booking"), "chan_sz").status().code() ==
+        model::Code::kInvalidArgument);
+  const model::CaseState family_answered = w.Must(Resume(number, "family_to_confirm"), "chan_sz").case_state();
+  CHECK(family_answered.paused_ms().at("family_to_confirm") ==
+        std::chrono::duration_cast<model::Millis>(hours(3)).count());
+  // The hospital still holds the state's and the tasks' clocks.
+  CHECK(model::IsSet(FindTimer(family_answered, "state")->paused_at()));
+  w.Advance(hours(5));
+  const model::CaseState after = w.Must(Resume(number, "hospital_to_confirm"), "chan_sz").case_state();
+  CHECK(after.pauses().empty());
+  CHECK(after.paused_ms().at("hospital_to_confirm") ==
+        std::chrono::duration_cast<model::Millis>(hours(10)).count());
+  // Each clock moves by the whole time it was stopped, not by the sum of the pauses.
+  for (const char* key : {"state", "task/1"}) {
+    CAPTURE(key);
+    CHECK(model::FromProto(FindTimer(after, key)->due_at()) -
+              model::FromProto(FindTimer(before, key)->due_at()) ==
+          hours(10));
+  }
+  // Waiting for the family does not hold the whole case's deadline
+  // (case_clock_runs): only the hospital's ten hours move it.
+  CHECK(model::FromProto(FindTimer(after, "case")->due_at()) -
+            model::FromProto(FindTimer(before, "case")->due_at()) ==
+        hours(10));
+  w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+  CHECK(FindTimer(w.Case(number), "case")->paused_at().seconds() == 0);
+  CHECK(model::IsSet(FindTimer(w.Case(number), "state")->paused_at()));
 }
 
 TEST_CASE("moving the case on ends its pause") {
@@ -262,7 +307,7 @@ TEST_CASE("moving the case on ends its pause") {
   model::Command fire = testing::PlanConfirmedCommand(number);
   auto moved = w.Must(fire, "chan_sz");
   CHECK(moved.event(0).has_case_resumed());
-  CHECK_FALSE(moved.case_state().has_pause());
+  CHECK(moved.case_state().pauses().empty());
   CHECK(moved.case_state().paused_ms().at("port_booking") ==
         std::chrono::duration_cast<model::Millis>(hours(6)).count());
 }

@@ -101,7 +101,8 @@ TEST_CASE("compact JSON: text that needs escaping, times with fractions, numbers
   c.mutable_state_entered_at()->set_nanos(1000);  // .000001
   c.mutable_ended_at()->set_seconds(-1);
   c.mutable_ended_at()->set_nanos(1);  // .000000001 before the epoch
-  c.mutable_pause();                   // set, and empty
+  c.mutable_caller();                  // set, and empty
+  c.add_pauses();                      // an empty message in a list
   (*c.mutable_paused_ms())["port_booking"] = 7200000;
   (*c.mutable_fields())["port"] = "shenzhen_bay";
   auto* t = c.add_task();
