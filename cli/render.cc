@@ -610,6 +610,7 @@ std::string GuardText(const model::Guard& g, Lang lang) {
 }
 
 std::string FieldTypeName(const model::FieldDef& f) {
+  if (f.one_of_size() > 0) return "choice";  // a version 1 list
   const auto* value = model::FieldDef::Type_descriptor()->FindValueByNumber(f.type());
   std::string name = value ? value->name() : "TEXT";
   for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -639,7 +640,13 @@ void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang
     for (const auto& t : s.task()) {
       out << "      " << Pick(lang, "task ", "工作 ") << t.name() << "  "
           << model::Localize(t.label(), lang) << " (" << RoleName(t.role(), lang)
-          << (t.due_within().empty() ? "" : ", " + t.due_within()) << ")\n";
+          << (t.due_within().empty() ? "" : ", " + t.due_within())
+          << (t.may_not_apply() ? Pick(lang, ", may not apply", "，可不適用") : "")
+          << (t.has_not_applicable_when()
+                  ? std::string(Pick(lang, ", not applicable when", "，不適用於")) +
+                        GuardText(t.not_applicable_when(), lang)
+                  : "")
+          << ")\n";
     }
     for (const auto& tr : s.transition()) {
       const std::string guard = GuardText(tr.guard(), lang);

@@ -68,9 +68,11 @@ Result<Fields> KeptFields(const model::WorkflowDefinition& def,
                           std::string_view command) {
   Fields out;
   for (const auto& [name, value] : Sorted(fields)) {
-    const std::string path = std::string(command) + ".fields." + name;
     const model::FieldDef* f = model::FindField(def, name);
-    if (f == nullptr) return UnknownField(def, name).WithField(path);
+    // An unknown name is what was typed, perhaps an identity number: it is
+    // not repeated in the field path, which surfaces show unmasked.
+    if (f == nullptr) return UnknownField(def, name).WithField(std::string(command) + ".fields");
+    const std::string path = std::string(command) + ".fields." + name;
     auto kept = model::NormalizeFieldValue(*f, value);
     if (!kept.ok()) return kept.status().WithField(path);
     out.emplace(name, *std::move(kept));
@@ -244,30 +246,39 @@ Status CheckOpen(const CaseState& c) {
 // What keeps date condition `dc` from holding, in words; empty when it holds.
 std::string DateFailure(const model::DateCondition& dc, const Fields& fields,
                         const model::WorkflowDefinition& def, model::Instant now) {
-  // The instant a field names, or the start of today; nullopt when unset.
-  auto instant = [&](const std::string& name) -> std::optional<model::Instant> {
-    if (name == model::kToday) {
-      return model::Instant(std::chrono::time_point_cast<model::Millis>(model::HongKongDay(now))) -
-             model::kHongKongOffset;
-    }
+  // The instant a side names, or nullopt when its field is unset. A date
+  // alone is the start of its day as the field, the end of it as the reference.
+  auto instant = [&](const std::string& name, bool reference) -> std::optional<model::Instant> {
+    if (name == model::kToday) return now;
     auto it = fields.find(name);
     const model::FieldDef* f = model::FindField(def, name);
     if (it == fields.end() || f == nullptr) return std::nullopt;
     auto at = model::FieldInstant(*f, it->second);
-    return at.ok() ? std::optional(*at) : std::nullopt;
+    if (!at.ok()) return std::nullopt;
+    if (reference && f->type() == model::FieldDef::DATE) {
+      return *at + std::chrono::days(1) - model::Millis(1);
+    }
+    return *at;
   };
-  const auto at = instant(dc.field());
+  const auto at = instant(dc.field(), false);
   if (!at) return "field " + Quoted(dc.field()) + " is not set";
-  const auto ref = instant(dc.reference());
+  const auto ref = instant(dc.reference(), true);
   if (!ref) return "field " + Quoted(dc.reference()) + " is not set";
-  const std::string against = dc.reference() == model::kToday ? "today" : Quoted(dc.reference());
+  const auto side = [](const std::string& name) {
+    return name == model::kToday ? std::string("today") : Quoted(name);
+  };
+  const std::string what = dc.field() == model::kToday ? "today is" : "field " + Quoted(dc.field()) + " is";
   if (dc.same_day()) {
     if (model::HongKongDay(*at) == model::HongKongDay(*ref)) return "";
-    return "field " + Quoted(dc.field()) + " is not on the same day as " + against;
+    return what + " not on the same day as " + side(dc.reference());
+  }
+  if (dc.not_after()) {
+    if (*at <= *ref) return "";
+    return what + " after " + side(dc.reference());
   }
   const auto within = model::ParseDuration(dc.within_before());  // validated at load
   if (within.ok() && *at <= *ref && *ref - *at <= *within) return "";
-  return "field " + Quoted(dc.field()) + " is not within " + dc.within_before() + " before " + against;
+  return what + " not within " + dc.within_before() + " before " + side(dc.reference());
 }
 
 // What keeps `guard` from holding, in words; empty when it holds.
@@ -318,7 +329,12 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
     }
     if (!each.empty()) out.push_back("none of these holds: " + JoinedList(each, "; or "));
   }
-  return out;
+  // One field can be wanted by two conditions: say so once.
+  std::vector<std::string> once;
+  for (std::string& why : out) {
+    if (std::find(once.begin(), once.end(), why) == once.end()) once.push_back(std::move(why));
+  }
+  return once;
 }
 
 // The fields `guard` reads, nested ones included.
@@ -326,8 +342,9 @@ void FieldsReadBy(const model::Guard& guard, std::set<std::string>& out) {
   out.insert(guard.fields_required().begin(), guard.fields_required().end());
   for (const auto& fe : guard.field_equals()) out.insert(fe.field());
   for (const auto& dc : guard.dates()) {
-    out.insert(dc.field());
-    if (dc.reference() != model::kToday) out.insert(dc.reference());
+    for (const std::string& side : {dc.field(), dc.reference()}) {
+      if (side != model::kToday) out.insert(side);
+    }
   }
   for (const auto& any : guard.any_of()) {
     for (const auto& g : any.guard()) FieldsReadBy(g, out);
@@ -512,15 +529,25 @@ Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
   const std::string id = "task " + TaskId(c.number(), task->seq());
   RETURN_IF_ERROR(CheckHoldsRole(d.ctx().actor, task->role(), id));
-  bool may = false;
+  const model::TaskTemplate* tmpl = nullptr;
   if (const model::StateDef* state = model::FindState(d.def(), task->state())) {
     for (const model::TaskTemplate& t : state->task()) {
-      may = may || (t.name() == task->name() && t.may_not_apply());
+      if (t.name() == task->name()) tmpl = &t;
     }
   }
-  if (!may) {
-    return Status::FailedPrecondition(id + " (" + task->label().en() + ") must be done; the " +
-                                      c.type() + " definition does not let it be marked not applicable");
+  if (tmpl == nullptr || (!tmpl->may_not_apply() && !tmpl->has_not_applicable_when())) {
+    return Status::FailedPrecondition(id + " (" + task->label().en() + ") must be done; " +
+                                      c.type() + " version " +
+                                      std::to_string(c.definition().version()) +
+                                      " does not let it be marked not applicable");
+  }
+  if (tmpl->has_not_applicable_when()) {
+    const std::vector<std::string> failures = GuardFailures(
+        tmpl->not_applicable_when(), c, Sorted(c.fields()), d.def(), d.ctx().actor, d.now());
+    if (!failures.empty()) {
+      return Status::FailedPrecondition(id + " (" + task->label().en() +
+                                        ") applies to this case: " + JoinedList(failures, "; "));
+    }
   }
   RETURN_IF_ERROR(CheckReason(cmd.reason(), "marking a task not applicable"));
   const int seq = task->seq();

@@ -53,6 +53,27 @@ bool IsNumber(std::string_view s) {
   return digits && s.back() != '.';
 }
 
+// A number checked by IsNumber in one form: no '+', no leading zeros, no
+// trailing zeros after the point ("+02.50" is "2.5", "-0" is "0").
+std::string CanonicalNumber(std::string_view s) {
+  bool negative = false;
+  if (s[0] == '-' || s[0] == '+') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  std::string_view whole = s, fraction;
+  if (const size_t point = s.find('.'); point != std::string_view::npos) {
+    whole = s.substr(0, point);
+    fraction = s.substr(point + 1);
+  }
+  while (whole.size() > 1 && whole[0] == '0') whole.remove_prefix(1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+  std::string out = whole.empty() ? "0" : std::string(whole);
+  if (!fraction.empty()) out += "." + std::string(fraction);
+  if (negative && out != "0") out = "-" + out;
+  return out;
+}
+
 }  // namespace
 
 // Without spaces at either end: ASCII ones, the ideographic space (U+3000)
@@ -144,7 +165,7 @@ Result<std::string> NormalizeFieldValue(const FieldDef& field, std::string_view 
   }
   if (type == FieldDef::NUMBER) {
     if (!IsNumber(value)) return bad("takes a number, e.g. 12 or 2.5");
-    return value;
+    return CanonicalNumber(value);
   }
   const std::vector<std::string> choices = ChoiceValues(field);
   if (!choices.empty() && std::find(choices.begin(), choices.end(), value) == choices.end()) {

@@ -16,8 +16,8 @@ namespace model {
 
 // `raw` checked against `field`'s type and choices, in the form it is kept:
 // dates "2026-03-02"; times "14:30"; both "2026-03-02 14:30" (Hong Kong
-// time); phones and numbers as typed without spaces at either end; identity
-// numbers "A123456(3)"; "yes" or "no". Messages name the field by its label,
+// time); numbers without '+' or needless zeros ("2.5"); phones as typed
+// without spaces at either end; identity numbers "A123456(3)"; "yes" or "no". Messages name the field by its label,
 // say what to write, and never repeat a phone or identity number.
 Result<std::string> NormalizeFieldValue(const FieldDef& field, std::string_view raw);
 

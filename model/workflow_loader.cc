@@ -103,7 +103,12 @@ void CheckFieldType(const FieldDef& f, const TextLocation& loc, Problems& p) {
   if (f.one_of_size() > 0 && (f.type() != FieldDef::TEXT || f.choice_size() > 0)) {
     p.Add(loc, "one_of", 0, what + " mixes one_of with a type; list its values as choice { value label }");
   }
-  std::set<std::string> values(f.one_of().begin(), f.one_of().end());
+  std::set<std::string> values;
+  for (int i = 0; i < f.one_of_size(); ++i) {
+    if (!values.insert(f.one_of(i)).second) {
+      p.Add(loc, "one_of", i, what + ": value '" + f.one_of(i) + "' is listed twice");
+    }
+  }
   for (int i = 0; i < f.choice_size(); ++i) {
     const Choice& c = f.choice(i);
     const TextLocation cl = loc.Child("choice", i);
@@ -180,7 +185,7 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
     const TextLocation dl = loc.Child("dates", i);
     for (const auto& [key, name] : {std::pair<std::string_view, std::string>{"field", dc.field()},
                                     {"reference", dc.reference()}}) {
-      if (key == "reference" && name == kToday) continue;
+      if (name == kToday) continue;
       const FieldDef* f = FindField(def, name);
       if (f == nullptr) {
         p.Add(dl, key, -1, what + " compares undeclared field '" + name + "'");
@@ -190,8 +195,9 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
                      "DATE_TIME");
       }
     }
-    if (dc.within_before().empty() == !dc.same_day()) {
-      p.Add(dl, "", -1, what + ": a date condition says either within_before or same_day: true");
+    if (int(!dc.within_before().empty()) + int(dc.same_day()) + int(dc.not_after()) != 1) {
+      p.Add(dl, "", -1,
+            what + ": a date condition says one of within_before, same_day: true and not_after: true");
     } else if (!dc.within_before().empty()) {
       CheckDuration(dc.within_before(), dl, "within_before", what, p);
     }
@@ -262,6 +268,13 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
             twhat + " has unknown role '" + t.role() + "' (known: " + CaseRoleList() + ")");
     }
     if (!t.due_within().empty()) CheckDuration(t.due_within(), tl, "due_within", twhat, p);
+    if (t.has_not_applicable_when()) {
+      if (IsEmptyGuard(t.not_applicable_when())) {
+        p.Add(tl, "not_applicable_when", -1,
+              twhat + ": an empty not_applicable_when always holds; write may_not_apply: true");
+      }
+      CheckGuard(def, s, t.not_applicable_when(), tl.Child("not_applicable_when"), twhat, p);
+    }
   }
   std::set<std::string> unguarded_events;
   std::set<std::string> guarded_events;
@@ -389,6 +402,8 @@ void CheckDefinition(const WorkflowDefinition& def, const TextLocation& root,
     const TextLocation fl = root.Child("field", i);
     if (!IsIdentifier(f.name())) {
       p.Add(fl, "name", -1, "field name '" + f.name() + "' must be lower_case_with_underscores");
+    } else if (f.name() == kToday) {
+      p.Add(fl, "name", -1, "field name 'today' is kept for date conditions; call it something else");
     } else if (!names.insert(f.name()).second) {
       p.Add(fl, "name", -1, "field '" + f.name() + "' is declared twice");
     }

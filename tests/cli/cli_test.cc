@@ -298,7 +298,7 @@ TEST_CASE("task na: work a case does not need, where its type allows, with a rea
   const std::string number = cli.OpenEscort();
   ProcessResult r = cli.Run({"task", "na", number + "/2", "--reason", "no papers"}, "chan_sz");
   CHECK(r.exit_code != 0);
-  CHECK(r.err.find("must be done; the escort_to_port definition does not let it be marked not "
+  CHECK(r.err.find("must be done; escort_to_port version 2 does not let it be marked not "
                    "applicable") != std::string::npos);
   cli.Must({"task", "na", number + "/3", "--reason", "already free to travel"}, "chan_sz");
   r = cli.Must({"case", "show", number}, "chan_sz");

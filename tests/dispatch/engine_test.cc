@@ -467,7 +467,8 @@ state {
 state {
   name: "renewing"
   label { zh_hant: "補證" en: "Renewing" }
-  transition { on: "renewed" to: "waiting" label { zh_hant: "已補" en: "Renewed" } }
+  transition { on: "renewed" to: "waiting" label { zh_hant: "已補" en: "Renewed" }
+    guard { dates { field: "today" reference: "crossing_on" not_after: true } } }
 }
 state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
 )pb";
@@ -502,31 +503,48 @@ state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
   clear.mutable_set_fields()->set_reason("typed in error");
   CHECK(Refusal(c, clear, ctx).message().rfind("field 'permit' cannot be cleared: the case reached "
                                                "'renewing' on it", 0) == 0);
-  Apply(c, testing::FireCommand(c.number(), "renewed"), ctx);
+  // Back to waiting only with a crossing date not already past.
+  Command renewed = testing::FireCommand(c.number(), "renewed");
+  CHECK(Refusal(c, renewed, ctx).message() ==
+        "cannot 'renewed' on case SZ-2026-0001 yet: field 'crossing_on' is not set");
+  (*renewed.mutable_fire_event()->mutable_fields())["crossing_on"] = "2026-03-01";
+  CHECK(Refusal(c, renewed, ctx).message() ==
+        "cannot 'renewed' on case SZ-2026-0001 yet: today is after 'crossing_on'");
+  (*renewed.mutable_fire_event()->mutable_fields())["crossing_on"] = "2026-03-02";
+  Apply(c, renewed, ctx);
 
-  // The test must be within 48 hours before the crossing day begins, and the
-  // crossing is today (testing::StartTime() is 2026-03-02 in Hong Kong).
-  CHECK(model::FormatHongKong(now).substr(0, 10) == "2026-03-02");
+  // The test must be within 48 hours before the crossing, whatever its hour on
+  // the crossing day, and the crossing is today. At 07:00 in Hong Kong it is
+  // still the day before in UTC: "today" is Hong Kong's.
+  DecideContext early = ctx;
+  early.now = *model::ParseTimestamp("2026-03-02T07:00+08:00");
   Command cross = testing::FireCommand(c.number(), "cross");
-  CHECK(Refusal(c, cross, ctx).message() ==
-        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not set; field "
-        "'crossing_on' is not set");
+  CHECK(Refusal(c, cross, early).message() ==
+        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not set");
   auto& fields = *cross.mutable_fire_event()->mutable_fields();
   fields["crossing_on"] = "2026-03-03";
   fields["test_at"] = "2026-02-27 09:00";
-  CHECK(Refusal(c, cross, ctx).message() ==
+  CHECK(Refusal(c, cross, early).message() ==
         "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not within 48h before "
         "'crossing_on'; field 'crossing_on' is not on the same day as today");
   fields["crossing_on"] = "2026-03-02";
-  fields["test_at"] = "2026-03-02 08:00";  // after the day began: not before the crossing
-  CHECK(Refusal(c, cross, ctx).message() ==
+  fields["test_at"] = "2026-02-28 23:59";  // a crossing at 23:59 would be 48h and a day later
+  CHECK(Refusal(c, cross, early).message() ==
         "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not within 48h before "
         "'crossing_on'");
-  fields["test_at"] = "2026-02-28T00:00";  // exactly 48 hours before: holds
-  const std::vector<Event> crossed = Apply(c, cross, ctx);
+  fields["test_at"] = "2026-03-03 06:00";  // after the crossing day: not before it
+  CHECK(Refusal(c, cross, early).message() ==
+        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not within 48h before "
+        "'crossing_on'");
+  fields["test_at"] = "2026-03-01T00:00";  // 48 hours before the last minute of the day: holds
+  CaseState same_morning = c;
+  const std::vector<Event> crossed = Apply(c, cross, early);
   CHECK(c.state() == "home");
   REQUIRE(crossed.front().has_transitioned());
-  CHECK(crossed.front().transitioned().fields().at("test_at") == "2026-02-28 00:00");
+  CHECK(crossed.front().transitioned().fields().at("test_at") == "2026-03-01 00:00");
+  fields["test_at"] = "2026-03-02 06:30";  // the same morning
+  Apply(same_morning, cross, early);
+  CHECK(same_morning.state() == "home");
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "a task the case does not need is marked not applicable, with a reason, where the definition allows") {
@@ -541,9 +559,10 @@ TEST_CASE_FIXTURE(EngineFixture, "a task the case does not need is marked not ap
     return cmd;
   };
   CHECK(Refusal(c, na("check_travel_documents", "no papers"), ctx).message() ==
-        "task SZ-2026-0001/2 (Check the travel documents) must be done; the escort_to_port "
-        "definition does not let it be marked not applicable");
-  CHECK(Refusal(c, na("arrange_departure", " "), ctx).code() == Code::kInvalidArgument);
+        "task SZ-2026-0001/2 (Check the travel documents) must be done; escort_to_port version 2 "
+        "does not let it be marked not applicable");
+  CHECK(Refusal(c, na("arrange_departure", " "), ctx).message() ==
+        "marking a task not applicable needs a reason (--reason)");
   const std::vector<Event> e = Apply(c, na("arrange_departure", "already free to travel"), ctx);
   CHECK(Kinds(e) == std::vector<std::string>{"task_not_applicable", "deadline_cleared"});
   CHECK(c.task(2).status() == model::TASK_NOT_APPLICABLE);
@@ -559,6 +578,28 @@ TEST_CASE_FIXTURE(EngineFixture, "a task the case does not need is marked not ap
   Apply(c, testing::DoneCommand(c.number(), "check_travel_documents"), ctx);
   Apply(c, testing::PlanConfirmedCommand(c.number()), ctx);
   CHECK(c.state() == "travelling_to_port");
+
+  // Settling a discharge does not apply only to a patient who was never admitted.
+  const auto actx = Context("cross_border_ambulance", chan);
+  CaseState a;
+  Apply(a, testing::OpenCaseCommand("cross_border_ambulance", "SZ"), actx);
+  Apply(a, testing::DoneCommand(a.number(), "visit_patient"), actx);
+  Apply(a, testing::DoneCommand(a.number(), "confirm_fitness_to_travel"), actx);
+  Apply(a, testing::FireCommand(a.number(), "fit_to_travel"), actx);
+  REQUIRE(a.state() == "arranging_transfer");
+  Command settle;
+  settle.mutable_mark_not_applicable()->set_case_number(a.number());
+  settle.mutable_mark_not_applicable()->mutable_task()->set_name("settle_discharge");
+  settle.mutable_mark_not_applicable()->set_reason("never admitted");
+  CHECK(Refusal(a, settle, actx).message() ==
+        "task SZ-2026-0001/3 (Settle the discharge and hospital fees) applies to this case: field "
+        "'at_home' is not 'yes'");
+  Command at_home;
+  at_home.mutable_set_fields()->set_case_number(a.number());
+  (*at_home.mutable_set_fields()->mutable_fields())["at_home"] = "yes";
+  Apply(a, at_home, actx);
+  Apply(a, settle, actx);
+  CHECK(a.task(2).status() == model::TASK_NOT_APPLICABLE);
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and what outside parties said") {

@@ -79,6 +79,11 @@ TEST_CASE("yes or no, numbers and free text") {
   const FieldDef number = Field(FieldDef::NUMBER);
   CHECK(Kept(number, "2.5") == "2.5");
   CHECK(Kept(number, "-3") == "-3");
+  CHECK(Kept(number, "+02.50") == "2.5");
+  CHECK(Kept(number, "007") == "7");
+  CHECK(Kept(number, ".5") == "0.5");
+  CHECK(Kept(number, "-0.0") == "0");
+  CHECK(Kept(number, "100") == "100");
   CHECK(Kept(number, "3.") == "refused: field 'f' (F) takes a number, e.g. 12 or 2.5");
   CHECK(Kept(number, "1.2.3").rfind("refused: ", 0) == 0);
   CHECK(Kept(number, "-").rfind("refused: ", 0) == 0);

@@ -231,8 +231,13 @@ TEST_CASE("date conditions compare two date fields, or one with today") {
   CHECK(Problems(with_guard("dates { field: \"test_at\" reference: \"crossing\" same_day: true }")) ==
         "mini.textproto:15: transition on 'go' from state 'start' compares undeclared field 'crossing'");
   CHECK(Problems(with_guard("dates { field: \"test_at\" reference: \"cross_on\" }")) ==
-        "mini.textproto:15: transition on 'go' from state 'start': a date condition says either "
-        "within_before or same_day: true");
+        "mini.textproto:15: transition on 'go' from state 'start': a date condition says one of "
+        "within_before, same_day: true and not_after: true");
+  CHECK(LoadDefinition("mini.textproto",
+                       with_guard("dates { field: \"today\" reference: \"cross_on\" not_after: true }"))
+            .ok());
+  CHECK(Problems(Replace(dated, "name: \"cross_on\"", "name: \"today\"")).find(
+            "mini.textproto:7: field name 'today' is kept for date conditions") != std::string::npos);
   CHECK(Problems(with_guard("dates { field: \"test_at\" reference: \"cross_on\" within_before: \"two days\" }"))
             .rfind("mini.textproto:15: transition on 'go' from state 'start': ", 0) == 0);
 }
@@ -264,6 +269,22 @@ TEST_CASE("any_of holds when one of its guards does and counts as a guard for th
       with_guard("any_of { guard { tasks_done: \"call\" } guard { fields_required: \"port\" } }");
   CHECK(Problems(Replace(fallback, "} } }\n}", "} } }\n  transition { on: \"go\" to: \"end\" label { zh_hant: \"再\" en: \"Again\" } }\n}"))
             .find("follows a guarded one on the same event") != std::string::npos);
+}
+
+TEST_CASE("a task's not_applicable_when is a guard like any other") {
+  const std::string task_line =
+      "task { name: \"call\" label { zh_hant: \"致電\" en: \"Call\" } role: \"duty_officer\" due_within: \"2h\" }";
+  const auto with = [&](const std::string& extra) {
+    return Replace(kMini, task_line,
+                   "task { name: \"call\" label { zh_hant: \"致電\" en: \"Call\" } role: \"duty_officer\" "
+                   "due_within: \"2h\" " + extra + " }");
+  };
+  CHECK(LoadDefinition("mini.textproto", with("not_applicable_when { fields_required: \"port\" }")).ok());
+  CHECK(Problems(with("not_applicable_when { }")) ==
+        "mini.textproto:10: task 'call' in state 'start': an empty not_applicable_when always "
+        "holds; write may_not_apply: true");
+  CHECK(Problems(with("not_applicable_when { fields_required: \"prot\" }")) ==
+        "mini.textproto:10: task 'call' in state 'start' requires undeclared field 'prot'");
 }
 
 TEST_CASE("pause reasons must be declared") {
