@@ -1,6 +1,7 @@
 #include "dispatch/scenario_runner.h"
 
 #include <algorithm>
+#include <set>
 
 #include "dispatch/dispatcher.h"
 #include "dispatch/tick.h"
@@ -160,6 +161,45 @@ std::string CheckCase(const model::Expect& expect, const model::CaseState& c, St
       problems.push_back("expected task '" + et.name() + "' assigned to " + et.assignee() +
                          " but it is " +
                          (latest->assignee().empty() ? "unassigned" : "with " + latest->assignee()));
+    }
+  }
+  for (const std::string& name : expect.people()) {
+    const bool found = std::any_of(c.people().begin(), c.people().end(), [&](const auto& p) {
+      return p.person().name_zh() == name || p.person().name_en() == name;
+    });
+    if (!found) problems.push_back("expected " + name + " on the case but nobody of that name is");
+  }
+  for (const std::string& party : expect.contacts()) {
+    const bool found = std::any_of(c.contact().begin(), c.contact().end(),
+                                   [&](const auto& k) { return k.party() == party; });
+    if (!found) problems.push_back("expected a contact with " + party + " but none is recorded");
+  }
+  if (!expect.caller().empty() && expect.caller() != c.caller().name() &&
+      expect.caller() != c.caller().organisation()) {
+    problems.push_back("expected the caller " + expect.caller() + " but it is '" +
+                       (c.caller().name().empty() ? c.caller().organisation() : c.caller().name()) + "'");
+  }
+  for (const auto& [reason, text] : expect.paused()) {
+    auto want = model::ParseDuration(text);
+    auto it = c.paused_ms().find(reason);
+    const int64_t have = it == c.paused_ms().end() ? 0 : it->second;
+    if (!want.ok()) {
+      problems.push_back("paused time for " + reason + ": " + want.status().message());
+    } else if (want->count() != have) {
+      problems.push_back("expected " + text + " paused for " + reason + " but it is " +
+                         model::FormatDuration(model::Millis(have)));
+    }
+  }
+  if (expect.timeline_size() > 0) {
+    auto events = store.Read().Timeline(c.number());
+    std::set<std::string> kinds;
+    if (events.ok()) {
+      for (const model::Event& e : *events) {
+        kinds.insert(model::Event::descriptor()->FindFieldByNumber(e.body_case())->name());
+      }
+    }
+    for (const std::string& kind : expect.timeline()) {
+      if (kinds.count(kind) == 0) problems.push_back("expected a '" + kind + "' entry in the timeline");
     }
   }
   std::string out;

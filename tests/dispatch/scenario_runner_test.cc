@@ -100,6 +100,47 @@ TEST_CASE("an expected error that does not happen fails the step") {
         "s.textproto:14: step 2: expected the command to fail with FAILED_PRECONDITION but it succeeded");
 }
 
+TEST_CASE("expectations on the caller, the people, outside parties, paused time and the timeline") {
+  const std::string text = R"pb(name: "parts"
+start_at: "2026-03-02T09:00:00+08:00"
+user { name: "chan_sz" centre: "SZ" role: "duty_officer" }
+step {
+  as: "chan_sz"
+  ref: "c"
+  command { open_case { type: "escort_to_port" centre: "SZ" person { name_en: "Test Person" }
+                        caller { organisation: "Futian police" } } }
+}
+step { command { add_person { case_number: "@c" person { name_zh: "何志強" } relationship: "husband" } } }
+step { command { record_contact { case_number: "@c" party: "Zhangmutou Hospital" channel: "phone" said: "fit" } } }
+step { command { pause_case { case_number: "@c" reason: "port_booking" } } }
+step { advance: "90m" command { resume_case { case_number: "@c" } } }
+step {
+  ref: "c"
+  expect { caller: "Futian police" people: "何志強" contacts: "Zhangmutou Hospital"
+           paused { key: "port_booking" value: "90m" } timeline: "contact_recorded" timeline: "person_added" }
+}
+)pb";
+  Run r = RunText(text);
+  REQUIRE_MESSAGE(r.outcome.ok(), r.outcome.status().ToString());
+  CHECK_MESSAGE(r.outcome->passed(), r.outcome->failure);
+
+  const auto fails = [&](const std::string& from, const std::string& to) {
+    Run wrong = RunText(Replace(text, from, to));
+    REQUIRE(wrong.outcome.ok());
+    return wrong.outcome->failure;
+  };
+  CHECK(fails("caller: \"Futian police\"", "caller: \"Mr Lau\"").find(
+            "expected the caller Mr Lau but it is 'Futian police'") != std::string::npos);
+  CHECK(fails("people: \"何志強\"", "people: \"何麗華\"").find(
+            "expected 何麗華 on the case but nobody of that name is") != std::string::npos);
+  CHECK(fails("contacts: \"Zhangmutou Hospital\"", "contacts: \"Futian police\"").find(
+            "expected a contact with Futian police but none is recorded") != std::string::npos);
+  CHECK(fails("value: \"90m\"", "value: \"2h\"").find(
+            "expected 2h paused for port_booking but it is 1h 30m") != std::string::npos);
+  CHECK(fails("timeline: \"person_added\"", "timeline: \"fields_set\"").find(
+            "expected a 'fields_set' entry in the timeline") != std::string::npos);
+}
+
 TEST_CASE("an unknown case name or a bad start time is the scenario's own error") {
   Run r = RunText(Replace(kScenario, "\"@c\"", "\"@d\""));
   REQUIRE_FALSE(r.outcome.ok());
