@@ -641,6 +641,7 @@ void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang
       out << "      " << Pick(lang, "task ", "工作 ") << t.name() << "  "
           << model::Localize(t.label(), lang) << " (" << RoleName(t.role(), lang)
           << (t.due_within().empty() ? "" : ", " + t.due_within())
+          << (t.repeat_every().empty() ? "" : std::string(Pick(lang, ", every ", "，每 ")) + t.repeat_every())
           << (t.may_not_apply() ? Pick(lang, ", may not apply", "，可不適用") : "")
           << (t.has_not_applicable_when()
                   ? std::string(Pick(lang, ", not applicable when", "，不適用於")) +

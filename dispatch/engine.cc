@@ -140,8 +140,11 @@ void ReportUnheld(Decision& d, int seq, const std::string& centre) {
   });
 }
 
+// `due_in`, when given, overrides the template's due_within (the next round
+// of a recurring task).
 void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string& state,
-                int64_t entry, const std::string& centre) {
+                int64_t entry, const std::string& centre,
+                std::optional<model::Millis> due_in = std::nullopt) {
   int seq = 1;
   for (const Task& t : d.state().task()) seq = std::max(seq, t.seq() + 1);
   const auto assignee = d.PickAssignee(centre, tmpl.role());
@@ -154,7 +157,9 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
     t->set_state(state);
     t->set_status(model::TASK_OPEN);
     *t->mutable_created_at() = model::ToProto(d.now());
-    if (!tmpl.due_within().empty()) {
+    if (due_in) {
+      *t->mutable_due_at() = model::ToProto(d.now() + *due_in);
+    } else if (!tmpl.due_within().empty()) {
       auto within = model::ParseDuration(tmpl.due_within());  // validated at load
       if (within.ok()) *t->mutable_due_at() = model::ToProto(d.now() + *within);
     }
@@ -512,11 +517,22 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   RETURN_IF_ERROR(
       CheckHoldsRole(d.ctx().actor, task->role(), "task " + TaskId(c.number(), task->seq())));
   const int seq = task->seq();
+  const Task done = *task;
   d.Emit([&](Event& e) {
     e.mutable_task_completed()->set_seq(seq);
     e.mutable_task_completed()->set_note(cmd.note());
   });
   EndTimer(d, TaskTimer(seq), /*met=*/true);
+  // An ongoing duty comes round again while the case stays where it is.
+  if (done.entry() == c.state_entry_seq()) {
+    if (const model::StateDef* state = model::FindState(d.def(), done.state())) {
+      for (const model::TaskTemplate& tmpl : state->task()) {
+        if (tmpl.name() != done.name() || tmpl.repeat_every().empty()) continue;
+        auto every = model::ParseDuration(tmpl.repeat_every());  // validated at load
+        if (every.ok()) CreateTask(d, tmpl, done.state(), done.entry(), done.centre(), *every);
+      }
+    }
+  }
   return Status::Ok();
 }
 

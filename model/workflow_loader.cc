@@ -268,6 +268,7 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
             twhat + " has unknown role '" + t.role() + "' (known: " + CaseRoleList() + ")");
     }
     if (!t.due_within().empty()) CheckDuration(t.due_within(), tl, "due_within", twhat, p);
+    if (!t.repeat_every().empty()) CheckDuration(t.repeat_every(), tl, "repeat_every", twhat, p);
     if (t.has_not_applicable_when()) {
       if (IsEmptyGuard(t.not_applicable_when())) {
         p.Add(tl, "not_applicable_when", -1,
@@ -380,7 +381,8 @@ void CheckGraph(const WorkflowDefinition& def, const TextLocation& root, Problem
 std::optional<std::pair<int, int>> FirstTaskWithDueTime(const WorkflowDefinition& def) {
   for (int i = 0; i < def.state_size(); ++i) {
     for (int j = 0; j < def.state(i).task_size(); ++j) {
-      if (!def.state(i).task(j).due_within().empty()) return std::make_pair(i, j);
+      const TaskTemplate& t = def.state(i).task(j);
+      if (!t.due_within().empty() || !t.repeat_every().empty()) return std::make_pair(i, j);
     }
   }
   return std::nullopt;

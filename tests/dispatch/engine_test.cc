@@ -687,6 +687,44 @@ TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and wh
   CHECK(Refusal(c, add, ctx).code() == Code::kFailedPrecondition);
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "an ongoing duty comes round again each time it is done, until the case moves on") {
+  const std::string text = R"pb(name: "waiting"
+version: 1
+label { zh_hant: "測" en: "Waiting" }
+initial_state: "waiting"
+state {
+  name: "waiting"
+  label { zh_hant: "等候" en: "Waiting" }
+  task { name: "deliver_supplies" label { zh_hant: "送物資" en: "Deliver supplies" } role: "duty_officer"
+         due_within: "1d" repeat_every: "3d" }
+  transition { on: "home" to: "home" label { zh_hant: "回港" en: "Home" } }
+}
+state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
+task_escalation { escalate_to: "assignee" }
+)pb";
+  auto def = model::LoadDefinition("waiting.textproto", text);
+  REQUIRE_MESSAGE(def.ok(), def.status().ToString());
+  DecideContext ctx = Context("escort_to_port", chan);
+  ctx.definition = &*def;
+  CaseState c;
+  Apply(c, testing::OpenCaseCommand("waiting", "SZ"), ctx);
+  CHECK(model::FromProto(c.task(0).due_at()) - now == std::chrono::hours(24));
+  ctx.now = now + std::chrono::hours(20);
+  const std::vector<Event> e = Apply(c, testing::DoneCommand(c.number(), "deliver_supplies"), ctx);
+  CHECK(Kinds(e) == std::vector<std::string>{"task_completed", "deadline_met", "task_created", "deadline_set"});
+  REQUIRE(c.task_size() == 2);
+  CHECK(c.task(1).status() == model::TASK_OPEN);
+  CHECK(model::FromProto(c.task(1).due_at()) - ctx.now == std::chrono::hours(72));
+  Apply(c, testing::FireCommand(c.number(), "home"), ctx);
+  CHECK(c.task(1).status() == model::TASK_CANCELLED);
+  CHECK(c.task_size() == 2);
+
+  CHECK(model::LoadDefinition("waiting.textproto", std::string(text).replace(text.find("\"3d\""), 4, "\"often\""))
+            .status()
+            .message()
+            .find("waiting.textproto:9: task 'deliver_supplies' in state 'waiting': ") == 0);
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
   CaseState c = OpenEscort();
   const auto ctx = Context("escort_to_port", chan);
