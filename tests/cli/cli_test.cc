@@ -181,7 +181,7 @@ TEST_CASE("--json prints protobuf JSON that parses back") {
   r = cli.Must({"workflow", "list", "--json"});
   model::WorkflowList workflows;
   REQUIRE(google::protobuf::util::JsonStringToMessage(r.out, &workflows).ok());
-  CHECK(workflows.workflow_size() == 3);
+  CHECK(workflows.workflow_size() == 4);
   CHECK(workflows.workflow(2).name() == "escort_to_port");
 
   r = cli.Must({"task", "list", "--json"}, "chan_sz");

@@ -74,7 +74,7 @@ TEST_CASE("an unknown actor or case type is refused with what to do") {
   r = w.dispatcher->Execute(testing::OpenCaseCommand("repatriation", "SZ"), "chan_sz");
   CHECK(r.status().message() ==
         "unknown case type 'repatriation'; case types are cross_border_ambulance, "
-        "document_verification, escort_to_port");
+        "document_verification, escort_to_port, stranded_resident");
 }
 
 TEST_CASE("text that is not UTF-8 is refused in every text field of every command") {

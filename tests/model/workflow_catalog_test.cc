@@ -13,7 +13,7 @@ namespace model {
 TEST_CASE("the shipped definitions all load") {
   auto c = WorkflowCatalog::LoadDirectory(DISPATCH_WORKFLOW_DIR);
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
-  CHECK(c->Names() == "cross_border_ambulance, document_verification, escort_to_port");
+  CHECK(c->Names() == "cross_border_ambulance, document_verification, escort_to_port, stranded_resident");
   for (const auto* d : c->LatestOfEach()) {
     CHECK(d->content_hash.size() == 64);
     CHECK(c->ByHash(d->content_hash) == d);
