@@ -128,6 +128,11 @@ void EndTimer(Decision& d, const std::string& key, bool met, const std::string& 
 
 // --- Tasks and states -----------------------------------------------------
 
+// What keeps a guard from holding (defined with the commands below).
+std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseState& c,
+                                       const Fields& fields, const model::WorkflowDefinition& def,
+                                       const Actor& actor, model::Instant now);
+
 // Nobody on duty can take task `seq` at `centre`: its supervisors are told now.
 void ReportUnheld(Decision& d, int seq, const std::string& centre) {
   model::Timer none;
@@ -167,6 +172,18 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
     t->set_centre(centre);
     if (assignee) t->set_assignee(*assignee);
   });
+  // Work the case type says this case does not need is marked so at once
+  // (deliveries to someone who no longer needs supplies, on a new state).
+  if (tmpl.has_not_applicable_when() &&
+      GuardFailures(tmpl.not_applicable_when(), d.state(), Sorted(d.state().fields()), d.def(),
+                    d.ctx().actor, d.now())
+          .empty()) {
+    d.Emit([&](Event& e) {
+      e.mutable_task_not_applicable()->set_seq(seq);
+      e.mutable_task_not_applicable()->set_reason("not needed for this case, by its case type's rule");
+    });
+    return;
+  }
   const Task& task = d.state().task(d.state().task_size() - 1);
   if (model::IsSet(task.due_at()) && d.def().has_task_escalation()) {
     ArmTimer(d, TaskTimer(seq), model::FromProto(task.due_at()), d.def().task_escalation(),
@@ -198,6 +215,7 @@ void CancelOpenTasks(Decision& d, const std::string& reason) {
 }
 
 void ResumeIfPaused(Decision& d);
+void EndTaskPauses(Decision& d, int seq);
 
 void WithdrawPendingHandoffs(Decision& d, const std::string& reason) {
   std::vector<int> pending;
@@ -523,6 +541,7 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
     e.mutable_task_completed()->set_note(cmd.note());
   });
   EndTimer(d, TaskTimer(seq), /*met=*/true);
+  EndTaskPauses(d, seq);
   // An ongoing duty comes round again while the case stays where it is.
   if (done.entry() == c.state_entry_seq()) {
     if (const model::StateDef* state = model::FindState(d.def(), done.state())) {
@@ -572,6 +591,7 @@ Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
     e.mutable_task_not_applicable()->set_reason(cmd.reason());
   });
   EndTimer(d, TaskTimer(seq), /*met=*/false, "not applicable");
+  EndTaskPauses(d, seq);
   return Status::Ok();
 }
 
@@ -790,6 +810,20 @@ Status DecideCancel(Decision& d, const model::CancelCase& cmd) {
 
 // --- Pauses ---------------------------------------------------------------
 
+// True when task `seq` is an ongoing duty (its template has repeat_every).
+bool IsOngoingDuty(const Decision& d, int seq) {
+  if (seq == 0) return false;
+  for (const Task& t : d.state().task()) {
+    if (t.seq() != seq) continue;
+    const model::StateDef* state = model::FindState(d.def(), t.state());
+    if (state == nullptr) return false;
+    for (const model::TaskTemplate& tmpl : state->task()) {
+      if (tmpl.name() == t.name()) return !tmpl.repeat_every().empty();
+    }
+  }
+  return false;
+}
+
 // Ends the pause for `reason`: its clocks that no other pause holds run
 // again, moved on by as long as each was stopped.
 void EndPause(Decision& d, const std::string& reason) {
@@ -819,6 +853,15 @@ void EndPause(Decision& d, const std::string& reason) {
     }
     d.Emit([&](Event& e) { *e.mutable_deadline_set()->mutable_timer() = moved; });
   }
+}
+
+// A pause of one task's clock ends with the task.
+void EndTaskPauses(Decision& d, int seq) {
+  std::vector<std::string> reasons;
+  for (const model::Pause& p : d.state().pauses()) {
+    if (p.task() == seq) reasons.push_back(p.reason());
+  }
+  for (const std::string& reason : reasons) EndPause(d, reason);
 }
 
 void ResumeIfPaused(Decision& d) {
@@ -870,6 +913,7 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
     for (const Timer& t : c.timer()) {
       if (HandoffOfTimer(t.key()) != 0) continue;  // another centre's clock
       if (t.key() == kCaseTimer && why != nullptr && why->case_clock_runs()) continue;
+      if (IsOngoingDuty(d, TaskOfTimer(t.key()))) continue;  // supplies go on while the case waits
       keys.push_back(t.key());
     }
   }

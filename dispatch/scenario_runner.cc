@@ -195,7 +195,8 @@ std::string CheckCase(const model::Expect& expect, const model::CaseState& c, St
     std::set<std::string> kinds;
     if (events.ok()) {
       for (const model::Event& e : *events) {
-        kinds.insert(model::Event::descriptor()->FindFieldByNumber(e.body_case())->name());
+        const auto* body = model::Event::descriptor()->FindFieldByNumber(e.body_case());
+        if (body != nullptr) kinds.insert(body->name());
       }
     }
     for (const std::string& kind : expect.timeline()) {

@@ -295,6 +295,19 @@ TEST_CASE("waiting on two parties at once: a clock both hold runs again when bot
   CHECK(model::IsSet(FindTimer(w.Case(number), "state")->paused_at()));
 }
 
+TEST_CASE("a pause of one task's clock ends when the task is done") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  w.Must(Pause(number, "hospital_to_confirm", 3), "chan_sz");
+  w.Advance(hours(2));
+  const auto done = w.Must(testing::DoneCommand(number, "arrange_departure"), "chan_sz");
+  CHECK(done.case_state().pauses().empty());
+  CHECK(done.case_state().paused_ms().at("hospital_to_confirm") ==
+        std::chrono::duration_cast<model::Millis>(hours(2)).count());
+  w.Must(Pause(number, "hospital_to_confirm", 1), "chan_sz");  // the reason is free again
+}
+
 TEST_CASE("moving the case on ends its pause") {
   World w;
   w.OnDuty("chan_sz");

@@ -692,11 +692,16 @@ TEST_CASE_FIXTURE(EngineFixture, "an ongoing duty comes round again each time it
 version: 1
 label { zh_hant: "測" en: "Waiting" }
 initial_state: "waiting"
+field { name: "needs_call" label { zh_hant: "需致電" en: "Needs a call" } type: YES_NO }
+pause_reason { name: "office" label { zh_hant: "等候" en: "Office" } }
 state {
   name: "waiting"
   label { zh_hant: "等候" en: "Waiting" }
   task { name: "deliver_supplies" label { zh_hant: "送物資" en: "Deliver supplies" } role: "duty_officer"
          due_within: "1d" repeat_every: "3d" }
+  task { name: "call" label { zh_hant: "致電" en: "Call" } role: "duty_officer" due_within: "1d"
+         not_applicable_when { field_equals { field: "needs_call" value: "no" } } }
+  pause_reasons: "office"
   transition { on: "home" to: "home" label { zh_hant: "回港" en: "Home" } }
 }
 state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
@@ -706,23 +711,39 @@ task_escalation { escalate_to: "assignee" }
   REQUIRE_MESSAGE(def.ok(), def.status().ToString());
   DecideContext ctx = Context("escort_to_port", chan);
   ctx.definition = &*def;
+  // A task its case type says this case does not need is marked so when created.
+  CaseState no_call;
+  Command open_no_call = testing::OpenCaseCommand("waiting", "SZ");
+  (*open_no_call.mutable_open_case()->mutable_fields())["needs_call"] = "no";
+  Apply(no_call, open_no_call, ctx);
+  REQUIRE(no_call.task_size() == 2);
+  CHECK(no_call.task(1).status() == model::TASK_NOT_APPLICABLE);
+  CHECK(no_call.timer_size() == 1);  // the supplies' clock only
+
   CaseState c;
   Apply(c, testing::OpenCaseCommand("waiting", "SZ"), ctx);
   CHECK(model::FromProto(c.task(0).due_at()) - now == std::chrono::hours(24));
+  // A whole-case pause holds the call's clock but not the ongoing duty's.
+  Command pause;
+  pause.mutable_pause_case()->set_case_number(c.number());
+  pause.mutable_pause_case()->set_reason("office");
+  Apply(c, pause, ctx);
+  CHECK(c.pauses(0).keys_size() == 1);
+  CHECK(c.pauses(0).keys(0) == "task/2");
   ctx.now = now + std::chrono::hours(20);
   const std::vector<Event> e = Apply(c, testing::DoneCommand(c.number(), "deliver_supplies"), ctx);
   CHECK(Kinds(e) == std::vector<std::string>{"task_completed", "deadline_met", "task_created", "deadline_set"});
-  REQUIRE(c.task_size() == 2);
-  CHECK(c.task(1).status() == model::TASK_OPEN);
-  CHECK(model::FromProto(c.task(1).due_at()) - ctx.now == std::chrono::hours(72));
+  REQUIRE(c.task_size() == 3);
+  CHECK(c.task(2).status() == model::TASK_OPEN);
+  CHECK(model::FromProto(c.task(2).due_at()) - ctx.now == std::chrono::hours(72));
   Apply(c, testing::FireCommand(c.number(), "home"), ctx);
-  CHECK(c.task(1).status() == model::TASK_CANCELLED);
-  CHECK(c.task_size() == 2);
+  CHECK(c.task(2).status() == model::TASK_CANCELLED);
+  CHECK(c.task_size() == 3);
 
   CHECK(model::LoadDefinition("waiting.textproto", std::string(text).replace(text.find("\"3d\""), 4, "\"often\""))
             .status()
             .message()
-            .find("waiting.textproto:9: task 'deliver_supplies' in state 'waiting': ") == 0);
+            .find("waiting.textproto:11: task 'deliver_supplies' in state 'waiting': ") == 0);
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
