@@ -1,6 +1,7 @@
 #include "cli/render.h"
 
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "cli/text_table.h"
@@ -281,14 +282,20 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     row("Also", "同行人士", line);
   }
   if (c.has_caller()) row("Called by", "來電者", CallerLine(c.caller()));
-  // Fields in the order the definition lists them, then what is not yet known.
+  // Fields in the order the definition lists them, then what the ways on
+  // from here still need.
   std::map<std::string, std::string> fields(c.fields().begin(), c.fields().end());
   std::vector<std::string> unknown;
   if (const model::WorkflowDefinition* def = l.Def(c)) {
+    std::set<std::string> wanted;
+    if (const model::StateDef* s = model::FindState(*def, c.state());
+        s != nullptr && c.status() == model::CASE_OPEN) {
+      for (const auto& tr : s->transition()) model::FieldsReadBy(tr.guard(), wanted);
+    }
     for (const model::FieldDef& f : def->field()) {
       auto it = fields.find(f.name());
       if (it == fields.end()) {
-        unknown.push_back(l.Field(c, f.name()));
+        if (wanted.count(f.name()) != 0) unknown.push_back(l.Field(c, f.name()));
         continue;
       }
       head.AddRow({l.Field(c, f.name()), l.Value(c, f.name(), it->second)});
@@ -299,7 +306,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
   if (!unknown.empty()) {
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "" : Pick(lang, ", ", "、")) + u;
-    row("Not yet known", "尚未知悉", list);
+    row("Still needed", "尚欠資料", list);
   }
   // The header row of this table is empty; print rows only.
   std::ostringstream body;

@@ -360,19 +360,6 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
   return once;
 }
 
-// The fields `guard` reads, nested ones included.
-void FieldsReadBy(const model::Guard& guard, std::set<std::string>& out) {
-  out.insert(guard.fields_required().begin(), guard.fields_required().end());
-  for (const auto& fe : guard.field_equals()) out.insert(fe.field());
-  for (const auto& dc : guard.dates()) {
-    for (const std::string& side : {dc.field(), dc.reference()}) {
-      if (side != model::kToday) out.insert(side);
-    }
-  }
-  for (const auto& any : guard.any_of()) {
-    for (const auto& g : any.guard()) FieldsReadBy(g, out);
-  }
-}
 
 // --- Commands -------------------------------------------------------------
 
@@ -702,7 +689,7 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   std::set<std::string> stood_on;
   for (const model::StateDef& s : def.state()) {
     for (const model::Transition& tr : s.transition()) {
-      if (tr.to() == c.state()) FieldsReadBy(tr.guard(), stood_on);
+      if (tr.to() == c.state()) model::FieldsReadBy(tr.guard(), stood_on);
     }
   }
   std::set<std::string> cleared;

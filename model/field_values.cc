@@ -168,10 +168,20 @@ Result<std::string> NormalizeFieldValue(const FieldDef& field, std::string_view 
     return CanonicalNumber(value);
   }
   const std::vector<std::string> choices = ChoiceValues(field);
-  if (!choices.empty() && std::find(choices.begin(), choices.end(), value) == choices.end()) {
-    return bad("cannot be '" + MaskHkidsIn(value) + "'; use one of: " + Joined(choices));
+  if (choices.empty()) return value;
+  // A choice may be typed as its code in any case, or as its label as shown.
+  for (const std::string& code : choices) {
+    if (Lower(value) == code) return code;
   }
-  return value;
+  for (const Choice& c : field.choice()) {
+    if (value == c.label().zh_hant() || Lower(value) == Lower(c.label().en())) return c.value();
+  }
+  std::vector<std::string> listed;
+  for (const std::string& code : choices) {
+    const std::string label = FieldValueText(field, code, Lang::kEn);
+    listed.push_back(label == code ? code : code + " (" + label + ")");
+  }
+  return bad("cannot be '" + MaskHkidsIn(value) + "'; use one of: " + Joined(listed));
 }
 
 Result<Instant> FieldInstant(const FieldDef& field, std::string_view value) {

@@ -481,6 +481,19 @@ const StateDef* FindState(const WorkflowDefinition& def, std::string_view name) 
   return nullptr;
 }
 
+void FieldsReadBy(const Guard& guard, std::set<std::string>& out) {
+  out.insert(guard.fields_required().begin(), guard.fields_required().end());
+  for (const auto& fe : guard.field_equals()) out.insert(fe.field());
+  for (const auto& dc : guard.dates()) {
+    for (const std::string& side : {dc.field(), dc.reference()}) {
+      if (side != kToday) out.insert(side);
+    }
+  }
+  for (const auto& any : guard.any_of()) {
+    for (const auto& g : any.guard()) FieldsReadBy(g, out);
+  }
+}
+
 bool IsEmptyGuard(const Guard& g) {
   return g.fields_required().empty() && g.field_equals().empty() && g.tasks_done().empty() &&
          g.roles().empty() && g.dates().empty() && g.any_of().empty();

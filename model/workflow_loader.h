@@ -7,6 +7,7 @@
 #ifndef MODEL_WORKFLOW_LOADER_H_
 #define MODEL_WORKFLOW_LOADER_H_
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,10 @@ inline constexpr std::string_view kToday = "today";
 
 // True when `g` has no condition at all: it always holds.
 bool IsEmptyGuard(const Guard& g);
+
+// Adds to `out` the fields `guard` reads, nested ones included ("today" is
+// not a field).
+void FieldsReadBy(const Guard& guard, std::set<std::string>& out);
 
 // The state named `name`, or nullptr.
 const StateDef* FindState(const WorkflowDefinition& def, std::string_view name);

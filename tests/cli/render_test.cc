@@ -50,7 +50,7 @@ state { name: "c" label { zh_hant: "丙" en: "C" } terminal: true }
   CHECK(out.str().find("decide → c  otherwise") != std::string::npos);
 }
 
-TEST_CASE("a case shows its fields in the definition's order, choices by label, and what is not yet known") {
+TEST_CASE("a case shows its fields in the definition's order, choices by label, and what the ways on still need") {
   auto def = model::LoadDefinition("typed.textproto", R"pb(name: "typed"
 version: 1
 label { zh_hant: "測" en: "Typed" }
@@ -60,6 +60,7 @@ field { name: "port" label { zh_hant: "口岸" en: "Port" } type: CHOICE
 field { name: "crossing_on" label { zh_hant: "過境日期" en: "Crossing date" } type: DATE }
 field { name: "escorted" label { zh_hant: "需護送" en: "Escort needed" } type: YES_NO }
 field { name: "test_at" label { zh_hant: "檢測時間" en: "Test taken" } type: DATE_TIME }
+field { name: "remarks" label { zh_hant: "備註" en: "Remarks" } }
 state {
   name: "a"
   label { zh_hant: "甲" en: "A" }
@@ -72,6 +73,8 @@ state { name: "b" label { zh_hant: "乙" en: "B" } terminal: true }
   REQUIRE_MESSAGE(def.ok(), def.status().ToString());
   model::CaseState c;
   c.set_number("SZ-2026-0001");
+  c.set_state("a");
+  c.set_status(model::CASE_OPEN);
   *c.mutable_definition() = def->Ref();
   (*c.mutable_fields())["escorted"] = "yes";
   (*c.mutable_fields())["port"] = "shenzhen_bay";
@@ -87,7 +90,8 @@ state { name: "b" label { zh_hant: "乙" en: "B" } terminal: true }
     REQUIRE(escorted != std::string::npos);
     CHECK(port < escorted);  // "port" comes first in the definition, though not by name
     CHECK(shown.find("shenzhen_bay") == std::string::npos);
-    CHECK(shown.find(en ? "Not yet known  Crossing date, Test taken" : "過境日期、檢測時間") !=
+    CHECK(shown.find(en ? "Remarks" : "備註") == std::string::npos);  // no way on needs it
+    CHECK(shown.find(en ? "Still needed   Crossing date, Test taken" : "過境日期、檢測時間") !=
           std::string::npos);
   }
   std::ostringstream out;

@@ -213,8 +213,16 @@ TEST_CASE_FIXTURE(EngineFixture, "field values outside the allowed list are refu
   Command fire = testing::FireCommand(c.number(), "plan_confirmed");
   (*fire.mutable_fire_event()->mutable_fields())["port"] = "macau";
   CHECK(Refusal(c, fire, Context("escort_to_port", chan)).message() ==
-        "field 'port' (Border port) cannot be 'macau'; use one of: shenzhen_bay, lok_ma_chau_huanggang, "
-        "lo_wu_luohu, hzmb");
+        "field 'port' (Border port) cannot be 'macau'; use one of: shenzhen_bay (Shenzhen Bay), "
+        "lok_ma_chau_huanggang (Lok Ma Chau – Huanggang), lo_wu_luohu (Lo Wu – Luohu), hzmb "
+        "(Hong Kong–Zhuhai–Macao Bridge)");
+  // The label as shown, or the code in capitals, is taken as the code.
+  (*fire.mutable_fire_event()->mutable_fields())["port"] = "深圳灣";
+  (*fire.mutable_fire_event()->mutable_fields())["hk_receiver"] = "HK_AMBULANCE";
+  CaseState moved = c;
+  const auto events = Decide(&moved, fire, Context("escort_to_port", chan));
+  REQUIRE(events.ok() == false);  // the plan's tasks are not done: the fields are checked first
+  CHECK(events.status().message().find("task 'agree_crossing_with_family'") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "only the owning centre works a case") {

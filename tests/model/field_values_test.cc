@@ -100,7 +100,11 @@ TEST_CASE("a choice takes one of its values and reads as its label") {
   bay->mutable_label()->set_zh_hant("深圳灣");
   bay->mutable_label()->set_en("Shenzhen Bay");
   CHECK(Kept(port, "shenzhen_bay") == "shenzhen_bay");
-  CHECK(Kept(port, "macau") == "refused: field 'port' (F) cannot be 'macau'; use one of: shenzhen_bay");
+  CHECK(Kept(port, "macau") ==
+        "refused: field 'port' (F) cannot be 'macau'; use one of: shenzhen_bay (Shenzhen Bay)");
+  CHECK(Kept(port, "Shenzhen_Bay") == "shenzhen_bay");
+  CHECK(Kept(port, "深圳灣") == "shenzhen_bay");
+  CHECK(Kept(port, "shenzhen bay") == "shenzhen_bay");
   CHECK(FieldValueText(port, "shenzhen_bay", Lang::kZhHant) == "深圳灣");
   CHECK(FieldValueText(port, "shenzhen_bay", Lang::kEn) == "Shenzhen Bay");
   CHECK(ChoiceValues(port) == std::vector<std::string>{"shenzhen_bay"});
