@@ -33,7 +33,7 @@ std::optional<std::string> ParseTime(std::string_view t) {
     (i < colon ? h : m) = (i < colon ? h : m) * 10 + (t[i] - '0');
   }
   if (h > 23 || m > 59) return std::nullopt;
-  char buf[8];
+  char buf[32];  // room for any int, so the compiler sees no truncation
   std::snprintf(buf, sizeof buf, "%02d:%02d", h, m);
   return buf;
 }

@@ -91,7 +91,7 @@ Result<sys_days> ParseDate(std::string_view text) {
 
 std::string FormatDate(sys_days day) {
   const year_month_day ymd(day);
-  char buf[16];
+  char buf[48];  // room for any int, so the compiler sees no truncation
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
                 unsigned(ymd.day()));
   return buf;
