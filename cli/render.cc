@@ -383,7 +383,12 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       std::string s = l.Event(c, t.from_state(), t.event(), t.to_state()) + ": " +
                       l.State(c, t.from_state()) + " → " + l.State(c, t.to_state());
       std::map<std::string, std::string> fields(t.fields().begin(), t.fields().end());
-      for (const auto& [k, v] : fields) s += "; " + l.Field(c, k) + " = " + l.Value(c, k, v);
+      for (const auto& [k, v] : fields) {
+        s += "; " + l.Field(c, k) + " = " + l.Value(c, k, v);
+        if (auto was = t.previous().find(k); was != t.previous().end()) {
+          s += Pick(lang, " (was ", "（原為 ") + l.Value(c, k, was->second) + Pick(lang, ")", "）");
+        }
+      }
       if (!t.note().empty()) s += " — " + t.note();
       if (t.passed_over_size() > 0) {
         s += Pick(lang, " (not taken: ", "（未採用：");
@@ -601,11 +606,15 @@ std::string GuardText(const model::Guard& g, Lang lang) {
   for (const auto& n : g.fields_required()) out += " field:" + n;
   for (const auto& fe : g.field_equals()) out += " " + fe.field() + "=" + fe.value();
   for (const auto& dc : g.dates()) {
-    out += " " + dc.field() +
-           (dc.same_day() ? std::string(Pick(lang, " same day as ", " 同日 "))
-                          : std::string(Pick(lang, " within ", " 於 ")) + dc.within_before() +
-                                Pick(lang, " before ", " 之前 ")) +
-           dc.reference();
+    std::string how;
+    if (dc.same_day()) {
+      how = Pick(lang, " same day as ", " 同日 ");
+    } else if (dc.not_after()) {
+      how = Pick(lang, " not after ", " 不遲於 ");
+    } else {
+      how = std::string(Pick(lang, " within ", " 於 ")) + dc.within_before() + Pick(lang, " before ", " 之前 ");
+    }
+    out += " " + dc.field() + how + dc.reference();
   }
   for (const auto& r : g.roles()) out += " role:" + r;
   for (const auto& any : g.any_of()) {

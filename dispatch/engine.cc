@@ -380,7 +380,7 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
   if (def.definition.caller_required() && model::IsEmptyCaller(caller)) {
     return Status::InvalidArgument("a " + def.definition.name() +
                                    " case needs who called or referred it: their name or "
-                                   "organisation, and how to reach them")
+                                   "organisation (and a phone to call them back)")
         .WithField("open_case.caller.name");
   }
   for (const std::string& name : def.definition.required_on_open()) {
@@ -437,6 +437,18 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
         (possible.empty() ? "none" : JoinedList(possible)));
   }
   ASSIGN_OR_RETURN(const Fields given, KeptFields(def, cmd.fields(), "fire_event"));
+  // Replacing a value on the way is a correction, as with `case set`: the
+  // timeline keeps what it was, and the note says why.
+  Fields previous;
+  for (const auto& [name, value] : given) {
+    auto it = c.fields().find(name);
+    if (it != c.fields().end() && it->second != value) previous[name] = it->second;
+  }
+  if (!previous.empty() && model::TrimSpaces(cmd.note()).empty()) {
+    return Status::InvalidArgument("field " + Quoted(previous.begin()->first) + " has a value already; " +
+                                   "say in the note why it changes")
+        .WithField("fire_event.note");
+  }
   Fields merged = Sorted(c.fields());
   for (const auto& [k, v] : given) merged[k] = v;
 
@@ -468,6 +480,7 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
     t->set_from_state(from);
     t->set_to_state(chosen->to());
     t->mutable_fields()->insert(given.begin(), given.end());
+    t->mutable_previous()->insert(previous.begin(), previous.end());
     t->set_note(cmd.note());
     t->set_responsible_centre(centre);
     for (const std::string& why : reasons) t->add_passed_over(why);
@@ -923,7 +936,7 @@ Status DecideResume(Decision& d, const model::ResumeCase& cmd) {
   std::string reason = cmd.reason();
   if (reason.empty() && reasons.size() > 1) {
     return Status::InvalidArgument("case " + c.number() + " waits for " + JoinedList(reasons, " and ") +
-                                   "; say which has ended (--reason)")
+                                   "; say which has ended")
         .WithField("resume_case.reason");
   }
   if (reason.empty()) reason = reasons.front();

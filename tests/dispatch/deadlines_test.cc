@@ -265,7 +265,8 @@ TEST_CASE("waiting on two parties at once: a clock both hold runs again when bot
   auto which = w.dispatcher->Execute(Resume(number), "chan_sz");
   CHECK(which.status().message() == "case " + number +
                                         " waits for hospital_to_confirm and family_to_confirm; say "
-                                        "which has ended (--reason)");
+                                        "which has ended");
+  CHECK(which.status().field() == "resume_case.reason");
   CHECK(w.dispatcher->Execute(Resume(number, "port_booking"), "chan_sz").status().code() ==
         model::Code::kInvalidArgument);
   const model::CaseState family_answered = w.Must(Resume(number, "family_to_confirm"), "chan_sz").case_state();

@@ -518,7 +518,7 @@ state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
   (*renewed.mutable_fire_event()->mutable_fields())["crossing_on"] = "2026-03-01";
   CHECK(Refusal(c, renewed, ctx).message() ==
         "cannot 'renewed' on case SZ-2026-0001 yet: today is after 'crossing_on'");
-  (*renewed.mutable_fire_event()->mutable_fields())["crossing_on"] = "2026-03-02";
+  (*renewed.mutable_fire_event()->mutable_fields())["crossing_on"] = "2026-03-05";
   Apply(c, renewed, ctx);
 
   // The test must be within 48 hours before the crossing, whatever its hour on
@@ -528,9 +528,15 @@ state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
   early.now = *model::ParseTimestamp("2026-03-02T07:00+08:00");
   Command cross = testing::FireCommand(c.number(), "cross");
   CHECK(Refusal(c, cross, early).message() ==
-        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not set");
+        "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not set; field 'crossing_on' "
+        "is not on the same day as today");
   auto& fields = *cross.mutable_fire_event()->mutable_fields();
+  // A value replaced on the way needs a note saying why, and the timeline keeps the old one.
   fields["crossing_on"] = "2026-03-03";
+  const model::Status silent = Refusal(c, cross, early);
+  CHECK(silent.message() == "field 'crossing_on' has a value already; say in the note why it changes");
+  CHECK(silent.field() == "fire_event.note");
+  cross.mutable_fire_event()->set_note("the quota moved the crossing");
   fields["test_at"] = "2026-02-27 09:00";
   CHECK(Refusal(c, cross, early).message() ==
         "cannot 'cross' on case SZ-2026-0001 yet: field 'test_at' is not within 48h before "
@@ -550,6 +556,7 @@ state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
   CHECK(c.state() == "home");
   REQUIRE(crossed.front().has_transitioned());
   CHECK(crossed.front().transitioned().fields().at("test_at") == "2026-03-01 00:00");
+  CHECK(crossed.front().transitioned().previous().at("crossing_on") == "2026-03-05");
   fields["test_at"] = "2026-03-02 06:30";  // the same morning
   Apply(same_morning, cross, early);
   CHECK(same_morning.state() == "home");
@@ -635,8 +642,8 @@ TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and wh
   DecideContext strict_ctx = ctx;
   strict_ctx.definition = &strict;
   CHECK(Refusal(none, testing::OpenCaseCommand("escort_to_port", "SZ"), strict_ctx).message() ==
-        "a escort_to_port case needs who called or referred it: their name or organisation, and "
-        "how to reach them");
+        "a escort_to_port case needs who called or referred it: their name or organisation (and a "
+        "phone to call them back)");
 
   // Her husband is stranded with her.
   Command add;
