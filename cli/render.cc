@@ -8,6 +8,7 @@
 #include "model/command_codec.h"
 #include "model/duration.h"
 #include "model/field_values.h"
+#include "model/person_validation.h"
 #include "dispatch/engine.h"
 #include "dispatch/timer_keys.h"
 #include "model/roles.h"
@@ -30,19 +31,10 @@ std::string CallerLine(const model::Caller& k) {
   return s;
 }
 
-std::string ChannelName(std::string_view channel, Lang lang) {
-  if (channel == "phone") return Pick(lang, "by phone", "電話");
-  if (channel == "visit") return Pick(lang, "visit", "探訪");
-  if (channel == "message") return Pick(lang, "message", "訊息");
-  if (channel == "email") return Pick(lang, "email", "電郵");
-  if (channel == "letter") return Pick(lang, "letter", "信件");
-  return std::string(channel);
-}
-
 std::string ContactLine(const model::PartyContact& k, Lang lang) {
   std::string s = k.party();
   if (!k.person().empty()) s += " (" + k.person() + ")";
-  s += ", " + ChannelName(k.channel(), lang) + ": " + k.said();
+  s += ", " + model::FieldValueText(model::ContactChannelField(), k.channel(), lang) + ": " + k.said();
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "dispatch/engine.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -543,14 +544,10 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   EndTimer(d, TaskTimer(seq), /*met=*/true);
   EndTaskPauses(d, seq);
   // An ongoing duty comes round again while the case stays where it is.
-  if (done.entry() == c.state_entry_seq()) {
-    if (const model::StateDef* state = model::FindState(d.def(), done.state())) {
-      for (const model::TaskTemplate& tmpl : state->task()) {
-        if (tmpl.name() != done.name() || tmpl.repeat_every().empty()) continue;
-        auto every = model::ParseDuration(tmpl.repeat_every());  // validated at load
-        if (every.ok()) CreateTask(d, tmpl, done.state(), done.entry(), done.centre(), *every);
-      }
-    }
+  const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), done.state(), done.name());
+  if (done.entry() == c.state_entry_seq() && tmpl != nullptr && !tmpl->repeat_every().empty()) {
+    auto every = model::ParseDuration(tmpl->repeat_every());  // validated at load
+    if (every.ok()) CreateTask(d, *tmpl, done.state(), done.entry(), done.centre(), *every);
   }
   return Status::Ok();
 }
@@ -564,12 +561,7 @@ Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
   const std::string id = "task " + TaskId(c.number(), task->seq());
   RETURN_IF_ERROR(CheckHoldsRole(d.ctx().actor, task->role(), id));
-  const model::TaskTemplate* tmpl = nullptr;
-  if (const model::StateDef* state = model::FindState(d.def(), task->state())) {
-    for (const model::TaskTemplate& t : state->task()) {
-      if (t.name() == task->name()) tmpl = &t;
-    }
-  }
+  const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), task->state(), task->name());
   if (tmpl == nullptr || (!tmpl->may_not_apply() && !tmpl->has_not_applicable_when())) {
     return Status::FailedPrecondition(id + " (" + task->label().en() + ") must be done; " +
                                       c.type() + " version " +
@@ -636,9 +628,6 @@ Status DecideAddPerson(Decision& d, const model::AddPerson& cmd) {
   return Status::Ok();
 }
 
-// How a conversation with an outside party may have happened.
-constexpr std::string_view kContactChannels[] = {"phone", "visit", "message", "email", "letter"};
-
 Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
   const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));
@@ -647,11 +636,8 @@ Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
     return Status::InvalidArgument("say which party: the hospital, office or association spoken to")
         .WithField("record_contact.party");
   }
-  if (std::find(std::begin(kContactChannels), std::end(kContactChannels), cmd.channel()) ==
-      std::end(kContactChannels)) {
-    return Status::InvalidArgument("how was it: phone, visit, message, email or letter")
-        .WithField("record_contact.channel");
-  }
+  const auto channel = model::NormalizeFieldValue(model::ContactChannelField(), cmd.channel());
+  if (!channel.ok()) return channel.status().WithField("record_contact.channel");
   if (model::TrimSpaces(cmd.said()).empty()) {
     return Status::InvalidArgument("say what was said or agreed").WithField("record_contact.said");
   }
@@ -667,7 +653,7 @@ Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
     k->set_id(id);
     k->set_party(party);
     k->set_person(model::TrimSpaces(cmd.person()));
-    k->set_channel(cmd.channel());
+    k->set_channel(*channel);
     *k->mutable_at() = model::ToProto(at);
     k->set_said(cmd.said());
   });
@@ -815,11 +801,8 @@ bool IsOngoingDuty(const Decision& d, int seq) {
   if (seq == 0) return false;
   for (const Task& t : d.state().task()) {
     if (t.seq() != seq) continue;
-    const model::StateDef* state = model::FindState(d.def(), t.state());
-    if (state == nullptr) return false;
-    for (const model::TaskTemplate& tmpl : state->task()) {
-      if (tmpl.name() == t.name()) return !tmpl.repeat_every().empty();
-    }
+    const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), t.state(), t.name());
+    return tmpl != nullptr && !tmpl->repeat_every().empty();
   }
   return false;
 }
@@ -855,19 +838,22 @@ void EndPause(Decision& d, const std::string& reason) {
   }
 }
 
-// A pause of one task's clock ends with the task.
-void EndTaskPauses(Decision& d, int seq) {
+// Ends every pause for which `which` holds.
+void EndPauses(Decision& d, const std::function<bool(const model::Pause&)>& which) {
   std::vector<std::string> reasons;
   for (const model::Pause& p : d.state().pauses()) {
-    if (p.task() == seq) reasons.push_back(p.reason());
+    if (which(p)) reasons.push_back(p.reason());
   }
   for (const std::string& reason : reasons) EndPause(d, reason);
 }
 
+// A pause of one task's clock ends with the task.
+void EndTaskPauses(Decision& d, int seq) {
+  EndPauses(d, [seq](const model::Pause& p) { return p.task() == seq; });
+}
+
 void ResumeIfPaused(Decision& d) {
-  std::vector<std::string> reasons;
-  for (const model::Pause& p : d.state().pauses()) reasons.push_back(p.reason());
-  for (const std::string& reason : reasons) EndPause(d, reason);
+  EndPauses(d, [](const model::Pause&) { return true; });
 }
 
 Status DecidePause(Decision& d, const model::PauseCase& cmd) {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <tuple>
 
 #include "model/field_values.h"
 #include "model/hkid.h"
@@ -65,6 +66,28 @@ Status NormalizePerson(Person& person, Instant now) {
                         .WithField("next_of_kin.phone"));
   }
   return Status::Ok();
+}
+
+const FieldDef& ContactChannelField() {
+  static const FieldDef* const field = [] {
+    auto* f = new FieldDef;
+    f->set_name("channel");
+    f->mutable_label()->set_en("how it happened");
+    f->mutable_label()->set_zh_hant("聯絡方式");
+    f->set_type(FieldDef::CHOICE);
+    for (const auto& [code, en, zh] : {std::tuple{"phone", "phone", "電話"},
+                                       std::tuple{"visit", "visit", "探訪"},
+                                       std::tuple{"message", "message", "訊息"},
+                                       std::tuple{"email", "email", "電郵"},
+                                       std::tuple{"letter", "letter", "信件"}}) {
+      Choice* c = f->add_choice();
+      c->set_value(code);
+      c->mutable_label()->set_en(en);
+      c->mutable_label()->set_zh_hant(zh);
+    }
+    return f;
+  }();
+  return *field;
 }
 
 bool IsEmptyCaller(const Caller& caller) {

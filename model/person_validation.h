@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "model/proto/person.pb.h"
+#include "model/proto/workflow.pb.h"
 #include "model/status.h"
 #include "model/time.h"
 
@@ -26,6 +27,11 @@ Status NormalizeCaller(Caller& caller);
 
 // True when nothing about the caller was given.
 bool IsEmptyCaller(const Caller& caller);
+
+// How a conversation with an outside party happened (phone, visit, message,
+// email, letter), as a choice field: NormalizeFieldValue takes a channel as
+// its code or either label, and FieldValueText reads it in either language.
+const FieldDef& ContactChannelField();
 
 // "H1234****": letter and first four digits of a Home Return Permit number.
 std::string MaskPermit(std::string_view permit);

@@ -481,6 +481,16 @@ const StateDef* FindState(const WorkflowDefinition& def, std::string_view name) 
   return nullptr;
 }
 
+const TaskTemplate* FindTaskTemplate(const WorkflowDefinition& def, std::string_view state,
+                                     std::string_view task) {
+  const StateDef* s = FindState(def, state);
+  if (s == nullptr) return nullptr;
+  for (const TaskTemplate& t : s->task()) {
+    if (t.name() == task) return &t;
+  }
+  return nullptr;
+}
+
 void FieldsReadBy(const Guard& guard, std::set<std::string>& out) {
   out.insert(guard.fields_required().begin(), guard.fields_required().end());
   for (const auto& fe : guard.field_equals()) out.insert(fe.field());

@@ -58,6 +58,9 @@ void FieldsReadBy(const Guard& guard, std::set<std::string>& out);
 
 // The state named `name`, or nullptr.
 const StateDef* FindState(const WorkflowDefinition& def, std::string_view name);
+// The template of task `task` in state `state`, or nullptr.
+const TaskTemplate* FindTaskTemplate(const WorkflowDefinition& def, std::string_view state,
+                                     std::string_view task);
 // The field definition named `name`, or nullptr.
 const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name);
 // The leg named `name`, or nullptr.

@@ -676,7 +676,7 @@ TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and wh
   k->set_channel("fax");
   k->set_said("fit to travel from Thursday");
   CHECK(Refusal(c, talk, ctx).field() == "record_contact.channel");
-  k->set_channel("phone");
+  k->set_channel("電話");  // a label is taken, and kept as its code
   *k->mutable_at() = model::ToProto(now + std::chrono::hours(1));
   CHECK(Refusal(c, talk, ctx).field() == "record_contact.at");
   *k->mutable_at() = model::ToProto(now - std::chrono::hours(1));
@@ -687,6 +687,7 @@ TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and wh
   CHECK(Kinds(e) == std::vector<std::string>{"contact_recorded"});
   REQUIRE(c.contact_size() == 1);
   CHECK(c.contact(0).id() == 1);
+  CHECK(c.contact(0).channel() == "phone");
   CHECK(model::FromProto(c.contact(0).at()) == now - std::chrono::hours(1));
   CHECK(c.contact(0).recorded_by() == "chan_sz");
   CHECK(model::FromProto(c.contact(0).recorded_at()) == now);
