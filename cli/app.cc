@@ -706,15 +706,22 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::string list_after;
   case_list->add_option("--limit", list_limit, "at most this many, newest first (default 100)");
   case_list->add_option("--after", list_after, "the next page: those after this case number");
+  bool list_waiting = false;
+  std::string list_related;
+  case_list->add_flag("--waiting", list_waiting,
+                      "only cases waiting for a booked day (a crossing), soonest first");
+  case_list->add_option("--related", list_related, "only cases opened as related to this one");
   on(case_list, [&]() -> Status {
     dispatch::ReadRequest r{{"cases"}, {{"status", status_text}}};
+    if (list_waiting) r.query["waiting"] = "1";
+    if (!list_related.empty()) r.query["related"] = list_related;
     if (!list_centre.empty()) r.query["centre"] = list_centre;
     if (!list_type.empty()) r.query["type"] = list_type;
     if (list_limit != 0) r.query["limit"] = std::to_string(list_limit);
     if (!list_after.empty()) r.query["after"] = list_after;
     return session.Show<model::CaseList>(r, [&](const model::CaseList& l) {
       Labels labels = session.labels();
-      PrintCaseList(out, Vec(l.case_state()), labels);
+      PrintCaseList(out, Vec(l.case_state()), labels, list_waiting);
       if (!l.next_after().empty()) {
         out << Pick(session.lang(), "More: add --after ", "更多：加上 --after ") << l.next_after()
             << '\n';
@@ -726,9 +733,16 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* case_show = cas->add_subcommand("show", "show a case with its person, fields and tasks");
   case_show->add_option("number", number, "case number, e.g. SZ-2026-0007")->required();
   on(case_show, [&]() -> Status {
+    // The cases opened as related to this one, as far as this user may see.
+    std::vector<std::string> related_here;
+    auto named_by = session.Get<model::CaseList>(
+        {{"cases"}, {{"related", number}, {"status", "all"}, {"limit", "20"}}});
+    if (named_by.ok()) {
+      for (const auto& other : named_by->case_state()) related_here.push_back(other.number());
+    }
     return session.Show<model::CaseState>({{"cases", number}}, [&](const model::CaseState& c) {
       Labels labels = session.labels();
-      PrintCase(out, c, labels, session.now());
+      PrintCase(out, c, labels, session.now(), related_here);
     });
   });
 

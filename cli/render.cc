@@ -56,6 +56,7 @@ std::string TimerName(const std::string& key, Lang lang) {
   }
   if (key == dispatch::kStateTimer) return Pick(lang, "State deadline", "階段限期");
   if (key == dispatch::kCaseTimer) return Pick(lang, "Case deadline", "個案限期");
+  if (key == dispatch::kWakeTimer) return Pick(lang, "Waiting for the day", "等候日期");
   return key;
 }
 
@@ -193,26 +194,37 @@ std::string Labels::TaskStatus(model::TaskStatus s) const {
   return "?";
 }
 
-void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& l) {
+void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& l,
+                   bool waiting) {
   const Lang lang = l.lang();
   if (cases.empty()) {
-    out << Pick(lang, "No cases.\n", "沒有個案。\n");
+    out << (waiting ? Pick(lang, "No case is waiting for a booked day.\n", "沒有個案等候預定日期。\n")
+                    : Pick(lang, "No cases.\n", "沒有個案。\n"));
     return;
   }
   TextTable t({Pick(lang, "Case", "個案編號"), Pick(lang, "Type", "類別"),
                Pick(lang, "State", "階段"), Pick(lang, "Status", "狀態"),
-               Pick(lang, "Person", "當事人"), Pick(lang, "Opened", "開案時間"),
+               Pick(lang, "Person", "當事人"),
+               waiting ? Pick(lang, "Moves on", "自動推進") : Pick(lang, "Opened", "開案時間"),
                Pick(lang, "Open tasks", "待辦")});
   for (const auto& c : cases) {
     int open = 0;
     for (const auto& task : c.task()) open += task.status() == model::TASK_OPEN;
+    std::string when = When(c.opened_at());
+    if (waiting) {
+      when = "-";
+      for (const auto& timer : c.timer()) {
+        if (timer.key() == dispatch::kWakeTimer) when = When(timer.due_at());
+      }
+    }
     t.AddRow({c.number(), l.Type(c), l.State(c, c.state()), l.Status(c.status()),
-              Truncate(PersonName(c.person()), 28), When(c.opened_at()), std::to_string(open)});
+              Truncate(PersonName(c.person()), 28), when, std::to_string(open)});
   }
   t.Print(out);
 }
 
-void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::Instant now) {
+void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::Instant now,
+               const std::vector<std::string>& related_here) {
   const Lang lang = l.lang();
   TextTable head({"", ""});
   auto row = [&](const char* en, const char* zh, std::string value) {
@@ -236,6 +248,10 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
                               When(p.since()));
   }
   for (const auto& t : c.timer()) {
+    if (t.key() == dispatch::kWakeTimer) {
+      row("Moves on", "自動推進", When(t.due_at()) + Pick(lang, " (waiting for the day)", "（等候日期）"));
+      continue;
+    }
     std::string v = TimerName(t.key(), lang);
     if (t.key() == dispatch::kStateTimer) v += " (" + l.State(c, c.state()) + ")";
     v += ": " + When(t.due_at());
@@ -250,6 +266,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
   }
   if (!c.summary().empty()) row("Summary", "摘要", c.summary());
   if (!c.related_case().empty()) row("Related case", "相關個案", c.related_case());
+  for (const std::string& other : related_here) row("Related case", "相關個案", other + Pick(lang, " (names this one)", "（關連本案）"));
   const model::Person& p = c.person();
   row("Person", "當事人", PersonName(p));
   if (!p.hkid().empty()) row("HKID", "香港身份證", p.hkid());
@@ -283,6 +300,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     if (const model::StateDef* s = model::FindState(*def, c.state());
         s != nullptr && c.status() == model::CASE_OPEN) {
       for (const auto& tr : s->transition()) model::FieldsReadBy(tr.guard(), wanted);
+      if (s->has_wait()) wanted.insert(s->wait().field());
     }
     for (const model::FieldDef& f : def->field()) {
       auto it = fields.find(f.name());
@@ -409,6 +427,10 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
     }
     case model::Event::kDeadlineSet: {
       const auto& t = e.deadline_set().timer();
+      if (t.key() == dispatch::kWakeTimer) {
+        return std::string(Pick(lang, "Waits for the day: moves on by itself at ",
+                                "等候日期：屆時自動推進，時間 ")) + When(t.due_at());
+      }
       return std::string(Pick(lang, "Due by ", "限期 ")) + When(t.due_at()) + ": " +
              TimerName(t.key(), lang);
     }

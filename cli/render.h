@@ -74,8 +74,12 @@ class Labels {
   model::Instant now_;
 };
 
-void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& labels);
-void PrintCase(std::ostream& out, const model::CaseState& c, Labels& labels, model::Instant now);
+// `waiting`: the cases waiting for a booked day, with the time each moves on.
+void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& labels,
+                   bool waiting = false);
+// `related_here`: the cases opened as related to this one.
+void PrintCase(std::ostream& out, const model::CaseState& c, Labels& labels, model::Instant now,
+               const std::vector<std::string>& related_here = {});
 // Tasks across cases, most urgent first; overdue ones marked against `now`.
 void PrintTaskList(std::ostream& out, const std::vector<model::TaskView>& tasks, Labels& labels,
                    model::Instant now);

@@ -555,6 +555,7 @@ Result<std::vector<model::CaseState>> Dispatcher::ListCases(const Actor& actor,
   // out (a centre that declined a leg), so the cost follows the page.
   CaseFilter f = filter;
   if (!SeesEverything(actor)) f.involving = actor.centre;
+  if (f.waiting) f.limit = 0;  // few, and in day order: read at once
   std::vector<model::CaseState> out;
   for (;;) {
     ASSIGN_OR_RETURN(auto page, store_.Read().ListCases(f));
@@ -563,7 +564,10 @@ Result<std::vector<model::CaseState>> Dispatcher::ListCases(const Actor& actor,
       out.push_back(std::move(c));
       if (filter.limit > 0 && static_cast<int>(out.size()) == filter.limit) return out;
     }
-    if (filter.limit <= 0 || static_cast<int>(page.size()) < f.limit || page.empty()) return out;
+    if (filter.limit <= 0 || f.limit <= 0 || static_cast<int>(page.size()) < f.limit ||
+        page.empty()) {
+      return out;
+    }
     f.after = page.back().number();
   }
 }

@@ -130,9 +130,12 @@ void EndTimer(Decision& d, const std::string& key, bool met, const std::string& 
 // --- Tasks and states -----------------------------------------------------
 
 // What keeps a guard from holding (defined with the commands below).
+// `given`: the fields the event itself carries (fields_given); none when
+// no event is being fired.
 std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseState& c,
                                        const Fields& fields, const model::WorkflowDefinition& def,
-                                       const Actor& actor, model::Instant now);
+                                       const Actor& actor, model::Instant now,
+                                       const Fields* given = nullptr);
 
 // Nobody on duty can take task `seq` at `centre`: its supervisors are told now.
 void ReportUnheld(Decision& d, int seq, const std::string& centre) {
@@ -193,11 +196,31 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
   if (!assignee) ReportUnheld(d, seq, centre);
 }
 
+// Arms (or moves) the wake of a state that waits for a day, at the date the
+// case holds; with no date to wait for, there is no wake.
+void ArmWake(Decision& d, const model::StateDef& state) {
+  if (!state.has_wait()) return;
+  const model::WaitForDay& wait = state.wait();
+  const model::FieldDef* field = model::FindField(d.def(), wait.field());
+  const auto it = d.state().fields().find(wait.field());
+  if (field == nullptr || it == d.state().fields().end()) {
+    EndTimer(d, std::string(kWakeTimer), /*met=*/false, "no date to wait for");
+    return;
+  }
+  auto day = model::FieldInstant(*field, it->second);  // kept in its written form
+  const auto ahead = wait.ahead().empty() ? model::Result<model::Millis>(model::Millis(0))
+                                          : model::ParseDuration(wait.ahead());  // validated at load
+  if (!day.ok() || !ahead.ok()) return;
+  ArmTimer(d, std::string(kWakeTimer), *day - *ahead, model::Deadline(),
+           "the wait for " + field->label().en() + " " + it->second);
+}
+
 // Arms the state's deadline and creates its tasks at `centre`.
 void EnterState(Decision& d, const model::StateDef& state, int64_t entry, const std::string& centre) {
   if (state.has_deadline()) {
     ArmFromDefinition(d, std::string(kStateTimer), state.deadline(), "state '" + state.name() + "'");
   }
+  ArmWake(d, state);
   for (const model::TaskTemplate& tmpl : state.task()) CreateTask(d, tmpl, state.name(), entry, centre);
 }
 
@@ -308,7 +331,8 @@ std::string DateFailure(const model::DateCondition& dc, const Fields& fields,
 // What keeps `guard` from holding, in words; empty when it holds.
 std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseState& c,
                                        const Fields& fields, const model::WorkflowDefinition& def,
-                                       const Actor& actor, model::Instant now) {
+                                       const Actor& actor, model::Instant now,
+                                       const Fields* given) {
   std::vector<std::string> out;
   const auto& roles = guard.roles();
   if (!roles.empty() && actor.role != model::kSupervisor &&
@@ -316,18 +340,26 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
     out.push_back("only a " + JoinedList({roles.begin(), roles.end()}, " or ") + " may do this");
   }
   for (const std::string& name : guard.tasks_done()) {
+    // "task": done since the case entered this state; "state.task": done in
+    // that state, on any visit.
+    const size_t dot = name.find('.');
+    const bool earlier = dot != std::string::npos;
+    const std::string in_state = earlier ? name.substr(0, dot) : c.state();
+    const std::string task = earlier ? name.substr(dot + 1) : name;
     const bool done = std::any_of(c.task().begin(), c.task().end(), [&](const Task& t) {
-      return t.name() == name && t.entry() == c.state_entry_seq() &&
+      return t.name() == task &&
+             (earlier ? t.state() == in_state : t.entry() == c.state_entry_seq()) &&
              (t.status() == model::TASK_DONE || t.status() == model::TASK_NOT_APPLICABLE);
     });
     if (done) continue;
-    std::string label;
-    if (const auto* s = model::FindState(def, c.state())) {
-      for (const auto& t : s->task()) {
-        if (t.name() == name) label = " (" + t.label().en() + ")";
-      }
+    const model::TaskTemplate* tmpl = model::FindTaskTemplate(def, in_state, task);
+    out.push_back("task " + Quoted(name) + (tmpl ? " (" + tmpl->label().en() + ")" : "") +
+                  " is not done");
+  }
+  for (const std::string& name : guard.fields_given()) {
+    if (given == nullptr || given->count(name) == 0) {
+      out.push_back("field " + Quoted(name) + " must be given with this event");
     }
-    out.push_back("task " + Quoted(name) + label + " is not done");
   }
   for (const std::string& name : guard.fields_required()) {
     if (fields.count(name) == 0) out.push_back("field " + Quoted(name) + " is not set");
@@ -344,7 +376,7 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
   for (const model::AnyOf& any : guard.any_of()) {
     std::vector<std::string> each;
     for (const model::Guard& g : any.guard()) {
-      std::vector<std::string> failures = GuardFailures(g, c, fields, def, actor, now);
+      std::vector<std::string> failures = GuardFailures(g, c, fields, def, actor, now, given);
       if (failures.empty()) {
         each.clear();
         break;
@@ -412,6 +444,63 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
   return Status::Ok();
 }
 
+// The first of `candidates` whose guard holds, or nullptr; `reasons` says
+// what held back each one tried before it (or every one).
+const model::Transition* ChooseTransition(Decision& d,
+                                          const std::vector<const model::Transition*>& candidates,
+                                          const Fields& merged, const Fields& given,
+                                          const Actor& actor, std::vector<std::string>& reasons) {
+  for (const model::Transition* tr : candidates) {
+    std::vector<std::string> failures =
+        GuardFailures(tr->guard(), d.state(), merged, d.def(), actor, d.now(), &given);
+    if (failures.empty()) return tr;
+    std::string why = JoinedList(failures, "; ");
+    reasons.push_back(candidates.size() == 1 ? why : "to reach " + Quoted(tr->to()) + ": " + why);
+  }
+  return nullptr;
+}
+
+// Moves the case along `chosen` on `event`: pauses end, the facts the
+// transition says no longer hold are cleared, the state's clock stops, its
+// open tasks are cancelled and the next state is entered.
+void TakeTransition(Decision& d, const model::Transition& chosen, const std::string& event,
+                    const Fields& given, const Fields& previous, const std::string& note,
+                    const std::vector<std::string>& passed_over) {
+  const model::WorkflowDefinition& def = d.def();
+  ResumeIfPaused(d);
+  const std::string from = d.state().state();
+  const std::string centre = CentreForState(d.state(), def, chosen.to());
+  d.Emit([&](Event& e) {
+    auto* t = e.mutable_transitioned();
+    t->set_event(event);
+    t->set_from_state(from);
+    t->set_to_state(chosen.to());
+    t->mutable_fields()->insert(given.begin(), given.end());
+    t->mutable_previous()->insert(previous.begin(), previous.end());
+    t->set_note(note);
+    t->set_responsible_centre(centre);
+    for (const std::string& why : passed_over) t->add_passed_over(why);
+  });
+  const int64_t entry = d.state().version();
+  Fields stale;
+  for (const std::string& name : chosen.clears()) {
+    auto it = d.state().fields().find(name);
+    if (it != d.state().fields().end() && given.count(name) == 0) stale[name] = it->second;
+  }
+  if (!stale.empty()) {
+    d.Emit([&](Event& e) {
+      auto* f = e.mutable_fields_set();
+      f->mutable_previous()->insert(stale.begin(), stale.end());
+      for (const auto& [name, value] : stale) f->add_cleared(name);
+      f->set_reason("no longer holds after " + Quoted(event) + " (" + chosen.label().en() + ")");
+    });
+  }
+  EndTimer(d, std::string(kStateTimer), /*met=*/true);
+  EndTimer(d, std::string(kWakeTimer), /*met=*/false, "the case moved on");
+  CancelOpenTasks(d, "the case left " + Quoted(from));
+  EnterState(d, *model::FindState(def, chosen.to()), entry, centre);
+}
+
 Status DecideFire(Decision& d, const model::FireEvent& cmd) {
   const CaseState& c = d.state();
   const DecideContext& ctx = d.ctx();
@@ -453,43 +542,16 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
   Fields merged = Sorted(c.fields());
   for (const auto& [k, v] : given) merged[k] = v;
 
-  const model::Transition* chosen = nullptr;
   std::vector<std::string> reasons;
-  for (const model::Transition* tr : candidates) {
-    std::vector<std::string> failures =
-        GuardFailures(tr->guard(), c, merged, def, ctx.actor, d.now());
-    if (failures.empty()) {
-      chosen = tr;
-      break;
-    }
-    std::string why = JoinedList(failures, "; ");
-    reasons.push_back(candidates.size() == 1 ? why : "to reach " + Quoted(tr->to()) + ": " + why);
-  }
+  const model::Transition* chosen =
+      ChooseTransition(d, candidates, merged, given, ctx.actor, reasons);
   if (chosen == nullptr) {
     const bool denied = candidates.size() == 1 && reasons[0].rfind("only a ", 0) == 0;
     std::string msg = "cannot " + Quoted(cmd.event()) + " on case " + c.number() + " yet: " +
                       JoinedList(reasons, " | ");
     return denied ? Status::PermissionDenied(msg) : Status::FailedPrecondition(msg);
   }
-
-  ResumeIfPaused(d);
-  const std::string from = c.state();
-  const std::string centre = CentreForState(c, def, chosen->to());
-  d.Emit([&](Event& e) {
-    auto* t = e.mutable_transitioned();
-    t->set_event(cmd.event());
-    t->set_from_state(from);
-    t->set_to_state(chosen->to());
-    t->mutable_fields()->insert(given.begin(), given.end());
-    t->mutable_previous()->insert(previous.begin(), previous.end());
-    t->set_note(cmd.note());
-    t->set_responsible_centre(centre);
-    for (const std::string& why : reasons) t->add_passed_over(why);
-  });
-  const int64_t entry = d.state().version();
-  EndTimer(d, std::string(kStateTimer), /*met=*/true);
-  CancelOpenTasks(d, "the case left " + Quoted(from));
-  EnterState(d, *model::FindState(def, chosen->to()), entry, centre);
+  TakeTransition(d, *chosen, cmd.event(), given, previous, cmd.note(), reasons);
   return Status::Ok();
 }
 
@@ -535,6 +597,21 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
   RETURN_IF_ERROR(
       CheckHoldsRole(d.ctx().actor, task->role(), "task " + TaskId(c.number(), task->seq())));
+  const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), task->state(), task->name());
+  // Work that follows other work (the health code after the test result)
+  // waits for it.
+  for (int i = 0; tmpl != nullptr && i < tmpl->after_size(); ++i) {
+    const std::string& before = tmpl->after(i);
+    const bool done = std::any_of(c.task().begin(), c.task().end(), [&](const Task& t) {
+      return t.name() == before && t.entry() == task->entry() &&
+             (t.status() == model::TASK_DONE || t.status() == model::TASK_NOT_APPLICABLE);
+    });
+    if (done) continue;
+    const model::TaskTemplate* first = model::FindTaskTemplate(d.def(), task->state(), before);
+    return Status::FailedPrecondition(
+        "task " + TaskId(c.number(), task->seq()) + " (" + task->label().en() + ") comes after " +
+        Quoted(before) + (first ? " (" + first->label().en() + ")" : "") + ", which is not done yet");
+  }
   const int seq = task->seq();
   const Task done = *task;
   d.Emit([&](Event& e) {
@@ -544,7 +621,6 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   EndTimer(d, TaskTimer(seq), /*met=*/true);
   EndTaskPauses(d, seq);
   // An ongoing duty comes round again while the case stays where it is.
-  const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), done.state(), done.name());
   if (done.entry() == c.state_entry_seq() && tmpl != nullptr && !tmpl->repeat_every().empty()) {
     auto every = model::ParseDuration(tmpl->repeat_every());  // validated at load
     if (every.ok()) CreateTask(d, *tmpl, done.state(), done.entry(), done.centre(), *every);
@@ -691,6 +767,8 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
       if (tr.to() == c.state()) model::FieldsReadBy(tr.guard(), stood_on);
     }
   }
+  const model::StateDef* here = model::FindState(def, c.state());
+  if (here != nullptr && here->has_wait()) stood_on.insert(here->wait().field());
   std::set<std::string> cleared;
   Fields previous;
   for (const std::string& name : cmd.clear()) {
@@ -737,6 +815,10 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
     for (const std::string& name : cleared) f->add_cleared(name);
     f->set_reason(cmd.reason());
   });
+  // A date the case waits for moved: the wake moves with it.
+  if (here != nullptr && here->has_wait() && changed.count(here->wait().field()) != 0) {
+    ArmWake(d, *here);
+  }
   return Status::Ok();
 }
 
@@ -898,6 +980,7 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
     }
     for (const Timer& t : c.timer()) {
       if (HandoffOfTimer(t.key()) != 0) continue;  // another centre's clock
+      if (t.key() == kWakeTimer) continue;          // the booked day does not move
       if (t.key() == kCaseTimer && why != nullptr && why->case_clock_runs()) continue;
       if (IsOngoingDuty(d, TaskOfTimer(t.key()))) continue;  // supplies go on while the case waits
       keys.push_back(t.key());
@@ -1100,6 +1183,37 @@ Status DecideDeclineHandoff(Decision& d, const model::DeclineHandoff& cmd) {
 
 // --- Deadlines firing -----------------------------------------------------
 
+// The day a waiting case waits for has come: the system fires the state's
+// wait event. When no way on holds, the case stays, and the timeline says
+// what is missing; the state's deadline goes on chasing it.
+Status Wake(Decision& d) {
+  const model::StateDef* state = model::FindState(d.def(), d.state().state());
+  if (state == nullptr || !state->has_wait()) {
+    EndTimer(d, std::string(kWakeTimer), /*met=*/false, "nothing to wait for");
+    return Status::Ok();
+  }
+  const model::WaitForDay& wait = state->wait();
+  std::vector<const model::Transition*> candidates;
+  for (const model::Transition& tr : state->transition()) {
+    if (tr.on() == wait.event()) candidates.push_back(&tr);
+  }
+  std::vector<std::string> reasons;
+  const model::Transition* chosen =
+      ChooseTransition(d, candidates, Sorted(d.state().fields()), {}, d.ctx().actor, reasons);
+  if (chosen == nullptr) {
+    EndTimer(d, std::string(kWakeTimer), /*met=*/false,
+             "the day has come, but the case cannot move on by itself: " +
+                 JoinedList(reasons, " | ") + "; fire '" + wait.event() + "' when it can");
+    return Status::Ok();
+  }
+  const model::FieldDef* field = model::FindField(d.def(), wait.field());
+  const auto day = d.state().fields().find(wait.field());
+  const std::string note = "the day has come: " + (field ? field->label().en() : wait.field()) +
+                           (day == d.state().fields().end() ? "" : " " + day->second);
+  TakeTransition(d, *chosen, wait.event(), {}, {}, note, reasons);
+  return Status::Ok();
+}
+
 Status DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
   if (d.ctx().actor.role != kSystem) {
     return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`");
@@ -1108,10 +1222,11 @@ Status DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
   // Stale (re-armed since), early, paused or spent firings do nothing.
   if (d.state().status() != model::CASE_OPEN || t == nullptr ||
       t->generation() != cmd.generation() || model::IsSet(t->paused_at()) ||
-      !model::IsSet(t->next_at()) || model::FromProto(t->next_at()) > d.now() ||
-      t->escalate_to().empty()) {
+      !model::IsSet(t->next_at()) || model::FromProto(t->next_at()) > d.now()) {
     return Status::Ok();
   }
+  if (t->key() == kWakeTimer) return Wake(d);
+  if (t->escalate_to().empty()) return Status::Ok();
   const Timer timer = *t;
   const EscalationStep step = NextEscalation(timer, d.now());
   const auto recipients =

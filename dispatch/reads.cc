@@ -77,6 +77,13 @@ Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   filter.type = r.Get("type");
   filter.after = r.Get("after");
   filter.limit = limit + 1;
+  filter.related_to = r.Get("related");
+  filter.waiting = r.Flag("waiting");
+  if (filter.waiting && !filter.after.empty()) {
+    return Status::InvalidArgument("the cases waiting for a day come in one list, soonest first; "
+                                   "ask without after")
+        .WithField("after");
+  }
   ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, filter));
   auto list = std::make_unique<model::CaseList>();
   for (auto& c : cases) {

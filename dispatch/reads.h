@@ -5,7 +5,10 @@
 //
 //   cases                 CaseList       ?status=open|closed|cancelled|all
 //                                        &centre=&type=&limit=&after=NUMBER
-//                                        (newest first; limit 100, at most 1000)
+//                                        &related=NUMBER (opened as related to it)
+//                                        (newest first; limit 100, at most 1000);
+//                                        &waiting=1: waiting for a booked day,
+//                                        soonest first, not paged
 //   cases/N               CaseState
 //   cases/N/timeline      Timeline
 //   tasks                 TaskList       ?mine=1&centre=&case=&all=1&limit= (most urgent first)

@@ -212,6 +212,13 @@ CREATE INDEX handoffs_to ON handoffs (to_centre);
 DROP INDEX timers_due;
 CREATE INDEX timers_due ON timers (next_at, case_number, key) WHERE next_at IS NOT NULL;
 )sql",
+    // 5 -> 6: a case shows the cases opened as related to it (the link was
+    // one way). The column of cases already stored is filled from their
+    // bodies by FillRelatedCases.
+    R"sql(
+ALTER TABLE cases ADD COLUMN related_case TEXT;
+CREATE INDEX cases_related ON cases (related_case) WHERE related_case IS NOT NULL;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -342,13 +349,19 @@ class SqliteStore::Access : public StoreWriter {
         "      WHERE from_centre = ?4 UNION SELECT case_number FROM handoffs WHERE to_centre = ?4))"
         " AND (?5 IS NULL OR (opened_at, number) <"
         "      (SELECT opened_at, number FROM cases WHERE number = ?5))"
-        " ORDER BY opened_at DESC, number DESC LIMIT ?6"));
+        " AND (?7 IS NULL OR related_case = ?7)"
+        " AND (?8 = 0 OR number IN (SELECT case_number FROM timers WHERE key = 'wake'))"
+        " ORDER BY CASE WHEN ?8 = 1 THEN (SELECT next_at FROM timers"
+        "      WHERE case_number = number AND key = 'wake') END,"
+        " opened_at DESC, number DESC LIMIT ?6"));
     st.BindOptional(1, f.centre);
     if (f.status) st.Bind(2, int64_t{*f.status});
     st.BindOptional(3, f.type);
     st.BindOptional(4, f.involving);
     st.BindOptional(5, f.after);
     st.Bind(6, int64_t{f.limit > 0 ? f.limit : -1});
+    st.BindOptional(7, f.related_to);
+    st.Bind(8, int64_t{f.waiting ? 1 : 0});
     return ReadAll<model::CaseState>(st, "case");
   }
 
@@ -832,13 +845,15 @@ class SqliteStore::Access : public StoreWriter {
     } else {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
           "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
-          " opened_at, version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+          " opened_at, version, body, related_case)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
           " ON CONFLICT (number) DO UPDATE SET centre = ?2, type = ?3, definition_hash = ?4,"
-          " state = ?5, status = ?6, person_name = ?7, opened_at = ?8, version = ?9, body = ?10"));
+          " state = ?5, status = ?6, person_name = ?7, opened_at = ?8, version = ?9, body = ?10,"
+          " related_case = ?11"));
       st.Bind(1, c.number()).Bind(2, c.centre()).Bind(3, c.type());
       st.Bind(4, c.definition().content_hash()).Bind(5, c.state()).Bind(6, int64_t{c.status()});
       st.Bind(7, PersonName(c.person())).Bind(8, Millis(c.opened_at())).Bind(9, c.version());
-      st.BindBlob(10, Serialize(c));
+      st.BindBlob(10, Serialize(c)).BindOptional(11, c.related_case());
       RETURN_IF_ERROR(st.Run());
     }
     ASSIGN_OR_RETURN(Statement task, db_.Prepare(
@@ -1265,6 +1280,27 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   return store;
 }
 
+namespace {
+
+// Migration 5 -> 6: the related_case column of the cases stored before it,
+// from their bodies (SQL cannot read a body).
+Status FillRelatedCases(SqliteDb& db) {
+  ASSIGN_OR_RETURN(Statement read, db.Prepare("SELECT number, body FROM cases"));
+  ASSIGN_OR_RETURN(Statement write,
+                   db.Prepare("UPDATE cases SET related_case = ?2 WHERE number = ?1"));
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) return Status::Ok();
+    auto c = Parse<model::CaseState>(read.ColumnBlob(1), "case " + read.ColumnText(0));
+    if (!c.ok() || c->related_case().empty()) continue;  // `rebuild` mends a body that cannot be read
+    write.Reset();
+    write.Bind(1, read.ColumnText(0)).Bind(2, c->related_case());
+    RETURN_IF_ERROR(write.Run());
+  }
+}
+
+}  // namespace
+
 Status SqliteStore::Migrate(Mode mode) {
   auto read_version = [&]() -> Result<int> {
     ASSIGN_OR_RETURN(Statement st, db_->Prepare("PRAGMA user_version"));
@@ -1286,6 +1322,7 @@ Status SqliteStore::Migrate(Mode mode) {
   }
   for (; version < kSchemaVersion; ++version) {
     RETURN_IF_ERROR(db_->Exec(kMigrations[version]));
+    if (version == 5) RETURN_IF_ERROR(FillRelatedCases(*db_));
     RETURN_IF_ERROR(db_->Exec("PRAGMA user_version = " + std::to_string(version + 1)));
   }
   RETURN_IF_ERROR(db_->Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));

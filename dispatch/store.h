@@ -34,6 +34,10 @@ struct CaseFilter {
   std::string involving;
   std::string after;  // newest first, from the one after this case number
   int limit = 0;      // 0: all
+  std::string related_to;  // only cases opened as related to this one
+  // Only cases waiting for a booked day (model::WaitForDay), soonest first;
+  // not paged by `after`.
+  bool waiting = false;
 };
 
 struct TaskFilter {

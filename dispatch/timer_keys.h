@@ -1,4 +1,4 @@
-// The names of a case's timers: "case", "state", "task/3", "handoff/1".
+// The names of a case's timers: "case", "state", "wake", "task/3", "handoff/1".
 // Built and read only here.
 #ifndef DISPATCH_TIMER_KEYS_H_
 #define DISPATCH_TIMER_KEYS_H_
@@ -10,6 +10,8 @@ namespace dispatch {
 
 inline constexpr std::string_view kCaseTimer = "case";
 inline constexpr std::string_view kStateTimer = "state";
+// When a state that waits for a day (model::WaitForDay) moves on by itself.
+inline constexpr std::string_view kWakeTimer = "wake";
 
 std::string TaskTimer(int seq);
 std::string HandoffTimer(int id);

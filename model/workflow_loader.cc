@@ -155,9 +155,25 @@ void CheckLegs(const WorkflowDefinition& def, const TextLocation& root, Problems
   }
 }
 
+// Where a guard stands: what it may hold depends on it.
+enum class GuardAt {
+  kTransition,  // a transition's own guard: everything
+  kCondition,   // not_applicable_when: no fields_given (no event carries them)
+  kAnyOf,       // inside any_of: no roles, no further any_of, no fields_given
+};
+
 void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guard& g,
-                const TextLocation& loc, const std::string& what, Problems& p,
-                bool nested = false) {
+                const TextLocation& loc, const std::string& what, Problems& p, GuardAt at) {
+  const bool nested = at == GuardAt::kAnyOf;
+  for (int i = 0; i < g.fields_given_size(); ++i) {
+    if (FindField(def, g.fields_given(i)) == nullptr) {
+      p.Add(loc, "fields_given", i, what + " requires undeclared field '" + g.fields_given(i) + "'");
+    } else if (at != GuardAt::kTransition) {
+      p.Add(loc, "fields_given", i,
+            what + ": fields_given belongs on a transition's own guard, where an event carries "
+                   "fields; here use fields_required");
+    }
+  }
   for (int i = 0; i < g.fields_required_size(); ++i) {
     if (FindField(def, g.fields_required(i)) == nullptr) {
       p.Add(loc, "fields_required", i,
@@ -203,11 +219,18 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
     }
   }
   for (int i = 0; i < g.tasks_done_size(); ++i) {
-    const auto& tasks = state.task();
-    if (std::none_of(tasks.begin(), tasks.end(),
-                     [&](const TaskTemplate& t) { return t.name() == g.tasks_done(i); })) {
+    // "task" is one of this state's; "state.task" one done in an earlier state.
+    const std::string& name = g.tasks_done(i);
+    const size_t dot = name.find('.');
+    const std::string in_state = dot == std::string::npos ? state.name() : name.substr(0, dot);
+    const std::string task = dot == std::string::npos ? name : name.substr(dot + 1);
+    if (FindState(def, in_state) == nullptr) {
       p.Add(loc, "tasks_done", i,
-            what + " needs task '" + g.tasks_done(i) + "' done, but state '" + state.name() +
+            what + " needs task '" + name + "' done, but there is no state '" + in_state +
+                "'; write an earlier state's task as state.task");
+    } else if (FindTaskTemplate(def, in_state, task) == nullptr) {
+      p.Add(loc, "tasks_done", i,
+            what + " needs task '" + name + "' done, but state '" + in_state +
                 "' creates no such task");
     }
   }
@@ -233,8 +256,42 @@ void CheckGuard(const WorkflowDefinition& def, const StateDef& state, const Guar
       if (IsEmptyGuard(any.guard(j))) {
         p.Add(al, "guard", j, what + ": an empty guard inside any_of would always hold");
       }
-      CheckGuard(def, state, any.guard(j), al.Child("guard", j), what, p, /*nested=*/true);
+      CheckGuard(def, state, any.guard(j), al.Child("guard", j), what, p, GuardAt::kAnyOf);
     }
+  }
+}
+
+void CheckWait(const WorkflowDefinition& def, const StateDef& s, const TextLocation& loc,
+               const std::string& what, Problems& p) {
+  const WaitForDay& w = s.wait();
+  if (s.terminal()) p.Add(loc, "", -1, "terminal " + what + " waits for a day; nothing follows it");
+  const FieldDef* f = FindField(def, w.field());
+  if (f == nullptr) {
+    p.Add(loc, "field", -1, what + " waits for undeclared field '" + w.field() + "'");
+  } else if (!IsDateField(*f)) {
+    p.Add(loc, "field", -1,
+          what + " waits for field '" + w.field() + "', which is not a date; give it type: DATE or "
+                 "DATE_TIME");
+  }
+  if (!w.ahead().empty()) CheckDuration(w.ahead(), loc, "ahead", what, p);
+  bool any = false;
+  for (const Transition& tr : s.transition()) {
+    if (tr.on() != w.event()) continue;
+    any = true;
+    if (!tr.guard().roles().empty()) {
+      p.Add(loc, "event", -1,
+            what + " waits to fire '" + w.event() + "', but a transition on it needs a role; the "
+                   "system fires it, and holds none");
+    }
+    if (!tr.guard().fields_given().empty()) {
+      p.Add(loc, "event", -1,
+            what + " waits to fire '" + w.event() + "', but a transition on it needs fields given; "
+                   "the system gives none");
+    }
+  }
+  if (!any) {
+    p.Add(loc, "event", -1,
+          what + " waits to fire '" + w.event() + "', but has no transition on that event");
   }
 }
 
@@ -269,12 +326,21 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
     }
     if (!t.due_within().empty()) CheckDuration(t.due_within(), tl, "due_within", twhat, p);
     if (!t.repeat_every().empty()) CheckDuration(t.repeat_every(), tl, "repeat_every", twhat, p);
+    for (int j = 0; j < t.after_size(); ++j) {
+      // Only a task listed before it: the order can then never go round in a circle.
+      if (task_names.count(t.after(j)) == 0 || t.after(j) == t.name()) {
+        p.Add(tl, "after", j,
+              twhat + " comes after '" + t.after(j) + "', which is not a task listed before it in " +
+                  what);
+      }
+    }
     if (t.has_not_applicable_when()) {
       if (IsEmptyGuard(t.not_applicable_when())) {
         p.Add(tl, "not_applicable_when", -1,
               twhat + ": an empty not_applicable_when always holds; write may_not_apply: true");
       }
-      CheckGuard(def, s, t.not_applicable_when(), tl.Child("not_applicable_when"), twhat, p);
+      CheckGuard(def, s, t.not_applicable_when(), tl.Child("not_applicable_when"), twhat, p,
+                 GuardAt::kCondition);
     }
   }
   std::set<std::string> unguarded_events;
@@ -290,7 +356,15 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
       p.Add(tl, "to", -1, twhat + " goes to unknown state '" + tr.to() + "'");
     }
     CheckLabel(tr.label(), tl, "label", twhat, p);
-    CheckGuard(def, s, tr.guard(), tl.Child("guard"), twhat, p);
+    CheckGuard(def, s, tr.guard(), tl.Child("guard"), twhat, p, GuardAt::kTransition);
+    std::set<std::string> cleared;
+    for (int j = 0; j < tr.clears_size(); ++j) {
+      if (FindField(def, tr.clears(j)) == nullptr) {
+        p.Add(tl, "clears", j, twhat + " clears undeclared field '" + tr.clears(j) + "'");
+      } else if (!cleared.insert(tr.clears(j)).second) {
+        p.Add(tl, "clears", j, twhat + " clears field '" + tr.clears(j) + "' twice");
+      }
+    }
     const bool unguarded = IsEmptyGuard(tr.guard());
     const bool after_guarded = guarded_events.count(tr.on()) != 0;
     if (unguarded && !unguarded_events.insert(tr.on()).second) {
@@ -314,6 +388,7 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
     if (!unguarded) guarded_events.insert(tr.on());
   }
   if (s.has_deadline()) CheckDeadline(s.deadline(), loc.Child("deadline"), "deadline of " + what, p);
+  if (s.has_wait()) CheckWait(def, s, loc.Child("wait"), what, p);
   for (int i = 0; i < s.pause_reasons_size(); ++i) {
     const auto& reasons = def.pause_reason();
     if (std::none_of(reasons.begin(), reasons.end(),
@@ -506,7 +581,7 @@ void FieldsReadBy(const Guard& guard, std::set<std::string>& out) {
 
 bool IsEmptyGuard(const Guard& g) {
   return g.fields_required().empty() && g.field_equals().empty() && g.tasks_done().empty() &&
-         g.roles().empty() && g.dates().empty() && g.any_of().empty();
+         g.roles().empty() && g.dates().empty() && g.any_of().empty() && g.fields_given().empty();
 }
 
 const FieldDef* FindField(const WorkflowDefinition& def, std::string_view name) {

@@ -123,8 +123,9 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   {
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
-    // (Everything migrations 3, 4 and 5 add or change is taken back here.)
-    REQUIRE((*db)->Exec("DROP INDEX timers_due;"
+    // (Everything migrations 3 to 6 add or change is taken back here.)
+    REQUIRE((*db)->Exec("DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
+                        "DROP INDEX timers_due;"
                         "CREATE INDEX timers_due ON timers (next_at) WHERE next_at IS NOT NULL;"
                         "DROP TABLE settings; ALTER TABLE outbox DROP COLUMN claimed_by;"
                         "DROP TABLE credentials; DROP TABLE access_keys;"
@@ -151,6 +152,32 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   std::string names;
   while (*columns->Step()) names += columns->ColumnText(0) + " ";
   CHECK(names == "next_at case_number key ");
+}
+
+TEST_CASE("migrating to schema 6 links the related cases already stored both ways") {
+  Cli cli;
+  cli.Setup();
+  const std::string first = cli.OpenEscort();
+  ProcessResult r = cli.Must({"case", "open", "--type", "escort_to_port", "--name-zh", "陳太",
+                              "--related", first},
+                             "chan_sz");
+  const std::string second = r.out.substr(0, r.out.find('\n'));
+  const std::string unrelated = cli.OpenEscort();
+  {
+    // As schema 5 stored them: the link only in the second case's body.
+    auto db = dispatch::SqliteDb::Open(cli.db(), dispatch::SqliteDb::Mode::kOpenExisting);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->Exec("DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
+                        "PRAGMA user_version = 5;").ok());
+  }
+  CHECK(cli.Run({"case", "list", "--related", first}, "chan_sz").exit_code == 5);  // too old
+  cli.Must({"migrate"}, "chan_sz");
+  r = cli.Must({"case", "list", "--related", first}, "chan_sz");
+  CHECK(r.out.find(second) != std::string::npos);
+  CHECK(r.out.find(unrelated) == std::string::npos);
+  CHECK(r.out.find(first + " ") == std::string::npos);
+  r = cli.Must({"case", "show", first}, "chan_sz");
+  CHECK(r.out.find(second + " (names this one)") != std::string::npos);
 }
 
 TEST_CASE("a damaged database says so, and that retrying will not help") {

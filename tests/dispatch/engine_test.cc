@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "dispatch/timer_keys.h"
 #include "model/roles.h"
 #include "support/world.h"
 
@@ -760,6 +761,195 @@ task_escalation { escalate_to: "assignee" }
             .status()
             .message()
             .find("waiting.textproto:11: task 'deliver_supplies' in state 'waiting': ") == 0);
+}
+
+namespace {
+
+// A crossing booked for a day: the case waits for it, work comes in order,
+// and a postponement needs its reason said again and clears the old booking.
+constexpr std::string_view kCrossing = R"pb(name: "crossing"
+version: 1
+label { zh_hant: "過境" en: "Crossing" }
+initial_state: "planning"
+field { name: "crossing_date" label { zh_hant: "日期" en: "Crossing date" } type: DATE }
+field { name: "booking" label { zh_hant: "預約" en: "Booking" } }
+field { name: "test_result" label { zh_hant: "結果" en: "Test result" } type: CHOICE
+        choice { value: "negative" label { zh_hant: "陰性" en: "Negative" } } }
+field { name: "postponed_reason" label { zh_hant: "延後原因" en: "Why postponed" } }
+pause_reason { name: "office" label { zh_hant: "等候" en: "Office" } }
+state {
+  name: "planning"
+  label { zh_hant: "安排" en: "Planning" }
+  task { name: "check_documents" label { zh_hant: "核對" en: "Check documents" } role: "duty_officer" }
+  task { name: "test" label { zh_hant: "檢測" en: "Test" } role: "duty_officer" }
+  task { name: "health_code" label { zh_hant: "健康碼" en: "Health code" } role: "duty_officer"
+         after: "test" }
+  transition { on: "booked" to: "booked" label { zh_hant: "已預約" en: "Booked" }
+               guard { tasks_done: "check_documents" fields_required: "crossing_date"
+                       fields_required: "booking" } }
+}
+state {
+  name: "booked"
+  label { zh_hant: "等候過境日" en: "Waiting for the crossing day" }
+  wait { field: "crossing_date" ahead: "1d" event: "crossing_day" }
+  pause_reasons: "office"
+  transition { on: "crossing_day" to: "at_port" label { zh_hant: "出發" en: "Set off" }
+               guard { tasks_done: "planning.health_code" field_equals { field: "test_result" value: "negative" } } }
+  transition { on: "postponed" to: "planning" label { zh_hant: "延後" en: "Postponed" }
+               guard { fields_given: "postponed_reason" }
+               clears: "crossing_date" clears: "booking" clears: "test_result" }
+}
+state {
+  name: "at_port"
+  label { zh_hant: "口岸" en: "At the port" }
+  task { name: "hand_over" label { zh_hant: "交接" en: "Hand over" } role: "duty_officer" }
+  transition { on: "crossed" to: "home" label { zh_hant: "回港" en: "Home" } guard { tasks_done: "hand_over" } }
+}
+state { name: "home" label { zh_hant: "回港" en: "Home" } terminal: true }
+)pb";
+
+const model::Timer* FindTimer(const CaseState& c, std::string_view key) {
+  for (const auto& t : c.timer()) {
+    if (t.key() == key) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(EngineFixture, "a case waits for its booked day and moves on by itself") {
+  auto def = model::LoadDefinition("crossing.textproto", std::string(kCrossing));
+  REQUIRE_MESSAGE(def.ok(), def.status().ToString());
+  DecideContext ctx = Context("escort_to_port", chan);
+  ctx.definition = &*def;
+  DecideContext system = ctx;
+  system.actor = SystemActor();
+  CaseState c;
+  Apply(c, testing::OpenCaseCommand("crossing", "SZ"), ctx);
+
+  // The health code comes after the test result.
+  CHECK(Refusal(c, testing::DoneCommand(c.number(), "health_code"), ctx).message() ==
+        "task SZ-2026-0001/3 (Health code) comes after 'test' (Test), which is not done yet");
+  Apply(c, testing::DoneCommand(c.number(), "test"), ctx);
+  Apply(c, testing::DoneCommand(c.number(), "health_code"), ctx);
+  Apply(c, testing::DoneCommand(c.number(), "check_documents"), ctx);
+
+  // Booked three days ahead: the case waits, and wakes the day before.
+  Command book = testing::FireCommand(c.number(), "booked");
+  (*book.mutable_fire_event()->mutable_fields())["crossing_date"] = "2026-03-05";
+  (*book.mutable_fire_event()->mutable_fields())["booking"] = "B-1001";
+  Apply(c, book, ctx);
+  CHECK(c.state() == "booked");
+  REQUIRE(FindTimer(c, kWakeTimer) != nullptr);
+  CHECK(model::FormatHongKong(model::FromProto(FindTimer(c, kWakeTimer)->due_at())) ==
+        "2026-03-04 00:00");
+
+  // Waiting on an office does not hold the day; the wake moves with the date.
+  Command pause;
+  pause.mutable_pause_case()->set_case_number(c.number());
+  pause.mutable_pause_case()->set_reason("office");
+  Apply(c, pause, ctx);
+  CHECK(c.pauses(0).keys_size() == 0);
+  Command move;
+  move.mutable_set_fields()->set_case_number(c.number());
+  (*move.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-07";
+  move.mutable_set_fields()->set_reason("the quota moved");
+  Apply(c, move, ctx);
+  CHECK(model::FormatHongKong(model::FromProto(FindTimer(c, kWakeTimer)->due_at())) ==
+        "2026-03-06 00:00");
+  Command clear;
+  clear.mutable_set_fields()->set_case_number(c.number());
+  clear.mutable_set_fields()->add_clear("crossing_date");
+  clear.mutable_set_fields()->set_reason("unsure");
+  CHECK(Refusal(c, clear, ctx).message().find("cannot be cleared") != std::string::npos);
+
+  // The day comes without a test result: the case stays, and says why.
+  const model::Timer wake = *FindTimer(c, kWakeTimer);
+  Command fire;
+  fire.mutable_fire_deadline()->set_case_number(c.number());
+  fire.mutable_fire_deadline()->set_key(std::string(kWakeTimer));
+  fire.mutable_fire_deadline()->set_generation(wake.generation());
+  system.now = model::FromProto(wake.due_at()) - std::chrono::minutes(1);
+  CHECK(Decide(&c, fire, system)->empty());  // early
+  system.now = model::FromProto(wake.due_at());
+  std::vector<Event> e = Apply(c, fire, system);
+  REQUIRE(Kinds(e) == std::vector<std::string>{"deadline_cleared"});
+  CHECK(e[0].deadline_cleared().reason() ==
+        "the day has come, but the case cannot move on by itself: field 'test_result' is not "
+        "'negative'; fire 'crossing_day' when it can");
+  CHECK(c.state() == "booked");
+
+  // A postponement says why each time, and the old booking goes with it.
+  Command set_reason;
+  set_reason.mutable_set_fields()->set_case_number(c.number());
+  (*set_reason.mutable_set_fields()->mutable_fields())["postponed_reason"] = "border closed";
+  (*set_reason.mutable_set_fields()->mutable_fields())["test_result"] = "negative";
+  Apply(c, set_reason, ctx);
+  Command postpone = testing::FireCommand(c.number(), "postponed");
+  CHECK(Refusal(c, postpone, ctx).message() ==
+        "cannot 'postponed' on case SZ-2026-0001 yet: field 'postponed_reason' must be given with "
+        "this event");
+  (*postpone.mutable_fire_event()->mutable_fields())["postponed_reason"] = "quota withdrawn";
+  postpone.mutable_fire_event()->set_note("a new reason");
+  e = Apply(c, postpone, ctx);
+  CHECK(c.state() == "planning");
+  REQUIRE(Kinds(e).size() > 3);
+  CHECK(Kinds(e)[0] == "case_resumed");  // the wait on the office ends with the move
+  CHECK(Kinds(e)[2] == "fields_set");
+  CHECK(e[2].fields_set().reason() == "no longer holds after 'postponed' (Postponed)");
+  CHECK(c.fields().count("crossing_date") == 0);
+  CHECK(c.fields().count("booking") == 0);
+  CHECK(c.fields().count("test_result") == 0);
+  CHECK(c.fields().at("postponed_reason") == "quota withdrawn");
+  CHECK(FindTimer(c, kWakeTimer) == nullptr);
+  CHECK(c.pauses_size() == 0);
+
+  // Booked again, for a day already near: the wake falls due at once, and
+  // the case moves on with the health code done on the first visit.
+  Apply(c, testing::DoneCommand(c.number(), "check_documents"), ctx);
+  (*book.mutable_fire_event()->mutable_fields())["crossing_date"] = "2026-03-03";
+  (*book.mutable_fire_event()->mutable_fields())["test_result"] = "negative";
+  Apply(c, book, ctx);
+  const model::Timer again = *FindTimer(c, kWakeTimer);
+  fire.mutable_fire_deadline()->set_generation(again.generation());
+  system.now = ctx.now;
+  e = Apply(c, fire, system);
+  CHECK(c.state() == "at_port");
+  CHECK(Kinds(e)[0] == "transitioned");
+  CHECK(e[0].transitioned().note() == "the day has come: Crossing date 2026-03-03");
+  CHECK(FindTimer(c, kWakeTimer) == nullptr);
+  CHECK(OpenTaskNames(c) == std::vector<std::string>{"hand_over"});
+}
+
+TEST_CASE("a definition's waits, order, clears and given fields are checked at load") {
+  const std::string text(kCrossing);
+  auto problem = [&](std::string_view from, std::string_view to) {
+    std::string t = text;
+    const size_t at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    t.replace(at, from.size(), to);
+    auto r = model::LoadDefinition("crossing.textproto", t);
+    REQUIRE_FALSE(r.ok());
+    return r.status().message();
+  };
+  CHECK(problem("after: \"test\"", "after: \"hand_over\"") ==
+        "crossing.textproto:17: task 'health_code' in state 'planning' comes after 'hand_over', "
+        "which is not a task listed before it in state 'planning'");
+  CHECK(problem("wait { field: \"crossing_date\"", "wait { field: \"booking\"")
+            .find("crossing.textproto:25: state 'booked' waits for field 'booking', which is not a "
+                  "date") != std::string::npos);
+  CHECK(problem("event: \"crossing_day\"", "event: \"day\"") ==
+        "crossing.textproto:25: state 'booked' waits to fire 'day', but has no transition on that "
+        "event");
+  CHECK(problem("clears: \"booking\"", "clears: \"bookings\"") ==
+        "crossing.textproto:31: transition on 'postponed' from state 'booked' clears undeclared "
+        "field 'bookings'");
+  CHECK(problem("\"planning.health_code\"", "\"planing.health_code\"")
+            .find("needs task 'planing.health_code' done, but there is no state 'planing'") !=
+        std::string::npos);
+  CHECK(problem("guard { tasks_done: \"planning.health_code\"",
+                "guard { roles: \"supervisor\" tasks_done: \"planning.health_code\"")
+            .find("a transition on it needs a role; the system fires it") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and cleared with a reason") {
