@@ -440,6 +440,10 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
              (m.late() ? Pick(lang, ": met late", "：逾期後完成") : Pick(lang, ": met in time", "：如期完成"));
     }
     case model::Event::kDeadlineCleared:
+      if (e.deadline_cleared().key() == dispatch::kWakeTimer) {
+        return std::string(Pick(lang, "No longer waiting for the day (", "不再等候日期（")) +
+               e.deadline_cleared().reason() + Pick(lang, ")", "）");
+      }
       return TimerName(e.deadline_cleared().key(), lang) + Pick(lang, ": no longer due (", "：不再計時（") +
              e.deadline_cleared().reason() + Pick(lang, ")", "）");
     case model::Event::kDeadlineBreached:
