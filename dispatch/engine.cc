@@ -196,27 +196,69 @@ void CreateTask(Decision& d, const model::TaskTemplate& tmpl, const std::string&
   if (!assignee) ReportUnheld(d, seq, centre);
 }
 
-// Arms (or moves) the wake of a state that waits for a day, at the date the
-// case holds; with no date to wait for, there is no wake.
-void ArmWake(Decision& d, const model::StateDef& state) {
-  if (!state.has_wait()) return;
+// When a state that waits for a day moves on by itself, at the date the
+// case holds; nothing without a date to wait for.
+std::optional<model::Instant> WakeAt(const Decision& d, const model::StateDef& state) {
+  if (!state.has_wait()) return std::nullopt;
   const model::WaitForDay& wait = state.wait();
   const model::FieldDef* field = model::FindField(d.def(), wait.field());
   const auto it = d.state().fields().find(wait.field());
-  if (field == nullptr || it == d.state().fields().end()) {
-    EndTimer(d, std::string(kWakeTimer), /*met=*/false, "no date to wait for");
-    return;
-  }
+  if (field == nullptr || it == d.state().fields().end()) return std::nullopt;
   auto day = model::FieldInstant(*field, it->second);  // kept in its written form
   const auto ahead = wait.ahead().empty() ? model::Result<model::Millis>(model::Millis(0))
                                           : model::ParseDuration(wait.ahead());  // validated at load
-  if (!day.ok() || !ahead.ok()) return;
-  ArmTimer(d, std::string(kWakeTimer), *day - *ahead, model::Deadline(),
-           "the wait for " + field->label().en() + " " + it->second);
+  if (!day.ok() || !ahead.ok()) return std::nullopt;
+  return *day - *ahead;
 }
 
-// Arms the state's deadline and creates its tasks at `centre`.
+// Arms (or moves) the wake of a state that waits for a day.
+void ArmWake(Decision& d, const model::StateDef& state) {
+  if (!state.has_wait()) return;
+  const std::optional<model::Instant> at = WakeAt(d, state);
+  if (!at) {
+    EndTimer(d, std::string(kWakeTimer), /*met=*/false, "no date to wait for");
+    return;
+  }
+  const model::FieldDef* field = model::FindField(d.def(), state.wait().field());
+  ArmTimer(d, std::string(kWakeTimer), *at, model::Deadline(),
+           "the wait for " + field->label().en() + " " + d.state().fields().at(state.wait().field()));
+}
+
+void TakeTransition(Decision& d, const model::Transition& chosen, const std::string& event,
+                    const Fields& given, const Fields& previous, const std::string& note,
+                    const std::vector<std::string>& passed_over);
+const model::Transition* ChooseTransition(Decision& d,
+                                          const std::vector<const model::Transition*>& candidates,
+                                          const Fields& merged, const Fields& given,
+                                          const Actor& actor, std::vector<std::string>& reasons);
+
+// The day a case in `state` waits for has come: it moves on by the state's
+// wait event, as the system, when a way on holds. False, with what held each
+// way back in `reasons`, when none does.
+bool MoveOnForTheDay(Decision& d, const model::StateDef& state, std::vector<std::string>& reasons) {
+  const model::WaitForDay& wait = state.wait();
+  std::vector<const model::Transition*> candidates;
+  for (const model::Transition& tr : state.transition()) {
+    if (tr.on() == wait.event()) candidates.push_back(&tr);
+  }
+  const model::Transition* chosen =
+      ChooseTransition(d, candidates, Sorted(d.state().fields()), {}, SystemActor(), reasons);
+  if (chosen == nullptr) return false;
+  const model::FieldDef* field = model::FindField(d.def(), wait.field());
+  const auto day = d.state().fields().find(wait.field());
+  const std::string note = "the day has come: " + (field ? field->label().en() : wait.field()) +
+                           (day == d.state().fields().end() ? "" : " " + day->second);
+  TakeTransition(d, *chosen, wait.event(), {}, {}, note, reasons);
+  return true;
+}
+
+// Arms the state's deadline and creates its tasks at `centre`. A state that
+// waits for a day already come is passed straight through.
 void EnterState(Decision& d, const model::StateDef& state, int64_t entry, const std::string& centre) {
+  if (const auto at = WakeAt(d, state); at && *at <= d.now()) {
+    std::vector<std::string> reasons;
+    if (MoveOnForTheDay(d, state, reasons)) return;
+  }
   if (state.has_deadline()) {
     ArmFromDefinition(d, std::string(kStateTimer), state.deadline(), "state '" + state.name() + "'");
   }
@@ -1192,25 +1234,12 @@ Status Wake(Decision& d) {
     EndTimer(d, std::string(kWakeTimer), /*met=*/false, "nothing to wait for");
     return Status::Ok();
   }
-  const model::WaitForDay& wait = state->wait();
-  std::vector<const model::Transition*> candidates;
-  for (const model::Transition& tr : state->transition()) {
-    if (tr.on() == wait.event()) candidates.push_back(&tr);
-  }
   std::vector<std::string> reasons;
-  const model::Transition* chosen =
-      ChooseTransition(d, candidates, Sorted(d.state().fields()), {}, d.ctx().actor, reasons);
-  if (chosen == nullptr) {
+  if (!MoveOnForTheDay(d, *state, reasons)) {
     EndTimer(d, std::string(kWakeTimer), /*met=*/false,
              "the day has come, but the case cannot move on by itself: " +
-                 JoinedList(reasons, " | ") + "; fire '" + wait.event() + "' when it can");
-    return Status::Ok();
+                 JoinedList(reasons, " | ") + "; fire '" + state->wait().event() + "' when it can");
   }
-  const model::FieldDef* field = model::FindField(d.def(), wait.field());
-  const auto day = d.state().fields().find(wait.field());
-  const std::string note = "the day has come: " + (field ? field->label().en() : wait.field()) +
-                           (day == d.state().fields().end() ? "" : " " + day->second);
-  TakeTransition(d, *chosen, wait.event(), {}, {}, note, reasons);
   return Status::Ok();
 }
 

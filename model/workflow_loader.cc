@@ -283,6 +283,11 @@ void CheckWait(const WorkflowDefinition& def, const StateDef& s, const TextLocat
             what + " waits to fire '" + w.event() + "', but a transition on it needs a role; the "
                    "system fires it, and holds none");
     }
+    if (const StateDef* to = FindState(def, tr.to()); to != nullptr && to->has_wait()) {
+      p.Add(loc, "event", -1,
+            what + " waits to fire '" + w.event() + "', which leads to state '" + tr.to() +
+                "', itself waiting for a day; wait once, for the later day");
+    }
     if (!tr.guard().fields_given().empty()) {
       p.Add(loc, "event", -1,
             what + " waits to fire '" + w.event() + "', but a transition on it needs fields given; "

@@ -157,7 +157,7 @@ TEST_CASE("workflow validate names file, line and the unreachable state") {
 
   r = cli.Run({"workflow", "validate", std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("escort_to_port v2") != std::string::npos);
+  CHECK(r.out.find("escort_to_port v3") != std::string::npos);
 }
 
 TEST_CASE("--json prints protobuf JSON that parses back") {
@@ -298,7 +298,7 @@ TEST_CASE("task na: work a case does not need, where its type allows, with a rea
   const std::string number = cli.OpenEscort();
   ProcessResult r = cli.Run({"task", "na", number + "/2", "--reason", "no papers"}, "chan_sz");
   CHECK(r.exit_code != 0);
-  CHECK(r.err.find("must be done; escort_to_port version 2 does not let it be marked not "
+  CHECK(r.err.find("must be done; escort_to_port version 3 does not let it be marked not "
                    "applicable") != std::string::npos);
   cli.Must({"task", "na", number + "/3", "--reason", "already free to travel"}, "chan_sz");
   r = cli.Must({"case", "show", number}, "chan_sz");
@@ -316,11 +316,17 @@ TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languag
   CHECK(mine.out.find(number + "/1") != std::string::npos);
   CHECK(mine.out.find(number + "/2") == std::string::npos);
   for (const char* t : {"/1", "/2", "/3"}) cli.Must({"task", "done", number + t}, "chan_sz");
+  // Today's crossing sets off at once; one booked ahead would wait for its day.
+  const std::string today = model::FormatDate(model::HongKongDay(
+      std::chrono::time_point_cast<model::Millis>(std::chrono::system_clock::now())));
   ProcessResult moved = cli.Must({"case", "event", number, "plan_confirmed", "--field",
-                                  "port=shenzhen_bay", "--field", "crossing_date=2026-12-03",
+                                  "port=shenzhen_bay", "--field", "crossing_date=" + today,
                                   "--field", "hk_receiver=family"},
                                  "chan_sz");
-  CHECK(moved.out.find("Planning the escort → Travelling to the port") != std::string::npos);
+  CHECK(moved.out.find("Planning the escort → Planned; waiting for the crossing day") !=
+        std::string::npos);
+  CHECK(moved.out.find("The crossing day is near; set off: Planned; waiting for the crossing day "
+                       "→ Travelling to the port") != std::string::npos);
   cli.Must({"case", "note", number, "daughter", "confirmed", "by", "phone"}, "chan_sz");
 
   ProcessResult en = cli.Must({"case", "timeline", number}, "chan_sz");
@@ -328,7 +334,7 @@ TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languag
   CHECK(en.out.find("Note: daughter confirmed by phone") != std::string::npos);
   ProcessResult zh = cli.Must({"--lang", "zh-Hant", "case", "timeline", number}, "chan_sz");
   CHECK(zh.out.find("時間（UTC+8）") != std::string::npos);
-  CHECK(zh.out.find("安排護送 → 前往口岸") != std::string::npos);
+  CHECK(zh.out.find("已安排，等候過境日 → 前往口岸") != std::string::npos);
   ProcessResult show = cli.Must({"--lang", "zh-Hant", "case", "show", number}, "chan_sz");
   CHECK(show.out.find("協助填寫健康申報") != std::string::npos);
   CHECK(show.out.find("過境口岸") != std::string::npos);

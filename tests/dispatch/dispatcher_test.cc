@@ -207,7 +207,7 @@ TEST_CASE("a running case keeps the definition it started on") {
   }
   // Version 2 drops the health declaration task; it is the only definition on disk now.
   std::string v2 = *v1;
-  v2.replace(v2.find("version: 2"), 10, "version: 3");
+  v2.replace(v2.find("version: 3"), 10, "version: 4");
   const auto task_at = v2.find("  task {\n    name: \"health_declaration\"");
   const auto task_end = v2.find("  task {", task_at + 5);
   v2.erase(task_at, task_end - task_at);
@@ -232,7 +232,7 @@ TEST_CASE("a running case keeps the definition it started on") {
   }
   model::Command fire = testing::PlanConfirmedCommand(number);
   const auto old_case = run(fire).case_state();
-  CHECK(old_case.definition().version() == 2);
+  CHECK(old_case.definition().version() == 3);
   CHECK(old_case.definition().content_hash() == v1_hash);
   int open = 0;
   for (const auto& t : old_case.task()) {
@@ -243,7 +243,7 @@ TEST_CASE("a running case keeps the definition it started on") {
   CHECK(open == 2);  // health_declaration and coordinate_customs, as in the version it started on
 
   const auto new_case = run(testing::OpenCaseCommand("escort_to_port", "SZ")).case_state();
-  CHECK(new_case.definition().version() == 3);
+  CHECK(new_case.definition().version() == 4);
   CHECK(new_case.definition().content_hash() != v1_hash);
 }
 

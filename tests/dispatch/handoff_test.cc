@@ -59,7 +59,7 @@ struct FujianCase {
     DoAll(w, number, {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"},
           "lin_fj");
     w.Must(Fire(number, "plan_confirmed",
-                {{"port", "shenzhen_bay"}, {"crossing_date", "2026-03-18"}, {"hk_receiver", "family"}}),
+                {{"port", "shenzhen_bay"}, {"crossing_date", "2026-03-03"}, {"hk_receiver", "family"}}),
            "lin_fj");
   }
 };

@@ -274,7 +274,7 @@ TEST_CASE("rows written command by command are the rows a rebuild writes") {
   same_as_rebuilt("a deferred firing's row put back by the next command");
   model::Command facts;  // the case row's body only
   facts.mutable_set_fields()->set_case_number(a);
-  (*facts.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-09";
+  (*facts.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-03";
   w.Must(facts, "chan_sz");
   w.Must(testing::DoneCommand(a, "check_travel_documents"), "lee_sz");
   model::Command not_needed;  // a task row that ends neither done nor cancelled

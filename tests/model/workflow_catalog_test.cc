@@ -25,12 +25,12 @@ TEST_CASE("the newest version is the one new cases start on") {
   auto v1 = ReadFile(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto");
   REQUIRE(v1.ok());
   std::string v2 = *v1;
-  v2.replace(v2.find("version: 2"), 10, "version: 3");
+  v2.replace(v2.find("version: 3"), 10, "version: 4");
   dir.Write("escort_v1.textproto", *v1);
   dir.Write("escort_v2.textproto", v2);
   auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
-  CHECK(c->Latest("escort_to_port")->definition.version() == 3);
+  CHECK(c->Latest("escort_to_port")->definition.version() == 4);
   CHECK(c->LatestOfEach().size() == 1);
   CHECK(c->Latest("nope") == nullptr);
 }
@@ -53,7 +53,7 @@ TEST_CASE("two files with the same name and version but other content: neither i
   REQUIRE(c->Broken().size() == 2);
   CHECK(c->Broken()[0].path() == dir.Path("a.textproto"));
   CHECK(c->Broken()[1].path() == dir.Path("b.textproto"));
-  CHECK(c->Broken()[1].problem().find("escort_to_port version 2 is also defined by") !=
+  CHECK(c->Broken()[1].problem().find("escort_to_port version 3 is also defined by") !=
         std::string::npos);
   CHECK(c->NotInUse("escort_to_port").code() == Code::kFailedPrecondition);
 }
@@ -67,13 +67,13 @@ TEST_CASE("a broken file is kept aside, naming file and line, and every other on
   // next version with another.
   dir.Write("bad.textproto", "# a draft\nname: \"stranded_resident\"\nversion: oops\n");
   std::string v2 = *v1;
-  v2.replace(v2.find("version: 2"), 10, "version: 3");
+  v2.replace(v2.find("version: 3"), 10, "version: 4");
   v2.replace(v2.find("initial_state: \""), 16, "initial_state: \"nowhere_");
   dir.Write("escort_v2.textproto", v2);
   auto c = WorkflowCatalog::LoadDirectory(dir.Path(""));
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
   CHECK(c->Names() == "escort_to_port");
-  CHECK(c->Latest("escort_to_port")->definition.version() == 2);  // new cases: the good one
+  CHECK(c->Latest("escort_to_port")->definition.version() == 3);  // new cases: the good one
   REQUIRE(c->Broken().size() == 2);
   CHECK(c->Broken()[0].name() == "stranded_resident");
   CHECK(c->Broken()[0].problem().find("bad.textproto:3:") != std::string::npos);

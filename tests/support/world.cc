@@ -143,7 +143,7 @@ model::Command PlanConfirmedCommand(const std::string& number) {
   model::Command c = FireCommand(number, "plan_confirmed");
   auto& f = *c.mutable_fire_event()->mutable_fields();
   f["port"] = "shenzhen_bay";
-  f["crossing_date"] = "2026-03-09";
+  f["crossing_date"] = "2026-03-03";  // tomorrow: the case sets off at once
   f["hk_receiver"] = "family";
   return c;
 }
