@@ -307,6 +307,31 @@ TEST_CASE("task na: work a case does not need, where its type allows, with a rea
   CHECK(r.out.find("not applicable: already free to travel") != std::string::npos);
 }
 
+TEST_CASE("a crossing booked ahead waits for its day, and the board lists it") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  const std::string other = cli.OpenEscort();
+  for (const char* t : {"/1", "/2", "/3"}) cli.Must({"task", "done", number + t}, "chan_sz");
+  const auto now = std::chrono::time_point_cast<model::Millis>(std::chrono::system_clock::now());
+  const std::string day = model::FormatDate(model::HongKongDay(now) + std::chrono::days(10));
+  ProcessResult r = cli.Must({"case", "event", number, "plan_confirmed", "--field",
+                              "port=shenzhen_bay", "--field", "crossing_date=" + day, "--field",
+                              "hk_receiver=family"},
+                             "chan_sz");
+  CHECK(r.out.find("→ Planned; waiting for the crossing day") != std::string::npos);
+  r = cli.Must({"case", "list", "--waiting"}, "chan_sz");
+  CHECK(r.out.find("Moves on") != std::string::npos);
+  CHECK(r.out.find(number) != std::string::npos);
+  CHECK(r.out.find(other) == std::string::npos);
+  // The day before the crossing, at 00:00 Hong Kong time.
+  const std::string eve = model::FormatDate(model::HongKongDay(now) + std::chrono::days(9));
+  CHECK(r.out.find(eve + " 00:00") != std::string::npos);
+  r = cli.Must({"case", "show", number}, "chan_sz");
+  CHECK(r.out.find(eve + " 00:00 (waiting for the day)") != std::string::npos);
+  CHECK(cli.Run({"case", "list", "--waiting", "--after", number}, "chan_sz").exit_code == 2);
+}
+
 TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languages") {
   Cli cli;
   cli.Setup();
