@@ -803,10 +803,23 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   }
   // The fields a guard into the state the case is in asked for: the case
   // stands on them.
+  // A state a waiting one moved on to stands on what the waiting one did:
+  // the date it waited for, and the fields that led into it.
   std::set<std::string> stood_on;
+  const auto read_into = [&](const std::string& state) {
+    for (const model::StateDef& s : def.state()) {
+      for (const model::Transition& tr : s.transition()) {
+        if (tr.to() == state) model::FieldsReadBy(tr.guard(), stood_on);
+      }
+    }
+  };
+  read_into(c.state());
   for (const model::StateDef& s : def.state()) {
     for (const model::Transition& tr : s.transition()) {
-      if (tr.to() == c.state()) model::FieldsReadBy(tr.guard(), stood_on);
+      if (tr.to() == c.state() && s.has_wait() && tr.on() == s.wait().event()) {
+        stood_on.insert(s.wait().field());
+        read_into(s.name());
+      }
     }
   }
   const model::StateDef* here = model::FindState(def, c.state());
@@ -1227,7 +1240,8 @@ Status DecideDeclineHandoff(Decision& d, const model::DeclineHandoff& cmd) {
 
 // The day a waiting case waits for has come: the system fires the state's
 // wait event. When no way on holds, the case stays, and the timeline says
-// what is missing; the state's deadline goes on chasing it.
+// what is missing; the state's deadline (required at load when a way on has
+// a guard) goes on chasing it.
 Status Wake(Decision& d) {
   const model::StateDef* state = model::FindState(d.def(), d.state().state());
   if (state == nullptr || !state->has_wait()) {

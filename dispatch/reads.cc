@@ -87,7 +87,7 @@ Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, filter));
   auto list = std::make_unique<model::CaseList>();
   for (auto& c : cases) {
-    if (list->case_state_size() == limit) {
+    if (list->case_state_size() == limit && !filter.waiting) {  // the waiting come in one list
       list->set_next_after(list->case_state(limit - 1).number());
       break;
     }

@@ -275,9 +275,11 @@ void CheckWait(const WorkflowDefinition& def, const StateDef& s, const TextLocat
   }
   if (!w.ahead().empty()) CheckDuration(w.ahead(), loc, "ahead", what, p);
   bool any = false;
+  bool guarded = false;
   for (const Transition& tr : s.transition()) {
     if (tr.on() != w.event()) continue;
     any = true;
+    guarded = guarded || !IsEmptyGuard(tr.guard());
     if (!tr.guard().roles().empty()) {
       p.Add(loc, "event", -1,
             what + " waits to fire '" + w.event() + "', but a transition on it needs a role; the "
@@ -297,6 +299,11 @@ void CheckWait(const WorkflowDefinition& def, const StateDef& s, const TextLocat
   if (!any) {
     p.Add(loc, "event", -1,
           what + " waits to fire '" + w.event() + "', but has no transition on that event");
+  }
+  if (guarded && !s.has_deadline()) {
+    p.Add(loc, "", -1,
+          what + " may be unable to move on when its day comes (a way on has a guard), and has "
+                 "no deadline to chase it; give it one");
   }
 }
 
@@ -366,6 +373,10 @@ void CheckState(const WorkflowDefinition& def, const StateDef& s, const TextLoca
     for (int j = 0; j < tr.clears_size(); ++j) {
       if (FindField(def, tr.clears(j)) == nullptr) {
         p.Add(tl, "clears", j, twhat + " clears undeclared field '" + tr.clears(j) + "'");
+      } else if (std::find(def.required_on_open().begin(), def.required_on_open().end(),
+                           tr.clears(j)) != def.required_on_open().end()) {
+        p.Add(tl, "clears", j,
+              twhat + " clears field '" + tr.clears(j) + "', which every case has from opening");
       } else if (!cleared.insert(tr.clears(j)).second) {
         p.Add(tl, "clears", j, twhat + " clears field '" + tr.clears(j) + "' twice");
       }

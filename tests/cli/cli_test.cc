@@ -324,11 +324,11 @@ TEST_CASE("a crossing booked ahead waits for its day, and the board lists it") {
   CHECK(r.out.find("Moves on") != std::string::npos);
   CHECK(r.out.find(number) != std::string::npos);
   CHECK(r.out.find(other) == std::string::npos);
-  // The day before the crossing, at 00:00 Hong Kong time.
+  // The day before the crossing, at 09:00 Hong Kong time.
   const std::string eve = model::FormatDate(model::HongKongDay(now) + std::chrono::days(9));
-  CHECK(r.out.find(eve + " 00:00") != std::string::npos);
+  CHECK(r.out.find(eve + " 09:00") != std::string::npos);
   r = cli.Must({"case", "show", number}, "chan_sz");
-  CHECK(r.out.find(eve + " 00:00 (waiting for the day)") != std::string::npos);
+  CHECK(r.out.find(eve + " 09:00 (waiting for the day)") != std::string::npos);
   CHECK(cli.Run({"case", "list", "--waiting", "--after", number}, "chan_sz").exit_code == 2);
 }
 

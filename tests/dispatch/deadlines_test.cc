@@ -150,6 +150,7 @@ TEST_CASE("a late state ends when the case moves on") {
     w.Must(testing::DoneCommand(number, t), "chan_sz");
   }
   model::Command fire = testing::PlanConfirmedCommand(number);
+  (*fire.mutable_fire_event()->mutable_fields())["crossing_date"] = "2026-03-08";  // tomorrow
   auto moved = w.Must(fire, "chan_sz");
   CHECK(moved.event(1).deadline_met().key() == "state");
   CHECK(moved.event(1).deadline_met().late());
@@ -319,6 +320,7 @@ TEST_CASE("moving the case on ends its pause") {
   w.Must(Pause(number, "port_booking"), "chan_sz");
   w.Advance(hours(6));
   model::Command fire = testing::PlanConfirmedCommand(number);
+  (*fire.mutable_fire_event()->mutable_fields())["crossing_date"] = "2026-03-08";  // tomorrow
   auto moved = w.Must(fire, "chan_sz");
   CHECK(moved.event(0).has_case_resumed());
   CHECK(moved.case_state().pauses().empty());
