@@ -92,6 +92,17 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"add_person.person.phone", "--phone"},
     {"add_person.person.next_of_kin.phone", "--kin-phone"},
     {"add_person.relationship", "--relation"},
+    {"correct_person.id", "the person's number"},
+    {"correct_person.person.name_zh", "--name-zh"},
+    {"correct_person.person.name_en", "--name-en"},
+    {"correct_person.person.hkid", "--hkid"},
+    {"correct_person.person.home_return_permit", "--permit"},
+    {"correct_person.person.date_of_birth", "--dob"},
+    {"correct_person.person.phone", "--phone"},
+    {"correct_person.person.next_of_kin.phone", "--kin-phone"},
+    {"correct_person.relationship", "--relation"},
+    {"set_caller.caller.name", "--caller-name"},
+    {"set_caller.caller.phone", "--caller-phone"},
     {"record_contact.party", "--party"},
     {"record_contact.channel", "--channel"},
     {"record_contact.said", "--said"},
@@ -359,6 +370,17 @@ void AddPersonOptions(CLI::App* cmd, model::Person* person) {
   cmd->add_option("--kin-name", *kin->mutable_name(), "next of kin in Hong Kong");
   cmd->add_option("--kin-relation", *kin->mutable_relationship(), "e.g. daughter");
   cmd->add_option("--kin-phone", *kin->mutable_phone(), "next of kin's phone");
+}
+
+// The flags that say who called, on `case open` and `case caller`.
+void AddCallerOptions(CLI::App* cmd, model::Caller* caller) {
+  cmd->add_option("--caller-name", *caller->mutable_name(), "who called or referred the case");
+  cmd->add_option("--caller-relation", *caller->mutable_relationship(),
+                  "the caller to the person, e.g. landlord, daughter");
+  cmd->add_option("--caller-org", *caller->mutable_organisation(),
+                  "where they called from, e.g. Longgang police station");
+  cmd->add_option("--caller-phone", *caller->mutable_phone(), "the caller's phone");
+  cmd->add_option("--caller-note", *caller->mutable_note(), "how and when to reach them");
 }
 
 Status AddFields(const std::vector<std::string>& pairs,
@@ -634,14 +656,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   case_open->add_option("--type", *open.mutable_type(), "case type (see `workflow list`)")->required();
   case_open->add_option("--centre", *open.mutable_centre(), "owning centre (default: yours)");
   AddPersonOptions(case_open, open.mutable_person());
-  auto* caller = open.mutable_caller();
-  case_open->add_option("--caller-name", *caller->mutable_name(), "who called or referred the case");
-  case_open->add_option("--caller-relation", *caller->mutable_relationship(),
-                        "the caller to the person, e.g. landlord, daughter");
-  case_open->add_option("--caller-org", *caller->mutable_organisation(),
-                        "where they called from, e.g. Longgang police station");
-  case_open->add_option("--caller-phone", *caller->mutable_phone(), "the caller's phone");
-  case_open->add_option("--caller-note", *caller->mutable_note(), "how and when to reach them");
+  AddCallerOptions(case_open, open.mutable_caller());
   case_open->add_option("--field", open_fields, "case field name=value (repeatable)");
   case_open->add_option("--summary", *open.mutable_summary(), "one line on what is needed");
   case_open->add_option("--related", *open.mutable_related_case(), "a related case number");
@@ -671,6 +686,37 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     auto* p = c.mutable_add_person();
     p->set_case_number(person_case);
     if (p->person().next_of_kin().ByteSizeLong() == 0) p->mutable_person()->clear_next_of_kin();
+    return session.Submit(c);
+  });
+
+  model::CorrectPerson fix;
+  auto* case_fix = cas->add_subcommand(
+      "correct-person", "correct a person on a case: what you give replaces what was kept");
+  case_fix->add_option("case", *fix.mutable_case_number(), "case number")->required();
+  int fix_id = 0;
+  case_fix->add_option("person", fix_id, "1: the case's person; 2, 3, ...: those added (case show)")
+      ->required();
+  AddPersonOptions(case_fix, fix.mutable_person());
+  case_fix->add_option("--relation", *fix.mutable_relationship(), "of someone added: e.g. husband");
+  case_fix->add_option("--reason", *fix.mutable_reason(), "why it changes")->required();
+  on(case_fix, [&]() -> Status {
+    model::Command c;
+    *c.mutable_correct_person() = fix;
+    auto* p = c.mutable_correct_person();
+    p->set_id(fix_id);
+    if (p->person().next_of_kin().ByteSizeLong() == 0) p->mutable_person()->clear_next_of_kin();
+    return session.Submit(c);
+  });
+
+  model::SetCaller set_caller;
+  auto* case_caller = cas->add_subcommand(
+      "caller", "say who called or referred a case, or correct it (what you give replaces what was kept)");
+  case_caller->add_option("case", *set_caller.mutable_case_number(), "case number")->required();
+  AddCallerOptions(case_caller, set_caller.mutable_caller());
+  case_caller->add_option("--reason", *set_caller.mutable_reason(), "why it changes (when correcting)");
+  on(case_caller, [&]() -> Status {
+    model::Command c;
+    *c.mutable_set_caller() = set_caller;
     return session.Submit(c);
   });
 

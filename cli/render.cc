@@ -288,7 +288,8 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
                                     o.current_location()}) {
       if (!part.empty()) line += ", " + part;
     }
-    row("Also", "同行人士", line);
+    row("Also", "同行人士", line + Pick(lang, " [person ", "〔當事人 ") + std::to_string(other.id()) +
+                                Pick(lang, "]", "〕"));
   }
   if (c.has_caller()) row("Called by", "來電者", CallerLine(c.caller()));
   // Fields in the order the definition lists them, then what the ways on
@@ -518,6 +519,23 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
       const auto& p = e.person_added().person();
       return std::string(Pick(lang, "Person added: ", "新增當事人：")) + PersonName(p.person()) +
              " (" + p.relationship() + ")";
+    }
+    case model::Event::kPersonCorrected: {
+      const auto& x = e.person_corrected();
+      std::string line = std::string(Pick(lang, "Person ", "當事人 ")) + std::to_string(x.id()) +
+                         Pick(lang, " corrected: ", " 更正：") + PersonName(x.person());
+      if (PersonName(x.previous()) != PersonName(x.person())) {
+        line += std::string(Pick(lang, " (was ", "（原為 ")) + PersonName(x.previous()) + Pick(lang, ")", "）");
+      }
+      return line + " — " + x.reason();
+    }
+    case model::Event::kCallerSet: {
+      const auto& x = e.caller_set();
+      std::string line = std::string(Pick(lang, "Called by: ", "來電者：")) + CallerLine(x.caller());
+      if (x.has_previous() && x.previous().ByteSizeLong() > 0) {
+        line += std::string(Pick(lang, " (was ", "（原為 ")) + CallerLine(x.previous()) + Pick(lang, ")", "）");
+      }
+      return line + (x.reason().empty() ? "" : " — " + x.reason());
     }
     case model::Event::kContactRecorded: {
       const auto& k = e.contact_recorded().contact();

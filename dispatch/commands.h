@@ -86,6 +86,8 @@ model::Status AddNote(Decision& d, const model::Command& c);
 model::Status SetFields(Decision& d, const model::Command& c);
 model::Status MarkNotApplicable(Decision& d, const model::Command& c);
 model::Status AddPerson(Decision& d, const model::Command& c);
+model::Status CorrectPerson(Decision& d, const model::Command& c);
+model::Status SetCaller(Decision& d, const model::Command& c);
 model::Status RecordContact(Decision& d, const model::Command& c);
 model::Status CloseCase(Decision& d, const model::Command& c);
 model::Status CancelCase(Decision& d, const model::Command& c);

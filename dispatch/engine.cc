@@ -746,6 +746,96 @@ Status DecideAddPerson(Decision& d, const model::AddPerson& cmd) {
   return Status::Ok();
 }
 
+Status DecideCorrectPerson(Decision& d, const model::CorrectPerson& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckOpen(c));
+  RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
+  const model::Person* kept = cmd.id() == 1 ? &c.person() : nullptr;
+  std::string relationship;
+  for (const auto& p : c.people()) {
+    if (p.id() == cmd.id()) {
+      kept = &p.person();
+      relationship = p.relationship();
+    }
+  }
+  if (kept == nullptr) {
+    return Status::NotFound("case " + c.number() + " has no person " + std::to_string(cmd.id()) +
+                            "; 1 is the case's person, and those added are 2 to " +
+                            std::to_string(c.people_size() + 1))
+        .WithField("correct_person.id");
+  }
+  const model::Person previous = *kept;
+  model::Person person = previous;
+  person.MergeFrom(cmd.person());
+  if (Status s = model::NormalizePerson(person, d.now()); !s.ok()) {
+    return s.WithField("correct_person.person." + s.field());
+  }
+  const std::string new_relationship = model::TrimSpaces(cmd.relationship());
+  if (!new_relationship.empty() && cmd.id() == 1) {
+    return Status::InvalidArgument("the case's own person has no relationship to correct")
+        .WithField("correct_person.relationship");
+  }
+  if (!person.hkid().empty()) {
+    std::vector<const model::Person*> others;
+    if (cmd.id() != 1) others.push_back(&c.person());
+    for (const auto& p : c.people()) {
+      if (p.id() != cmd.id()) others.push_back(&p.person());
+    }
+    for (const model::Person* p : others) {
+      if (p->hkid() == person.hkid()) {
+        return Status::AlreadyExists("that identity card number is already on case " + c.number() +
+                                     ", as " + NameOf(*p))
+            .WithField("correct_person.person.hkid");
+      }
+    }
+  }
+  const std::string after = new_relationship.empty() ? relationship : new_relationship;
+  if (person.SerializeAsString() == previous.SerializeAsString() && after == relationship) {
+    return Status::InvalidArgument("nothing to correct: person " + std::to_string(cmd.id()) +
+                                   " of case " + c.number() + " already reads so");
+  }
+  RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting a person"));
+  d.Emit([&](Event& e) {
+    auto* x = e.mutable_person_corrected();
+    x->set_id(cmd.id());
+    *x->mutable_person() = person;
+    *x->mutable_previous() = previous;
+    x->set_relationship(after);
+    x->set_previous_relationship(relationship);
+    x->set_reason(cmd.reason());
+  });
+  return Status::Ok();
+}
+
+Status DecideSetCaller(Decision& d, const model::SetCaller& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));  // a caller is known, or corrected, late too
+  const model::Caller previous = c.caller();
+  model::Caller caller = previous;
+  caller.MergeFrom(cmd.caller());
+  if (Status s = model::NormalizeCaller(caller); !s.ok()) {
+    return s.WithField("set_caller.caller." + s.field());
+  }
+  if (model::IsEmptyCaller(cmd.caller())) {
+    return Status::InvalidArgument("say who called: their name or organisation, and a phone")
+        .WithField("set_caller.caller.name");
+  }
+  if (caller.SerializeAsString() == previous.SerializeAsString()) {
+    return Status::InvalidArgument("nothing to change: case " + c.number() +
+                                   " already has this caller");
+  }
+  if (!model::IsEmptyCaller(previous)) {
+    RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting who called"));
+  }
+  d.Emit([&](Event& e) {
+    auto* x = e.mutable_caller_set();
+    *x->mutable_caller() = caller;
+    *x->mutable_previous() = previous;
+    x->set_reason(cmd.reason());
+  });
+  return Status::Ok();
+}
+
 Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
   const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));
@@ -1405,6 +1495,10 @@ Status CompleteTask(Decision& d, const Command& c) { return DecideComplete(d, c.
 Status AddNote(Decision& d, const Command& c) { return DecideNote(d, c.add_note()); }
 Status SetFields(Decision& d, const Command& c) { return DecideSetFields(d, c.set_fields()); }
 Status AddPerson(Decision& d, const Command& c) { return DecideAddPerson(d, c.add_person()); }
+Status CorrectPerson(Decision& d, const Command& c) {
+  return DecideCorrectPerson(d, c.correct_person());
+}
+Status SetCaller(Decision& d, const Command& c) { return DecideSetCaller(d, c.set_caller()); }
 Status RecordContact(Decision& d, const Command& c) {
   return DecideRecordContact(d, c.record_contact());
 }
@@ -1483,6 +1577,19 @@ void Evolve(CaseState& c, const Event& e) {
       break;
     case Event::kPersonAdded:
       *c.add_people() = e.person_added().person();
+      break;
+    case Event::kPersonCorrected: {
+      const auto& x = e.person_corrected();
+      if (x.id() == 1) *c.mutable_person() = x.person();
+      for (auto& p : *c.mutable_people()) {
+        if (p.id() != x.id()) continue;
+        *p.mutable_person() = x.person();
+        p.set_relationship(x.relationship());
+      }
+      break;
+    }
+    case Event::kCallerSet:
+      *c.mutable_caller() = e.caller_set().caller();
       break;
     case Event::kContactRecorded: {
       model::PartyContact* k = c.add_contact();

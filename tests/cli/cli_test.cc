@@ -307,6 +307,36 @@ TEST_CASE("task na: work a case does not need, where its type allows, with a rea
   CHECK(r.out.find("not applicable: already free to travel") != std::string::npos);
 }
 
+TEST_CASE("a caller said late, a person corrected: what was given stays, and the timeline keeps both") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  cli.Must({"case", "caller", number, "--caller-name", "Mr Lau", "--caller-relation", "landlord"},
+           "chan_sz");
+  ProcessResult r = cli.Run({"case", "caller", number, "--caller-relation", "neighbour"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: correcting who called needs a reason (--reason)\n");
+  cli.Must({"case", "caller", number, "--caller-relation", "neighbour", "--reason",
+            "a neighbour, not the landlord"},
+           "chan_sz");
+  r = cli.Run({"case", "correct-person", number, "1", "--hkid", "A123456(4)", "--reason", "typo"},
+              "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--hkid") != std::string::npos);
+  cli.Must({"case", "correct-person", number, "1", "--phone", "+852 5550 0101", "--reason",
+            "the daughter gave her new number"},
+           "chan_sz");
+  r = cli.Must({"case", "show", number}, "chan_sz");
+  CHECK(r.out.find("Mr Lau (neighbour)") != std::string::npos);
+  CHECK(r.out.find("+852 5550 0101") != std::string::npos);
+  CHECK(r.out.find("A123456(3)") != std::string::npos);
+  r = cli.Must({"case", "timeline", number}, "chan_sz");
+  CHECK(r.out.find("Called by: Mr Lau (neighbour) (was Mr Lau (landlord)) — a neighbour, not the "
+                   "landlord") != std::string::npos);
+  CHECK(r.out.find("Person 1 corrected: 陳大文 CHAN Tai Man — the daughter gave her new number") !=
+        std::string::npos);
+}
+
 TEST_CASE("a crossing booked ahead waits for its day, and the board lists it") {
   Cli cli;
   cli.Setup();

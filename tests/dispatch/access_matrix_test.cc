@@ -156,6 +156,29 @@ std::vector<Row> Rows() {
                       }),
                       a);
        }},
+      // A person on the case corrected: its own centre's staff, as adding one.
+      {"correct_person", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* p = c.mutable_correct_person();
+                        p->set_case_number(f.number);
+                        p->set_id(1);
+                        p->mutable_person()->set_phone("+852 5550 0101");
+                        p->set_reason("the daughter gave her new number");
+                      }),
+                      a);
+       }},
+      // Who called: whoever may add a note (a caller is often named late).
+      {"set_caller", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* k = c.mutable_set_caller();
+                        k->set_case_number(f.number);
+                        k->mutable_caller()->set_name("Mr Lau");
+                        k->mutable_caller()->set_relationship("landlord");
+                      }),
+                      a);
+       }},
       // What an outside party said: whoever may add a note.
       {"record_contact", "YNYNYPP",
        [](Fixture& f, const std::string& a) {

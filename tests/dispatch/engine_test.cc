@@ -710,6 +710,69 @@ TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and wh
   CHECK(Refusal(c, add, ctx).code() == Code::kFailedPrecondition);
 }
 
+TEST_CASE_FIXTURE(EngineFixture, "a person or the caller corrected keeps what was given before, with a reason") {
+  CaseState c = OpenEscort();
+  const auto ctx = Context("escort_to_port", chan);
+  Command add;
+  add.mutable_add_person()->set_case_number(c.number());
+  add.mutable_add_person()->mutable_person()->set_name_zh("李志明");
+  add.mutable_add_person()->mutable_person()->set_hkid("B123456(6)");
+  add.mutable_add_person()->set_relationship("husband");
+  Apply(c, add, ctx);
+
+  Command fix;
+  auto* f = fix.mutable_correct_person();
+  f->set_case_number(c.number());
+  f->set_id(1);
+  f->mutable_person()->set_phone("+852 5550 0101");
+  CHECK(Refusal(c, fix, ctx).message() == "correcting a person needs a reason (--reason)");
+  f->set_reason("the daughter gave her new number");
+  std::vector<Event> e = Apply(c, fix, ctx);
+  REQUIRE(Kinds(e) == std::vector<std::string>{"person_corrected"});
+  CHECK(c.person().phone() == "+852 5550 0101");
+  CHECK(c.person().hkid() == "A123456(3)");  // what was not given stays
+  CHECK(c.person().name_zh() == "李陳淑芬");
+  CHECK(e[0].person_corrected().previous().phone().empty());
+  CHECK(Refusal(c, fix, ctx).message().rfind("nothing to correct", 0) == 0);
+
+  // The one added: a mistyped card, which may not be another's on the case.
+  f->set_id(2);
+  f->mutable_person()->Clear();
+  f->mutable_person()->set_hkid("A123456(3)");
+  CHECK(Refusal(c, fix, ctx).field() == "correct_person.person.hkid");
+  f->mutable_person()->set_hkid("B123456(7)");
+  CHECK(Refusal(c, fix, ctx).field() == "correct_person.person.hkid");  // check digit
+  f->mutable_person()->set_hkid("C123456(9)");
+  f->set_relationship("brother");
+  Apply(c, fix, ctx);
+  CHECK(c.people(0).person().hkid() == "C123456(9)");
+  CHECK(c.people(0).relationship() == "brother");
+  f->set_id(4);
+  CHECK(Refusal(c, fix, ctx).code() == Code::kNotFound);
+  f->set_id(1);
+  f->mutable_person()->Clear();
+  CHECK(Refusal(c, fix, ctx).field() == "correct_person.relationship");
+  CHECK(Refusal(c, fix, Context("escort_to_port", lam)).code() == Code::kPermissionDenied);
+
+  // Who called: said late without a reason, corrected with one.
+  Command caller;
+  auto* k = caller.mutable_set_caller();
+  k->set_case_number(c.number());
+  CHECK(Refusal(c, caller, ctx).field() == "set_caller.caller.name");
+  k->mutable_caller()->set_name("Mr Lau");
+  k->mutable_caller()->set_relationship("landlord");
+  Apply(c, caller, ctx);
+  CHECK(c.caller().name() == "Mr Lau");
+  k->mutable_caller()->Clear();
+  k->mutable_caller()->set_relationship("neighbour");
+  CHECK(Refusal(c, caller, ctx).message() == "correcting who called needs a reason (--reason)");
+  k->set_reason("a neighbour, not the landlord");
+  e = Apply(c, caller, ctx);
+  CHECK(c.caller().name() == "Mr Lau");
+  CHECK(c.caller().relationship() == "neighbour");
+  CHECK(e[0].caller_set().previous().relationship() == "landlord");
+}
+
 TEST_CASE_FIXTURE(EngineFixture, "an ongoing duty comes round again each time it is done, until the case moves on") {
   const std::string text = R"pb(name: "waiting"
 version: 1

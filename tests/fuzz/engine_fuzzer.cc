@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string actor = in.Pick(kUsers);
     const std::string number = in.Pick(cases);
     model::Command c;
-    switch (in.Int(0, 21)) {
+    switch (in.Int(0, 23)) {
       case 0: {
         auto* o = c.mutable_open_case();
         o->set_type(in.Pick(kTypes));
@@ -240,6 +240,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         k->set_channel(in.Bool() ? "phone" : "fax");
         if (in.Bool()) k->set_said("fit to travel");
         if (in.Bool()) *k->mutable_at() = model::ToProto(clock.Now() + std::chrono::minutes(in.Int(-600, 60)));
+        break;
+      }
+      case 22: {
+        auto* p = c.mutable_correct_person();
+        p->set_case_number(number);
+        p->set_id(in.Int(0, 3));
+        if (in.Bool()) p->mutable_person()->set_hkid(in.Bool() ? "B1234566" : "A123456(4)");
+        if (in.Bool()) p->mutable_person()->set_phone(in.Bool() ? "+852 5550 0101" : "call me");
+        if (in.Bool()) p->set_relationship("son");
+        if (in.Bool()) p->set_reason("corrected");
+        break;
+      }
+      case 23: {
+        auto* k = c.mutable_set_caller();
+        k->set_case_number(number);
+        if (in.Bool()) k->mutable_caller()->set_name("Mr Lau");
+        if (in.Bool()) k->mutable_caller()->set_phone(in.Bool() ? "+86 138 0000 0000" : "x");
+        if (in.Bool()) k->set_reason("a neighbour, not the landlord");
         break;
       }
       default:

@@ -102,6 +102,42 @@ TEST_CASE("a broken definition file is reported by readiness and stops no other 
         std::string::npos);
 }
 
+TEST_CASE("the case model's commands and reads over HTTP: people, callers, contacts, related and waiting cases") {
+  Served s;
+  const std::string number = s.OpenCase();
+  HttpReply r = s.Post("chan_sz", R"({"add_person": {"case_number": ")" + number +
+                                      R"(", "person": {"name_zh": "李志明", "hkid": "B1234566"},)"
+                                      R"( "relationship": "husband"}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"hkid\":\"B123456(6)\"") != std::string::npos);  // kept normalised
+  r = s.Post("chan_sz", R"({"correct_person": {"case_number": ")" + number +
+                            R"(", "id": 2, "person": {"phone": "+852 5550 0101"}, "reason": "new number"}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  r = s.Post("chan_sz", R"({"set_caller": {"case_number": ")" + number +
+                            R"(", "caller": {"name": "Mr Lau", "relationship": "landlord"}}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  r = s.Post("chan_sz", R"({"record_contact": {"case_number": ")" + number +
+                            R"(", "party": "Zhangmutou Hospital", "channel": "電話", "said": "fit to travel"}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"channel\":\"phone\"") != std::string::npos);
+  r = s.Post("chan_sz", R"({"record_contact": {"case_number": ")" + number +
+                            R"(", "party": "Zhangmutou Hospital", "channel": "fax", "said": "x"}})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("record_contact.channel") != std::string::npos);
+
+  // A case opened as related to this one is found from it.
+  r = s.Post("chan_sz", R"({"open_case": {"type": "escort_to_port", "centre": "SZ", "person":)"
+                        R"( {"name_zh": "陳太"}, "related_case": ")" + number + R"("}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  r = s.Get("chan_sz", "/v1/cases?related=" + number);
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("\"related_case\":\"" + number + "\"") != std::string::npos);
+  CHECK(s.Get("lam_dg", "/v1/cases?related=" + number).body.find(number) == std::string::npos);
+  r = s.Get("chan_sz", "/v1/cases?waiting=1");
+  CHECK(r.status == 200);
+  CHECK(s.Get("chan_sz", "/v1/cases?waiting=1&after=" + number).status == 400);
+}
+
 TEST_CASE("without a valid token nothing is answered but 401") {
   Served s;
   for (const Headers& h : {Headers{}, Bearer("dsp_made_up"), Headers{{"Authorization", "Basic x"}},
