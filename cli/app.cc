@@ -222,7 +222,7 @@ struct Globals {
 // Everything one invocation works with, opened on demand.
 class Session {
  public:
-  Session(const Globals& g, std::ostream& out) : g_(g), out_(out) {}
+  Session(const Globals& g, std::ostream& out, std::ostream& err) : g_(g), out_(out), err_(err) {}
 
   Status Start() {
     ASSIGN_OR_RETURN(lang_, model::ParseLang(g_.lang));
@@ -303,6 +303,7 @@ class Session {
     ASSIGN_OR_RETURN(model::CommandReply reply, b->Execute(command));
     Status printed = Print(command.body_case(), reply, print_number_only);
     out_.flush();
+    for (const std::string& w : reply.warnings()) err_ << "warning: " << w << '\n';
     b->AfterCommand();
     if (!printed.ok()) {
       return Status(printed.code(), "the command was done, but its answer cannot be shown: " +
@@ -350,6 +351,7 @@ class Session {
  private:
   const Globals& g_;
   std::ostream& out_;
+  std::ostream& err_;
   model::Lang lang_ = model::Lang::kEn;
   server::SystemClock clock_;
   std::optional<model::WorkflowCatalog> catalog_;
@@ -523,7 +525,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_flag("--json", g.json, "print JSON (protobuf's JSON mapping) instead of tables");
   app.add_flag("-v,--verbose", g.verbose, "log what the engine does to stderr");
 
-  Session session(g, out);
+  Session session(g, out, err);
   std::function<Status()> action;
   auto on = [&](CLI::App* cmd, std::function<Status()> f) {
     cmd->callback([&action, f = std::move(f)] { action = f; });
@@ -1130,35 +1132,43 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* wf_validate = wf->add_subcommand(
       "validate", "check definition files (default: every file in --workflows); errors name file:line");
   wf_validate->add_option("files", wf_files, "*.textproto files");
+  bool wf_pinned = false;
+  wf_validate->add_flag("--pinned", wf_pinned,
+                        "also check each file against the versions cases in --db run on: a "
+                        "changed file must raise its version");
   on(wf_validate, [&]() -> Status {
-    const auto ok = [&](const model::LoadedDefinition& def) {
+    LocalBackend* local = nullptr;
+    if (wf_pinned) {
+      ASSIGN_OR_RETURN(local, session.Local("workflow validate --pinned"));
+    }
+    std::string problems;
+    const auto add = [&](const std::string& problem) {
+      problems += (problems.empty() ? "" : "\n") + problem;
+    };
+    const auto check = [&](const model::LoadedDefinition& def) {
+      if (local != nullptr) {
+        if (Status s = local->dispatcher().CheckPinnable(def); !s.ok()) return add(s.message());
+      }
       out << "ok  " << def.path << "  " << def.definition.name() << " v"
           << def.definition.version() << "  " << def.content_hash.substr(0, 12) << '\n';
     };
     if (wf_files.empty()) {
       // The directory as the catalog loads it: which files are in use, which not.
       ASSIGN_OR_RETURN(auto catalog, model::WorkflowCatalog::LoadDirectory(g.workflows));
-      for (const model::LoadedDefinition* def : catalog.All()) ok(*def);
-      std::string problems;
-      for (const auto& b : catalog.Broken()) {
-        problems += (problems.empty() ? "" : "\n") + b.problem();
-      }
-      if (!problems.empty()) {
-        return Status::InvalidArgument(problems + "\n(not in use until fixed; the files above are)");
-      }
-      return Status::Ok();
+      for (const model::LoadedDefinition* def : catalog.All()) check(*def);
+      for (const auto& b : catalog.Broken()) add(b.problem());
+      if (!catalog.Broken().empty()) problems += "\n(not in use until fixed; the files above are)";
+      return problems.empty() ? Status::Ok() : Status::InvalidArgument(problems);
     }
-    std::string problems;
     for (const auto& f : wf_files) {
       auto def = model::LoadDefinitionFile(f);
       if (def.ok()) {
-        ok(*def);
+        check(*def);
       } else {
-        problems += (problems.empty() ? "" : "\n") + def.status().message();
+        add(def.status().message());
       }
     }
-    if (!problems.empty()) return Status::InvalidArgument(problems);
-    return Status::Ok();
+    return problems.empty() ? Status::Ok() : Status::InvalidArgument(problems);
   });
 
   // scenario

@@ -348,6 +348,13 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
     const model::OpenCase& open = command.open_case();
     ctx.definition = catalog_.Latest(open.type());
     if (ctx.definition == nullptr) return catalog_.NotInUse(open.type());
+    for (const model::BrokenDefinition& b : catalog_.Broken()) {
+      if (b.name() != open.type()) continue;
+      reply.add_warnings("a " + open.type() + " definition file is not in use until it is fixed (" +
+                         b.problem() + "); this case starts on version " +
+                         std::to_string(ctx.definition->definition.version()) +
+                         ", the newest good one");
+    }
     ASSIGN_OR_RETURN(ctx.centres, w.CentreCodes());
     if (!open.related_case().empty()) {
       ASSIGN_OR_RETURN(auto related, CaseFor(w, actor, open.related_case()));

@@ -43,6 +43,12 @@ class Dispatcher {
 
   // Creates the six centres and the first admin user in an empty database,
   // made for `purpose`. AlreadyExists when it has centres already.
+  // FailedPrecondition when cases in the database already run on other
+  // content under the name and version of `def` (`workflow validate --pinned`).
+  model::Status CheckPinnable(const model::LoadedDefinition& def) {
+    return store_.Read().CheckPinnable(def);
+  }
+
   model::Status Initialize(std::string_view admin_name,
                            DatabasePurpose purpose = DatabasePurpose::kLiveWork);
   // What the database was made for; those made before it was recorded hold

@@ -945,7 +945,7 @@ class SqliteStore::Access : public StoreWriter {
     return st.Run();
   }
 
-  Status PinDefinition(const model::LoadedDefinition& def, model::Instant now) override {
+  Status CheckPinnable(const model::LoadedDefinition& def) override {
     // One name and version is one content: a file changed without raising
     // its version would run new cases on rules the old ones do not share.
     ASSIGN_OR_RETURN(Statement same, db_.Prepare(
@@ -961,6 +961,11 @@ class SqliteStore::Access : public StoreWriter {
           std::to_string(def.definition.version()) +
           "; a changed definition needs a higher version");
     }
+    return Status::Ok();
+  }
+
+  Status PinDefinition(const model::LoadedDefinition& def, model::Instant now) override {
+    RETURN_IF_ERROR(CheckPinnable(def));
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "INSERT INTO definitions (content_hash, name, version, text, pinned_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING"));

@@ -138,6 +138,9 @@ class StoreReader {
   virtual model::Result<std::vector<model::Centre>> ListCentres() = 0;
   // The text of a pinned definition.
   virtual model::Result<std::optional<std::string>> DefinitionText(std::string_view hash) = 0;
+  // FailedPrecondition when cases already run on other content under the
+  // name and version of `def` (a file changed without raising its version).
+  virtual model::Status CheckPinnable(const model::LoadedDefinition& def) = 0;
   // A setting of the database as a whole (see Dispatcher::Initialize).
   virtual model::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
   virtual model::Result<std::optional<Credential>> GetCredential(std::string_view user) = 0;

@@ -60,6 +60,7 @@ class Writer : public StoreWriter {
   Result<std::optional<std::string>> DefinitionText(std::string_view hash) override {
     return w_.DefinitionText(hash);
   }
+  Status CheckPinnable(const model::LoadedDefinition& def) override { return w_.CheckPinnable(def); }
   Result<std::optional<std::string>> GetSetting(std::string_view key) override {
     return w_.GetSetting(key);
   }

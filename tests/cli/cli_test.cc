@@ -190,6 +190,45 @@ TEST_CASE("--json prints protobuf JSON that parses back") {
   CHECK(tasks.task_size() == 3);
 }
 
+TEST_CASE("a changed file that keeps its version is caught by validate --pinned and a broken newer one warns on open") {
+  Cli cli;
+  const std::string dir = cli.dir().Path("workflows");
+  std::filesystem::create_directory(dir);
+  for (const auto& f : std::filesystem::directory_iterator(DISPATCH_WORKFLOW_DIR)) {
+    std::filesystem::copy_file(f.path(), dir + "/" + f.path().filename().string());
+  }
+  cli.set_workflows(dir);
+  cli.Setup();
+  cli.OpenEscort();  // pins escort_to_port as shipped
+  {
+    std::ofstream edited(dir + "/escort_to_port.textproto", std::ios::app);
+    edited << "\n# an edit that kept the version\n";
+  }
+  CHECK(cli.Run({"workflow", "validate"}, "chan_sz").exit_code == 0);  // the file alone is fine
+  ProcessResult r = cli.Run({"workflow", "validate", "--pinned"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("escort_to_port.textproto is escort_to_port version 3, but cases already run on "
+                   "a different version 3; a changed definition needs a higher version") !=
+        std::string::npos);
+  CHECK(r.out.find("ok  " + dir + "/stranded_resident.textproto") != std::string::npos);
+
+  // Back as shipped, with a broken version 4 beside it: new cases start on 3, and say so.
+  std::filesystem::copy_file(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto",
+                             dir + "/escort_to_port.textproto",
+                             std::filesystem::copy_options::overwrite_existing);
+  {
+    std::ofstream next(dir + "/escort_to_port_v4.textproto");
+    next << "name: \"escort_to_port\"\nversion: 4\nstate {\n";
+  }
+  CHECK(cli.Run({"workflow", "validate", "--pinned", dir + "/escort_to_port.textproto"}, "chan_sz")
+            .exit_code == 0);
+  r = cli.Run({"case", "open", "--type", "escort_to_port", "--name-en", "LEE Ka Yan"}, "chan_sz");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("warning: a escort_to_port definition file is not in use until it is fixed (" +
+                   dir + "/escort_to_port_v4.textproto:") == 0);
+  CHECK(r.err.find("this case starts on version 3, the newest good one") != std::string::npos);
+}
+
 TEST_CASE("a broken draft among the definitions stops nothing but itself") {
   Cli cli;
   const std::string dir = cli.dir().Path("workflows");
