@@ -297,6 +297,87 @@ TEST_CASE("waiting on two parties at once: a clock both hold runs again when bot
   CHECK(model::IsSet(FindTimer(w.Case(number), "state")->paused_at()));
 }
 
+namespace {
+
+// The process started again on the same file, at `now`.
+struct Restarted {
+  Restarted(const std::string& path, model::Instant now)
+      : store(SqliteStore::Open(path, SqliteStore::Mode::kOpenExisting).value()),
+        catalog(testing::ShippedCatalog()),
+        clock(now),
+        dispatcher(*store, catalog, clock) {}
+
+  model::CaseState Case(const std::string& number) {
+    return store->Read().GetCase(number)->value();
+  }
+
+  std::unique_ptr<SqliteStore> store;
+  model::WorkflowCatalog catalog;
+  model::FakeClock clock;
+  Dispatcher dispatcher;
+};
+
+}  // namespace
+
+TEST_CASE("two pauses that overlap across a restart each end as they began") {
+  testing::TempDir dir;
+  std::string number;
+  model::CaseState before;
+  model::Instant stopped;
+  {
+    World w(dir.Path("pauses.db"));
+    w.OnDuty("chan_sz");
+    number = w.OpenEscort();
+    before = w.Case(number);
+    w.Must(Pause(number, "hospital_to_confirm"), "chan_sz");
+    w.Advance(hours(2));
+    w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+    stopped = w.clock.Now();
+  }
+  Restarted r(dir.Path("pauses.db"), stopped + hours(3));
+  CHECK(r.Case(number).pauses_size() == 2);
+  CHECK(r.dispatcher.FireDueDeadlines()->fired == 0);  // nothing held runs while down
+  auto family = r.dispatcher.Execute(Resume(number, "family_to_confirm"), "chan_sz");
+  REQUIRE(family.ok());
+  CHECK(model::IsSet(FindTimer(family->case_state(), "state")->paused_at()));
+  r.clock.Advance(hours(5));
+  auto hospital = r.dispatcher.Execute(Resume(number, "hospital_to_confirm"), "chan_sz");
+  REQUIRE(hospital.ok());
+  const model::CaseState after = hospital->case_state();
+  CHECK(after.pauses().empty());
+  CHECK(model::FromProto(FindTimer(after, "state")->due_at()) -
+            model::FromProto(FindTimer(before, "state")->due_at()) ==
+        hours(10));
+}
+
+TEST_CASE("a booked day that came while the process was down moves the case on when it starts") {
+  testing::TempDir dir;
+  std::string number;
+  model::Instant booked_at;
+  {
+    World w(dir.Path("wake.db"));
+    w.OnDuty("chan_sz");
+    number = w.OpenEscort();
+    for (const char* t : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+      w.Must(testing::DoneCommand(number, t), "chan_sz");
+    }
+    model::Command plan = testing::PlanConfirmedCommand(number);
+    (*plan.mutable_fire_event()->mutable_fields())["crossing_date"] = "2026-03-06";
+    REQUIRE(w.Must(plan, "chan_sz").case_state().state() == "crossing_booked");
+    booked_at = w.clock.Now();
+  }
+  // Down from the 2nd to 10:00 on the 5th; the wake was at 09:00 on the 5th.
+  Restarted r(dir.Path("wake.db"), *model::ParseTimestamp("2026-03-05T10:00:00+08:00"));
+  REQUIRE(r.clock.Now() > booked_at);
+  auto fired = r.dispatcher.FireDueDeadlines();
+  REQUIRE(fired.ok());
+  CHECK(fired->fired == 1);
+  const model::CaseState c = r.Case(number);
+  CHECK(c.state() == "travelling_to_port");
+  CHECK(FindTimer(c, "wake") == nullptr);
+  CHECK(r.dispatcher.FireDueDeadlines()->fired == 0);  // once
+}
+
 TEST_CASE("a pause of one task's clock ends when the task is done") {
   World w;
   w.OnDuty("chan_sz");
