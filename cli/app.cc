@@ -1150,7 +1150,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         if (Status s = local->dispatcher().CheckPinnable(def); !s.ok()) return add(s.message());
       }
       out << "ok  " << def.path << "  " << def.definition.name() << " v"
-          << def.definition.version() << "  " << def.content_hash.substr(0, 12) << '\n';
+          << def.definition.version() << "  " << def.content_hash.substr(0, 12)
+          << (local != nullptr ? "  (agrees with the cases in " + g.db + ")" : "") << '\n';
     };
     if (wf_files.empty()) {
       // The directory as the catalog loads it: which files are in use, which not.

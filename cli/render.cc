@@ -522,12 +522,31 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
     }
     case model::Event::kPersonCorrected: {
       const auto& x = e.person_corrected();
-      std::string line = std::string(Pick(lang, "Person ", "當事人 ")) + std::to_string(x.id()) +
-                         Pick(lang, " corrected: ", " 更正：") + PersonName(x.person());
-      if (PersonName(x.previous()) != PersonName(x.person())) {
-        line += std::string(Pick(lang, " (was ", "（原為 ")) + PersonName(x.previous()) + Pick(lang, ")", "）");
+      // Each part that changed, with what it was.
+      std::vector<std::string> changes;
+      const auto diff = [&](const google::protobuf::Message& now, const google::protobuf::Message& was,
+                            const std::string& prefix) {
+        const auto* desc = now.GetDescriptor();
+        const auto* refl = now.GetReflection();
+        for (int i = 0; i < desc->field_count(); ++i) {
+          const auto* f = desc->field(i);
+          if (f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+          const std::string a = refl->GetString(now, f), b = refl->GetString(was, f);
+          if (a == b) continue;
+          changes.push_back(prefix + f->name() + " = " + Or(a, "-") + Pick(lang, " (was ", "（原為 ") +
+                            Or(b, "-") + Pick(lang, ")", "）"));
+        }
+      };
+      diff(x.person(), x.previous(), "");
+      diff(x.person().next_of_kin(), x.previous().next_of_kin(), "next_of_kin.");
+      if (x.relationship() != x.previous_relationship()) {
+        changes.push_back("relationship = " + x.relationship() + Pick(lang, " (was ", "（原為 ") +
+                          x.previous_relationship() + Pick(lang, ")", "）"));
       }
-      return line + " — " + x.reason();
+      std::string list;
+      for (const auto& change : changes) list += (list.empty() ? "" : "; ") + change;
+      return std::string(Pick(lang, "Person ", "當事人 ")) + std::to_string(x.id()) + " (" +
+             PersonName(x.person()) + Pick(lang, ") corrected: ", ") 更正：") + list + " — " + x.reason();
     }
     case model::Event::kCallerSet: {
       const auto& x = e.caller_set();
@@ -539,7 +558,11 @@ std::string Describe(const model::CaseState& c, const model::Event& e, Labels& l
     }
     case model::Event::kContactRecorded: {
       const auto& k = e.contact_recorded().contact();
-      return std::string(Pick(lang, "Contact: ", "聯絡：")) + ContactLine(k, lang);
+      // Recorded after the fact: say when it happened.
+      const bool later = model::IsSet(k.at()) &&
+                         model::FromProto(e.at()) - model::FromProto(k.at()) > std::chrono::minutes(5);
+      return std::string(Pick(lang, "Contact: ", "聯絡：")) + ContactLine(k, lang) +
+             (later ? std::string(Pick(lang, " (at ", "（時間 ")) + When(k.at()) + Pick(lang, ")", "）") : "");
     }
     case model::Event::kTaskNotApplicable: {
       const auto& x = e.task_not_applicable();

@@ -37,6 +37,12 @@ Fields Sorted(const google::protobuf::Map<std::string, std::string>& m) {
 
 std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// "an escort_to_port case", "a stranded_resident case".
+std::string ACase(std::string_view type) {
+  const bool vowel = !type.empty() && std::string_view("aeiou").find(type[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(type) + " case";
+}
+
 std::string JoinedList(const std::vector<std::string>& items, std::string_view sep = ", ") {
   std::string out;
   for (const auto& i : items) {
@@ -58,8 +64,8 @@ std::string ResponsibleCentre(const CaseState& c) {
 Status UnknownField(const model::WorkflowDefinition& def, std::string_view name) {
   std::vector<std::string> known;
   for (const auto& fd : def.field()) known.push_back(fd.name());
-  return Status::InvalidArgument("unknown field " + Quoted(name) + " for a " + def.name() +
-                                 " case; its fields are: " + JoinedList(known));
+  return Status::InvalidArgument("unknown field " + Quoted(name) + " for " + ACase(def.name()) +
+                                 "; its fields are: " + JoinedList(known));
 }
 
 // `fields` checked against their types, in the form they are kept. An error
@@ -453,15 +459,15 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
     return s.WithField("open_case.caller." + s.field());
   }
   if (def.definition.caller_required() && model::IsEmptyCaller(caller)) {
-    return Status::InvalidArgument("a " + def.definition.name() +
-                                   " case needs who called or referred it: their name or "
+    return Status::InvalidArgument(ACase(def.definition.name()) +
+                                   " needs who called or referred it: their name or "
                                    "organisation (and a phone to call them back)")
         .WithField("open_case.caller.name");
   }
   for (const std::string& name : def.definition.required_on_open()) {
     if (fields.count(name) == 0) {
       const auto* f = model::FindField(def.definition, name);
-      return Status::InvalidArgument("a " + def.definition.name() + " case needs field " +
+      return Status::InvalidArgument(ACase(def.definition.name()) + " needs field " +
                                      Quoted(name) + " (" + f->label().en() + ") when it is opened");
     }
   }
@@ -759,9 +765,12 @@ Status DecideCorrectPerson(Decision& d, const model::CorrectPerson& cmd) {
     }
   }
   if (kept == nullptr) {
+    const std::string added =
+        c.people_size() == 0   ? "nobody else was added"
+        : c.people_size() == 1 ? "the one added is 2"
+                               : "those added are 2 to " + std::to_string(c.people_size() + 1);
     return Status::NotFound("case " + c.number() + " has no person " + std::to_string(cmd.id()) +
-                            "; 1 is the case's person, and those added are 2 to " +
-                            std::to_string(c.people_size() + 1))
+                            "; 1 is the case's person, and " + added)
         .WithField("correct_person.id");
   }
   const model::Person previous = *kept;
@@ -816,16 +825,24 @@ Status DecideSetCaller(Decision& d, const model::SetCaller& cmd) {
   if (Status s = model::NormalizeCaller(caller); !s.ok()) {
     return s.WithField("set_caller.caller." + s.field());
   }
-  if (model::IsEmptyCaller(cmd.caller())) {
-    return Status::InvalidArgument("say who called: their name or organisation, and a phone")
+  if (cmd.caller().ByteSizeLong() == 0) {
+    return Status::InvalidArgument("nothing given: say who called (their name or organisation) "
+                                   "or how to reach them")
         .WithField("set_caller.caller.name");
   }
   if (caller.SerializeAsString() == previous.SerializeAsString()) {
     return Status::InvalidArgument("nothing to change: case " + c.number() +
                                    " already has this caller");
   }
-  if (!model::IsEmptyCaller(previous)) {
-    RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting who called"));
+  // Adding what was not known needs no reason; replacing what was kept does.
+  const auto* desc = model::Caller::descriptor();
+  const auto* refl = model::Caller::GetReflection();
+  for (int i = 0; i < desc->field_count(); ++i) {
+    const std::string was = refl->GetString(previous, desc->field(i));
+    if (!was.empty() && was != refl->GetString(caller, desc->field(i))) {
+      RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting who called"));
+      break;
+    }
   }
   d.Emit([&](Event& e) {
     auto* x = e.mutable_caller_set();
@@ -950,6 +967,21 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
     return Status::InvalidArgument("nothing to change: case " + c.number() +
                                    " already has these values");
   }
+  // The day a waiting case waits for cannot be moved to one gone by: a
+  // crossing that will not happen is postponed.
+  if (here != nullptr && here->has_wait()) {
+    const auto it = changed.find(here->wait().field());
+    const model::FieldDef* f = model::FindField(def, here->wait().field());
+    if (it != changed.end() && f != nullptr) {
+      auto day = model::FieldInstant(*f, it->second);
+      if (day.ok() && model::HongKongDay(*day) < model::HongKongDay(d.now())) {
+        return Status::InvalidArgument("field " + Quoted(it->first) + " cannot move to a day gone by (today is " +
+                                       model::FormatDate(model::HongKongDay(d.now())) +
+                                       " in Hong Kong); if it will not happen, postpone it")
+            .WithField("set_fields.fields");
+      }
+    }
+  }
   if (!previous.empty() || !cleared.empty()) {
     RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting or clearing a field"));
   }
@@ -960,9 +992,12 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
     for (const std::string& name : cleared) f->add_cleared(name);
     f->set_reason(cmd.reason());
   });
-  // A date the case waits for moved: the wake moves with it.
+  // A date the case waits for moved: the wake moves with it, or, when the
+  // day is already that near, the case moves on now, in this answer.
   if (here != nullptr && here->has_wait() && changed.count(here->wait().field()) != 0) {
-    ArmWake(d, *here);
+    const auto at = WakeAt(d, *here);
+    std::vector<std::string> reasons;
+    if (!at || *at > d.now() || !MoveOnForTheDay(d, *here, reasons)) ArmWake(d, *here);
   }
   return Status::Ok();
 }
@@ -1221,7 +1256,7 @@ Status DecideRequestHandoff(Decision& d, const model::RequestHandoff& cmd) {
     if (leg == nullptr) {
       std::vector<std::string> names;
       for (const auto& l : def.leg()) names.push_back(l.name());
-      return Status::InvalidArgument("a " + def.name() + " case has no leg " + Quoted(cmd.leg()) +
+      return Status::InvalidArgument(ACase(def.name()) + " has no leg " + Quoted(cmd.leg()) +
                                      "; its legs are: " + (names.empty() ? "none" : JoinedList(names)));
     }
   } else if (def.leg_size() == 1) {
@@ -1230,7 +1265,7 @@ Status DecideRequestHandoff(Decision& d, const model::RequestHandoff& cmd) {
     std::vector<std::string> names;
     for (const auto& l : def.leg()) names.push_back(l.name());
     return Status::InvalidArgument(
-        names.empty() ? "a " + def.name() + " case has no legs another centre can take"
+        names.empty() ? ACase(def.name()) + " has no legs another centre can take"
                       : "say which leg to hand over (--leg): " + JoinedList(names));
   }
   auto held = c.leg_holder().find(leg->name());

@@ -211,6 +211,7 @@ TEST_CASE("a changed file that keeps its version is caught by validate --pinned 
                    "a different version 3; a changed definition needs a higher version") !=
         std::string::npos);
   CHECK(r.out.find("ok  " + dir + "/stranded_resident.textproto") != std::string::npos);
+  CHECK(r.out.find("(agrees with the cases in " + cli.db() + ")") != std::string::npos);
 
   // Back as shipped, with a broken version 4 beside it: new cases start on 3, and say so.
   std::filesystem::copy_file(std::string(DISPATCH_WORKFLOW_DIR) + "/escort_to_port.textproto",
@@ -372,8 +373,8 @@ TEST_CASE("a caller said late, a person corrected: what was given stays, and the
   r = cli.Must({"case", "timeline", number}, "chan_sz");
   CHECK(r.out.find("Called by: Mr Lau (neighbour) (was Mr Lau (landlord)) — a neighbour, not the "
                    "landlord") != std::string::npos);
-  CHECK(r.out.find("Person 1 corrected: 陳大文 CHAN Tai Man — the daughter gave her new number") !=
-        std::string::npos);
+  CHECK(r.out.find("Person 1 (陳大文 CHAN Tai Man) corrected: phone = +852 5550 0101 (was -) — the "
+                   "daughter gave her new number") != std::string::npos);
 }
 
 TEST_CASE("a crossing booked ahead waits for its day, and the board lists it") {
@@ -399,6 +400,13 @@ TEST_CASE("a crossing booked ahead waits for its day, and the board lists it") {
   r = cli.Must({"case", "show", number}, "chan_sz");
   CHECK(r.out.find(eve + " 09:00 (waiting for the day)") != std::string::npos);
   CHECK(cli.Run({"case", "list", "--waiting", "--after", number}, "chan_sz").exit_code == 2);
+  // Moved to today: the case sets off at once, and the answer says so.
+  const std::string today = model::FormatDate(model::HongKongDay(now));
+  r = cli.Must({"case", "set", number, "--field", "crossing_date=" + today, "--reason",
+                "a quota came free today"},
+               "chan_sz");
+  CHECK(r.out.find("→ Travelling to the port") != std::string::npos);
+  CHECK(cli.Must({"case", "list", "--waiting"}, "chan_sz").out.find(number) == std::string::npos);
 }
 
 TEST_CASE("a duty officer's day: tasks, events and the timeline, in both languages") {

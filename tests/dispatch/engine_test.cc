@@ -118,7 +118,7 @@ TEST_CASE_FIXTURE(EngineFixture, "opening is refused for bad input and for the w
   cmd = testing::OpenCaseCommand("escort_to_port", "SZ");
   (*cmd.mutable_open_case()->mutable_fields())["prot"] = "shenzhen_bay";
   CHECK(Refusal(none, cmd, Context("escort_to_port", chan)).message() ==
-        "unknown field 'prot' for a escort_to_port case; its fields are: port, crossing_date, "
+        "unknown field 'prot' for an escort_to_port case; its fields are: port, crossing_date, "
         "hk_receiver, hk_receiver_contact, received_by, postponed_reason");
 
   cmd = testing::OpenCaseCommand("document_verification", "SZ");
@@ -649,7 +649,7 @@ TEST_CASE_FIXTURE(EngineFixture, "who called, the others a case is about, and wh
   DecideContext strict_ctx = ctx;
   strict_ctx.definition = &strict;
   CHECK(Refusal(none, testing::OpenCaseCommand("escort_to_port", "SZ"), strict_ctx).message() ==
-        "a escort_to_port case needs who called or referred it: their name or organisation (and a "
+        "an escort_to_port case needs who called or referred it: their name or organisation (and a "
         "phone to call them back)");
 
   // Her husband is stranded with her.
@@ -928,6 +928,11 @@ TEST_CASE_FIXTURE(EngineFixture, "a case waits for its booked day and moves on b
   Apply(c, move, ctx);
   CHECK(model::FormatHongKong(model::FromProto(FindTimer(c, kWakeTimer)->due_at())) ==
         "2026-03-06 00:00");
+  Command back_in_time = move;
+  (*back_in_time.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-01";
+  CHECK(Refusal(c, back_in_time, ctx).message() ==
+        "field 'crossing_date' cannot move to a day gone by (today is 2026-03-02 in Hong Kong); if "
+        "it will not happen, postpone it");
   Command clear;
   clear.mutable_set_fields()->set_case_number(c.number());
   clear.mutable_set_fields()->add_clear("crossing_date");

@@ -216,7 +216,7 @@ TEST_CASE("only a coordinator of the holding centre hands a leg over, with a mes
   CHECK(w.dispatcher->Execute(Request(f.number, "FJ"), "wong_fj").status().message() ==
         "FJ already holds leg 'port_escort'");
   CHECK(w.dispatcher->Execute(Request(f.number, "SZ", "boat"), "wong_fj").status().message() ==
-        "a escort_to_port case has no leg 'boat'; its legs are: port_escort");
+        "an escort_to_port case has no leg 'boat'; its legs are: port_escort");
   model::Command silent = Request(f.number, "SZ");
   silent.mutable_request_handoff()->set_message("");
   CHECK(w.dispatcher->Execute(silent, "wong_fj").status().message() ==
