@@ -9,8 +9,10 @@ DISPATCH_PACKAGES=(
   curl  # the demo shows the API with it
 )
 # And the tests: clang with its libFuzzer runtime for the fuzz targets; the
-# Debian packaging tools and systemd-analyze for the install test.
-DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev dpkg-dev file systemd)
+# Debian packaging tools and systemd-analyze for the install test; headless
+# Chromium, its WebDriver and a Chinese font for the console's browser tests.
+DISPATCH_TEST_PACKAGES=(clang libclang-rt-14-dev dpkg-dev file systemd
+                        chromium chromium-driver fonts-wqy-microhei)
 
 # ensure_packages PACKAGE...: installs those missing when root (or with
 # passwordless sudo); otherwise prints the apt-get line to run and fails.

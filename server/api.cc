@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "console/assets.h"
 #include "dispatch/changes.h"
 #include "dispatch/commands.h"
 #include "dispatch/reads.h"
@@ -206,6 +207,21 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     return finish(Plain(http::status::ok, "text/plain; version=0.0.4", metrics_.Text(*backlog)));
   }
 
+  // The console: its files come from the binary, and may load nothing from
+  // another host.
+  if (get && (p.empty() || p[0] == "console" || (p.size() == 1 && p[0] == "favicon.svg"))) {
+    const std::string name = p.empty() ? "index.html" : p.size() == 2 ? p[1] : p[0];
+    const console::Asset* asset = p.size() <= 2 ? console::FindAsset(name) : nullptr;
+    if (asset == nullptr) return finish(Error(Status::NotFound("no such page of the console")));
+    Response res = Plain(http::status::ok, std::string(asset->content_type), std::string(asset->body));
+    res.set(http::field::cache_control, "no-cache");
+    res.set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'");
+    res.set("X-Content-Type-Options", "nosniff");
+    return finish(std::move(res));
+  }
+
   if (p.empty() || p[0] != "v1") {
     return finish(Error(Status::NotFound("no such page; the API is under /v1")));
   }
@@ -247,11 +263,16 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
         me.set_must_change_password(must_change);
         *me.mutable_expires_at() = key->expires_at();
         Response res = Json(me);
-        res.set(http::field::set_cookie,
-                std::string(kSessionCookie) + "=" + key->secret() +
-                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                    std::to_string(dispatch::SessionLasts().count() / 1000) +
-                    (options_.secure_cookies ? "; Secure" : ""));
+        const std::string lasts = std::to_string(dispatch::SessionLasts().count() / 1000);
+        const std::string secure = options_.secure_cookies ? "; Secure" : "";
+        // No secret: tells the console's page that there is a session to
+        // ask about, so that a signed-out page asks nothing and fails nothing.
+        res.insert(http::field::set_cookie, std::string(kSignedInCookie) +
+                                                "=1; Path=/; SameSite=Strict; Max-Age=" + lasts +
+                                                secure);
+        res.insert(http::field::set_cookie, std::string(kSessionCookie) + "=" + key->secret() +
+                                                "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                                lasts + secure);
         finish(std::move(res));
       });
     });
@@ -281,8 +302,10 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
       const Status s = w.Logout(secret);
       if (!s.ok()) return finish(Error(s));
       Response res = Plain(http::status::ok, kJson, "{}");
-      res.set(http::field::set_cookie, std::string(kSessionCookie) +
-                                           "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+      res.insert(http::field::set_cookie,
+                 std::string(kSignedInCookie) + "=; Path=/; SameSite=Strict; Max-Age=0");
+      res.insert(http::field::set_cookie, std::string(kSessionCookie) +
+                                              "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
       finish(std::move(res));
     });
     return;

@@ -41,6 +41,8 @@ namespace server {
 // with every change it asks for (a page of another site cannot set it).
 inline constexpr char kSessionCookie[] = "dispatch_session";
 inline constexpr char kCsrfHeader[] = "X-Dispatch-CSRF";
+// Set beside the session cookie, readable by the page, holding no secret.
+inline constexpr char kSignedInCookie[] = "dispatch_signed_in";
 
 class Api {
  public:

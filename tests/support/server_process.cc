@@ -10,11 +10,12 @@
 namespace testing {
 
 ServerProcess::ServerProcess(const std::string& db, const std::string& workflows,
-                             const std::vector<std::string>& extra, const std::string& host) {
+                             const std::vector<std::string>& extra, const std::string& host,
+                             unsigned short port) {
   // An IPv6 address is written in brackets, in --listen as in a URL.
   const std::string in_url = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::vector<std::string> argv{DispatchBinary(), "--db",  db,         "--workflows",
-                                workflows,        "serve", "--listen", in_url + ":0"};
+                                workflows,        "serve", "--listen", in_url + ":" + std::to_string(port)};
   argv.insert(argv.end(), extra.begin(), extra.end());
   process_ = std::make_unique<KillableProcess>(argv, io_.Path("stdout"), io_.Path("stderr"));
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);

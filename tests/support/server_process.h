@@ -16,11 +16,12 @@ class ServerProcess {
  public:
   // Starts the server on `db` and waits (10 s at most) until it listens.
   // `extra`: more arguments for `serve` (--tls-cert ...); `host`: the
-  // loopback address to listen on.
+  // loopback address to listen on; `port`: 0 for one the system picks, or
+  // the one an earlier server had (a restart).
   explicit ServerProcess(const std::string& db,
                          const std::string& workflows = DISPATCH_WORKFLOW_DIR,
                          const std::vector<std::string>& extra = {},
-                         const std::string& host = "127.0.0.1");
+                         const std::string& host = "127.0.0.1", unsigned short port = 0);
   ~ServerProcess();
 
   bool running() const { return port_ != 0; }

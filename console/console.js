@@ -1,0 +1,277 @@
+// The console: a duty officer's board, spoken to only through the server's
+// public API (/v1). No framework and nothing from another host: the binary
+// serves this file itself.
+'use strict';
+
+const WORDS = {
+  app: ['Dispatch', '派遣協調'],
+  signin: ['Sign in', '登入'],
+  user: ['User name', '用戶名稱'],
+  password: ['Password', '密碼'],
+  logout: ['Sign out', '登出'],
+  handoffs: ['Handoffs waiting for my centre', '待本中心接受的交接'],
+  mine: ['My tasks', '我的工作'],
+  centre: ["My centre's open tasks", '本中心待辦工作'],
+  inbox: ['Unread', '未讀訊息'],
+  none: ['Nothing here.', '沒有項目。'],
+  overdue: ['overdue', '已逾期'],
+  live: ['Live', '即時更新'],
+  lost: ['Connection lost; reconnecting…', '連線中斷，正在重新連線…'],
+  back: ['Connection back', '已重新連線'],
+  on_duty: ['On duty: go off', '當值中：下班'],
+  off_duty: ['Off duty: go on', '非當值：上班'],
+  task: ['Task', '工作'],
+  case_: ['Case', '個案'],
+  person: ['Person', '當事人'],
+  due: ['Due', '限期'],
+  assignee: ['Assigned to', '負責人'],
+  nobody: ['nobody', '未指派'],
+  from: ['From', '來自'],
+  leg: ['Leg', '部分'],
+  waiting: ['Waiting since', '等候自'],
+  message: ['Message', '內容'],
+  bad_login: ['The user name or password is not right.', '用戶名稱或密碼不正確。'],
+};
+
+const ui = {
+  lang: 'zh-Hant',
+  me: null,
+  stream: null,
+  refreshTimer: null,
+  wasLost: false,
+};
+
+const $ = (id) => document.getElementById(id);
+const t = (key) => (WORDS[key] || [key, key])[ui.lang === 'en' ? 0 : 1];
+const label = (l) => (l ? (ui.lang === 'en' ? l.en || l.zh_hant : l.zh_hant || l.en) : '');
+
+// Hong Kong time, as every time the centres write.
+function hk(ts) {
+  if (!ts) return '-';
+  const d = new Date(new Date(ts).getTime() + 8 * 3600 * 1000);
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    headers['X-Dispatch-CSRF'] = '1';
+  }
+  const res = await fetch('/v1/' + path, {
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : {};
+  if (!res.ok) {
+    const err = new Error(data.message || res.statusText);
+    err.status = res.status;
+    err.field = data.field;
+    throw err;
+  }
+  return data;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = ui.lang;
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  const other = ui.lang === 'en' ? ['中文', 'zh-Hant'] : ['English', 'en'];
+  $('lang').textContent = other[0];
+  $('lang').lang = other[1];
+}
+
+function langKey() { return 'dispatch.lang.' + (ui.me ? ui.me.user : ''); }
+
+function show(view) {
+  $('login-view').hidden = view !== 'login';
+  $('board-view').hidden = view !== 'board';
+  for (const id of ['who', 'logout', 'duty', 'live']) $(id).hidden = view !== 'board';
+  if (view === 'login') $('login-user').focus();
+}
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function fillTable(table, head, rows, each) {
+  table.replaceChildren();
+  if (rows.length === 0) {
+    const tr = table.insertRow();
+    const td = cell(tr, t('none'), 'empty');
+    td.colSpan = head.length;
+    return;
+  }
+  const h = table.createTHead().insertRow();
+  for (const key of head) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = t(key);
+    h.appendChild(th);
+  }
+  const body = table.createTBody();
+  for (const r of rows) each(body.insertRow(), r);
+}
+
+function taskRows(table, tasks, countEl) {
+  const now = Date.now();
+  let late = 0;
+  fillTable(table, ['task', 'person', 'due', 'assignee'], tasks, (tr, v) => {
+    const task = v.task || {};
+    const overdue = task.due_at && new Date(task.due_at).getTime() < now;
+    if (overdue) { late += 1; tr.className = 'late'; }
+    cell(tr, v.case_number + '/' + task.seq + ' ' + label(task.label));
+    cell(tr, v.person_name || '');
+    const due = cell(tr, hk(task.due_at));
+    if (overdue) {
+      const tag = document.createElement('span');
+      tag.className = 'tag late';
+      tag.textContent = t('overdue');
+      due.append(' ', tag);
+    }
+    cell(tr, task.assignee || t('nobody'));
+  });
+  countEl.textContent = '(' + tasks.length + (late ? ', ' + late + ' ' + t('overdue') : '') + ')';
+}
+
+async function refresh() {
+  try {
+    const [mine, centre, handoffs, inbox, duty] = await Promise.all([
+      api('GET', 'tasks?mine=1'), api('GET', 'tasks'), api('GET', 'handoffs'),
+      api('GET', 'inbox?unread=1&limit=20'), api('GET', 'duty'),
+    ]);
+    taskRows($('mine'), mine.task || [], $('mine-count'));
+    taskRows($('centre'), centre.task || [], $('centre-count'));
+    const pending = (handoffs.handoff || []).filter(
+      (h) => h.handoff.status === 'HANDOFF_PENDING' && h.handoff.to_centre === ui.me.centre);
+    fillTable($('handoffs'), ['case_', 'from', 'leg', 'waiting', 'message'], pending, (tr, h) => {
+      cell(tr, h.case_number + '/H' + h.handoff.id + ' ' + (h.person_name || ''));
+      cell(tr, h.handoff.from_centre);
+      cell(tr, h.handoff.leg);
+      cell(tr, hk(h.handoff.requested_at));
+      cell(tr, h.handoff.message || '');
+    });
+    $('handoffs-count').textContent = '(' + pending.length + ')';
+    const items = inbox.item || [];
+    $('inbox').replaceChildren(...items.map((i) => {
+      const li = document.createElement('li');
+      li.textContent = hk(i.at) + ' ' + (i.case_number || '') + ' ' + label(i.title);
+      return li;
+    }));
+    if (items.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'empty';
+      li.textContent = t('none');
+      $('inbox').append(li);
+    }
+    $('inbox-count').textContent = '(' + items.length + ')';
+    const now = Date.now();
+    const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user &&
+      new Date(s.starts_at).getTime() <= now && (!s.ends_at || new Date(s.ends_at).getTime() > now));
+    $('duty').textContent = t(onDuty ? 'on_duty' : 'off_duty');
+    $('duty').dataset.on = onDuty ? '1' : '';
+    $('board-error').hidden = true;
+  } catch (e) {
+    if (e.status === 401) return signedOut();
+    $('board-error').textContent = e.message;
+    $('board-error').hidden = false;
+  }
+}
+
+function soon() {
+  clearTimeout(ui.refreshTimer);
+  ui.refreshTimer = setTimeout(refresh, 150);
+}
+
+function setLive(state) {
+  const el = $('live');
+  el.textContent = t(state);
+  el.className = 'live' + (state === 'lost' ? ' lost' : '');
+  el.dataset.state = state;
+}
+
+// Changes arrive on the event stream; the board reads again when one does
+// (no polling). The browser reconnects by itself, from the last event seen.
+function listen() {
+  if (ui.stream) ui.stream.close();
+  const s = new EventSource('/v1/stream');
+  ui.stream = s;
+  s.addEventListener('ready', () => {
+    setLive(ui.wasLost ? 'back' : 'live');
+    if (ui.wasLost) soon();
+    ui.wasLost = false;
+  });
+  for (const kind of ['case', 'task', 'inbox']) s.addEventListener(kind, soon);
+  s.addEventListener('signed_out', signedOut);
+  s.onerror = () => {
+    ui.wasLost = true;
+    setLive('lost');
+  };
+}
+
+function signedOut() {
+  if (ui.stream) ui.stream.close();
+  ui.stream = null;
+  ui.me = null;
+  show('login');
+}
+
+async function start(me) {
+  ui.me = me;
+  ui.lang = localStorage.getItem(langKey()) || ui.lang;
+  applyLanguage();
+  $('who').textContent = me.user + ' · ' + me.centre + ' · ' + me.role;
+  show('board');
+  listen();
+  await refresh();
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  $('login-error').hidden = true;
+  try {
+    const me = await api('POST', 'login', { user: $('login-user').value, password: $('login-password').value });
+    $('login-password').value = '';
+    await start(me);
+  } catch (e) {
+    $('login-error').textContent = e.status === 401 ? t('bad_login') : e.message;
+    $('login-error').hidden = false;
+    $('login-password').focus();
+  }
+}
+
+async function main() {
+  $('login-form').addEventListener('submit', login);
+  $('lang').addEventListener('click', () => {
+    ui.lang = ui.lang === 'en' ? 'zh-Hant' : 'en';
+    localStorage.setItem(langKey(), ui.lang);
+    applyLanguage();
+    if (ui.me) { setLive($('live').dataset.state || 'live'); refresh(); }
+  });
+  $('logout').addEventListener('click', async () => {
+    try { await api('POST', 'logout', {}); } finally { signedOut(); }
+  });
+  $('duty').addEventListener('click', async () => {
+    try {
+      await api('POST', 'commands', $('duty').dataset.on ? { duty_off: {} } : { duty_on: {} });
+      await refresh();
+    } catch (e) {
+      $('board-error').textContent = e.message;
+      $('board-error').hidden = false;
+    }
+  });
+  applyLanguage();
+  // A signed-out page asks the server nothing (a refused question is a
+  // failed request in the browser's log).
+  if (!document.cookie.split('; ').includes('dispatch_signed_in=1')) return show('login');
+  try {
+    await start(await api('GET', 'me'));
+  } catch (e) {
+    show('login');
+  }
+}
+
+main();
