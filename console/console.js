@@ -31,6 +31,11 @@ const WORDS = {
   waiting: ['Waiting since', '等候自'],
   message: ['Message', '內容'],
   bad_login: ['The user name or password is not right.', '用戶名稱或密碼不正確。'],
+  change_first: ['Your password was given to you: choose your own before you start.',
+                 '密碼由管理員設定：請先設定你自己的密碼。'],
+  current: ['Current password', '現有密碼'],
+  new_password: ['New password (10 characters or more)', '新密碼（最少 10 個字元）'],
+  change: ['Change password', '更改密碼'],
 };
 
 const ui = {
@@ -38,6 +43,9 @@ const ui = {
   me: null,
   stream: null,
   refreshTimer: null,
+  retryTimer: null,
+  retryMs: 1000,
+  generation: 0,  // a refresh older than the newest one draws nothing
   wasLost: false,
 };
 
@@ -63,7 +71,12 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  const data = text ? JSON.parse(text) : {};
+  let data = {};
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch (e) {
+    data = { message: res.status + ' ' + res.statusText };  // a proxy's error page
+  }
   if (!res.ok) {
     const err = new Error(data.message || res.statusText);
     err.status = res.status;
@@ -85,9 +98,13 @@ function langKey() { return 'dispatch.lang.' + (ui.me ? ui.me.user : ''); }
 
 function show(view) {
   $('login-view').hidden = view !== 'login';
+  $('password-view').hidden = view !== 'password';
   $('board-view').hidden = view !== 'board';
   for (const id of ['who', 'logout', 'duty', 'live']) $(id).hidden = view !== 'board';
+  $('logout').hidden = view === 'login';
   if (view === 'login') $('login-user').focus();
+  if (view === 'password') $('password-current').focus();
+  if (view === 'board') $('mine-h').focus();
 }
 
 function cell(row, text, className) {
@@ -138,11 +155,13 @@ function taskRows(table, tasks, countEl) {
 }
 
 async function refresh() {
+  const generation = ++ui.generation;
   try {
     const [mine, centre, handoffs, inbox, duty] = await Promise.all([
       api('GET', 'tasks?mine=1'), api('GET', 'tasks'), api('GET', 'handoffs'),
       api('GET', 'inbox?unread=1&limit=20'), api('GET', 'duty'),
     ]);
+    if (generation !== ui.generation || !ui.me) return;
     taskRows($('mine'), mine.task || [], $('mine-count'));
     taskRows($('centre'), centre.task || [], $('centre-count'));
     const pending = (handoffs.handoff || []).filter(
@@ -168,11 +187,11 @@ async function refresh() {
       $('inbox').append(li);
     }
     $('inbox-count').textContent = '(' + items.length + ')';
-    const now = Date.now();
-    const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user &&
-      new Date(s.starts_at).getTime() <= now && (!s.ends_at || new Date(s.ends_at).getTime() > now));
+    // The server lists the shifts running now, by its own clock.
+    const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user);
     $('duty').textContent = t(onDuty ? 'on_duty' : 'off_duty');
     $('duty').dataset.on = onDuty ? '1' : '';
+    $('duty').setAttribute('aria-pressed', onDuty ? 'true' : 'false');
     $('board-error').hidden = true;
   } catch (e) {
     if (e.status === 401) return signedOut();
@@ -209,13 +228,28 @@ function listen() {
   s.onerror = () => {
     ui.wasLost = true;
     setLive('lost');
+    // The browser retries by itself after a network error, but not after an
+    // answer it cannot use (a session gone, too many streams, too far
+    // behind): then start again from now, a little later each time.
+    if (s.readyState === EventSource.CLOSED) {
+      clearTimeout(ui.retryTimer);
+      ui.retryTimer = setTimeout(() => {
+        ui.retryMs = Math.min(ui.retryMs * 2, 30000);
+        refresh();
+        if (ui.me) listen();
+      }, ui.retryMs);
+    }
   };
+  s.addEventListener('ready', () => { ui.retryMs = 1000; });
 }
 
 function signedOut() {
   if (ui.stream) ui.stream.close();
   ui.stream = null;
   ui.me = null;
+  clearTimeout(ui.refreshTimer);
+  clearTimeout(ui.retryTimer);
+  document.cookie = 'dispatch_signed_in=; Max-Age=0; Path=/; SameSite=Strict';
   show('login');
 }
 
@@ -224,6 +258,8 @@ async function start(me) {
   ui.lang = localStorage.getItem(langKey()) || ui.lang;
   applyLanguage();
   $('who').textContent = me.user + ' · ' + me.centre + ' · ' + me.role;
+  // A password an admin gave is changed before anything else can be done.
+  if (me.must_change_password) return show('password');
   show('board');
   listen();
   await refresh();
@@ -252,17 +288,37 @@ async function main() {
     if (ui.me) { setLive($('live').dataset.state || 'live'); refresh(); }
   });
   $('logout').addEventListener('click', async () => {
-    try { await api('POST', 'logout', {}); } finally { signedOut(); }
+    try { await api('POST', 'logout', {}); } catch (e) { /* signed out already */ }
+    signedOut();
+  });
+  $('password-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('password-error').hidden = true;
+    try {
+      await api('POST', 'commands', { set_password: {
+        password: $('password-new').value, current_password: $('password-current').value } });
+      $('password-new').value = '';
+      $('password-current').value = '';
+      await start(await api('GET', 'me'));
+    } catch (e) {
+      $('password-error').textContent = e.message;
+      $('password-error').hidden = false;
+    }
   });
   $('duty').addEventListener('click', async () => {
+    const button = $('duty');
+    button.disabled = true;
     try {
-      await api('POST', 'commands', $('duty').dataset.on ? { duty_off: {} } : { duty_on: {} });
+      await api('POST', 'commands', button.dataset.on ? { duty_off: {} } : { duty_on: {} });
       await refresh();
     } catch (e) {
       $('board-error').textContent = e.message;
       $('board-error').hidden = false;
+    } finally {
+      button.disabled = false;
     }
   });
+  ui.lang = localStorage.getItem(langKey()) || ui.lang;
   applyLanguage();
   // A signed-out page asks the server nothing (a refused question is a
   // failed request in the browser's log).

@@ -77,16 +77,39 @@ TEST_CASE("the console: a duty officer signs in and the board follows the work l
   const unsigned short port = s.port();
   s.server->Stop();
   CHECK(b.WaitForText("#live", "Connection lost", std::chrono::seconds(10)));
-  b.Errors();  // the lost stream is a failed request, on purpose
   s.server = std::make_unique<testing::ServerProcess>(s.cli.db(), DISPATCH_WORKFLOW_DIR,
                                                       std::vector<std::string>{}, "127.0.0.1", port);
-  REQUIRE(s.server->running());
-  CHECK(b.WaitForText("#live", "Connection back", std::chrono::seconds(15)));
+  REQUIRE_MESSAGE(s.server->running(), s.server->Log());
+  CHECK(b.WaitForText("#live", "Connection back", std::chrono::seconds(20)));
+  b.Errors();  // the attempts refused while it was down are failed requests, on purpose
   const std::string third = s.OpenCase("WONG Mei");
   CHECK(b.WaitForText("#mine", third));
 
   b.Click("#logout");
-  CHECK(b.WaitForText("#login-view h2", "Sign in"));
+  CHECK(b.WaitForText("#login-view:not([hidden]) h2", "Sign in"));
+  CHECK(b.Run("return document.getElementById('board-view').hidden").bool_value());
+  CHECK(b.Errors().empty());
+}
+
+TEST_CASE("the console: a password an admin gave is changed before the board opens") {
+  Served s;
+  REQUIRE(s.Post("admin", R"({"set_password": {"user": "lee_sz", "password": "first-lantern-42"}})")
+              .status == 200);
+  testing::WebDriver driver;
+  Browser b(driver);
+  b.Go(s.Url() + "/");
+  b.Type("#login-user", "lee_sz");
+  b.Type("#login-password", "first-lantern-42");
+  b.Click("#login-form button[type=submit]");
+  REQUIRE(b.WaitForText("#password-view:not([hidden]) h2", "更改密碼"));
+  b.Type("#password-current", "first-lantern-42");
+  b.Type("#password-new", "short");
+  b.Click("#password-form button[type=submit]");
+  CHECK(b.WaitForText("#password-error", "at least 10 characters"));
+  b.Errors();  // the refused change is a 400, on purpose
+  b.Type("#password-new", "typhoon-signal-8-now");
+  b.Click("#password-form button[type=submit]");
+  CHECK(b.WaitForText("#board-view:not([hidden]) #mine-h", "我的工作"));
   CHECK(b.Errors().empty());
 }
 

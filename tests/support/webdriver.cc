@@ -158,9 +158,10 @@ void Browser::Screenshot(const std::string& path) {
                                 reinterpret_cast<const unsigned char*>(b64.data()),
                                 static_cast<int>(b64.size()));
   REQUIRE(n > 0);
-  // EVP_DecodeBlock counts the padding as bytes; a PNG ends with its IEND chunk.
-  png.resize(static_cast<size_t>(n));
-  png.resize(png.rfind("IEND") + 8);
+  // EVP_DecodeBlock counts each '=' of padding as a byte.
+  const size_t padding = b64.size() - b64.find_last_not_of('=') - 1;
+  png.resize(static_cast<size_t>(n) - padding);
+  REQUIRE(png.rfind("IEND") == png.size() - 8);  // a whole PNG
   std::ofstream(path, std::ios::binary) << png;
 }
 
