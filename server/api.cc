@@ -228,6 +228,11 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
 
   // Signing in and out.
   if (post && p.size() == 2 && p[1] == "login") {
+    // JSON only: a form on another site can post text/plain or form data
+    // without asking, and would sign the browser in as someone else.
+    if (std::string(req[http::field::content_type]).rfind(kJson, 0) != 0) {
+      return finish(Error(Status::InvalidArgument("sign in with Content-Type: application/json")));
+    }
     model::LoginRequest login;
     if (Status s = model::DecodeJson(req.body(), login); !s.ok()) return finish(Error(s));
     *who = login.user();

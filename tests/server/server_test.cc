@@ -138,6 +138,19 @@ TEST_CASE("the case model's commands and reads over HTTP: people, callers, conta
   CHECK(s.Get("chan_sz", "/v1/cases?waiting=1&after=" + number).status == 400);
 }
 
+TEST_CASE("signing in takes JSON only, so that another site's form cannot sign a browser in") {
+  Served s;
+  s.Post("admin", R"({"set_password": {"user": "lee_sz", "password": "harbour-lantern-42"}})");
+  const std::string body = R"({"user": "lee_sz", "password": "harbour-lantern-42"})";
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded"}) {
+    CAPTURE(type);
+    HttpReply r = Http(s.port(), "POST", "/v1/login", body, {{"Content-Type", type}});
+    CHECK(r.status == 400);
+    CHECK(r.Header("set-cookie").empty());
+  }
+  CHECK(Http(s.port(), "POST", "/v1/login", body).status == 200);
+}
+
 TEST_CASE("without a valid token nothing is answered but 401") {
   Served s;
   for (const Headers& h : {Headers{}, Bearer("dsp_made_up"), Headers{{"Authorization", "Basic x"}},
