@@ -190,13 +190,23 @@ TEST_CASE("--json prints protobuf JSON that parses back") {
   CHECK(tasks.task_size() == 3);
 }
 
-TEST_CASE("a changed file that keeps its version is caught by validate --pinned and a broken newer one warns on open") {
-  Cli cli;
+namespace {
+
+// A copy of the shipped definitions in `cli`'s directory, for a test to edit.
+std::string CopyOfShippedWorkflows(const Cli& cli) {
   const std::string dir = cli.dir().Path("workflows");
   std::filesystem::create_directory(dir);
   for (const auto& f : std::filesystem::directory_iterator(DISPATCH_WORKFLOW_DIR)) {
     std::filesystem::copy_file(f.path(), dir + "/" + f.path().filename().string());
   }
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("a changed file that keeps its version is caught by validate --pinned and a broken newer one warns on open") {
+  Cli cli;
+  const std::string dir = CopyOfShippedWorkflows(cli);
   cli.set_workflows(dir);
   cli.Setup();
   cli.OpenEscort();  // pins escort_to_port as shipped
@@ -232,11 +242,7 @@ TEST_CASE("a changed file that keeps its version is caught by validate --pinned 
 
 TEST_CASE("a broken draft among the definitions stops nothing but itself") {
   Cli cli;
-  const std::string dir = cli.dir().Path("workflows");
-  std::filesystem::create_directory(dir);
-  for (const auto& f : std::filesystem::directory_iterator(DISPATCH_WORKFLOW_DIR)) {
-    std::filesystem::copy_file(f.path(), dir + "/" + f.path().filename().string());
-  }
+  const std::string dir = CopyOfShippedWorkflows(cli);
   {
     std::ofstream draft(dir + "/stranded_resident.textproto");
     draft << "name: \"stranded_resident\"\nversion: 1\ninitial_state: \"waiting\"\nstate {\n";

@@ -52,6 +52,23 @@ model::Command Resume(const std::string& number, const std::string& reason = "")
   return c;
 }
 
+// The process started again on the same file, at `now`.
+struct Restarted {
+  Restarted(const std::string& path, model::Instant now)
+      : store(SqliteStore::Open(path, SqliteStore::Mode::kOpenExisting).value()),
+        catalog(testing::ShippedCatalog()),
+        clock(now),
+        dispatcher(*store, catalog, clock) {}
+
+  model::CaseState Case(const std::string& number) {
+    return store->Read().GetCase(number)->value();
+  }
+
+  std::unique_ptr<SqliteStore> store;
+  model::WorkflowCatalog catalog;
+  model::FakeClock clock;
+  Dispatcher dispatcher;
+};
 
 }  // namespace
 
@@ -99,13 +116,9 @@ TEST_CASE("deadlines due while the process was down fire when it starts again") 
     number = w.OpenEscort();
     later = w.clock.Now() + days(3);
   }
-  auto store = SqliteStore::Open(dir.Path("restart.db"), SqliteStore::Mode::kOpenExisting);
-  REQUIRE(store.ok());
-  auto catalog = testing::ShippedCatalog();
-  model::FakeClock clock(later);
-  Dispatcher d(**store, catalog, clock);
-  CHECK(d.FireDueDeadlines()->fired == 3);  // tasks 1, 2 and 3
-  CHECK(d.FireDueDeadlines()->fired == 0);
+  Restarted r(dir.Path("restart.db"), later);
+  CHECK(r.dispatcher.FireDueDeadlines()->fired == 3);  // tasks 1, 2 and 3
+  CHECK(r.dispatcher.FireDueDeadlines()->fired == 0);
 }
 
 TEST_CASE("the escalation chain tells its targets in order and repeats, and acting stops it") {
@@ -297,27 +310,6 @@ TEST_CASE("waiting on two parties at once: a clock both hold runs again when bot
   CHECK(model::IsSet(FindTimer(w.Case(number), "state")->paused_at()));
 }
 
-namespace {
-
-// The process started again on the same file, at `now`.
-struct Restarted {
-  Restarted(const std::string& path, model::Instant now)
-      : store(SqliteStore::Open(path, SqliteStore::Mode::kOpenExisting).value()),
-        catalog(testing::ShippedCatalog()),
-        clock(now),
-        dispatcher(*store, catalog, clock) {}
-
-  model::CaseState Case(const std::string& number) {
-    return store->Read().GetCase(number)->value();
-  }
-
-  std::unique_ptr<SqliteStore> store;
-  model::WorkflowCatalog catalog;
-  model::FakeClock clock;
-  Dispatcher dispatcher;
-};
-
-}  // namespace
 
 TEST_CASE("two pauses that overlap across a restart each end as they began") {
   testing::TempDir dir;
