@@ -36,13 +36,14 @@ class Browser {
 
   void Go(const std::string& url);
   // The first element `css` finds, waiting for it up to `wait`; REQUIREs it.
-  std::string Find(const std::string& css, std::chrono::milliseconds wait = std::chrono::seconds(5));
+  std::string Find(const std::string& css, std::chrono::milliseconds wait = std::chrono::seconds(15));
   void Click(const std::string& css);
   void Type(const std::string& css, const std::string& text);
   std::string Text(const std::string& css);
-  // Waits until the text of `css` holds `needle`; false when it never does.
+  // Waits until the text of `css` holds `needle`; false when it never does. Generous:
+  // on a loaded two-core machine a live update can take seconds.
   bool WaitForText(const std::string& css, const std::string& needle,
-                   std::chrono::milliseconds wait = std::chrono::seconds(5));
+                   std::chrono::milliseconds wait = std::chrono::seconds(15));
   // Runs `script` in the page; its return value.
   google::protobuf::Value Run(const std::string& script);
   // Writes a PNG of the window.
