@@ -11,6 +11,7 @@
 
 #include <google/protobuf/message.h>
 
+#include "dispatch/describe.h"
 #include "dispatch/dispatcher.h"
 #include "model/labels.h"
 #include "model/proto/case.pb.h"
@@ -21,58 +22,21 @@
 
 namespace cli {
 
-// The English or the Chinese text, by `lang`.
-inline const char* Pick(model::Lang lang, const char* en, const char* zh) {
-  return lang == model::Lang::kZhHant ? zh : en;
-}
+using dispatch::DefinitionSource;
+using dispatch::Labels;
+using dispatch::PersonName;
+using dispatch::Pick;
+using dispatch::RoleName;
 
 // Writes protobuf JSON, field names as in the .proto files, indented. A
 // message JSON cannot carry (a time past year 9999) is an error, not "{}".
 model::Status WriteJson(std::ostream& out, const google::protobuf::Message& m);
-
-std::string PersonName(const model::Person& p);
-std::string RoleName(std::string_view role, model::Lang lang);
-
-// The definition a case is pinned to, or null when it cannot be had.
-using DefinitionSource =
-    std::function<const model::WorkflowDefinition*(const model::DefinitionRef& ref)>;
 
 // Protobuf's repeated field as a vector, for the printers.
 template <class T>
 std::vector<T> Vec(const google::protobuf::RepeatedPtrField<T>& r) {
   return {r.begin(), r.end()};
 }
-
-// Labels of a case's type, states, events and fields, from the definition
-// the case is pinned to; falls back to the bare names.
-class Labels {
- public:
-  Labels(DefinitionSource source, model::Lang lang, model::Instant now)
-      : source_(std::move(source)), lang_(lang), now_(now) {}
-  model::Instant now() const { return now_; }
-
-  std::string Type(const model::CaseState& c);
-  std::string State(const model::CaseState& c, std::string_view state);
-  // The label of the transition on `event` from `from_state` (to `to_state`,
-  // when known: two transitions on one event have labels of their own).
-  std::string Event(const model::CaseState& c, std::string_view from_state, std::string_view event,
-                    std::string_view to_state = "");
-  std::string Field(const model::CaseState& c, std::string_view field);
-  // How a field's kept value reads: a choice's label, yes or no in words.
-  std::string Value(const model::CaseState& c, std::string_view field, std::string_view value);
-  std::string PauseReason(const model::CaseState& c, std::string_view reason);
-  std::string Leg(const model::CaseState& c, std::string_view leg);
-  std::string Status(model::CaseStatus s) const;
-  std::string TaskStatus(model::TaskStatus s) const;
-  model::Lang lang() const { return lang_; }
-  // The definition `c` is pinned to, or nullptr when it cannot be had.
-  const model::WorkflowDefinition* Def(const model::CaseState& c);
-
- private:
-  DefinitionSource source_;
-  model::Lang lang_;
-  model::Instant now_;
-};
 
 // `waiting`: the cases waiting for a booked day, with the time each moves on.
 void PrintCaseList(std::ostream& out, const std::vector<model::CaseState>& cases, Labels& labels,

@@ -1799,4 +1799,63 @@ Result<model::User> DecideAddUser(const Actor& actor, const model::AddUser& cmd,
   return user;
 }
 
+model::PossibleEvents PossibleEvents(const CaseState& c, const model::WorkflowDefinition& def,
+                                     const Actor& actor, model::Instant now) {
+  model::PossibleEvents out;
+  const model::StateDef* state = model::FindState(def, c.state());
+  if (state == nullptr || c.status() != model::CASE_OPEN) return out;
+  const Status can_work = CheckCanWork(actor, c);
+  const Fields fields = Sorted(c.fields());
+  for (const model::Transition& first : state->transition()) {
+    const bool seen = std::any_of(out.event().begin(), out.event().end(),
+                                  [&](const model::PossibleEvent& p) { return p.event() == first.on(); });
+    if (seen) continue;
+    model::PossibleEvent& p = *out.add_event();
+    p.set_event(first.on());
+    p.set_on_the_day(state->has_wait() && state->wait().event() == first.on());
+    std::vector<const model::Transition*> candidates;
+    for (const model::Transition& tr : state->transition()) {
+      if (tr.on() == first.on()) candidates.push_back(&tr);
+    }
+    // What the event must carry is asked for, not missing: pretend it given.
+    std::set<std::string> read;
+    Fields given;
+    for (const model::Transition* tr : candidates) {
+      model::FieldsReadBy(tr->guard(), read);
+      for (const std::string& name : tr->guard().fields_given()) {
+        given[name] = "";
+        read.insert(name);
+      }
+    }
+    std::vector<std::string> ask;
+    for (const std::string& name : read) {
+      if (given.count(name) > 0 || fields.count(name) == 0) ask.push_back(name);
+    }
+    const model::Transition* chosen = nullptr;
+    std::vector<std::string> missing;
+    for (const model::Transition* tr : candidates) {
+      std::vector<std::string> failures =
+          GuardFailures(tr->guard(), c, fields, def, actor, now, &given);
+      if (failures.empty()) {
+        chosen = tr;
+        break;
+      }
+      for (std::string& why : failures) {
+        missing.push_back(candidates.size() == 1 ? why : "to reach " + Quoted(tr->to()) + ": " + why);
+      }
+    }
+    if (!can_work.ok()) missing.insert(missing.begin(), can_work.message());
+    const model::Transition& shown = chosen != nullptr ? *chosen : *candidates.front();
+    *p.mutable_label() = shown.label();
+    p.set_to_state(shown.to());
+    if (const model::StateDef* to = model::FindState(def, shown.to())) *p.mutable_to_label() = to->label();
+    p.set_ready(chosen != nullptr && can_work.ok());
+    for (std::string& why : missing) {
+      if (chosen == nullptr || !can_work.ok()) p.add_missing(std::move(why));
+    }
+    for (std::string& name : ask) p.add_ask(std::move(name));
+  }
+  return out;
+}
+
 }  // namespace dispatch

@@ -69,6 +69,12 @@ model::Result<model::User> DecideAddUser(const Actor& actor, const model::AddUse
 // open task has it.
 model::Result<const model::Task*> FindOpenTask(const model::CaseState& c, const model::TaskRef& ref);
 
+// The events `c`'s current state has, each with what keeps it back for
+// `actor` at `now`: what fire_event would answer, asked before firing.
+model::PossibleEvents PossibleEvents(const model::CaseState& c,
+                                     const model::WorkflowDefinition& def, const Actor& actor,
+                                     model::Instant now);
+
 // "SZ-2026-0007/3": how a person names a task.
 std::string TaskId(std::string_view case_number, int seq);
 // "FJ-2026-0003/H1": how a person names a handoff.

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "dispatch/describe.h"
+#include "dispatch/engine.h"
 #include "model/proto/case.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
@@ -162,6 +164,32 @@ Result<Answer> ReadCatalog(const model::WorkflowCatalog& catalog, const ReadRequ
   return Status::NotFound("nothing to read at " + r.Target());
 }
 
+// The case's journal, with the lines people read in both languages.
+model::Timeline TimelineOf(Dispatcher& d, const model::CaseState& c, std::vector<model::Event> events) {
+  const model::LoadedDefinition* def = nullptr;
+  if (auto found = d.DefinitionOf(c); found.ok()) def = *found;
+  const DefinitionSource source = [def](const model::DefinitionRef&) {
+    return def != nullptr ? &def->definition : nullptr;
+  };
+  Labels en(source, model::Lang::kEn, d.clock().Now());
+  Labels zh(source, model::Lang::kZhHant, d.clock().Now());
+  model::Timeline out;
+  const model::Event* previous = nullptr;
+  for (const model::Event& e : events) {
+    if (ShownInTimeline(previous, e)) {
+      model::TimelineLine& line = *out.add_line();
+      line.set_seq(e.seq());
+      *line.mutable_at() = e.at();
+      line.set_actor(e.actor());
+      line.mutable_what()->set_en(DescribeEvent(c, e, en));
+      line.mutable_what()->set_zh_hant(DescribeEvent(c, e, zh));
+    }
+    previous = &e;
+  }
+  for (model::Event& e : events) *out.add_event() = std::move(e);
+  return out;
+}
+
 Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   const auto& p = r.path;
   const std::string resource = p.empty() ? "" : p[0];
@@ -171,8 +199,15 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     return Answer(std::make_unique<model::CaseState>(std::move(c)));
   }
   if (resource == "cases" && p.size() == 3 && p[2] == "timeline") {
+    ASSIGN_OR_RETURN(auto c, d.GetCase(actor, p[1]));
     ASSIGN_OR_RETURN(auto events, d.Timeline(actor, p[1]));
-    return ListOf(std::move(events), &model::Timeline::add_event);
+    return Answer(std::make_unique<model::Timeline>(TimelineOf(d, c, std::move(events))));
+  }
+  if (resource == "cases" && p.size() == 3 && p[2] == "next") {
+    ASSIGN_OR_RETURN(auto c, d.GetCase(actor, p[1]));
+    ASSIGN_OR_RETURN(const model::LoadedDefinition* def, d.DefinitionOf(c));
+    return Answer(std::make_unique<model::PossibleEvents>(
+        PossibleEvents(c, def->definition, actor, d.clock().Now())));
   }
   if (p.size() != 1 && resource != "workflows" && resource != "definitions") {
     return Status::NotFound("nothing to read at " + r.Target());

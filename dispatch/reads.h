@@ -10,7 +10,8 @@
 //                                        &waiting=1: waiting for a booked day,
 //                                        soonest first, not paged
 //   cases/N               CaseState
-//   cases/N/timeline      Timeline
+//   cases/N/timeline      Timeline       (the journal, and its lines in both languages)
+//   cases/N/next          PossibleEvents (each event possible now, with what keeps it back)
 //   tasks                 TaskList       ?mine=1&centre=&case=&all=1&limit= (most urgent first)
 //   handoffs              HandoffList    ?all=1
 //   inbox                 InboxList      ?unread=1&limit= (newest first)

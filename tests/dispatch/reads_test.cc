@@ -213,3 +213,94 @@ TEST_CASE("a leg taken over by another centre: its tasks are in that centre's ta
     CHECK(listed == at_dg);
   }
 }
+
+namespace {
+
+model::PossibleEvent NextEvent(testing::World& w, const std::string& who, const std::string& number,
+                               const std::string& event) {
+  auto actor = w.dispatcher->ResolveActor(who);
+  REQUIRE(actor.ok());
+  auto answer = dispatch::Read(*w.dispatcher, *actor, ReadRequest({"cases", number, "next"}));
+  REQUIRE_MESSAGE(answer.ok(), answer.status().ToString());
+  for (const auto& e : dynamic_cast<model::PossibleEvents&>(**answer).event()) {
+    if (e.event() == event) return e;
+  }
+  FAIL("no event " << event);
+  return {};
+}
+
+std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("what can be done now: each event with what keeps it back, as firing it would answer") {
+  testing::World w;
+  w.OnDuty("chan_sz");
+  const std::string n = w.OpenEscort();
+
+  model::PossibleEvent plan = NextEvent(w, "chan_sz", n, "plan_confirmed");
+  CHECK_FALSE(plan.ready());
+  CHECK(plan.to_state() == "crossing_booked");
+  CHECK(plan.label().en() == "Escort plan confirmed");
+  const std::string missing = Joined(plan.missing());
+  CHECK(missing.find("task 'agree_crossing_with_family'") != std::string::npos);
+  CHECK(missing.find("field 'port' is not set") != std::string::npos);
+  // What the conditions read and the case lacks is asked for; "today" is no field.
+  CHECK(std::vector<std::string>(plan.ask().begin(), plan.ask().end()) ==
+        std::vector<std::string>{"crossing_date", "hk_receiver", "port"});
+  // Firing it now is refused for the same reasons.
+  auto refused = w.dispatcher->Execute(testing::FireCommand(n, "plan_confirmed"), "chan_sz");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("task 'agree_crossing_with_family'") != std::string::npos);
+
+  for (const char* task : {"agree_crossing_with_family", "check_travel_documents", "arrange_departure"}) {
+    w.Must(testing::DoneCommand(n, task), "chan_sz");
+  }
+  model::Command fields;
+  fields.mutable_set_fields()->set_case_number(n);
+  (*fields.mutable_set_fields()->mutable_fields())["port"] = "shenzhen_bay";
+  (*fields.mutable_set_fields()->mutable_fields())["hk_receiver"] = "family";
+  (*fields.mutable_set_fields()->mutable_fields())["crossing_date"] = "2026-03-05";
+  w.Must(fields, "chan_sz");
+  plan = NextEvent(w, "chan_sz", n, "plan_confirmed");
+  CHECK_MESSAGE(plan.ready(), Joined(plan.missing()));
+  CHECK(plan.missing_size() == 0);
+  CHECK(plan.ask_size() == 0);
+
+  // In the waiting state the day's event is the system's; postponing must say why.
+  w.Must(testing::FireCommand(n, "plan_confirmed"), "chan_sz");
+  REQUIRE(w.Case(n).state() == "crossing_booked");
+  CHECK(NextEvent(w, "chan_sz", n, "crossing_day_near").on_the_day());
+  const model::PossibleEvent postpone = NextEvent(w, "chan_sz", n, "postponed");
+  CHECK(postpone.ready());
+  CHECK(std::vector<std::string>(postpone.ask().begin(), postpone.ask().end()) ==
+        std::vector<std::string>{"postponed_reason"});
+}
+
+TEST_CASE("a case's timeline is read with its lines in both languages, as the command line prints them") {
+  testing::World w;
+  w.OnDuty("chan_sz");
+  const std::string n = w.OpenEscort();
+  w.Must(testing::DoneCommand(n, "agree_crossing_with_family"), "chan_sz");
+  auto actor = w.dispatcher->ResolveActor("chan_sz");
+  auto answer = dispatch::Read(*w.dispatcher, *actor, ReadRequest({"cases", n, "timeline"}));
+  REQUIRE(answer.ok());
+  const auto& timeline = dynamic_cast<model::Timeline&>(**answer);
+  REQUIRE(timeline.line_size() > 2);
+  CHECK(timeline.line_size() < timeline.event_size());  // a new task's deadline is on its line
+  CHECK(timeline.line(0).seq() == 1);
+  CHECK(timeline.line(0).what().en().rfind("Opened at SZ", 0) == 0);
+  CHECK(timeline.line(0).what().zh_hant().rfind("開案：SZ", 0) == 0);
+  const auto& last = timeline.line(timeline.line_size() - 1);
+  CHECK(last.actor() == "chan_sz");
+  CHECK(last.seq() == timeline.event(timeline.event_size() - 1).seq());
+  // A third centre's officer reads nothing of it.
+  auto stranger = w.dispatcher->ResolveActor("yu_zs");
+  REQUIRE(stranger.ok());
+  CHECK_FALSE(dispatch::Read(*w.dispatcher, *stranger, ReadRequest({"cases", n, "timeline"})).ok());
+  CHECK_FALSE(dispatch::Read(*w.dispatcher, *stranger, ReadRequest({"cases", n, "next"})).ok());
+}
