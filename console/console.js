@@ -36,6 +36,9 @@ const WORDS = {
   current: ['Current password', '現有密碼'],
   new_password: ['New password (10 characters or more)', '新密碼（最少 10 個字元）'],
   change: ['Change password', '更改密碼'],
+  board: ['Board', '工作板'],
+  keys: ['Keys: n new case, b board, / find a case by number', '快速鍵：n 新個案、b 工作板、/ 以編號開啟個案'],
+  find: ['Case number', '個案編號'],
 };
 
 const ui = {
@@ -100,11 +103,35 @@ function show(view) {
   $('login-view').hidden = view !== 'login';
   $('password-view').hidden = view !== 'password';
   $('board-view').hidden = view !== 'board';
-  for (const id of ['who', 'logout', 'duty', 'live']) $(id).hidden = view !== 'board';
+  $('intake-view').hidden = view !== 'intake';
+  $('case-wrap').hidden = view !== 'case';
+  $('case-stale').hidden = true;
+  const signedIn = !['login', 'password'].includes(view);
+  for (const id of ['who', 'duty', 'live', 'pages']) $(id).hidden = !signedIn;
   $('logout').hidden = view === 'login';
   if (view === 'login') $('login-user').focus();
   if (view === 'password') $('password-current').focus();
   if (view === 'board') $('mine-h').focus();
+  if (view === 'intake') $('intake-h').focus();
+}
+
+// Where the page is: #/ the board, #/new intake, #/case/NUMBER a case.
+function route() {
+  if (!ui.me || ui.me.must_change_password) return;
+  const h = location.hash || '#/';
+  if (h.startsWith('#/case/')) return showCase(decodeURIComponent(h.slice('#/case/'.length)));
+  page.number = null;
+  if (h === '#/new') return showIntake();
+  show('board');
+  refresh();
+}
+
+// A case number that opens its page.
+function caseLink(number, text) {
+  const a = document.createElement('a');
+  a.href = '#/case/' + encodeURIComponent(number);
+  a.textContent = text;
+  return a;
 }
 
 function cell(row, text, className) {
@@ -140,7 +167,7 @@ function taskRows(table, tasks, countEl) {
     const task = v.task || {};
     const overdue = task.due_at && new Date(task.due_at).getTime() < now;
     if (overdue) { late += 1; tr.className = 'late'; }
-    cell(tr, v.case_number + '/' + task.seq + ' ' + label(task.label));
+    cell(tr, '').append(caseLink(v.case_number, v.case_number + '/' + task.seq + ' ' + label(task.label)));
     cell(tr, v.person_name || '');
     const due = cell(tr, hk(task.due_at));
     if (overdue) {
@@ -167,7 +194,7 @@ async function refresh() {
     const pending = (handoffs.handoff || []).filter(
       (h) => h.handoff.status === 'HANDOFF_PENDING' && h.handoff.to_centre === ui.me.centre);
     fillTable($('handoffs'), ['case_', 'from', 'leg', 'waiting', 'message'], pending, (tr, h) => {
-      cell(tr, h.case_number + '/H' + h.handoff.id + ' ' + (h.person_name || ''));
+      cell(tr, '').append(caseLink(h.case_number, h.case_number + '/H' + h.handoff.id + ' ' + (h.person_name || '')));
       cell(tr, h.handoff.from_centre);
       cell(tr, h.handoff.leg);
       cell(tr, hk(h.handoff.requested_at));
@@ -177,7 +204,7 @@ async function refresh() {
     const items = inbox.item || [];
     $('inbox').replaceChildren(...items.map((i) => {
       const li = document.createElement('li');
-      li.textContent = hk(i.at) + ' ' + (i.case_number || '') + ' ' + label(i.title);
+      li.append(hk(i.at) + ' ', i.case_number ? caseLink(i.case_number, i.case_number) : '', ' ' + label(i.title));
       return li;
     }));
     if (items.length === 0) {
@@ -200,9 +227,15 @@ async function refresh() {
   }
 }
 
+// Reads again what the page shows: the board, or the case.
+function reread() {
+  if (!$('board-view').hidden) refresh();
+  else if (!$('case-wrap').hidden && page.number) caseChanged(page.number);
+}
+
 function soon() {
   clearTimeout(ui.refreshTimer);
-  ui.refreshTimer = setTimeout(refresh, 150);
+  ui.refreshTimer = setTimeout(reread, 150);
 }
 
 function setLive(state) {
@@ -223,7 +256,12 @@ function listen() {
     if (ui.wasLost) soon();
     ui.wasLost = false;
   });
-  for (const kind of ['case', 'task', 'inbox']) s.addEventListener(kind, soon);
+  for (const kind of ['case', 'task', 'inbox']) {
+    s.addEventListener(kind, (m) => {
+      if (!$('board-view').hidden) soon();
+      try { caseChanged(JSON.parse(m.data).case_number); } catch (e) { /* not a case's */ }
+    });
+  }
   s.addEventListener('signed_out', signedOut);
   s.onerror = () => {
     ui.wasLost = true;
@@ -235,7 +273,7 @@ function listen() {
       clearTimeout(ui.retryTimer);
       ui.retryTimer = setTimeout(() => {
         ui.retryMs = Math.min(ui.retryMs * 2, 30000);
-        refresh();
+        reread();
         if (ui.me) listen();
       }, ui.retryMs);
     }
@@ -260,9 +298,8 @@ async function start(me) {
   $('who').textContent = me.user + ' · ' + me.centre + ' · ' + me.role;
   // A password an admin gave is changed before anything else can be done.
   if (me.must_change_password) return show('password');
-  show('board');
   listen();
-  await refresh();
+  route();
 }
 
 async function login(ev) {
@@ -279,13 +316,33 @@ async function login(ev) {
   }
 }
 
+// Keys for an officer with a headset on: n a new case, b the board, / a case
+// by its number. Not while typing.
+function shortcut(ev) {
+  if (!ui.me || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const target = ev.target;
+  if (target.closest && target.closest('input, textarea, select, [contenteditable]')) return;
+  if (ev.key === 'n') { location.hash = '#/new'; ev.preventDefault(); }
+  if (ev.key === 'b') { location.hash = '#/'; ev.preventDefault(); }
+  if (ev.key === '/') { $('find-case').focus(); ev.preventDefault(); }
+}
+
 async function main() {
   $('login-form').addEventListener('submit', login);
+  window.addEventListener('hashchange', route);
+  $('find-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const number = $('find-case').value.trim().toUpperCase();
+    if (number) location.hash = '#/case/' + encodeURIComponent(number);
+    $('find-case').value = '';
+  });
+  document.addEventListener('keydown', shortcut);
+  $('case-reload').addEventListener('click', () => { $('case-stale').hidden = true; loadCase(page.number); });
   $('lang').addEventListener('click', () => {
     ui.lang = ui.lang === 'en' ? 'zh-Hant' : 'en';
     localStorage.setItem(langKey(), ui.lang);
     applyLanguage();
-    if (ui.me) { setLive($('live').dataset.state || 'live'); refresh(); }
+    if (ui.me) { setLive($('live').dataset.state || 'live'); route(); }
   });
   $('logout').addEventListener('click', async () => {
     try { await api('POST', 'logout', {}); } catch (e) { /* signed out already */ }
@@ -310,7 +367,7 @@ async function main() {
     button.disabled = true;
     try {
       await api('POST', 'commands', button.dataset.on ? { duty_off: {} } : { duty_on: {} });
-      await refresh();
+      await refresh();  // the duty button's own state comes from the board's read
     } catch (e) {
       $('board-error').textContent = e.message;
       $('board-error').hidden = false;

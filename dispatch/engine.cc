@@ -468,7 +468,8 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
     if (fields.count(name) == 0) {
       const auto* f = model::FindField(def.definition, name);
       return Status::InvalidArgument(ACase(def.definition.name()) + " needs field " +
-                                     Quoted(name) + " (" + f->label().en() + ") when it is opened");
+                                     Quoted(name) + " (" + f->label().en() + ") when it is opened")
+          .WithField("open_case.fields." + name);
     }
   }
   const model::StateDef* initial = model::FindState(def.definition, def.definition.initial_state());

@@ -125,3 +125,139 @@ TEST_CASE("the console's files come from the binary itself, with a policy that l
   CHECK(testing::Http(s.port(), "GET", "/").Header("content-type") == "text/html; charset=utf-8");
   CHECK(testing::Http(s.port(), "GET", "/console/nope.js").status == 404);
 }
+
+namespace {
+
+void SignIn(Browser& b, const std::string& url, const std::string& who, const std::string& password) {
+  b.Go(url);
+  b.Type("#login-user", who);
+  b.Type("#login-password", password);
+  b.Click("#login-form button[type=submit]");
+  REQUIRE(b.WaitForText("#who", who + " · "));
+}
+
+// Picks `value` in the <select> `css` as a person would.
+void Choose(Browser& b, const std::string& css, const std::string& value) {
+  b.Click(css + " option[value=\"" + value + "\"]");
+  REQUIRE(b.Run("return document.querySelector('" + css + "').value").string_value() == value);
+}
+
+}  // namespace
+
+// The engine's rules decide who does what: a coordinator hands a leg over and
+// accepts one; duty officers do the tasks. So each centre's browser changes
+// hands once, as a shift would.
+TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhen, who accepts it live") {
+  Served s;
+  GivePassword(s, "wong_fj", "minjiang-bridge-42");
+  GivePassword(s, "lin_fj", "fuzhou-night-shift-3");
+  GivePassword(s, "mak_sz", "shenzhen-bay-port-7");
+  GivePassword(s, "chan_sz", "harbour-lantern-42");
+  GivePassword(s, "lam_dg", "dongguan-lantern-9");
+  testing::WebDriver driver;
+  Browser fj(driver);
+  Browser sz(driver, 1280, 1500);  // tall enough for a case page's screenshot
+  SignIn(fj, s.Url() + "/", "wong_fj", "minjiang-bridge-42");
+  SignIn(sz, s.Url() + "/", "mak_sz", "shenzhen-bay-port-7");
+  CHECK(sz.WaitForText("#live", "即時更新"));
+
+  // Intake, with the caller still on the line.
+  fj.Click("#nav-new");
+  REQUIRE(fj.WaitForText("#intake-view:not([hidden]) #intake-h", "新個案"));
+  Choose(fj, "#in-type", "escort_to_port");
+  fj.Type("#in-person-name_en", "LAM Siu Fung");
+  fj.Type("#in-person-name_zh", "林小峰");
+  fj.Type("#in-person-current_location", "Fuzhou, Gulou district hospital, ward 3");
+  fj.Type("#in-caller-name", "Mr Chen");
+  fj.Type("#in-caller-relationship", "landlord");
+  fj.Type("#in-caller-phone", "12");
+  fj.Type("#in-summary", "Fell ill while visiting; family in Hong Kong asks for an escort home.");
+  // A wrong check digit is said beside the field as it is typed, and stops the case.
+  fj.Type("#in-person-hkid", "A123456(4)");
+  CHECK(fj.WaitForText("#person-hkid-check", "核對號碼不符"));
+  fj.Click("#intake-submit");
+  CHECK(fj.WaitForText("#err-person-hkid", "核對號碼不符"));
+  CHECK(s.Get("wong_fj", "/v1/cases?status=all").body.find("FJ-") == std::string::npos);
+  // The server's own refusal is said beside its field too, and nothing typed is lost.
+  fj.Type("#in-person-hkid", "A123456(3)");
+  CHECK(fj.WaitForText("#person-hkid-check", "核對號碼正確"));
+  fj.Click("#intake-submit");
+  CHECK(fj.WaitForText("#err-caller-phone", "phone"));
+  CHECK(fj.Run("return document.getElementById('err-person-hkid').hidden").bool_value());
+  CHECK(fj.Run("return document.getElementById('in-person-name_en').value").string_value() ==
+        "LAM Siu Fung");
+  CHECK(s.Get("wong_fj", "/v1/cases?status=all").body.find("FJ-") == std::string::npos);
+  fj.Errors();  // the refused command is a 400, on purpose
+  fj.Type("#in-caller-phone", "+86 138 0000 0000");
+  fj.Click("#intake-submit");
+  REQUIRE(fj.WaitForText("#case-title", "FJ-"));
+  const std::string number = fj.Run("return decodeURIComponent(location.hash.slice(7))").string_value();
+  REQUIRE(number.rfind("FJ-", 0) == 0);
+  CHECK(fj.WaitForText("#case-person", "Mr Chen (landlord)"));
+  CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "agree_crossing_with_family"));
+
+  // Fujian asks Shenzhen to take the escort at the port.
+  Choose(fj, "#handoff-to", "SZ");
+  fj.Type("#handoff-message", "Meet at Shenzhen Bay and hand over to the family.");
+  fj.Click("#handoff-form button[type=submit]");
+  CHECK(fj.WaitForText("#case-handoffs", "待回覆"));
+  // It comes onto Shenzhen's board by itself; Shenzhen accepts from the case page.
+  REQUIRE(sz.WaitForText("#handoffs", number));
+  sz.Click("#handoffs a");
+  REQUIRE(sz.WaitForText("#case-title", number));
+  sz.Click("#case-handoffs button.accept");
+  CHECK(sz.WaitForText("#case-handoffs", "已接受"));
+  CHECK(fj.WaitForText("#case-handoffs", "已接受"));  // live on Fujian's page too
+
+  // Fujian's duty officer does the planning on the same page, then confirms
+  // the plan for a crossing today.
+  fj.Click("#logout");
+  SignIn(fj, s.Url() + "/#/case/" + number, "lin_fj", "fuzhou-night-shift-3");
+  REQUIRE(fj.WaitForText("#case-title", number));
+  for (int seq = 1; seq <= 3; ++seq) {
+    const std::string row = "#case-tasks tr[data-seq=\"" + std::to_string(seq) + "\"]";
+    fj.Click(row + " button.done");
+    CHECK(fj.WaitForText(row, "已完成"));
+  }
+  CHECK(fj.WaitForText("#ev-plan_confirmed .tag", "未可進行"));  // the port and date are still wanted
+  Choose(fj, "#ev-plan_confirmed-port", "shenzhen_bay");
+  Choose(fj, "#ev-plan_confirmed-hk_receiver", "family");
+  fj.Run("document.getElementById('ev-plan_confirmed-crossing_date').value = "
+         "new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)");
+  fj.Click("#ev-plan_confirmed button[type=submit]");
+  CHECK(fj.WaitForText(".case-head", "前往口岸"));
+  CHECK(fj.WaitForText("#case-flow", "前往口岸"));
+  CHECK(fj.Run("return document.querySelector('#case-flow .node.now') !== null").bool_value());
+
+  // The leg is Shenzhen's now: its task is on Shenzhen's page, done there.
+  CHECK(sz.WaitForText(".case-head", "前往口岸"));
+  sz.Click("#logout");
+  SignIn(sz, s.Url() + "/#/case/" + number, "chan_sz", "harbour-lantern-42");
+  REQUIRE(sz.WaitForText("#case-tasks", "SZ"));
+  sz.Click("#case-tasks button.done");
+  CHECK(sz.WaitForText("#case-timeline", "chan_sz"));
+  CHECK(sz.WaitForText("#case-timeline", "交接 H1 已由 SZ 接受"));
+  CHECK(sz.WaitForText("#case-timeline", "開案：FJ"));
+  sz.Run("window.scrollTo(0, 0)");
+  sz.Screenshot(Screenshots() + "/case.png");
+
+  // The case file on paper: no buttons, the whole timeline.
+  sz.Cdp("Emulation.setEmulatedMedia", R"({"media":"print"})");
+  CHECK(sz.Run("return getComputedStyle(document.querySelector('#case-tasks-s .acts')).display")
+            .string_value() == "none");
+  CHECK(sz.Run("return getComputedStyle(document.querySelector('header.bar')).display").string_value() ==
+        "none");
+  CHECK(sz.Run("return document.getElementById('case-timeline').offsetHeight > 50").bool_value());
+  sz.Cdp("Emulation.setEmulatedMedia", R"({"media":""})");
+  const std::string pdf = sz.Print();
+  CHECK(pdf.size() > 5000);
+  CHECK(fj.Errors().empty());
+  CHECK(sz.Errors().empty());
+
+  // A third centre cannot reach the case by its address.
+  Browser dg(driver);
+  SignIn(dg, s.Url() + "/", "lam_dg", "dongguan-lantern-9");
+  dg.Go(s.Url() + "/#/case/" + number);
+  CHECK(dg.WaitForText("#case-error", "沒有此個案"));
+  CHECK(dg.Run("return document.getElementById('case-view').children.length").number_value() == 0);
+}

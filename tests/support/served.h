@@ -21,14 +21,14 @@
 namespace testing {
 
 // The people every served test has: three at SZ and a supervisor, two at
-// DG, one at FJ.
+// DG, a coordinator and a duty officer at FJ.
 inline void AddPeople(Cli& cli) {
   for (const auto& [name, centre, role] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
            {"chan_sz", "SZ", "duty_officer"}, {"lee_sz", "SZ", "duty_officer"},
            {"mak_sz", "SZ", "coordinator"},   {"ho_sz", "SZ", "supervisor"},
            {"lam_dg", "DG", "duty_officer"},  {"choi_dg", "DG", "coordinator"},
-           {"wong_fj", "FJ", "coordinator"}}) {
+           {"wong_fj", "FJ", "coordinator"}, {"lin_fj", "FJ", "duty_officer"}}) {
     cli.Must({"user", "add", name, "--centre", centre, "--role", role}, "admin");
   }
 }
@@ -59,7 +59,7 @@ struct Served {
     cli.Must({"init"});
     AddPeople(cli);
     for (const char* who :
-         {"admin", "chan_sz", "lee_sz", "mak_sz", "ho_sz", "lam_dg", "choi_dg", "wong_fj"}) {
+         {"admin", "chan_sz", "lee_sz", "mak_sz", "ho_sz", "lam_dg", "choi_dg", "wong_fj", "lin_fj"}) {
       const std::string out = cli.Must({"token", "create", "--label", "tests"}, who).out;
       const auto at = out.find("dsp_");
       REQUIRE(at != std::string::npos);

@@ -73,9 +73,9 @@ Browser::Browser(WebDriver& driver, int width, int height) : port_(driver.port()
   session_ = v.struct_value().fields().at("sessionId").string_value();
   REQUIRE(!session_.empty());
   // The page itself that size, not the window around it.
-  Call("POST", "/session/" + session_ + "/goog/cdp/execute",
-       R"({"cmd":"Emulation.setDeviceMetricsOverride","params":{"width":)" + std::to_string(width) +
-           R"(,"height":)" + std::to_string(height) + R"(,"deviceScaleFactor":1,"mobile":false}})");
+  Cdp("Emulation.setDeviceMetricsOverride", R"({"width":)" + std::to_string(width) +
+                                                R"(,"height":)" + std::to_string(height) +
+                                                R"(,"deviceScaleFactor":1,"mobile":false})");
 }
 
 Browser::~Browser() {
@@ -151,18 +151,39 @@ google::protobuf::Value Browser::Run(const std::string& script) {
               R"({"script":)" + Quoted(script) + R"(,"args":[]})");
 }
 
-void Browser::Screenshot(const std::string& path) {
-  const std::string b64 = Call("GET", "/session/" + session_ + "/screenshot").string_value();
-  std::string png(b64.size(), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(png.data()),
+namespace {
+
+std::string Base64Decoded(const std::string& b64) {
+  std::string out(b64.size(), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(b64.data()),
                                 static_cast<int>(b64.size()));
   REQUIRE(n > 0);
   // EVP_DecodeBlock counts each '=' of padding as a byte.
   const size_t padding = b64.size() - b64.find_last_not_of('=') - 1;
-  png.resize(static_cast<size_t>(n) - padding);
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
+}  // namespace
+
+void Browser::Screenshot(const std::string& path) {
+  const std::string png =
+      Base64Decoded(Call("GET", "/session/" + session_ + "/screenshot").string_value());
   REQUIRE(png.rfind("IEND") == png.size() - 8);  // a whole PNG
   std::ofstream(path, std::ios::binary) << png;
+}
+
+std::string Browser::Print() {
+  const std::string pdf = Base64Decoded(
+      Call("POST", "/session/" + session_ + "/print", R"({"background":false})").string_value());
+  REQUIRE(pdf.rfind("%PDF", 0) == 0);
+  return pdf;
+}
+
+void Browser::Cdp(const std::string& command, const std::string& params) {
+  Call("POST", "/session/" + session_ + "/goog/cdp/execute",
+       R"({"cmd":)" + Quoted(command) + R"(,"params":)" + params + "}");
 }
 
 std::vector<std::string> Browser::Errors() {

@@ -48,6 +48,11 @@ class Browser {
   google::protobuf::Value Run(const std::string& script);
   // Writes a PNG of the window.
   void Screenshot(const std::string& path);
+  // The page printed (its print stylesheet), as PDF bytes.
+  std::string Print();
+  // Runs a DevTools protocol command ("Emulation.setEmulatedMedia") with
+  // `params` (a JSON object).
+  void Cdp(const std::string& command, const std::string& params);
   // The browser's log entries of level SEVERE since the last call: console
   // errors, uncaught exceptions, failed requests.
   std::vector<std::string> Errors();

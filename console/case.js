@@ -1,0 +1,524 @@
+// The case page: who the case is about, where it stands on a drawing of its
+// workflow, its tasks, what can be done now and what still keeps each event
+// back (the engine's own answer, from cases/N/next), pauses, notes, handoffs
+// and the timeline. Printed, it is the case file. Every change is a command
+// to /v1/commands; nothing is done behind the API's back.
+'use strict';
+
+Object.assign(WORDS, {
+  back_board: ['← Board', '← 工作板'],
+  print: ['Print case file', '列印個案檔案'],
+  no_case: ['No such case, or not one you may see.', '沒有此個案，或你無權查看。'],
+  state: ['State', '階段'],
+  status: ['Status', '狀況'],
+  owner: ['Opened by centre', '開案中心'],
+  works: ['Worked by', '負責中心'],
+  opened: ['Opened', '開案時間'],
+  summary: ['Summary', '摘要'],
+  caller: ['Caller', '來電者'],
+  kin: ['Next of kin', '香港親屬'],
+  fields: ['Facts', '個案資料'],
+  tasks: ['Tasks', '工作'],
+  next: ['What can be done now', '現在可做的事'],
+  ready: ['ready', '可進行'],
+  not_yet: ['not yet', '未可進行'],
+  system_day: ['the system does this on the day', '到期時由系統自動進行'],
+  fire: ['Do it', '進行'],
+  note: ['Note', '備註'],
+  why_change: ['Note (why, when a value changes)', '備註（更改資料時請說明原因）'],
+  take: ['Take', '接手'],
+  assign: ['Give to', '指派給'],
+  done: ['Done', '完成'],
+  pauses: ['Paused', '暫停'],
+  pause: ['Pause', '暫停'],
+  resume: ['Resume', '恢復'],
+  reason: ['Reason', '原因'],
+  notes: ['Add a note', '加入備註'],
+  add: ['Add', '加入'],
+  handoffs_case: ['Handoffs', '交接'],
+  to_centre: ['To centre', '交予中心'],
+  request: ['Request handoff', '要求交接'],
+  accept: ['Accept', '接受'],
+  decline: ['Decline', '拒絕'],
+  timeline: ['Timeline', '時間線'],
+  time: ['Time (HK)', '時間（香港）'],
+  by: ['By', '經辦'],
+  what: ['What', '事項'],
+  workflow: ['Workflow', '流程'],
+  here_now: ['now', '現在'],
+  status_open: ['open', '進行中'],
+  status_closed: ['closed', '已結案'],
+  status_cancelled: ['cancelled', '已取消'],
+  task_open: ['open', '待辦'],
+  task_done: ['done', '已完成'],
+  task_cancelled: ['cancelled', '已取消'],
+  task_na: ['not applicable', '不適用'],
+  handoff_pending: ['waiting for an answer', '待回覆'],
+  handoff_accepted: ['accepted', '已接受'],
+  handoff_declined: ['declined', '已拒絕'],
+  handoff_withdrawn: ['withdrawn', '已撤回'],
+  printed: ['Printed', '列印時間'],
+  yes: ['yes', '是'],
+  no: ['no', '否'],
+  choose: ['Choose…', '請選擇…'],
+  hkid: ['HKID', '香港身份證號碼'],
+  permit: ['Home Return Permit', '回鄉證號碼'],
+  dob: ['Date of birth', '出生日期'],
+  phone: ['Phone', '電話'],
+  location: ['Where now', '現時所在'],
+  stale: ['This case has changed since you opened it.', '此個案在你開啟後有更新。'],
+  reload: ['Show the changes', '顯示更新'],
+});
+
+const STATUS_WORD = {
+  CASE_OPEN: 'status_open', CASE_CLOSED: 'status_closed', CASE_CANCELLED: 'status_cancelled',
+  TASK_OPEN: 'task_open', TASK_DONE: 'task_done', TASK_CANCELLED: 'task_cancelled',
+  TASK_NOT_APPLICABLE: 'task_na', HANDOFF_PENDING: 'handoff_pending',
+  HANDOFF_ACCEPTED: 'handoff_accepted', HANDOFF_DECLINED: 'handoff_declined',
+  HANDOFF_WITHDRAWN: 'handoff_withdrawn',
+};
+
+const page = { number: null, c: null, def: null, centres: [], users: [], generation: 0, busy: false };
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function defField(name) { return (page.def.field || []).find((f) => f.name === name); }
+function defState(name) { return (page.def.state || []).find((s) => s.name === name); }
+function fieldLabel(name) { const f = defField(name); return f ? label(f.label) || name : name; }
+function stateLabel(name) { const s = defState(name); return s ? label(s.label) || name : name; }
+
+// How a kept value reads: a choice's label, yes or no in words.
+function valueText(name, value) {
+  const f = defField(name);
+  if (!f) return value;
+  const choice = (f.choice || []).find((c) => c.value === value);
+  if (choice) return label(choice.label) || value;
+  if (f.type === 'YES_NO') return t(value === 'yes' ? 'yes' : value === 'no' ? 'no' : value);
+  return value;
+}
+
+// An input for field `name`, typed as the definition says.
+function fieldInput(name, id) {
+  const f = defField(name) || { type: 'TEXT' };
+  const choices = (f.choice || []).map((c) => [c.value, label(c.label) || c.value])
+    .concat((f.one_of || []).map((v) => [v, v]));
+  if (f.type === 'YES_NO') choices.push(['yes', t('yes')], ['no', t('no')]);
+  if (choices.length > 0) {
+    const s = el('select', { id, name });
+    s.append(el('option', { value: '', text: t('choose') }));
+    for (const [v, l] of choices) s.append(el('option', { value: v, text: l }));
+    return s;
+  }
+  const type = { DATE: 'date', TIME: 'time', DATE_TIME: 'datetime-local', NUMBER: 'text', PHONE: 'tel' }[f.type];
+  return el('input', { id, name, type: type || 'text', autocomplete: 'off' });
+}
+
+// "2026-03-03T09:00" from a datetime-local input is "2026-03-03 09:00" to the engine.
+function fieldValue(input) { return input.value.replace('T', ' ').trim(); }
+
+function errorBox(id) { return el('p', { id, class: 'error', role: 'alert', hidden: true }); }
+function showError(box, e) { box.textContent = e.message; box.hidden = false; }
+
+// Runs `body` as a command; the page reads again when it is done, and an
+// error is said in `box` (nothing changed).
+async function command(body, box) {
+  if (box) box.hidden = true;
+  page.busy = true;
+  try {
+    await api('POST', 'commands', body);
+    await loadCase(page.number);
+    return true;
+  } catch (e) {
+    if (e.status === 401) { signedOut(); return false; }
+    if (box) showError(box, e);
+    return false;
+  } finally {
+    page.busy = false;
+  }
+}
+
+function section(id, titleKey, ...children) {
+  return el('section', { class: 'card', 'aria-labelledby': id + '-h', id },
+    el('h2', { id: id + '-h', text: t(titleKey) }), ...children);
+}
+
+function dl(rows) {
+  const d = el('dl', { class: 'facts' });
+  for (const [k, v] of rows) {
+    if (!v) continue;
+    d.append(el('dt', { text: k }), el('dd', { text: v }));
+  }
+  return d;
+}
+
+// The states the case has been in and the transitions it took ("a>b"),
+// from its timeline.
+function travelled(timeline) {
+  const states = new Set([page.def.initial_state]);
+  const steps = new Set();
+  for (const e of timeline.event || []) {
+    const tr = e.transitioned;
+    if (tr) { states.add(tr.from_state); states.add(tr.to_state); steps.add(tr.from_state + '>' + tr.to_state); }
+  }
+  return { states, steps };
+}
+
+// The workflow as a drawing: states in columns by their distance from the
+// first, arrows for transitions; the current state filled, the states the
+// case has been through outlined thick.
+function drawing(c, timeline) {
+  const states = page.def.state || [];
+  const depth = new Map([[page.def.initial_state, 0]]);
+  const queue = [page.def.initial_state];
+  while (queue.length) {
+    const s = defState(queue.shift());
+    for (const tr of (s && s.transition) || []) {
+      if (!depth.has(tr.to)) { depth.set(tr.to, depth.get(s.name) + 1); queue.push(tr.to); }
+    }
+  }
+  for (const s of states) if (!depth.has(s.name)) depth.set(s.name, 0);
+  const columns = [];
+  for (const s of states) (columns[depth.get(s.name)] ||= []).push(s.name);
+  const W = 150, H = 54, GX = 46, GY = 26, PAD = 12;
+  const pos = new Map();
+  columns.forEach((col, x) => col.forEach((name, y) => {
+    pos.set(name, { x: PAD + x * (W + GX), y: PAD + y * (H + GY) });
+  }));
+  const width = PAD * 2 + columns.length * (W + GX) - GX;
+  const height = PAD * 2 + Math.max(...columns.map((col) => col.length)) * (H + GY) - GY + 30;
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  const path = travelled(timeline);
+  const been = path.states;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('class', 'workflow');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', t('workflow') + ': ' +
+    states.map((s) => stateLabel(s.name) + (s.name === c.state ? ' (' + t('here_now') + ')' : '')).join(', '));
+  const add = (tag, attrs, text) => {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    svg.append(e);
+    return e;
+  };
+  const defs = document.createElementNS(NS, 'defs');
+  defs.innerHTML = '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ' +
+    'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#4a4a4a"/></marker>';
+  svg.append(defs);
+  for (const s of states) {
+    for (const tr of s.transition || []) {
+      const a = pos.get(s.name), b = pos.get(tr.to);
+      if (!a || !b) continue;
+      const taken = path.steps.has(s.name + '>' + tr.to);
+      const cls = 'edge' + (taken ? ' taken' : '');
+      if (b.x > a.x) {
+        add('path', { d: `M${a.x + W},${a.y + H / 2} C${a.x + W + GX / 2},${a.y + H / 2} ${b.x - GX / 2},${b.y + H / 2} ${b.x},${b.y + H / 2}`,
+          class: cls, 'marker-end': 'url(#arrow)' });
+      } else {  // back to an earlier column (postponed): under the boxes
+        const yb = Math.max(a.y, b.y) + H;
+        add('path', { d: `M${a.x + W / 2},${a.y + H} C${a.x + W / 2},${yb + 28} ${b.x + W / 2},${yb + 28} ${b.x + W / 2},${b.y + H}`,
+          class: cls + ' back', 'marker-end': 'url(#arrow)' });
+      }
+    }
+  }
+  for (const s of states) {
+    const p = pos.get(s.name);
+    const now = s.name === c.state;
+    add('rect', { x: p.x, y: p.y, width: W, height: H, rx: 6,
+      class: 'node' + (now ? ' now' : been.has(s.name) ? ' been' : '') });
+    const words = stateLabel(s.name);
+    // Two lines at most; the whole label is in the drawing's description.
+    const cut = words.length > 12 ? [words.slice(0, 12), words.slice(12, 24)] : [words];
+    cut.forEach((line, i) => add('text', { x: p.x + W / 2, y: p.y + H / 2 + (i - (cut.length - 1) / 2) * 17 + 5,
+      class: 'label' + (now ? ' now' : '') }, line));
+    if (now) add('text', { x: p.x + W / 2, y: p.y - 3, class: 'here' }, '▼ ' + t('here_now'));
+  }
+  return el('figure', { class: 'drawing' }, svg);
+}
+
+function personRows(p) {
+  if (!p) return [];
+  return [
+    [t('person'), [p.name_zh, p.name_en].filter(Boolean).join(' ')],
+    [t('hkid'), p.hkid], [t('permit'), p.home_return_permit], [t('dob'), p.date_of_birth],
+    [t('phone'), p.phone], [t('location'), p.current_location],
+    [t('kin'), p.next_of_kin && [p.next_of_kin.name, p.next_of_kin.relationship, p.next_of_kin.phone]
+      .filter(Boolean).join(', ')],
+  ];
+}
+
+function callerLine(k) {
+  if (!k) return '';
+  return [k.name && (k.name + (k.relationship ? ' (' + k.relationship + ')' : '')), k.organisation, k.phone]
+    .filter(Boolean).join(', ') + (k.note ? ' — ' + k.note : '');
+}
+
+function taskTable(c) {
+  const table = el('table', { class: 'list', id: 'case-tasks' });
+  const box = errorBox('tasks-error');
+  const tasks = (c.task || []).slice().sort((a, b) => (a.status === 'TASK_OPEN' ? 0 : 1) - (b.status === 'TASK_OPEN' ? 0 : 1) || a.seq - b.seq);
+  fillTable(table, ['task', 'due', 'assignee', 'status', ''], tasks, (tr, task) => {
+    const open = task.status === 'TASK_OPEN';
+    const late = open && task.due_at && new Date(task.due_at).getTime() < Date.now();
+    tr.dataset.seq = task.seq;
+    if (late) tr.className = 'late';
+    cell(tr, '#' + task.seq + ' ' + label(task.label) + ' · ' + task.centre);
+    const due = cell(tr, hk(task.due_at));
+    if (late) due.append(' ', el('span', { class: 'tag late', text: t('overdue') }));
+    cell(tr, task.assignee || t('nobody'));
+    cell(tr, t(STATUS_WORD[task.status]) + (task.done_by ? ' · ' + task.done_by : ''));
+    const act = tr.insertCell();
+    act.className = 'acts no-print';
+    if (!open) return;
+    const ref = { case_number: c.number, task: { seq: task.seq } };
+    if (task.assignee !== ui.me.user) {
+      act.append(el('button', { type: 'button', class: 'take', text: t('take'),
+        onclick: () => command({ assign_task: { ...ref, assignee: ui.me.user } }, box) }));
+    }
+    act.append(el('button', { type: 'button', class: 'done', text: t('done'),
+      onclick: () => command({ complete_task: ref }, box) }));
+    const who = el('select', { 'aria-label': t('assign') + ' #' + task.seq });
+    who.append(el('option', { value: '', text: t('assign') + '…' }));
+    for (const u of page.users) {
+      if (u.centre === task.centre && u.name !== task.assignee &&
+          (u.role === task.role || u.role === 'supervisor')) {
+        who.append(el('option', { value: u.name, text: u.name }));
+      }
+    }
+    who.addEventListener('change', () => {
+      if (who.value) command({ assign_task: { ...ref, assignee: who.value } }, box);
+    });
+    if (who.options.length > 1) act.append(who);
+  });
+  return [table, box];
+}
+
+function nextEvents(c, next) {
+  const list = el('div', { class: 'events' });
+  for (const ev of next.event || []) {
+    const id = 'ev-' + ev.event;
+    const box = errorBox(id + '-error');
+    const head = el('h3', {},
+      label(ev.label) || ev.event, el('span', { class: 'to', text: ' → ' + (label(ev.to_label) || ev.to_state) }),
+      ' ', el('span', { class: 'tag ' + (ev.ready ? 'ok' : 'late'), text: ev.on_the_day ? t('system_day') : t(ev.ready ? 'ready' : 'not_yet') }));
+    const item = el('div', { class: 'event', id, 'data-ready': ev.ready ? '1' : '' }, head);
+    if ((ev.missing || []).length) {
+      item.append(el('ul', { class: 'missing' }, ...ev.missing.map((m) => el('li', { text: m }))));
+    }
+    if (!ev.on_the_day) {
+      const form = el('form', { class: 'fire no-print' });
+      for (const name of ev.ask || []) {
+        const input = fieldInput(name, id + '-' + name);
+        input.dataset.field = name;
+        form.append(el('label', { for: input.id, text: fieldLabel(name) }), input);
+      }
+      const note = el('textarea', { id: id + '-note', rows: 2 });
+      form.append(el('label', { for: note.id, text: t('why_change') }), note, box,
+        el('button', { type: 'submit', text: t('fire') }));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const fields = {};
+        for (const input of form.querySelectorAll('[data-field]')) {
+          if (fieldValue(input)) fields[input.dataset.field] = fieldValue(input);
+        }
+        command({ fire_event: { case_number: c.number, event: ev.event, fields, note: note.value } }, box);
+      });
+      item.append(form);
+    }
+    list.append(item);
+  }
+  if (!list.children.length) list.append(el('p', { class: 'empty', text: t('none') }));
+  return list;
+}
+
+function pauseSection(c) {
+  const out = [];
+  const box = errorBox('pause-error');
+  const reasonLabel = (name) => {
+    const r = (page.def.pause_reason || []).find((p) => p.name === name);
+    return r ? label(r.label) || name : name;
+  };
+  for (const p of c.pauses || []) {
+    out.push(el('p', { class: 'paused' }, el('span', { class: 'tag late', text: t('pauses') }), ' ',
+      reasonLabel(p.reason) + (p.task ? ' · #' + p.task : '') + ' · ' + hk(p.since) + ' ',
+      el('button', { type: 'button', class: 'no-print', text: t('resume'),
+        onclick: () => command({ resume_case: { case_number: c.number, reason: p.reason } }, box) })));
+  }
+  const allowed = (defState(c.state) || {}).pause_reasons || [];
+  if (c.status === 'CASE_OPEN' && allowed.length) {
+    const select = el('select', { id: 'pause-reason' });
+    for (const r of allowed) select.append(el('option', { value: r, text: reasonLabel(r) }));
+    const form = el('form', { class: 'inline no-print' }, el('label', { for: 'pause-reason', text: t('reason') }),
+      select, el('button', { type: 'submit', text: t('pause') }));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      command({ pause_case: { case_number: c.number, reason: select.value } }, box);
+    });
+    out.push(form);
+  }
+  out.push(box);
+  return out;
+}
+
+function noteForm(c) {
+  const box = errorBox('note-error');
+  const text = el('textarea', { id: 'note-text', rows: 3 });
+  const form = el('form', { class: 'no-print' }, el('label', { for: 'note-text', text: t('notes') }), text, box,
+    el('button', { type: 'submit', text: t('add') }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (await command({ add_note: { case_number: c.number, text: text.value } }, box)) text.value = '';
+  });
+  return form;
+}
+
+function handoffSection(c) {
+  const table = el('table', { class: 'list', id: 'case-handoffs' });
+  const box = errorBox('handoff-error');
+  fillTable(table, ['leg', 'from', 'to_centre', 'status', 'message', ''], c.handoff || [], (tr, h) => {
+    tr.dataset.id = h.id;
+    const leg = (page.def.leg || []).find((l) => l.name === h.leg);
+    cell(tr, 'H' + h.id + ' ' + (leg ? label(leg.label) : h.leg));
+    cell(tr, h.from_centre + ' · ' + (h.requested_by || '') + ' · ' + hk(h.requested_at));
+    cell(tr, h.to_centre);
+    cell(tr, t(STATUS_WORD[h.status]) + (h.decided_by ? ' · ' + h.decided_by + ' · ' + hk(h.decided_at) : '') +
+      (h.reason ? ' — ' + h.reason : ''));
+    cell(tr, h.message || '');
+    const act = tr.insertCell();
+    act.className = 'acts no-print';
+    // The engine's rule: a coordinator or supervisor of the centre asked.
+    const decides = ui.me.role === 'coordinator' || ui.me.role === 'supervisor';
+    if (h.status === 'HANDOFF_PENDING' && h.to_centre === ui.me.centre && decides) {
+      const ref = { case_number: c.number, handoff: h.id };
+      act.append(el('button', { type: 'button', class: 'accept', text: t('accept'),
+        onclick: () => command({ accept_handoff: ref }, box) }));
+      const why = el('input', { class: 'decline-reason', 'aria-label': t('decline') + ': ' + t('reason'),
+        placeholder: t('reason'), autocomplete: 'off' });
+      act.append(why, el('button', { type: 'button', class: 'decline', text: t('decline'),
+        onclick: () => command({ decline_handoff: { ...ref, reason: why.value } }, box) }));
+    }
+  });
+  const out = [table];
+  if (c.status === 'CASE_OPEN' && (page.def.leg || []).length) {
+    const to = el('select', { id: 'handoff-to' });
+    for (const centre of page.centres) {
+      if (centre.code !== ui.me.centre) to.append(el('option', { value: centre.code, text: centre.code + ' ' + label(centre.label) }));
+    }
+    const leg = el('select', { id: 'handoff-leg' });
+    for (const l of page.def.leg) leg.append(el('option', { value: l.name, text: label(l.label) || l.name }));
+    const message = el('input', { id: 'handoff-message', autocomplete: 'off' });
+    const form = el('form', { class: 'no-print', id: 'handoff-form' },
+      el('label', { for: 'handoff-to', text: t('to_centre') }), to,
+      el('label', { for: 'handoff-leg', text: t('leg') }), leg,
+      el('label', { for: 'handoff-message', text: t('message') }), message,
+      el('button', { type: 'submit', text: t('request') }));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      command({ request_handoff: { case_number: c.number, to_centre: to.value, leg: leg.value, message: message.value } }, box);
+    });
+    out.push(form);
+  }
+  out.push(box);
+  return out;
+}
+
+function timelineTable(timeline) {
+  const table = el('table', { class: 'list', id: 'case-timeline' });
+  fillTable(table, ['time', 'by', 'what'], timeline.line || [], (tr, line) => {
+    cell(tr, hk(line.at), 'nowrap');
+    cell(tr, line.actor);
+    cell(tr, label(line.what));
+  });
+  return table;
+}
+
+function drawCase(c, next, timeline) {
+  const view = $('case-view');
+  const fields = Object.keys(c.fields || {}).sort().map((k) => [fieldLabel(k), valueText(k, c.fields[k])]);
+  const head = el('section', { class: 'card case-head' },
+    el('p', { class: 'no-print' }, el('a', { href: '#/', text: t('back_board') }), ' ',
+      el('button', { type: 'button', id: 'print', text: t('print'), onclick: () => window.print() })),
+    el('h2', { id: 'case-title', tabindex: '-1' }, c.number + ' · ' + (label(page.def.label) || c.type) + ' · ' +
+      [c.person.name_zh, c.person.name_en].filter(Boolean).join(' ')),
+    dl([[t('state'), stateLabel(c.state)], [t('status'), t(STATUS_WORD[c.status])],
+      [t('owner'), c.centre + ' · ' + c.opened_by], [t('works'), c.responsible_centre || c.centre],
+      [t('opened'), hk(c.opened_at)], [t('summary'), c.summary],
+      [t('printed'), hk(new Date().toISOString())]]),
+    ...pauseSection(c));
+  head.querySelector('dl').lastChild.previousSibling.classList.add('print-only');
+  head.querySelector('dl').lastChild.classList.add('print-only');
+  const [tasks, tasksBox] = taskTable(c);
+  view.replaceChildren(
+    head,
+    section('case-flow', 'workflow', drawing(c, timeline)),
+    section('case-person', 'person', dl(personRows(c.person).concat([[t('caller'), callerLine(c.caller)]]))),
+    section('case-fields', 'fields', fields.length ? dl(fields) : el('p', { class: 'empty', text: t('none') })),
+    section('case-tasks-s', 'tasks', tasks, tasksBox),
+    c.status === 'CASE_OPEN' ? section('case-next', 'next', nextEvents(c, next)) : null,
+    section('case-handoffs-s', 'handoffs_case', ...handoffSection(c)),
+    c.status === 'CASE_OPEN' ? section('case-notes', 'notes', noteForm(c)) : null,
+    section('case-timeline-s', 'timeline', timelineTable(timeline)));
+}
+
+// Reads the case and draws it; keeps what an officer is typing only when the
+// case is drawn anew after their own command (the form it came from is done).
+async function loadCase(number) {
+  const generation = ++page.generation;
+  try {
+    const c = await api('GET', 'cases/' + encodeURIComponent(number));
+    const [next, timeline, def] = await Promise.all([
+      api('GET', 'cases/' + encodeURIComponent(number) + '/next'),
+      api('GET', 'cases/' + encodeURIComponent(number) + '/timeline'),
+      page.def && page.def.hash === c.definition.content_hash ? page.def
+        : api('GET', 'definitions/' + c.definition.content_hash),
+    ]);
+    if (!page.centres.length) page.centres = (await api('GET', 'centres')).centre || [];
+    if (!page.users.length) page.users = (await api('GET', 'users')).user || [];
+    if (generation !== page.generation || page.number !== number) return;
+    def.hash = c.definition.content_hash;
+    page.def = def;
+    page.c = c;
+    drawCase(c, next, timeline);
+    $('case-error').hidden = true;
+  } catch (e) {
+    if (e.status === 401) return signedOut();
+    if (generation !== page.generation) return;
+    $('case-view').replaceChildren();
+    $('case-error').textContent = e.status === 404 ? t('no_case') : e.message;
+    $('case-error').hidden = false;
+  }
+}
+
+async function showCase(number) {
+  page.number = number;
+  page.c = null;
+  show('case');
+  $('case-view').replaceChildren();
+  await loadCase(number);
+  const title = $('case-title');
+  if (title) title.focus();
+}
+
+// Something happened on the case shown: read it again, unless the officer
+// is in the middle of typing into one of its forms.
+function caseChanged(number) {
+  if (page.number !== number || $('case-wrap').hidden || page.busy) return;
+  const typing = document.activeElement &&
+    document.activeElement.matches('#case-view input, #case-view textarea, #case-view select');
+  const dirty = [...document.querySelectorAll('#case-view form input, #case-view form textarea')]
+    .some((i) => i.value);
+  if (typing || dirty) { $('case-stale').hidden = false; return; }
+  loadCase(number);
+}
