@@ -46,6 +46,7 @@ Object.assign(WORDS, {
   what: ['What', '事項'],
   workflow: ['Workflow', '流程'],
   here_now: ['now', '現在'],
+  passed: ['passed', '已經過'],
   status_open: ['open', '進行中'],
   status_closed: ['closed', '已結案'],
   status_cancelled: ['cancelled', '已取消'],
@@ -66,8 +67,6 @@ Object.assign(WORDS, {
   dob: ['Date of birth', '出生日期'],
   phone: ['Phone', '電話'],
   location: ['Where now', '現時所在'],
-  stale: ['This case has changed since you opened it.', '此個案在你開啟後有更新。'],
-  reload: ['Show the changes', '顯示更新'],
 });
 
 const STATUS_WORD = {
@@ -78,7 +77,8 @@ const STATUS_WORD = {
   HANDOFF_WITHDRAWN: 'handoff_withdrawn',
 };
 
-const page = { number: null, c: null, def: null, centres: [], users: [], generation: 0, busy: false };
+const page = { number: null, c: null, def: null, centres: [], users: [], generation: 0, busy: 0, done: '',
+  timer: null, lang: '' };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -130,21 +130,38 @@ function fieldValue(input) { return input.value.replace('T', ' ').trim(); }
 function errorBox(id) { return el('p', { id, class: 'error', role: 'alert', hidden: true }); }
 function showError(box, e) { box.textContent = e.message; box.hidden = false; }
 
-// Runs `body` as a command; the page reads again when it is done, and an
-// error is said in `box` (nothing changed).
-async function command(body, box) {
+// A fresh idempotency key: a command sent twice (a double click, a retry
+// after a lost answer) is done once.
+function commandKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'console-' + [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// Runs `body` as a command, with the buttons of `form` (or the one button)
+// held while it runs; the page reads again when it is done, and an error is
+// said in `box` (nothing changed). What was typed into `form` is done with
+// then; what was typed elsewhere on the page stays.
+async function command(body, box, form) {
   if (box) box.hidden = true;
-  page.busy = true;
+  const buttons = form ? (form.tagName === 'BUTTON' ? [form] : [...form.querySelectorAll('button')]) : [];
+  for (const b of buttons) b.disabled = true;
+  page.busy += 1;
+  let failed = null;
   try {
-    await api('POST', 'commands', body);
-    await loadCase(page.number);
+    await api('POST', 'commands', { idempotency_key: commandKey(), ...body });
+    page.done = form && form.tagName === 'FORM' ? form.id : '';
     return true;
   } catch (e) {
     if (e.status === 401) { signedOut(); return false; }
+    failed = e;
     if (box) showError(box, e);
     return false;
   } finally {
-    page.busy = false;
+    for (const b of buttons) b.disabled = false;
+    page.busy -= 1;
+    // Others' changes that came meanwhile are read now; a refusal stays said.
+    if (page.busy === 0 && page.number) await loadCase(page.number, !failed);
+    if (failed && box && $(box.id)) showError($(box.id), failed);
   }
 }
 
@@ -204,8 +221,8 @@ function drawing(c, timeline) {
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('class', 'workflow');
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', t('workflow') + ': ' +
-    states.map((s) => stateLabel(s.name) + (s.name === c.state ? ' (' + t('here_now') + ')' : '')).join(', '));
+  svg.setAttribute('aria-label', t('workflow') + ': ' + states.map((s) => stateLabel(s.name) +
+    (s.name === c.state ? ' (' + t('here_now') + ')' : been.has(s.name) ? ' (' + t('passed') + ')' : '')).join(', '));
   const add = (tag, attrs, text) => {
     const e = document.createElementNS(NS, tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -236,9 +253,12 @@ function drawing(c, timeline) {
   for (const s of states) {
     const p = pos.get(s.name);
     const now = s.name === c.state;
-    add('rect', { x: p.x, y: p.y, width: W, height: H, rx: 6,
-      class: 'node' + (now ? ' now' : been.has(s.name) ? ' been' : '') });
     const words = stateLabel(s.name);
+    const box = add('rect', { x: p.x, y: p.y, width: W, height: H, rx: 6,
+      class: 'node' + (now ? ' now' : been.has(s.name) ? ' been' : ''), 'data-state': s.name });
+    const title = document.createElementNS(NS, 'title');
+    title.textContent = words;  // the whole label, where the box cuts it
+    box.append(title);
     // Two lines at most; the whole label is in the drawing's description.
     const cut = words.length > 12 ? [words.slice(0, 12), words.slice(12, 24)] : [words];
     cut.forEach((line, i) => add('text', { x: p.x + W / 2, y: p.y + H / 2 + (i - (cut.length - 1) / 2) * 17 + 5,
@@ -271,12 +291,14 @@ function taskTable(c) {
   const tasks = (c.task || []).slice().sort((a, b) => (a.status === 'TASK_OPEN' ? 0 : 1) - (b.status === 'TASK_OPEN' ? 0 : 1) || a.seq - b.seq);
   fillTable(table, ['task', 'due', 'assignee', 'status', ''], tasks, (tr, task) => {
     const open = task.status === 'TASK_OPEN';
-    const late = open && task.due_at && new Date(task.due_at).getTime() < Date.now();
+    const late = open && !task.paused && task.due_at && new Date(task.due_at).getTime() < Date.now();
     tr.dataset.seq = task.seq;
     if (late) tr.className = 'late';
-    cell(tr, '#' + task.seq + ' ' + label(task.label) + ' · ' + task.centre);
+    if (open && task.paused) tr.className = 'paused';
+    cell(tr, '#' + task.seq + ' ' + label(task.label) + ' · ' + task.centre).id = 'task-' + task.seq;
     const due = cell(tr, hk(task.due_at));
     if (late) due.append(' ', el('span', { class: 'tag late', text: t('overdue') }));
+    if (open && task.paused) due.append(' ', el('span', { class: 'tag held', text: t('paused') }));
     cell(tr, task.assignee || t('nobody'));
     cell(tr, t(STATUS_WORD[task.status]) + (task.done_by ? ' · ' + task.done_by : ''));
     const act = tr.insertCell();
@@ -285,11 +307,12 @@ function taskTable(c) {
     const ref = { case_number: c.number, task: { seq: task.seq } };
     if (task.assignee !== ui.me.user) {
       act.append(el('button', { type: 'button', class: 'take', text: t('take'),
-        onclick: () => command({ assign_task: { ...ref, assignee: ui.me.user } }, box) }));
+        'aria-describedby': 'task-' + task.seq,
+        onclick: (e) => command({ assign_task: { ...ref, assignee: ui.me.user } }, box, e.currentTarget) }));
     }
-    act.append(el('button', { type: 'button', class: 'done', text: t('done'),
-      onclick: () => command({ complete_task: ref }, box) }));
-    const who = el('select', { 'aria-label': t('assign') + ' #' + task.seq });
+    act.append(el('button', { type: 'button', class: 'done', text: t('done'), 'aria-describedby': 'task-' + task.seq,
+      onclick: (e) => command({ complete_task: ref }, box, e.currentTarget) }));
+    const who = el('select', { id: 'assign-' + task.seq, 'aria-label': t('assign') + ' #' + task.seq });
     who.append(el('option', { value: '', text: t('assign') + '…' }));
     for (const u of page.users) {
       if (u.centre === task.centre && u.name !== task.assignee &&
@@ -310,7 +333,7 @@ function nextEvents(c, next) {
   for (const ev of next.event || []) {
     const id = 'ev-' + ev.event;
     const box = errorBox(id + '-error');
-    const head = el('h3', {},
+    const head = el('h3', { id: id + '-h' },
       label(ev.label) || ev.event, el('span', { class: 'to', text: ' → ' + (label(ev.to_label) || ev.to_state) }),
       ' ', el('span', { class: 'tag ' + (ev.ready ? 'ok' : 'late'), text: ev.on_the_day ? t('system_day') : t(ev.ready ? 'ready' : 'not_yet') }));
     const item = el('div', { class: 'event', id, 'data-ready': ev.ready ? '1' : '' }, head);
@@ -318,7 +341,7 @@ function nextEvents(c, next) {
       item.append(el('ul', { class: 'missing' }, ...ev.missing.map((m) => el('li', { text: m }))));
     }
     if (!ev.on_the_day) {
-      const form = el('form', { class: 'fire no-print' });
+      const form = el('form', { class: 'fire no-print', id: id + '-form' });
       for (const name of ev.ask || []) {
         const input = fieldInput(name, id + '-' + name);
         input.dataset.field = name;
@@ -326,14 +349,14 @@ function nextEvents(c, next) {
       }
       const note = el('textarea', { id: id + '-note', rows: 2 });
       form.append(el('label', { for: note.id, text: t('why_change') }), note, box,
-        el('button', { type: 'submit', text: t('fire') }));
+        el('button', { type: 'submit', text: t('fire'), 'aria-describedby': id + '-h' }));
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const fields = {};
         for (const input of form.querySelectorAll('[data-field]')) {
           if (fieldValue(input)) fields[input.dataset.field] = fieldValue(input);
         }
-        command({ fire_event: { case_number: c.number, event: ev.event, fields, note: note.value } }, box);
+        command({ fire_event: { case_number: c.number, event: ev.event, fields, note: note.value } }, box, form);
       });
       item.append(form);
     }
@@ -354,17 +377,17 @@ function pauseSection(c) {
     out.push(el('p', { class: 'paused' }, el('span', { class: 'tag late', text: t('pauses') }), ' ',
       reasonLabel(p.reason) + (p.task ? ' · #' + p.task : '') + ' · ' + hk(p.since) + ' ',
       el('button', { type: 'button', class: 'no-print', text: t('resume'),
-        onclick: () => command({ resume_case: { case_number: c.number, reason: p.reason } }, box) })));
+        onclick: (e) => command({ resume_case: { case_number: c.number, reason: p.reason } }, box, e.currentTarget) })));
   }
   const allowed = (defState(c.state) || {}).pause_reasons || [];
   if (c.status === 'CASE_OPEN' && allowed.length) {
     const select = el('select', { id: 'pause-reason' });
     for (const r of allowed) select.append(el('option', { value: r, text: reasonLabel(r) }));
-    const form = el('form', { class: 'inline no-print' }, el('label', { for: 'pause-reason', text: t('reason') }),
+    const form = el('form', { class: 'inline no-print', id: 'pause-form' }, el('label', { for: 'pause-reason', text: t('reason') }),
       select, el('button', { type: 'submit', text: t('pause') }));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      command({ pause_case: { case_number: c.number, reason: select.value } }, box);
+      command({ pause_case: { case_number: c.number, reason: select.value } }, box, form);
     });
     out.push(form);
   }
@@ -375,11 +398,11 @@ function pauseSection(c) {
 function noteForm(c) {
   const box = errorBox('note-error');
   const text = el('textarea', { id: 'note-text', rows: 3 });
-  const form = el('form', { class: 'no-print' }, el('label', { for: 'note-text', text: t('notes') }), text, box,
+  const form = el('form', { class: 'no-print', id: 'note-form' }, el('label', { for: 'note-text', text: t('notes') }), text, box,
     el('button', { type: 'submit', text: t('add') }));
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (await command({ add_note: { case_number: c.number, text: text.value } }, box)) text.value = '';
+    command({ add_note: { case_number: c.number, text: text.value } }, box, form);
   });
   return form;
 }
@@ -403,11 +426,11 @@ function handoffSection(c) {
     if (h.status === 'HANDOFF_PENDING' && h.to_centre === ui.me.centre && decides) {
       const ref = { case_number: c.number, handoff: h.id };
       act.append(el('button', { type: 'button', class: 'accept', text: t('accept'),
-        onclick: () => command({ accept_handoff: ref }, box) }));
-      const why = el('input', { class: 'decline-reason', 'aria-label': t('decline') + ': ' + t('reason'),
-        placeholder: t('reason'), autocomplete: 'off' });
+        onclick: (e) => command({ accept_handoff: ref }, box, e.currentTarget) }));
+      const why = el('input', { class: 'decline-reason', id: 'decline-' + h.id,
+        'aria-label': t('decline') + ' H' + h.id + ': ' + t('reason'), placeholder: t('reason'), autocomplete: 'off' });
       act.append(why, el('button', { type: 'button', class: 'decline', text: t('decline'),
-        onclick: () => command({ decline_handoff: { ...ref, reason: why.value } }, box) }));
+        onclick: (e) => command({ decline_handoff: { ...ref, reason: why.value } }, box, e.currentTarget) }));
     }
   });
   const out = [table];
@@ -426,7 +449,7 @@ function handoffSection(c) {
       el('button', { type: 'submit', text: t('request') }));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      command({ request_handoff: { case_number: c.number, to_centre: to.value, leg: leg.value, message: message.value } }, box);
+      command({ request_handoff: { case_number: c.number, to_centre: to.value, leg: leg.value, message: message.value } }, box, form);
     });
     out.push(form);
   }
@@ -444,8 +467,38 @@ function timelineTable(timeline) {
   return table;
 }
 
+// What the officer has typed or picked on the page and where they are, by
+// element id, so that drawing the case anew loses none of it.
+function keptInput() {
+  const values = new Map();
+  for (const i of document.querySelectorAll('#case-view input, #case-view textarea, #case-view select')) {
+    const form = i.closest('form');
+    if (i.id && !(form && form.id && form.id === page.done)) values.set(i.id, i.value);
+  }
+  const a = document.activeElement;
+  const inView = a && a.closest && a.closest('#case-view');
+  return { values, focus: inView ? a.id : null, inView,
+    caret: inView && 'selectionStart' in a ? [a.selectionStart, a.selectionEnd] : null };
+}
+
+function restoreInput(kept) {
+  for (const [id, value] of kept.values) {
+    const i = document.getElementById(id);
+    if (i && value) i.value = value;
+  }
+  if (!kept.inView) return;
+  const back = kept.focus && document.getElementById(kept.focus);
+  const target = back || $('case-title');
+  target.focus();
+  if (back && kept.caret) {
+    try { back.setSelectionRange(kept.caret[0], kept.caret[1]); } catch (e) { /* not a text input */ }
+  }
+}
+
 function drawCase(c, next, timeline) {
   const view = $('case-view');
+  const kept = keptInput();
+  page.done = '';
   const fields = Object.keys(c.fields || {}).sort().map((k) => [fieldLabel(k), valueText(k, c.fields[k])]);
   const head = el('section', { class: 'card case-head' },
     el('p', { class: 'no-print' }, el('a', { href: '#/', text: t('back_board') }), ' ',
@@ -460,7 +513,7 @@ function drawCase(c, next, timeline) {
   head.querySelector('dl').lastChild.previousSibling.classList.add('print-only');
   head.querySelector('dl').lastChild.classList.add('print-only');
   const [tasks, tasksBox] = taskTable(c);
-  view.replaceChildren(
+  view.replaceChildren(...[
     head,
     section('case-flow', 'workflow', drawing(c, timeline)),
     section('case-person', 'person', dl(personRows(c.person).concat([[t('caller'), callerLine(c.caller)]]))),
@@ -469,15 +522,19 @@ function drawCase(c, next, timeline) {
     c.status === 'CASE_OPEN' ? section('case-next', 'next', nextEvents(c, next)) : null,
     section('case-handoffs-s', 'handoffs_case', ...handoffSection(c)),
     c.status === 'CASE_OPEN' ? section('case-notes', 'notes', noteForm(c)) : null,
-    section('case-timeline-s', 'timeline', timelineTable(timeline)));
+    section('case-timeline-s', 'timeline', timelineTable(timeline))].filter(Boolean));
+  view.dataset.version = c.version;
+  restoreInput(kept);
 }
 
-// Reads the case and draws it; keeps what an officer is typing only when the
-// case is drawn anew after their own command (the form it came from is done).
-async function loadCase(number) {
+// Reads the case and draws it, unless nothing changed since it was drawn
+// (`force`: after the officer's own command, whose form is then done).
+async function loadCase(number, force) {
   const generation = ++page.generation;
   try {
     const c = await api('GET', 'cases/' + encodeURIComponent(number));
+    if (!force && page.c && page.c.number === c.number && page.c.version === c.version &&
+        page.lang === ui.lang && view().childElementCount) return;
     const [next, timeline, def] = await Promise.all([
       api('GET', 'cases/' + encodeURIComponent(number) + '/next'),
       api('GET', 'cases/' + encodeURIComponent(number) + '/timeline'),
@@ -490,35 +547,38 @@ async function loadCase(number) {
     def.hash = c.definition.content_hash;
     page.def = def;
     page.c = c;
+    page.lang = ui.lang;
     drawCase(c, next, timeline);
     $('case-error').hidden = true;
   } catch (e) {
     if (e.status === 401) return signedOut();
     if (generation !== page.generation) return;
-    $('case-view').replaceChildren();
+    // A case not there (or not yours) shows nothing of it; a read that failed
+    // keeps what is shown, and says why.
+    if (e.status === 404) { view().replaceChildren(); page.c = null; }
     $('case-error').textContent = e.status === 404 ? t('no_case') : e.message;
     $('case-error').hidden = false;
   }
 }
 
+function view() { return $('case-view'); }
+
 async function showCase(number) {
+  if (page.number !== number) {
+    page.c = null;
+    view().replaceChildren();
+  }
   page.number = number;
-  page.c = null;
   show('case');
-  $('case-view').replaceChildren();
   await loadCase(number);
   const title = $('case-title');
-  if (title) title.focus();
+  if (title && !(document.activeElement && document.activeElement.closest('#case-view'))) title.focus();
 }
 
-// Something happened on the case shown: read it again, unless the officer
-// is in the middle of typing into one of its forms.
+// Something happened on the case shown: read it again (a burst of changes
+// once). While the officer's own command runs, its reading at the end sees it.
 function caseChanged(number) {
   if (page.number !== number || $('case-wrap').hidden || page.busy) return;
-  const typing = document.activeElement &&
-    document.activeElement.matches('#case-view input, #case-view textarea, #case-view select');
-  const dirty = [...document.querySelectorAll('#case-view form input, #case-view form textarea')]
-    .some((i) => i.value);
-  if (typing || dirty) { $('case-stale').hidden = false; return; }
-  loadCase(number);
+  clearTimeout(page.timer);
+  page.timer = setTimeout(() => loadCase(number), 150);
 }

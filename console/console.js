@@ -15,6 +15,7 @@ const WORDS = {
   inbox: ['Unread', '未讀訊息'],
   none: ['Nothing here.', '沒有項目。'],
   overdue: ['overdue', '已逾期'],
+  paused: ['paused', '暫停中'],
   live: ['Live', '即時更新'],
   lost: ['Connection lost; reconnecting…', '連線中斷，正在重新連線…'],
   back: ['Connection back', '已重新連線'],
@@ -37,7 +38,8 @@ const WORDS = {
   new_password: ['New password (10 characters or more)', '新密碼（最少 10 個字元）'],
   change: ['Change password', '更改密碼'],
   board: ['Board', '工作板'],
-  keys: ['Keys: n new case, b board, / find a case by number', '快速鍵：n 新個案、b 工作板、/ 以編號開啟個案'],
+  keys: ['Single-key shortcuts: n new case, b board, / find a case by number',
+         '單鍵快捷鍵：n 新個案、b 工作板、/ 以編號開啟個案'],
   find: ['Case number', '個案編號'],
 };
 
@@ -105,7 +107,6 @@ function show(view) {
   $('board-view').hidden = view !== 'board';
   $('intake-view').hidden = view !== 'intake';
   $('case-wrap').hidden = view !== 'case';
-  $('case-stale').hidden = true;
   const signedIn = !['login', 'password'].includes(view);
   for (const id of ['who', 'duty', 'live', 'pages']) $(id).hidden = !signedIn;
   $('logout').hidden = view === 'login';
@@ -163,22 +164,26 @@ function fillTable(table, head, rows, each) {
 function taskRows(table, tasks, countEl) {
   const now = Date.now();
   let late = 0;
+  let held = 0;
   fillTable(table, ['task', 'person', 'due', 'assignee'], tasks, (tr, v) => {
     const task = v.task || {};
-    const overdue = task.due_at && new Date(task.due_at).getTime() < now;
+    // A paused task's due time moves on when the pause ends: not overdue.
+    const overdue = !task.paused && task.due_at && new Date(task.due_at).getTime() < now;
     if (overdue) { late += 1; tr.className = 'late'; }
+    if (task.paused) { held += 1; tr.className = 'paused'; }
     cell(tr, '').append(caseLink(v.case_number, v.case_number + '/' + task.seq + ' ' + label(task.label)));
     cell(tr, v.person_name || '');
     const due = cell(tr, hk(task.due_at));
-    if (overdue) {
+    if (overdue || task.paused) {
       const tag = document.createElement('span');
-      tag.className = 'tag late';
-      tag.textContent = t('overdue');
+      tag.className = 'tag ' + (overdue ? 'late' : 'held');
+      tag.textContent = t(overdue ? 'overdue' : 'paused');
       due.append(' ', tag);
     }
     cell(tr, task.assignee || t('nobody'));
   });
-  countEl.textContent = '(' + tasks.length + (late ? ', ' + late + ' ' + t('overdue') : '') + ')';
+  countEl.textContent = '(' + tasks.length + (late ? ', ' + late + ' ' + t('overdue') : '') +
+    (held ? ', ' + held + ' ' + t('paused') : '') + ')';
 }
 
 async function refresh() {
@@ -295,6 +300,8 @@ async function start(me) {
   ui.me = me;
   ui.lang = localStorage.getItem(langKey()) || ui.lang;
   applyLanguage();
+  // Single keys can be turned off (a screen reader's own keys, a stray press).
+  $('keys-on').checked = localStorage.getItem('dispatch.keys.' + me.user) !== 'off';
   $('who').textContent = me.user + ' · ' + me.centre + ' · ' + me.role;
   // A password an admin gave is changed before anything else can be done.
   if (me.must_change_password) return show('password');
@@ -319,7 +326,7 @@ async function login(ev) {
 // Keys for an officer with a headset on: n a new case, b the board, / a case
 // by its number. Not while typing.
 function shortcut(ev) {
-  if (!ui.me || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (!ui.me || !$('keys-on').checked || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const target = ev.target;
   if (target.closest && target.closest('input, textarea, select, [contenteditable]')) return;
   if (ev.key === 'n') { location.hash = '#/new'; ev.preventDefault(); }
@@ -330,6 +337,9 @@ function shortcut(ev) {
 async function main() {
   $('login-form').addEventListener('submit', login);
   window.addEventListener('hashchange', route);
+  $('keys-on').addEventListener('change', () => {
+    if (ui.me) localStorage.setItem('dispatch.keys.' + ui.me.user, $('keys-on').checked ? 'on' : 'off');
+  });
   $('find-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const number = $('find-case').value.trim().toUpperCase();
@@ -337,7 +347,6 @@ async function main() {
     $('find-case').value = '';
   });
   document.addEventListener('keydown', shortcut);
-  $('case-reload').addEventListener('click', () => { $('case-stale').hidden = true; loadCase(page.number); });
   $('lang').addEventListener('click', () => {
     ui.lang = ui.lang === 'en' ? 'zh-Hant' : 'en';
     localStorage.setItem(langKey(), ui.lang);

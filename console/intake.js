@@ -45,7 +45,7 @@ function hkidProblem(raw) {
   return check === (expected === 10 ? 'A' : String(expected)) ? '' : 'hkid_check';
 }
 
-const intake = { types: [], def: null };
+const intake = { def: null, generation: 0 };
 
 // [id, word, path in open_case, attributes]
 const PERSON_INPUTS = [
@@ -78,7 +78,7 @@ function row(id, word, attrs, input) {
 }
 
 function clearErrors() {
-  for (const e of document.querySelectorAll('#intake-form .field-error')) e.hidden = true;
+  for (const e of document.querySelectorAll('#intake-form .field-error')) { e.hidden = true; e.textContent = ''; }
   for (const i of document.querySelectorAll('#intake-form [aria-invalid]')) i.removeAttribute('aria-invalid');
   $('intake-error').hidden = true;
 }
@@ -94,14 +94,18 @@ function fieldError(id, message) {
   return true;
 }
 
+// The fields a type needs to open, drawn for the type chosen last (a quick
+// run down the list with the arrow keys asks for several).
 async function typeChosen() {
+  const generation = ++intake.generation;
   const name = $('in-type').value;
+  const def = name ? await api('GET', 'workflows/' + encodeURIComponent(name)) : null;
+  if (generation !== intake.generation) return;
   const fields = $('intake-fields');
   fields.replaceChildren();
-  intake.def = null;
-  if (!name) return;
-  intake.def = await api('GET', 'workflows/' + encodeURIComponent(name));
-  page.def = intake.def;  // field inputs are typed by the definition
+  intake.def = def;
+  if (!def) return;
+  page.def = def;  // field inputs are typed by the definition
   for (const f of intake.def.required_on_open || []) {
     const r = row('fields-' + f, '', {}, fieldInput(f, 'in-fields-' + f));
     r.querySelector('label').textContent = fieldLabel(f) + ' (' + t('required') + ')';
@@ -135,9 +139,12 @@ async function openCase(ev) {
   const button = $('intake-submit');
   button.disabled = true;
   try {
-    const reply = await api('POST', 'commands', { open_case: {
+    const reply = await api('POST', 'commands', { idempotency_key: commandKey(), open_case: {
       type: value('type'), centre: value('centre'), person, caller, fields, summary: value('summary') } });
     $('intake-form').reset();
+    $('in-centre').value = ui.me.centre;
+    $('person-hkid-check').textContent = '';
+    await typeChosen();
     location.hash = '#/case/' + encodeURIComponent(reply.case_state.number);
   } catch (e) {
     if (e.status === 401) return signedOut();

@@ -1561,6 +1561,22 @@ Status ReleaseTasks(Decision& d, const Command& c) { return DecideRelease(d, c.r
 
 }  // namespace decide
 
+namespace {
+
+// Marks the open tasks the case's pauses hold: all of them while the whole
+// case waits, else those paused one by one.
+void MarkPausedTasks(CaseState& c) {
+  for (Task& t : *c.mutable_task()) {
+    const bool held = t.status() == model::TASK_OPEN &&
+                      std::any_of(c.pauses().begin(), c.pauses().end(), [&](const model::Pause& p) {
+                        return p.task() == 0 || p.task() == t.seq();
+                      });
+    t.set_paused(held);
+  }
+}
+
+}  // namespace
+
 void Evolve(CaseState& c, const Event& e) {
   c.set_version(e.seq());
   *c.mutable_updated_at() = e.at();
@@ -1596,6 +1612,7 @@ void Evolve(CaseState& c, const Event& e) {
     }
     case Event::kTaskCreated:
       *c.add_task() = e.task_created().task();
+      if (!c.pauses().empty()) MarkPausedTasks(c);
       break;
     case Event::kTaskAssigned:
       if (Task* t = MutableTask(c, e.task_assigned().seq())) {
@@ -1606,6 +1623,7 @@ void Evolve(CaseState& c, const Event& e) {
     case Event::kTaskCompleted:
       if (Task* t = MutableTask(c, e.task_completed().seq())) {
         t->set_status(model::TASK_DONE);
+        t->set_paused(false);
         *t->mutable_done_at() = e.at();
         t->set_done_by(e.actor());
         t->set_note(e.task_completed().note());
@@ -1637,6 +1655,7 @@ void Evolve(CaseState& c, const Event& e) {
     case Event::kTaskNotApplicable:
       if (Task* t = MutableTask(c, e.task_not_applicable().seq())) {
         t->set_status(model::TASK_NOT_APPLICABLE);
+        t->set_paused(false);
         *t->mutable_done_at() = e.at();
         t->set_done_by(e.actor());
         t->set_note(e.task_not_applicable().reason());
@@ -1645,6 +1664,7 @@ void Evolve(CaseState& c, const Event& e) {
     case Event::kTaskCancelled:
       if (Task* t = MutableTask(c, e.task_cancelled().seq())) {
         t->set_status(model::TASK_CANCELLED);
+        t->set_paused(false);
         *t->mutable_done_at() = e.at();
         t->set_note(e.task_cancelled().reason());
       }
@@ -1712,6 +1732,7 @@ void Evolve(CaseState& c, const Event& e) {
         // Held by an earlier pause already: it stopped then.
         if (t != nullptr && !model::IsSet(t->paused_at())) *t->mutable_paused_at() = e.at();
       }
+      MarkPausedTasks(c);
       break;
     }
     case Event::kCaseResumed: {
@@ -1721,6 +1742,7 @@ void Evolve(CaseState& c, const Event& e) {
       const auto it = std::find_if(pauses->begin(), pauses->end(),
                                    [&](const model::Pause& p) { return p.reason() == reason; });
       if (it != pauses->end()) pauses->erase(it);
+      MarkPausedTasks(c);
       break;
     }
     case Event::kHandoffRequested:
@@ -1818,20 +1840,21 @@ model::PossibleEvents PossibleEvents(const CaseState& c, const model::WorkflowDe
     for (const model::Transition& tr : state->transition()) {
       if (tr.on() == first.on()) candidates.push_back(&tr);
     }
-    // What the event must carry is asked for, not missing: pretend it given.
+    // Ready means it would fire now with nothing more given; the fields that
+    // would change that are asked for: the ones it must carry, and the ones
+    // its conditions read that the case lacks.
     std::set<std::string> read;
-    Fields given;
+    std::set<std::string> carried;
     for (const model::Transition* tr : candidates) {
       model::FieldsReadBy(tr->guard(), read);
-      for (const std::string& name : tr->guard().fields_given()) {
-        given[name] = "";
-        read.insert(name);
-      }
+      carried.insert(tr->guard().fields_given().begin(), tr->guard().fields_given().end());
     }
+    read.insert(carried.begin(), carried.end());
     std::vector<std::string> ask;
     for (const std::string& name : read) {
-      if (given.count(name) > 0 || fields.count(name) == 0) ask.push_back(name);
+      if (carried.count(name) > 0 || fields.count(name) == 0) ask.push_back(name);
     }
+    const Fields given;
     const model::Transition* chosen = nullptr;
     std::vector<std::string> missing;
     for (const model::Transition* tr : candidates) {

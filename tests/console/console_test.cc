@@ -196,6 +196,16 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   CHECK(fj.WaitForText("#case-person", "Mr Chen (landlord)"));
   CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "agree_crossing_with_family"));
 
+  // A change made elsewhere is drawn at once, and what is half typed stays.
+  fj.Type("#note-text", "Hospital says discharge on");
+  REQUIRE(s.Post("wong_fj", R"({"add_note": {"case_number": ")" + number +
+                                R"(", "text": "Family called back from Hong Kong"}})")
+              .status == 200);
+  CHECK(fj.WaitForText("#case-timeline", "Family called back from Hong Kong"));
+  CHECK(fj.Run("return document.getElementById('note-text').value").string_value() ==
+        "Hospital says discharge on");
+  CHECK(fj.Run("return document.activeElement.id").string_value() == "note-text");
+
   // Fujian asks Shenzhen to take the escort at the port.
   Choose(fj, "#handoff-to", "SZ");
   fj.Type("#handoff-message", "Meet at Shenzhen Bay and hand over to the family.");
@@ -219,18 +229,21 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
     fj.Click(row + " button.done");
     CHECK(fj.WaitForText(row, "已完成"));
   }
-  CHECK(fj.WaitForText("#ev-plan_confirmed .tag", "未可進行"));  // the port and date are still wanted
+  // The tasks no longer keep it back; the port and the date still do.
+  CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "'port' is not set"));
+  CHECK(fj.Text("#ev-plan_confirmed .missing").find("agree_crossing_with_family") == std::string::npos);
   Choose(fj, "#ev-plan_confirmed-port", "shenzhen_bay");
   Choose(fj, "#ev-plan_confirmed-hk_receiver", "family");
   fj.Run("document.getElementById('ev-plan_confirmed-crossing_date').value = "
          "new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)");
   fj.Click("#ev-plan_confirmed button[type=submit]");
-  CHECK(fj.WaitForText(".case-head", "前往口岸"));
-  CHECK(fj.WaitForText("#case-flow", "前往口岸"));
-  CHECK(fj.Run("return document.querySelector('#case-flow .node.now') !== null").bool_value());
+  CHECK(fj.WaitForText(".case-head dd", "前往口岸"));  // the first fact: the state
+  CHECK(fj.Run("return document.querySelector('#case-flow .node.now').dataset.state").string_value() ==
+        "travelling_to_port");
+  CHECK(fj.Run("return document.querySelectorAll('#case-flow .node.been').length").number_value() == 2);
 
   // The leg is Shenzhen's now: its task is on Shenzhen's page, done there.
-  CHECK(sz.WaitForText(".case-head", "前往口岸"));
+  CHECK(sz.WaitForText(".case-head dd", "前往口岸"));
   sz.Click("#logout");
   SignIn(sz, s.Url() + "/#/case/" + number, "chan_sz", "harbour-lantern-42");
   REQUIRE(sz.WaitForText("#case-tasks", "SZ"));

@@ -2,6 +2,7 @@
 // a fake clock.
 #include <doctest/doctest.h>
 
+#include "dispatch/engine.h"
 #include "dispatch/tick.h"
 #include "support/temp_dir.h"
 #include "support/world.h"
@@ -456,6 +457,37 @@ TEST_CASE("going off duty hands open tasks to colleagues on duty, or reports the
   const model::CaseState after = w.Case(a);
   for (const auto& t : after.task()) CHECK(t.assignee().empty());
   CHECK(w.Inbox("user:ho_sz", a).size() == 3);
+}
+
+TEST_CASE("task lists say which open tasks a pause holds: all while the case waits, else the one paused") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  const auto paused_seqs = [&] {
+    std::vector<int> out;
+    auto actor = w.dispatcher->ResolveActor("chan_sz");
+    REQUIRE(actor.ok());
+    TaskFilter f;
+    f.case_number = number;
+    auto tasks = w.dispatcher->ListTasks(*actor, f);
+    REQUIRE(tasks.ok());
+    for (const auto& v : *tasks) {
+      if (v.task().paused()) out.push_back(v.task().seq());
+    }
+    return out;
+  };
+  CHECK(paused_seqs().empty());
+  w.Must(Pause(number, "hospital_to_confirm", 3), "chan_sz");
+  CHECK(paused_seqs() == std::vector<int>{3});
+  w.Must(Pause(number, "family_to_confirm"), "chan_sz");
+  CHECK(paused_seqs() == std::vector<int>{1, 2, 3});
+  w.Must(Resume(number, "family_to_confirm"), "chan_sz");
+  CHECK(paused_seqs() == std::vector<int>{3});
+  w.Must(testing::DoneCommand(number, "arrange_departure"), "chan_sz");
+  CHECK(paused_seqs().empty());
+  // The same, folded again from the journal.
+  const model::CaseState folded = Fold(w.Timeline(number));
+  for (const auto& t : folded.task()) CHECK_FALSE(t.paused());
 }
 
 }  // namespace dispatch

@@ -271,12 +271,15 @@ TEST_CASE("what can be done now: each event with what keeps it back, as firing i
   CHECK(plan.missing_size() == 0);
   CHECK(plan.ask_size() == 0);
 
-  // In the waiting state the day's event is the system's; postponing must say why.
+  // In the waiting state the day's event is the system's. Postponing must say
+  // why each time: not ready with nothing given, as firing it bare is refused.
   w.Must(testing::FireCommand(n, "plan_confirmed"), "chan_sz");
   REQUIRE(w.Case(n).state() == "crossing_booked");
   CHECK(NextEvent(w, "chan_sz", n, "crossing_day_near").on_the_day());
   const model::PossibleEvent postpone = NextEvent(w, "chan_sz", n, "postponed");
-  CHECK(postpone.ready());
+  CHECK_FALSE(postpone.ready());
+  CHECK(Joined(postpone.missing()).find("'postponed_reason' must be given") != std::string::npos);
+  CHECK_FALSE(w.dispatcher->Execute(testing::FireCommand(n, "postponed"), "chan_sz").ok());
   CHECK(std::vector<std::string>(postpone.ask().begin(), postpone.ask().end()) ==
         std::vector<std::string>{"postponed_reason"});
 }

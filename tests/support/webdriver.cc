@@ -121,7 +121,18 @@ std::string Browser::Find(const std::string& css, std::chrono::milliseconds wait
 }
 
 void Browser::Click(const std::string& css) {
-  Call("POST", "/session/" + session_ + "/element/" + Find(css) + "/click", "{}");
+  // A live page may draw the element anew between finding and clicking it:
+  // then find it again.
+  for (int attempt = 0;; ++attempt) {
+    HttpReply r = Http(port_, "POST", "/session/" + session_ + "/element/" + Find(css) + "/click",
+                       "{}", {{"Content-Type", "application/json"}});
+    if (r.status == 200) return;
+    const bool stale = r.body.find("stale element reference") != std::string::npos;
+    const std::string refused = "click " + css + " -> " + std::to_string(r.status) + ": " +
+                                r.body.substr(0, 500);
+    REQUIRE_MESSAGE((stale && attempt < 5), refused);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 void Browser::Type(const std::string& css, const std::string& text) {
