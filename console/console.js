@@ -99,6 +99,9 @@ function applyLanguage() {
   $('lang').lang = other[1];
 }
 
+// The engine's rule (access.h): supervisors and admins see every centre.
+function seesEverything() { return !!ui.me && (ui.me.role === 'supervisor' || ui.me.role === 'admin'); }
+
 function langKey() { return 'dispatch.lang.' + (ui.me ? ui.me.user : ''); }
 
 function show(view) {
@@ -107,6 +110,9 @@ function show(view) {
   $('board-view').hidden = view !== 'board';
   $('intake-view').hidden = view !== 'intake';
   $('case-wrap').hidden = view !== 'case';
+  $('network-view').hidden = view !== 'network';
+  $('list-view').hidden = view !== 'list';
+  $('nav-network').hidden = !seesEverything();
   const signedIn = !['login', 'password'].includes(view);
   for (const id of ['who', 'duty', 'live', 'pages']) $(id).hidden = !signedIn;
   $('logout').hidden = view === 'login';
@@ -114,6 +120,8 @@ function show(view) {
   if (view === 'password') $('password-current').focus();
   if (view === 'board') $('mine-h').focus();
   if (view === 'intake') $('intake-h').focus();
+  if (view === 'network') $('network-h').focus();
+  if (view === 'list') $('list-view').querySelector('h2').focus();
 }
 
 // Where the page is: #/ the board, #/new intake, #/case/NUMBER a case.
@@ -123,6 +131,11 @@ function route() {
   if (h.startsWith('#/case/')) return showCase(decodeURIComponent(h.slice('#/case/'.length)));
   page.number = null;
   if (h === '#/new') return showIntake();
+  if (h === '#/network') return showNetwork();
+  if (h.startsWith('#/list/')) {
+    const [kind, query] = h.slice('#/list/'.length).split('?');
+    return showList(kind, new URLSearchParams(query || '').get('centre') || '');
+  }
   show('board');
   refresh();
 }
@@ -235,6 +248,7 @@ async function refresh() {
 // Reads again what the page shows: the board, or the case.
 function reread() {
   if (!$('board-view').hidden) refresh();
+  else if (!$('network-view').hidden) showNetwork();
   else if (!$('case-wrap').hidden && page.number) caseChanged(page.number);
 }
 
@@ -263,7 +277,7 @@ function listen() {
   });
   for (const kind of ['case', 'task', 'inbox']) {
     s.addEventListener(kind, (m) => {
-      if (!$('board-view').hidden) soon();
+      if (!$('board-view').hidden || !$('network-view').hidden) soon();
       try { caseChanged(JSON.parse(m.data).case_number); } catch (e) { /* not a case's */ }
     });
   }
@@ -396,4 +410,5 @@ async function main() {
   }
 }
 
-main();
+// After every script of the page has run (case.js, intake.js, network.js).
+document.addEventListener('DOMContentLoaded', main);

@@ -1,5 +1,6 @@
 #include "dispatch/reads.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "dispatch/describe.h"
@@ -190,6 +191,58 @@ model::Timeline TimelineOf(Dispatcher& d, const model::CaseState& c, std::vector
   return out;
 }
 
+// The network at a glance: per centre, from the same lists the console
+// links each number to.
+Result<Answer> Network(Dispatcher& d, const Actor& actor) {
+  if (!SeesEverything(actor)) {
+    return Status::PermissionDenied("the network's figures are for supervisors; " +
+                                    actor.Describe() + " sees their centre's board");
+  }
+  const model::Instant now = d.clock().Now();
+  auto out = std::make_unique<model::NetworkFigures>();
+  *out->mutable_at() = model::ToProto(now);
+  std::map<std::string, model::CentreFigures> by;
+  ASSIGN_OR_RETURN(auto centres, d.ListCentres(actor));
+  for (const auto& c : centres) by[c.code()].set_centre(c.code());
+  CaseFilter open;
+  open.status = model::CASE_OPEN;
+  ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, open));
+  for (const auto& c : cases) {
+    model::CentreFigures& f = by[c.centre()];
+    f.set_open_cases(f.open_cases() + 1);
+    const bool missed = std::any_of(c.timer().begin(), c.timer().end(),
+                                    [](const model::Timer& t) { return t.breached(); });
+    if (missed) f.set_missed_deadlines(f.missed_deadlines() + 1);
+  }
+  TaskFilter tasks_open;
+  ASSIGN_OR_RETURN(auto tasks, d.ListTasks(actor, tasks_open));
+  for (const auto& v : tasks) {
+    model::CentreFigures& f = by[v.task().centre()];
+    f.set_open_tasks(f.open_tasks() + 1);
+    if (!v.task().paused() && model::IsSet(v.task().due_at()) &&
+        model::FromProto(v.task().due_at()) < now) {
+      f.set_overdue_tasks(f.overdue_tasks() + 1);
+    }
+  }
+  ASSIGN_OR_RETURN(auto handoffs, d.ListHandoffs(actor, /*pending_only=*/true));
+  for (const auto& h : handoffs) {
+    model::CentreFigures& f = by[h.handoff().to_centre()];
+    f.set_handoffs_waiting(f.handoffs_waiting() + 1);
+    if (!f.has_oldest_handoff_since() ||
+        model::FromProto(h.handoff().requested_at()) < model::FromProto(f.oldest_handoff_since())) {
+      *f.mutable_oldest_handoff_since() = h.handoff().requested_at();
+    }
+  }
+  ASSIGN_OR_RETURN(auto shifts, d.OnDuty(actor));
+  for (const auto& s : shifts) by[s.centre()].add_on_duty(s.user());
+  ASSIGN_OR_RETURN(const Backlog backlog, d.store().Read().CountBacklog());
+  if (auto dead = backlog.outbox.find(model::DELIVERY_DEAD); dead != backlog.outbox.end()) {
+    out->set_dead_letters(dead->second);
+  }
+  for (auto& [code, f] : by) *out->add_centre() = std::move(f);
+  return Answer(std::move(out));
+}
+
 Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   const auto& p = r.path;
   const std::string resource = p.empty() ? "" : p[0];
@@ -237,6 +290,7 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     ASSIGN_OR_RETURN(auto items, d.ListOutbox(actor, status, limit));
     return ListOf(std::move(items), &model::NotificationList::add_notification);
   }
+  if (resource == "network") return Network(d, actor);
   if (resource == "duty") {
     ASSIGN_OR_RETURN(auto shifts, d.OnDuty(actor));
     return ListOf(std::move(shifts), &model::ShiftList::add_shift);

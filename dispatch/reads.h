@@ -17,6 +17,7 @@
 //   inbox                 InboxList      ?unread=1&limit= (newest first)
 //   outbox                NotificationList ?status=pending|done|dead|all&limit=
 //   duty                  ShiftList
+//   network               NetworkFigures (supervisors: each centre at a glance)
 //   users                 UserList
 //   centres               CentreList
 //   keys                  AccessKeyList  ?user=

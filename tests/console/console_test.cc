@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "support/served.h"
 #include "support/server_process.h"
@@ -273,4 +274,39 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   dg.Go(s.Url() + "/#/case/" + number);
   CHECK(dg.WaitForText("#case-error", "沒有此個案"));
   CHECK(dg.Run("return document.getElementById('case-view').children.length").number_value() == 0);
+}
+
+TEST_CASE("the console: a supervisor sees the network at a glance, and each number opens the list behind it") {
+  Served s;
+  GivePassword(s, "ho_sz", "supervisor-lantern-5");
+  const std::string first = s.OpenCase("CHAN Tai Man");
+  testing::WebDriver driver;
+  Browser b(driver);
+  SignIn(b, s.Url() + "/", "ho_sz", "supervisor-lantern-5");
+  b.Click("#nav-network");
+  REQUIRE(b.WaitForText("#network-view:not([hidden]) #network-h", "網絡概覽"));
+  CHECK(b.WaitForText("#network", "SZ"));
+  const auto open_at_sz = [&] {
+    return b.Run("for (const tr of document.querySelectorAll('#network tbody tr')) "
+                 "if (tr.cells[0].textContent === 'SZ') return tr.cells[1].textContent; return '';")
+        .string_value();
+  };
+  CHECK(open_at_sz() == "1");
+  // A case opened elsewhere is counted without a reload.
+  const std::string second = s.OpenCase("LEE Siu Ming");
+  for (int i = 0; i < 150 && open_at_sz() != "2"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(open_at_sz() == "2");
+  // The number is a link to the cases it counts, and each case to its page.
+  b.Click("#network a[href='#/list/cases?centre=SZ']");
+  REQUIRE(b.WaitForText("#list-view:not([hidden]) #list-h", "進行中個案 · SZ"));
+  CHECK(b.WaitForText("#list", first));
+  CHECK(b.WaitForText("#list", second));
+  CHECK(b.WaitForText("#list-count", "(2)"));
+  b.Click("#list a[href='#/case/" + first + "']");
+  CHECK(b.WaitForText("#case-title", first));
+  b.Go(s.Url() + "/#/list/dead");
+  CHECK(b.WaitForText("#list-count", "(0)"));
+  const std::vector<std::string> errors = b.Errors();
+  const std::string first_error = errors.empty() ? "" : errors.front();
+  CHECK_MESSAGE(errors.empty(), first_error);
 }

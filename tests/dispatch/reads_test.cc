@@ -307,3 +307,62 @@ TEST_CASE("a case's timeline is read with its lines in both languages, as the co
   CHECK_FALSE(dispatch::Read(*w.dispatcher, *stranger, ReadRequest({"cases", n, "timeline"})).ok());
   CHECK_FALSE(dispatch::Read(*w.dispatcher, *stranger, ReadRequest({"cases", n, "next"})).ok());
 }
+
+TEST_CASE("the network at a glance: each centre's open cases, overdue tasks, missed deadlines, waiting handoffs and duty") {
+  testing::World w;
+  w.OnDuty("chan_sz");
+  w.OnDuty("lam_dg");
+  const std::string late = w.OpenEscort();
+  const std::string asked = w.OpenEscort();
+  w.Must(testing::OpenCaseCommand("escort_to_port", "DG"), "lam_dg");
+  model::Command ask;
+  ask.mutable_request_handoff()->set_case_number(asked);
+  ask.mutable_request_handoff()->set_to_centre("DG");
+  ask.mutable_request_handoff()->set_leg("port_escort");
+  ask.mutable_request_handoff()->set_message("escort at the port");
+  w.Must(ask, "mak_sz");
+  // Past the planning tasks' due times (2d) and the planning stage's deadline.
+  w.Advance(std::chrono::hours(24 * 6));
+  model::Command done;
+  done.mutable_complete_task()->set_case_number(asked);
+  done.mutable_complete_task()->mutable_task()->set_seq(1);
+  w.Must(done, "chan_sz");
+
+  auto supervisor = w.dispatcher->ResolveActor("ho_sz");
+  REQUIRE(supervisor.ok());
+  auto answer = dispatch::Read(*w.dispatcher, *supervisor, ReadRequest({"network"}));
+  REQUIRE_MESSAGE(answer.ok(), answer.status().ToString());
+  const auto& net = dynamic_cast<model::NetworkFigures&>(**answer);
+  std::map<std::string, model::CentreFigures> by;
+  for (const auto& f : net.centre()) by[f.centre()] = f;
+  CHECK(by.size() == 6);  // every centre, even with nothing open
+  CHECK(by["SZ"].open_cases() == 2);
+  CHECK(by["DG"].open_cases() == 1);
+  CHECK(by["GZ"].open_cases() == 0);
+  CHECK(by["SZ"].open_tasks() == 5);     // three of `late`, two of `asked`
+  CHECK(by["SZ"].overdue_tasks() == 5);  // all past due
+  CHECK(by["DG"].overdue_tasks() == 3);
+  CHECK(by["SZ"].missed_deadlines() == 2);
+  CHECK(by["DG"].handoffs_waiting() == 1);
+  CHECK(by["SZ"].handoffs_waiting() == 0);
+  CHECK(model::IsSet(by["DG"].oldest_handoff_since()));
+  CHECK(std::vector<std::string>(by["SZ"].on_duty().begin(), by["SZ"].on_duty().end()) ==
+        std::vector<std::string>{"chan_sz"});
+  CHECK(net.dead_letters() == 0);
+
+  // Pausing a case takes its tasks out of the overdue count.
+  model::Command pause;
+  pause.mutable_pause_case()->set_case_number(late);
+  pause.mutable_pause_case()->set_reason("family_to_confirm");
+  w.Must(pause, "chan_sz");
+  answer = dispatch::Read(*w.dispatcher, *supervisor, ReadRequest({"network"}));
+  REQUIRE(answer.ok());
+  for (const auto& f : dynamic_cast<model::NetworkFigures&>(**answer).centre()) {
+    if (f.centre() == "SZ") CHECK(f.overdue_tasks() == 2);
+  }
+
+  auto officer = w.dispatcher->ResolveActor("chan_sz");
+  const auto refused = dispatch::Read(*w.dispatcher, *officer, ReadRequest({"network"}));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == model::Code::kPermissionDenied);
+}
