@@ -178,6 +178,11 @@ std::string Base64Decoded(const std::string& b64) {
 
 }  // namespace
 
+google::protobuf::Value Browser::RunAsync(const std::string& script) {
+  return Call("POST", "/session/" + session_ + "/execute/async",
+              R"({"script":)" + Quoted(script) + R"(,"args":[]})");
+}
+
 void Browser::Screenshot(const std::string& path) {
   const std::string png =
       Base64Decoded(Call("GET", "/session/" + session_ + "/screenshot").string_value());

@@ -46,6 +46,8 @@ class Browser {
                    std::chrono::milliseconds wait = std::chrono::seconds(15));
   // Runs `script` in the page; its return value.
   google::protobuf::Value Run(const std::string& script);
+  // Runs `script`, which calls its last argument with the answer, when it does.
+  google::protobuf::Value RunAsync(const std::string& script);
   // Writes a PNG of the window.
   void Screenshot(const std::string& path);
   // The page printed (its print stylesheet), as PDF bytes.
