@@ -338,7 +338,7 @@ function nextEvents(c, next) {
       ' ', el('span', { class: 'tag ' + (ev.ready ? 'ok' : 'late'), text: ev.on_the_day ? t('system_day') : t(ev.ready ? 'ready' : 'not_yet') }));
     const item = el('div', { class: 'event', id, 'data-ready': ev.ready ? '1' : '' }, head);
     if ((ev.missing || []).length) {
-      item.append(el('ul', { class: 'missing' }, ...ev.missing.map((m) => el('li', { text: m }))));
+      item.append(el('ul', { class: 'missing' }, ...ev.missing.map((m) => el('li', { text: label(m) }))));
     }
     if (!ev.on_the_day) {
       const form = el('form', { class: 'fire no-print', id: id + '-form' });

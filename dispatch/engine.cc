@@ -9,6 +9,7 @@
 
 #include "dispatch/commands.h"
 #include "dispatch/decision.h"
+#include "dispatch/describe.h"
 #include "dispatch/escalation.h"
 #include "dispatch/timer_keys.h"
 #include "model/duration.h"
@@ -138,10 +139,17 @@ void EndTimer(Decision& d, const std::string& key, bool met, const std::string& 
 // What keeps a guard from holding (defined with the commands below).
 // `given`: the fields the event itself carries (fields_given); none when
 // no event is being fired.
-std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseState& c,
-                                       const Fields& fields, const model::WorkflowDefinition& def,
-                                       const Actor& actor, model::Instant now,
-                                       const Fields* given = nullptr);
+std::vector<model::Label> GuardFailures(const model::Guard& guard, const CaseState& c,
+                                        const Fields& fields, const model::WorkflowDefinition& def,
+                                        const Actor& actor, model::Instant now,
+                                        const Fields* given = nullptr);
+
+// The English of each reason, for the engine's messages.
+std::vector<std::string> English(const std::vector<model::Label>& reasons) {
+  std::vector<std::string> out;
+  for (const model::Label& r : reasons) out.push_back(r.en());
+  return out;
+}
 
 // Nobody on duty can take task `seq` at `centre`: its supervisors are told now.
 void ReportUnheld(Decision& d, int seq, const std::string& centre) {
@@ -338,9 +346,24 @@ Status CheckOpen(const CaseState& c) {
       "; nothing more can be done on it except notes");
 }
 
+// A reason in both languages.
+model::Label Why(std::string en, std::string zh) {
+  model::Label l;
+  l.set_en(std::move(en));
+  l.set_zh_hant(std::move(zh));
+  return l;
+}
+
+// 「過境日期」: a field as a Chinese reason names it.
+std::string FieldZh(const model::WorkflowDefinition& def, std::string_view name) {
+  if (name == model::kToday) return "今日";
+  const model::FieldDef* f = model::FindField(def, name);
+  return "「" + (f && !f->label().zh_hant().empty() ? f->label().zh_hant() : std::string(name)) + "」";
+}
+
 // What keeps date condition `dc` from holding, in words; empty when it holds.
-std::string DateFailure(const model::DateCondition& dc, const Fields& fields,
-                        const model::WorkflowDefinition& def, model::Instant now) {
+std::optional<model::Label> DateFailure(const model::DateCondition& dc, const Fields& fields,
+                                        const model::WorkflowDefinition& def, model::Instant now) {
   // The instant a side names, or nullopt when its field is unset. A date
   // alone is the start of its day as the field, the end of it as the reference.
   auto instant = [&](const std::string& name, bool reference) -> std::optional<model::Instant> {
@@ -355,37 +378,47 @@ std::string DateFailure(const model::DateCondition& dc, const Fields& fields,
     }
     return *at;
   };
+  const auto unset = [&](const std::string& name) {
+    return Why("field " + Quoted(name) + " is not set", FieldZh(def, name) + "尚未填寫");
+  };
   const auto at = instant(dc.field(), false);
-  if (!at) return "field " + Quoted(dc.field()) + " is not set";
+  if (!at) return unset(dc.field());
   const auto ref = instant(dc.reference(), true);
-  if (!ref) return "field " + Quoted(dc.reference()) + " is not set";
+  if (!ref) return unset(dc.reference());
   const auto side = [](const std::string& name) {
     return name == model::kToday ? std::string("today") : Quoted(name);
   };
   const std::string what = dc.field() == model::kToday ? "today is" : "field " + Quoted(dc.field()) + " is";
+  const std::string what_zh = FieldZh(def, dc.field());
+  const std::string ref_zh = FieldZh(def, dc.reference());
   if (dc.same_day()) {
-    if (model::HongKongDay(*at) == model::HongKongDay(*ref)) return "";
-    return what + " not on the same day as " + side(dc.reference());
+    if (model::HongKongDay(*at) == model::HongKongDay(*ref)) return std::nullopt;
+    return Why(what + " not on the same day as " + side(dc.reference()),
+               what_zh + "與" + ref_zh + "不是同一日");
   }
   if (dc.not_after()) {
-    if (*at <= *ref) return "";
-    return what + " after " + side(dc.reference());
+    if (*at <= *ref) return std::nullopt;
+    return Why(what + " after " + side(dc.reference()), what_zh + "已在" + ref_zh + "之後");
   }
   const auto within = model::ParseDuration(dc.within_before());  // validated at load
-  if (within.ok() && *at <= *ref && *ref - *at <= *within) return "";
-  return what + " not within " + dc.within_before() + " before " + side(dc.reference());
+  if (within.ok() && *at <= *ref && *ref - *at <= *within) return std::nullopt;
+  return Why(what + " not within " + dc.within_before() + " before " + side(dc.reference()),
+             what_zh + "不在" + ref_zh + "之前 " + dc.within_before() + " 內");
 }
 
 // What keeps `guard` from holding, in words; empty when it holds.
-std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseState& c,
-                                       const Fields& fields, const model::WorkflowDefinition& def,
-                                       const Actor& actor, model::Instant now,
-                                       const Fields* given) {
-  std::vector<std::string> out;
+std::vector<model::Label> GuardFailures(const model::Guard& guard, const CaseState& c,
+                                        const Fields& fields, const model::WorkflowDefinition& def,
+                                        const Actor& actor, model::Instant now,
+                                        const Fields* given) {
+  std::vector<model::Label> out;
   const auto& roles = guard.roles();
   if (!roles.empty() && actor.role != model::kSupervisor &&
       std::find(roles.begin(), roles.end(), actor.role) == roles.end()) {
-    out.push_back("only a " + JoinedList({roles.begin(), roles.end()}, " or ") + " may do this");
+    std::string zh;
+    for (const std::string& r : roles) zh += (zh.empty() ? "" : "或") + RoleName(r, model::Lang::kZhHant);
+    out.push_back(Why("only a " + JoinedList({roles.begin(), roles.end()}, " or ") + " may do this",
+                      "只有" + zh + "可以進行此事"));
   }
   for (const std::string& name : guard.tasks_done()) {
     // "task": done since the case entered this state; "state.task": done in
@@ -401,42 +434,58 @@ std::vector<std::string> GuardFailures(const model::Guard& guard, const CaseStat
     });
     if (done) continue;
     const model::TaskTemplate* tmpl = model::FindTaskTemplate(def, in_state, task);
-    out.push_back("task " + Quoted(name) + (tmpl ? " (" + tmpl->label().en() + ")" : "") +
-                  " is not done");
+    out.push_back(Why("task " + Quoted(name) + (tmpl ? " (" + tmpl->label().en() + ")" : "") + " is not done",
+                      "工作「" + (tmpl && !tmpl->label().zh_hant().empty() ? tmpl->label().zh_hant() : name) +
+                          "」尚未完成"));
   }
   for (const std::string& name : guard.fields_given()) {
     if (given == nullptr || given->count(name) == 0) {
-      out.push_back("field " + Quoted(name) + " must be given with this event");
+      out.push_back(Why("field " + Quoted(name) + " must be given with this event",
+                        "進行此事時須填寫" + FieldZh(def, name)));
     }
   }
   for (const std::string& name : guard.fields_required()) {
-    if (fields.count(name) == 0) out.push_back("field " + Quoted(name) + " is not set");
+    if (fields.count(name) == 0) {
+      out.push_back(Why("field " + Quoted(name) + " is not set", FieldZh(def, name) + "尚未填寫"));
+    }
   }
   for (const model::FieldEquals& fe : guard.field_equals()) {
     auto it = fields.find(fe.field());
     if (it == fields.end() || it->second != fe.value()) {
-      out.push_back("field " + Quoted(fe.field()) + " is not " + Quoted(fe.value()));
+      const model::FieldDef* f = model::FindField(def, fe.field());
+      const std::string value = f ? model::FieldValueText(*f, fe.value(), model::Lang::kZhHant) : fe.value();
+      out.push_back(Why("field " + Quoted(fe.field()) + " is not " + Quoted(fe.value()),
+                        FieldZh(def, fe.field()) + "不是「" + value + "」"));
     }
   }
   for (const model::DateCondition& dc : guard.dates()) {
-    if (std::string why = DateFailure(dc, fields, def, now); !why.empty()) out.push_back(why);
+    if (auto why = DateFailure(dc, fields, def, now)) out.push_back(*std::move(why));
   }
   for (const model::AnyOf& any : guard.any_of()) {
     std::vector<std::string> each;
+    std::vector<std::string> each_zh;
     for (const model::Guard& g : any.guard()) {
-      std::vector<std::string> failures = GuardFailures(g, c, fields, def, actor, now, given);
+      std::vector<model::Label> failures = GuardFailures(g, c, fields, def, actor, now, given);
       if (failures.empty()) {
         each.clear();
         break;
       }
-      each.push_back(JoinedList(failures, " and "));
+      each.push_back(JoinedList(English(failures), " and "));
+      std::vector<std::string> zh;
+      for (const model::Label& f : failures) zh.push_back(f.zh_hant());
+      each_zh.push_back(JoinedList(zh, "及"));
     }
-    if (!each.empty()) out.push_back("none of these holds: " + JoinedList(each, "; or "));
+    if (!each.empty()) {
+      out.push_back(Why("none of these holds: " + JoinedList(each, "; or "),
+                        "以下各項均未符合：" + JoinedList(each_zh, "；或 ")));
+    }
   }
   // One field can be wanted by two conditions: say so once.
-  std::vector<std::string> once;
-  for (std::string& why : out) {
-    if (std::find(once.begin(), once.end(), why) == once.end()) once.push_back(std::move(why));
+  std::vector<model::Label> once;
+  for (model::Label& why : out) {
+    const bool seen = std::any_of(once.begin(), once.end(),
+                                  [&](const model::Label& l) { return l.en() == why.en(); });
+    if (!seen) once.push_back(std::move(why));
   }
   return once;
 }
@@ -500,8 +549,8 @@ const model::Transition* ChooseTransition(Decision& d,
                                           const Fields& merged, const Fields& given,
                                           const Actor& actor, std::vector<std::string>& reasons) {
   for (const model::Transition* tr : candidates) {
-    std::vector<std::string> failures =
-        GuardFailures(tr->guard(), d.state(), merged, d.def(), actor, d.now(), &given);
+    const std::vector<std::string> failures =
+        English(GuardFailures(tr->guard(), d.state(), merged, d.def(), actor, d.now(), &given));
     if (failures.empty()) return tr;
     std::string why = JoinedList(failures, "; ");
     reasons.push_back(candidates.size() == 1 ? why : "to reach " + Quoted(tr->to()) + ": " + why);
@@ -694,8 +743,8 @@ Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
                                       " does not let it be marked not applicable");
   }
   if (tmpl->has_not_applicable_when()) {
-    const std::vector<std::string> failures = GuardFailures(
-        tmpl->not_applicable_when(), c, Sorted(c.fields()), d.def(), d.ctx().actor, d.now());
+    const std::vector<std::string> failures = English(GuardFailures(
+        tmpl->not_applicable_when(), c, Sorted(c.fields()), d.def(), d.ctx().actor, d.now()));
     if (!failures.empty()) {
       return Status::FailedPrecondition(id + " (" + task->label().en() +
                                         ") applies to this case: " + JoinedList(failures, "; "));
@@ -1856,26 +1905,31 @@ model::PossibleEvents PossibleEvents(const CaseState& c, const model::WorkflowDe
     }
     const Fields given;
     const model::Transition* chosen = nullptr;
-    std::vector<std::string> missing;
+    std::vector<model::Label> missing;
     for (const model::Transition* tr : candidates) {
-      std::vector<std::string> failures =
-          GuardFailures(tr->guard(), c, fields, def, actor, now, &given);
+      std::vector<model::Label> failures = GuardFailures(tr->guard(), c, fields, def, actor, now, &given);
       if (failures.empty()) {
         chosen = tr;
         break;
       }
-      for (std::string& why : failures) {
-        missing.push_back(candidates.size() == 1 ? why : "to reach " + Quoted(tr->to()) + ": " + why);
+      for (model::Label& why : failures) {
+        if (candidates.size() > 1) {
+          const model::StateDef* to = model::FindState(def, tr->to());
+          why.set_en("to reach " + Quoted(tr->to()) + ": " + why.en());
+          why.set_zh_hant("往「" + (to ? to->label().zh_hant() : tr->to()) + "」：" + why.zh_hant());
+        }
+        missing.push_back(std::move(why));
       }
     }
-    if (!can_work.ok()) missing.insert(missing.begin(), can_work.message());
+    // Engine messages about access are English; said in both the same.
+    if (!can_work.ok()) missing.insert(missing.begin(), Why(can_work.message(), can_work.message()));
     const model::Transition& shown = chosen != nullptr ? *chosen : *candidates.front();
     *p.mutable_label() = shown.label();
     p.set_to_state(shown.to());
     if (const model::StateDef* to = model::FindState(def, shown.to())) *p.mutable_to_label() = to->label();
     p.set_ready(chosen != nullptr && can_work.ok());
-    for (std::string& why : missing) {
-      if (chosen == nullptr || !can_work.ok()) p.add_missing(std::move(why));
+    for (model::Label& why : missing) {
+      if (chosen == nullptr || !can_work.ok()) *p.add_missing() = std::move(why);
     }
     for (std::string& name : ask) p.add_ask(std::move(name));
   }

@@ -235,7 +235,7 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   const std::string number = fj.Run("return decodeURIComponent(location.hash.slice(7))").string_value();
   REQUIRE(number.rfind("FJ-", 0) == 0);
   CHECK(fj.WaitForText("#case-person", "Mr Chen (landlord)"));
-  CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "agree_crossing_with_family"));
+  CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "工作「與家屬協定過境日期及口岸」尚未完成"));
 
   // A change made elsewhere is drawn at once, and what is half typed stays.
   fj.Type("#note-text", "Hospital says discharge on");
@@ -271,8 +271,8 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
     CHECK(fj.WaitForText(row, "已完成"));
   }
   // The tasks no longer keep it back; the port and the date still do.
-  CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "'port' is not set"));
-  CHECK(fj.Text("#ev-plan_confirmed .missing").find("agree_crossing_with_family") == std::string::npos);
+  CHECK(fj.WaitForText("#ev-plan_confirmed .missing", "「過境口岸」尚未填寫"));
+  CHECK(fj.Text("#ev-plan_confirmed .missing").find("尚未完成") == std::string::npos);
   Choose(fj, "#ev-plan_confirmed-port", "shenzhen_bay");
   Choose(fj, "#ev-plan_confirmed-hk_receiver", "family");
   fj.Run("document.getElementById('ev-plan_confirmed-crossing_date').value = "

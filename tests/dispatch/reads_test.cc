@@ -229,9 +229,9 @@ model::PossibleEvent NextEvent(testing::World& w, const std::string& who, const 
   return {};
 }
 
-std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& lines) {
+std::string Joined(const google::protobuf::RepeatedPtrField<model::Label>& lines) {
   std::string out;
-  for (const auto& l : lines) out += l + "\n";
+  for (const auto& l : lines) out += l.en() + " / " + l.zh_hant() + "\n";
   return out;
 }
 
@@ -249,6 +249,9 @@ TEST_CASE("what can be done now: each event with what keeps it back, as firing i
   const std::string missing = Joined(plan.missing());
   CHECK(missing.find("task 'agree_crossing_with_family'") != std::string::npos);
   CHECK(missing.find("field 'port' is not set") != std::string::npos);
+  // In Chinese, with the labels of the case type.
+  CHECK(missing.find("工作「與家屬協定過境日期及口岸」尚未完成") != std::string::npos);
+  CHECK(missing.find("「過境口岸」尚未填寫") != std::string::npos);
   // What the conditions read and the case lacks is asked for; "today" is no field.
   CHECK(std::vector<std::string>(plan.ask().begin(), plan.ask().end()) ==
         std::vector<std::string>{"crossing_date", "hk_receiver", "port"});
