@@ -16,6 +16,7 @@ const WORDS = {
   none: ['Nothing here.', '沒有項目。'],
   overdue: ['overdue', '已逾期'],
   paused: ['paused', '暫停中'],
+  mark_read: ['Mark read', '標示為已讀'],
   live: ['Live', '即時更新'],
   lost: ['Connection lost; reconnecting…', '連線中斷，正在重新連線…'],
   back: ['Connection back', '已重新連線'],
@@ -42,6 +43,9 @@ const WORDS = {
          '單鍵快捷鍵：n 新個案、b 工作板、/ 以編號開啟個案'],
   find: ['Case number', '個案編號'],
 };
+
+// Unread messages shown on the board at most; more are counted as "100+".
+const INBOX_SHOWN = 100;
 
 const ui = {
   lang: 'zh-Hant',
@@ -204,7 +208,7 @@ async function refresh() {
   try {
     const [mine, centre, handoffs, inbox, duty] = await Promise.all([
       api('GET', 'tasks?mine=1'), api('GET', 'tasks'), api('GET', 'handoffs'),
-      api('GET', 'inbox?unread=1&limit=20'), api('GET', 'duty'),
+      api('GET', 'inbox?unread=1&limit=' + INBOX_SHOWN), api('GET', 'duty'),
     ]);
     if (generation !== ui.generation || !ui.me) return;
     taskRows($('mine'), mine.task || [], $('mine-count'));
@@ -222,7 +226,24 @@ async function refresh() {
     const items = inbox.item || [];
     $('inbox').replaceChildren(...items.map((i) => {
       const li = document.createElement('li');
-      li.append(hk(i.at) + ' ', i.case_number ? caseLink(i.case_number, i.case_number) : '', ' ' + label(i.title));
+      li.append(hk(i.at) + ' ', i.case_number ? caseLink(i.case_number, i.case_number) : '', ' ' + label(i.title) + ' ');
+      // Read for this officer only: the centre's others still see it.
+      const read = document.createElement('button');
+      read.type = 'button';
+      read.className = 'mark-read';
+      read.textContent = t('mark_read');
+      read.addEventListener('click', async () => {
+        read.disabled = true;
+        try {
+          await api('POST', 'commands', { mark_read: { inbox_item: i.id } });
+          await refresh();
+        } catch (e) {
+          read.disabled = false;
+          $('board-error').textContent = e.message;
+          $('board-error').hidden = false;
+        }
+      });
+      li.append(read);
       return li;
     }));
     if (items.length === 0) {
@@ -231,7 +252,7 @@ async function refresh() {
       li.textContent = t('none');
       $('inbox').append(li);
     }
-    $('inbox-count').textContent = '(' + items.length + ')';
+    $('inbox-count').textContent = '(' + items.length + (items.length >= INBOX_SHOWN ? '+' : '') + ')';
     // The server lists the shifts running now, by its own clock.
     const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user);
     $('duty').textContent = t(onDuty ? 'on_duty' : 'off_duty');

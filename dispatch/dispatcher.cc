@@ -606,7 +606,7 @@ Result<std::vector<model::HandoffView>> Dispatcher::ListHandoffs(const Actor& ac
 
 Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, bool unread_only,
                                                             int limit) {
-  return store_.Read().ListInbox({"user:" + actor.user, "centre:" + actor.centre}, unread_only,
+  return store_.Read().ListInbox({"user:" + actor.user, "centre:" + actor.centre}, actor.user, unread_only,
                                  limit);
 }
 

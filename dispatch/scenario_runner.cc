@@ -100,7 +100,7 @@ std::string CheckCase(const model::Expect& expect, const model::CaseState& c, St
     }
   }
   for (const model::ExpectedInbox& ei : expect.inbox()) {
-    auto items = store.Read().ListInbox({ei.recipient()}, false, 1000);
+    auto items = store.Read().ListInbox({ei.recipient()}, "", false, 1000);
     bool found = false;
     if (items.ok()) {
       for (const auto& item : *items) {

@@ -219,6 +219,17 @@ CREATE INDEX timers_due ON timers (next_at, case_number, key) WHERE next_at IS N
 ALTER TABLE cases ADD COLUMN related_case TEXT;
 CREATE INDEX cases_related ON cases (related_case) WHERE related_case IS NOT NULL;
 )sql",
+    // 6 -> 7: a message to a centre is read by each of its people for
+    // themselves (one officer reading it left it read for all). Messages
+    // marked read for the whole centre before stay read.
+    R"sql(
+CREATE TABLE inbox_reads (
+  item INTEGER NOT NULL REFERENCES inbox(id),
+  user TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (item, user)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -721,15 +732,33 @@ class SqliteStore::Access : public StoreWriter {
   }
 
   Result<std::vector<model::InboxItem>> ListInbox(const std::vector<std::string>& recipients,
-                                                  bool unread_only, int limit) override {
+                                                  std::string_view reader, bool unread_only,
+                                                  int limit) override {
     std::vector<model::InboxItem> out;
     for (const std::string& r : recipients) {
+      // A centre's message is read for `reader` when they marked it (or when
+      // it was marked for the whole centre, as before schema 7).
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-          "SELECT body, id FROM inbox WHERE recipient = ? AND (? = 0 OR read_at IS NULL)"
-          " ORDER BY id DESC LIMIT ?"));
+          "SELECT i.body, i.id, m.at FROM inbox i"
+          " LEFT JOIN inbox_reads m ON m.item = i.id AND m.user = ?4"
+          " WHERE i.recipient = ?1 AND (?2 = 0 OR (i.read_at IS NULL AND m.at IS NULL))"
+          " ORDER BY i.id DESC LIMIT ?3"));
       st.Bind(1, r).Bind(2, int64_t{unread_only ? 1 : 0}).Bind(3, int64_t{limit});
-      ASSIGN_OR_RETURN(auto items, ReadAll<model::InboxItem>(st, "inbox message"));
-      for (auto& item : items) out.push_back(std::move(item));
+      st.Bind(4, std::string(reader));
+      for (;;) {
+        ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        auto item = Parse<model::InboxItem>(st.ColumnBlob(0), "inbox message " + st.ColumnText(1));
+        if (!item.ok()) {
+          RETURN_IF_ERROR(Keep(std::move(item), out));
+          continue;
+        }
+        if (!st.ColumnIsNull(2)) {
+          item->set_read_by(std::string(reader));
+          *item->mutable_read_at() = model::ToProto(model::Instant(model::Millis(st.ColumnInt(2))));
+        }
+        out.push_back(std::move(item).value());
+      }
     }
     std::sort(out.begin(), out.end(), [](const model::InboxItem& a, const model::InboxItem& b) {
       return a.id() > b.id();
@@ -814,6 +843,12 @@ class SqliteStore::Access : public StoreWriter {
   Status MarkRead(int64_t id, std::string_view by, model::Instant at) override {
     ASSIGN_OR_RETURN(auto item, GetInboxItem(id));
     if (!item) return Status::NotFound("no inbox message " + std::to_string(id));
+    if (item->recipient().rfind("centre:", 0) == 0) {
+      ASSIGN_OR_RETURN(Statement mark, db_.Prepare(
+          "INSERT INTO inbox_reads (item, user, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+      mark.Bind(1, id).Bind(2, std::string(by)).Bind(3, Millis(at));
+      return mark.Run();
+    }
     item->set_read_by(std::string(by));
     *item->mutable_read_at() = model::ToProto(at);
     ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE inbox SET read_at = ?, body = ? WHERE id = ?"));

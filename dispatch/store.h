@@ -166,9 +166,12 @@ class StoreReader {
   virtual model::Result<Backlog> CountBacklog() = 0;
   // Newest first.
   virtual model::Result<std::vector<model::HandoffView>> ListHandoffs(const HandoffFilter& f) = 0;
-  // Newest first.
+  // Newest first. A message to a centre is read or unread for each of its
+  // people: `reader` is whose marks count (empty: nobody's, only a message
+  // to one person is then read).
   virtual model::Result<std::vector<model::InboxItem>> ListInbox(
-      const std::vector<std::string>& recipients, bool unread_only, int limit) = 0;
+      const std::vector<std::string>& recipients, std::string_view reader, bool unread_only,
+      int limit) = 0;
   virtual model::Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) = 0;
   // Newest first.
   virtual model::Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) = 0;
@@ -219,6 +222,8 @@ class StoreWriter : public StoreReader {
   virtual model::Result<int64_t> AddShift(const model::Shift& shift) = 0;
   // Ends every shift of `user` running at `at`.
   virtual model::Status EndShifts(std::string_view user, model::Instant at) = 0;
+  // Marks a message read: for its one recipient, or, sent to a centre, for
+  // `by` alone (the centre's others still have it to read).
   virtual model::Status MarkRead(int64_t inbox_item, std::string_view by, model::Instant at) = 0;
 };
 

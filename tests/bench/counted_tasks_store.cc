@@ -89,8 +89,9 @@ class Writer : public StoreWriter {
     return w_.ListHandoffs(f);
   }
   Result<std::vector<model::InboxItem>> ListInbox(const std::vector<std::string>& recipients,
-                                                  bool unread_only, int limit) override {
-    return w_.ListInbox(recipients, unread_only, limit);
+                                                  std::string_view reader, bool unread_only,
+                                                  int limit) override {
+    return w_.ListInbox(recipients, reader, unread_only, limit);
   }
   Result<std::vector<std::pair<int64_t, model::Event>>> JournalAfter(int64_t after,
                                                                      int limit) override {

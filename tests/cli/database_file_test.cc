@@ -123,8 +123,9 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   {
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
-    // (Everything migrations 3 to 6 add or change is taken back here.)
-    REQUIRE((*db)->Exec("DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
+    // (Everything migrations 3 to 7 add or change is taken back here.)
+    REQUIRE((*db)->Exec("DROP TABLE inbox_reads;"
+                        "DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
                         "DROP INDEX timers_due;"
                         "CREATE INDEX timers_due ON timers (next_at) WHERE next_at IS NOT NULL;"
                         "DROP TABLE settings; ALTER TABLE outbox DROP COLUMN claimed_by;"
@@ -167,7 +168,8 @@ TEST_CASE("migrating to schema 6 links the related cases already stored both way
     // As schema 5 stored them: the link only in the second case's body.
     auto db = dispatch::SqliteDb::Open(cli.db(), dispatch::SqliteDb::Mode::kOpenExisting);
     REQUIRE(db.ok());
-    REQUIRE((*db)->Exec("DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
+    REQUIRE((*db)->Exec("DROP TABLE inbox_reads;"
+                        "DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
                         "PRAGMA user_version = 5;").ok());
   }
   CHECK(cli.Run({"case", "list", "--related", first}, "chan_sz").exit_code == 5);  // too old

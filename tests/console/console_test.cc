@@ -169,6 +169,7 @@ namespace {
 
 void SignIn(Browser& b, const std::string& url, const std::string& who, const std::string& password) {
   b.Go(url);
+  b.Find("#login-view:not([hidden]) #login-user");  // signed out (after a sign-out's answer)
   b.Type("#login-user", who);
   b.Type("#login-password", password);
   b.Click("#login-form button[type=submit]");
@@ -254,6 +255,21 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   CHECK(fj.WaitForText("#case-handoffs", "待回覆"));
   // It comes onto Shenzhen's board by itself; Shenzhen accepts from the case page.
   REQUIRE(sz.WaitForText("#handoffs", number));
+  // The centre's message about it: read by this coordinator, still unread for the others.
+  REQUIRE(sz.WaitForText("#inbox", number));
+  CHECK(s.Get("chan_sz", "/v1/inbox?unread=1").body.find(number) != std::string::npos);
+  for (int i = 0; i < 5 && sz.Run("return document.querySelectorAll('#inbox button.mark-read').length")
+                                   .number_value() > 0; ++i) {
+    const double before = sz.Run("return document.querySelectorAll('#inbox li').length").number_value();
+    sz.Click("#inbox button.mark-read");
+    for (int j = 0; j < 100 && sz.Run("return document.querySelectorAll('#inbox button.mark-read').length")
+                                       .number_value() >= before; ++j) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  CHECK(sz.WaitForText("#inbox-count", "(0)"));
+  CHECK(s.Get("mak_sz", "/v1/inbox?unread=1").body.find(number) == std::string::npos);
+  CHECK(s.Get("chan_sz", "/v1/inbox?unread=1").body.find(number) != std::string::npos);
   sz.Click("#handoffs a");
   REQUIRE(sz.WaitForText("#case-title", number));
   sz.Click("#case-handoffs button.accept");

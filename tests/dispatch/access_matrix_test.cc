@@ -320,7 +320,7 @@ std::vector<Row> Rows() {
       // A message to the Shenzhen centre's inbox.
       {"mark_read", "YNYNYNN",
        [](Fixture& f, const std::string& a) {
-         auto items = f.w.store->Read().ListInbox({"centre:SZ"}, false, 100);
+         auto items = f.w.store->Read().ListInbox({"centre:SZ"}, "", false, 100);
          REQUIRE(items.ok());
          REQUIRE_FALSE(items->empty());
          return f.Run(Body([&](Command& c) { c.mutable_mark_read()->set_inbox_item(items->front().id()); }),

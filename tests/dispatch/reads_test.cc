@@ -369,3 +369,51 @@ TEST_CASE("the network at a glance: each centre's open cases, overdue tasks, mis
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == model::Code::kPermissionDenied);
 }
+
+TEST_CASE("a message to a centre read by one officer stays unread for the others") {
+  testing::World w;
+  w.OnDuty("chan_sz");
+  const std::string n = w.OpenEscort();
+  model::Command ask;
+  ask.mutable_request_handoff()->set_case_number(n);
+  ask.mutable_request_handoff()->set_to_centre("DG");
+  ask.mutable_request_handoff()->set_leg("port_escort");
+  ask.mutable_request_handoff()->set_message("escort at the port");
+  w.Must(ask, "mak_sz");
+  REQUIRE_FALSE(w.Inbox("centre:DG", n).empty());  // delivered
+  const auto unread = [&](const std::string& who) {
+    auto actor = w.dispatcher->ResolveActor(who);
+    REQUIRE(actor.ok());
+    auto answer = dispatch::Read(*w.dispatcher, *actor, ReadRequest({"inbox"}, {{"unread", "1"}}));
+    REQUIRE(answer.ok());
+    std::vector<int64_t> ids;
+    for (const auto& i : dynamic_cast<model::InboxList&>(**answer).item()) {
+      if (i.recipient() == "centre:DG") ids.push_back(i.id());
+    }
+    return ids;
+  };
+  const std::vector<int64_t> before = unread("lam_dg");
+  REQUIRE(before.size() == 1);
+  CHECK(unread("choi_dg") == before);
+  model::Command read;
+  read.mutable_mark_read()->set_inbox_item(before[0]);
+  w.Must(read, "lam_dg");
+  w.Must(read, "lam_dg");  // twice is once
+  CHECK(unread("lam_dg").empty());
+  CHECK(unread("choi_dg") == before);  // still theirs to read
+  // The whole list says who read it, for the one who did.
+  auto lam = w.dispatcher->ResolveActor("lam_dg");
+  auto all = w.dispatcher->ListInbox(*lam, /*unread_only=*/false);
+  REQUIRE(all.ok());
+  bool seen = false;
+  for (const auto& i : *all) {
+    if (i.id() == before[0]) {
+      seen = true;
+      CHECK(i.read_by() == "lam_dg");
+      CHECK(model::IsSet(i.read_at()));
+    }
+  }
+  CHECK(seen);
+  w.Must(read, "choi_dg");
+  CHECK(unread("choi_dg").empty());
+}

@@ -60,7 +60,7 @@ int World::Advance(model::Millis by) {
 
 std::vector<std::string> World::Inbox(const std::string& recipient, const std::string& number) {
   REQUIRE(deliverer->DeliverDue().ok());
-  auto items = store->Read().ListInbox({recipient}, false, 1000);
+  auto items = store->Read().ListInbox({recipient}, "", false, 1000);
   REQUIRE(items.ok());
   std::vector<std::string> out;
   for (auto it = items->rbegin(); it != items->rend(); ++it) {
