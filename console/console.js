@@ -17,6 +17,11 @@ const WORDS = {
   overdue: ['overdue', '已逾期'],
   paused: ['paused', '暫停中'],
   mark_read: ['Mark read', '標示為已讀'],
+  notify_ask: ['Alert me to new work', '有新工作時通知我'],
+  notify_on: ['Alerts on', '通知已開啟'],
+  notify_blocked: ['Alerts blocked by the browser', '瀏覽器已封鎖通知'],
+  new_task: ['A task for you', '你有新工作'],
+  new_message: ['New message', '新訊息'],
   live: ['Live', '即時更新'],
   lost: ['Connection lost; reconnecting…', '連線中斷，正在重新連線…'],
   back: ['Connection back', '已重新連線'],
@@ -52,6 +57,7 @@ const ui = {
   me: null,
   stream: null,
   refreshTimer: null,
+  dueTimer: null,
   retryTimer: null,
   retryMs: 1000,
   generation: 0,  // a refresh older than the newest one draws nothing
@@ -101,6 +107,7 @@ function applyLanguage() {
   const other = ui.lang === 'en' ? ['中文', 'zh-Hant'] : ['English', 'en'];
   $('lang').textContent = other[0];
   $('lang').lang = other[1];
+  showAlertsState();
 }
 
 // The engine's rule (access.h): supervisors and admins see every centre.
@@ -178,6 +185,18 @@ function fillTable(table, head, rows, each) {
   for (const r of rows) each(body.insertRow(), r);
 }
 
+// The soonest due time still ahead on the board: the board reads again then,
+// so that a task turns overdue without anything else happening.
+function nextDue(tasks) {
+  const now = Date.now();
+  let soonest = Infinity;
+  for (const v of tasks) {
+    const due = v.task && !v.task.paused && v.task.due_at ? new Date(v.task.due_at).getTime() : Infinity;
+    if (due > now && due < soonest) soonest = due;
+  }
+  return soonest;
+}
+
 function taskRows(table, tasks, countEl) {
   const now = Date.now();
   let late = 0;
@@ -213,6 +232,9 @@ async function refresh() {
     if (generation !== ui.generation || !ui.me) return;
     taskRows($('mine'), mine.task || [], $('mine-count'));
     taskRows($('centre'), centre.task || [], $('centre-count'));
+    clearTimeout(ui.dueTimer);
+    const due = nextDue([...(mine.task || []), ...(centre.task || [])]);
+    if (due !== Infinity) ui.dueTimer = setTimeout(soon, Math.min(due - Date.now() + 500, 2 ** 31 - 1));
     const pending = (handoffs.handoff || []).filter(
       (h) => h.handoff.status === 'HANDOFF_PENDING' && h.handoff.to_centre === ui.me.centre);
     fillTable($('handoffs'), ['case_', 'from', 'leg', 'waiting', 'message'], pending, (tr, h) => {
@@ -298,6 +320,7 @@ function listen() {
   });
   for (const kind of ['case', 'task', 'inbox']) {
     s.addEventListener(kind, (m) => {
+      if (kind !== 'case') alertOf(kind, m.data);
       if (!$('board-view').hidden || !$('network-view').hidden) soon();
       try { caseChanged(JSON.parse(m.data).case_number); } catch (e) { /* not a case's */ }
     });
@@ -321,12 +344,34 @@ function listen() {
   s.addEventListener('ready', () => { ui.retryMs = 1000; });
 }
 
+// The browser's own alert for new work (a task given to this officer, a
+// message to them or their centre), once they said yes on the board.
+function alertOf(kind, data) {
+  if (!('Notification' in window) || Notification.permission !== 'granted') return;
+  let change = {};
+  try { change = JSON.parse(data); } catch (e) { return; }
+  const title = kind === 'task' ? t('new_task') : t('new_message');
+  const body = kind === 'inbox' && change.inbox ? label(change.inbox.title) + ' · ' + (change.case_number || '')
+    : (change.case_number || '') + (change.task ? '/' + change.task : '');
+  const n = new Notification(title, { body, tag: kind + ':' + (change.case_number || '') + ':' + (change.seq || '') });
+  n.onclick = () => { window.focus(); if (change.case_number) location.hash = '#/case/' + encodeURIComponent(change.case_number); };
+}
+
+function showAlertsState() {
+  const button = $('alerts');
+  if (!('Notification' in window)) { button.hidden = true; return; }
+  const p = Notification.permission;
+  button.textContent = t(p === 'granted' ? 'notify_on' : p === 'denied' ? 'notify_blocked' : 'notify_ask');
+  button.disabled = p !== 'default';
+}
+
 function signedOut() {
   if (ui.stream) ui.stream.close();
   ui.stream = null;
   ui.me = null;
   clearTimeout(ui.refreshTimer);
   clearTimeout(ui.retryTimer);
+  clearTimeout(ui.dueTimer);
   document.cookie = 'dispatch_signed_in=; Max-Age=0; Path=/; SameSite=Strict';
   show('login');
 }
@@ -337,6 +382,7 @@ async function start(me) {
   applyLanguage();
   // Single keys can be turned off (a screen reader's own keys, a stray press).
   $('keys-on').checked = localStorage.getItem('dispatch.keys.' + me.user) !== 'off';
+  showAlertsState();
   $('who').textContent = me.user + ' · ' + me.centre + ' · ' + me.role;
   // A password an admin gave is changed before anything else can be done.
   if (me.must_change_password) return show('password');
@@ -372,6 +418,10 @@ function shortcut(ev) {
 async function main() {
   $('login-form').addEventListener('submit', login);
   window.addEventListener('hashchange', route);
+  $('alerts').addEventListener('click', async () => {
+    await Notification.requestPermission();  // the officer's consent, asked on their click only
+    showAlertsState();
+  });
   $('keys-on').addEventListener('change', () => {
     if (ui.me) localStorage.setItem('dispatch.keys.' + ui.me.user, $('keys-on').checked ? 'on' : 'off');
   });

@@ -98,11 +98,30 @@ TEST_CASE("the console: a duty officer signs in and the board follows the work l
   CHECK(b.WaitForText("#centre-h", "My centre's open tasks"));
   CHECK(b.Run("return localStorage.getItem('dispatch.lang.chan_sz')").string_value() == "en");
 
+  // Alerts for new work, once the officer says yes. The system's notifications
+  // are an outside party: a stand-in records what the page shows.
+  b.Run("window.__alerts = [];"
+        "window.Notification = class { constructor(title, o) { window.__alerts.push(title + ' ' + o.body); }"
+        "  static async requestPermission() { Notification.permission = 'granted'; return 'granted'; } };"
+        "window.Notification.permission = 'default';");
+  b.Click("#lang");
+  b.Click("#lang");  // drawn again with the stand-in in place
+  CHECK(b.WaitForText("#alerts", "Alert me to new work"));
+  b.Click("#alerts");
+  CHECK(b.WaitForText("#alerts", "Alerts on"));
+
   // On duty from the board; new work then comes to them.
   b.Click("#duty");
   CHECK(b.WaitForText("#duty", "On duty"));
   const std::string second = s.OpenCase("LEE Siu Ming");
   CHECK(b.WaitForText("#mine", second));
+  bool alerted = false;
+  for (int i = 0; i < 100 && !alerted; ++i) {
+    alerted = b.Run("return window.__alerts.join('|')").string_value().find("A task for you " + second) !=
+              std::string::npos;
+    if (!alerted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(alerted);
   b.Screenshot(Screenshots() + "/board.png");
   axe = Joined(AxeViolations(b));
   CHECK_MESSAGE(axe.empty(), axe);
@@ -369,4 +388,32 @@ TEST_CASE("the console: a supervisor sees the network at a glance, and each numb
   const std::vector<std::string> errors = b.Errors();
   const std::string first_error = errors.empty() ? "" : errors.front();
   CHECK_MESSAGE(errors.empty(), first_error);
+}
+
+TEST_CASE("the console on a phone: the escort at the port sees their tasks, marks one done and adds a note") {
+  Served s;
+  GivePassword(s, "chan_sz", "harbour-lantern-42");
+  REQUIRE(s.Post("chan_sz", R"({"duty_on": {}})").status == 200);
+  const std::string number = s.OpenCase("CHAN Tai Man");  // its tasks come to the officer on duty
+  testing::WebDriver driver;
+  Browser phone(driver, 390, 844);
+  SignIn(phone, s.Url() + "/", "chan_sz", "harbour-lantern-42");
+  REQUIRE(phone.WaitForText("#mine", number + "/1"));
+  // Nothing wider than the screen: no sideways scrolling at the port.
+  CHECK(phone.Run("return document.documentElement.scrollWidth").number_value() <= 390);
+  phone.Click("#mine a");
+  REQUIRE(phone.WaitForText("#case-title", number));
+  CHECK(phone.Run("return document.documentElement.scrollWidth").number_value() <= 390);
+  const std::string button = "#case-tasks tr[data-seq=\"1\"] button.done";
+  CHECK(phone.Run("const r = document.querySelector('" + button + "').getBoundingClientRect();"
+                  "return r.width > 0 && r.right <= 390").bool_value());
+  phone.Click(button);
+  CHECK(phone.WaitForText("#case-tasks tr[data-seq=\"1\"]", "已完成"));
+  phone.Type("#note-text", "At Shenzhen Bay, waiting for the family on the Hong Kong side");
+  phone.Click("#note-form button[type=submit]");
+  CHECK(phone.WaitForText("#case-timeline", "At Shenzhen Bay, waiting for the family"));
+  CHECK(phone.Run("return document.getElementById('note-text').value").string_value().empty());
+  phone.Run("window.scrollTo(0, 0)");
+  phone.Screenshot(Screenshots() + "/phone.png");
+  CHECK(phone.Errors().empty());
 }
