@@ -17,6 +17,11 @@ const WORDS = {
   overdue: ['overdue', '已逾期'],
   paused: ['paused', '暫停中'],
   mark_read: ['Mark read', '標示為已讀'],
+  err_input: ['Not accepted', '資料未被接受'],
+  err_denied: ['Not allowed', '你無權進行此事'],
+  err_missing: ['Not found', '找不到'],
+  err_state: ['Not possible now', '現在未能進行'],
+  err_busy: ['Busy; try again shortly', '系統繁忙，請稍後再試'],
   notify_ask: ['Alert me to new work', '有新工作時通知我'],
   notify_on: ['Alerts on', '通知已開啟'],
   notify_blocked: ['Alerts blocked by the browser', '瀏覽器已封鎖通知'],
@@ -93,7 +98,11 @@ async function api(method, path, body) {
     data = { message: res.status + ' ' + res.statusText };  // a proxy's error page
   }
   if (!res.ok) {
-    const err = new Error(data.message || res.statusText);
+    // The server says what is wrong in English; the officer's language says
+    // what kind of refusal it is first.
+    const kind = { 400: 'err_input', 403: 'err_denied', 404: 'err_missing', 409: 'err_state',
+      429: 'err_busy', 503: 'err_busy' }[res.status];
+    const err = new Error((kind && ui.lang !== 'en' ? t(kind) + '：' : '') + (data.message || res.statusText));
     err.status = res.status;
     err.field = data.field;
     throw err;

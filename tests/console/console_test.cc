@@ -244,6 +244,7 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   CHECK(fj.WaitForText("#person-hkid-check", "核對號碼正確"));
   fj.Click("#intake-submit");
   CHECK(fj.WaitForText("#err-caller-phone", "phone"));
+  CHECK(fj.Text("#err-caller-phone").rfind("資料未被接受：", 0) == 0);  // the kind, in the officer's language
   CHECK(fj.Run("return document.getElementById('err-person-hkid').hidden").bool_value());
   CHECK(fj.Run("return document.getElementById('in-person-name_en').value").string_value() ==
         "LAM Siu Fung");
