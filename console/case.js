@@ -62,6 +62,18 @@ Object.assign(WORDS, {
   yes: ['yes', '是'],
   no: ['no', '否'],
   choose: ['Choose…', '請選擇…'],
+  give: ['Give', '指派'],
+  on_duty_short: ['on duty', '當值'],
+  not_applicable: ['Not applicable', '不適用'],
+  end_h: ['Close or cancel the case', '結案或取消個案'],
+  close: ['Close (work finished)', '結案（工作已完成）'],
+  cancel: ['Cancel (work stopped)', '取消個案（停止工作）'],
+  fact_h: ['Record or correct a fact', '記錄或更正資料'],
+  field: ['Fact', '資料項目'],
+  value: ['Value', '內容'],
+  reason_change: ['Why (when a value changes)', '原因（更改資料時）'],
+  save: ['Save', '儲存'],
+  gone_after: ['Done. The case is no longer shared with your centre.', '已完成。此個案已不再與本中心共用。'],
   hkid: ['HKID', '香港身份證號碼'],
   permit: ['Home Return Permit', '回鄉證號碼'],
   dob: ['Date of birth', '出生日期'],
@@ -78,7 +90,7 @@ const STATUS_WORD = {
 };
 
 const page = { number: null, c: null, def: null, centres: [], users: [], generation: 0, busy: 0, done: '',
-  timer: null, lang: '' };
+  timer: null, lang: '', onDuty: new Set(), lastOk: false };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -144,12 +156,15 @@ function commandKey() {
 async function command(body, box, form) {
   if (box) box.hidden = true;
   const buttons = form ? (form.tagName === 'BUTTON' ? [form] : [...form.querySelectorAll('button')]) : [];
+  // Disabling the focused button drops focus: remember where the officer was.
+  page.focusId = document.activeElement ? document.activeElement.id : '';
   for (const b of buttons) b.disabled = true;
   page.busy += 1;
   let failed = null;
   try {
     await api('POST', 'commands', { idempotency_key: commandKey(), ...body });
     page.done = form && form.tagName === 'FORM' ? form.id : '';
+    page.lastOk = true;
     return true;
   } catch (e) {
     if (e.status === 401) { signedOut(); return false; }
@@ -167,8 +182,11 @@ async function command(body, box, form) {
 
 function section(id, titleKey, ...children) {
   return el('section', { class: 'card', 'aria-labelledby': id + '-h', id },
-    el('h2', { id: id + '-h', text: t(titleKey) }), ...children);
+    el('h2', { id: id + '-h', text: t(titleKey), tabindex: '-1' }), ...children);
 }
+
+// Forms are for the screen: the case file on paper leaves them out.
+function noPrint(e) { e.classList.add('no-print'); return e; }
 
 function dl(rows) {
   const d = el('dl', { class: 'facts' });
@@ -259,13 +277,29 @@ function drawing(c, timeline) {
     const title = document.createElementNS(NS, 'title');
     title.textContent = words;  // the whole label, where the box cuts it
     box.append(title);
-    // Two lines at most; the whole label is in the drawing's description.
-    const cut = words.length > 12 ? [words.slice(0, 12), words.slice(12, 24)] : [words];
+    const cut = boxLines(words);
     cut.forEach((line, i) => add('text', { x: p.x + W / 2, y: p.y + H / 2 + (i - (cut.length - 1) / 2) * 17 + 5,
       class: 'label' + (now ? ' now' : '') }, line));
     if (now) add('text', { x: p.x + W / 2, y: p.y - 3, class: 'here' }, '▼ ' + t('here_now'));
   }
   return el('figure', { class: 'drawing' }, svg);
+}
+
+// A state's label in two lines at most, broken between words where it has
+// spaces (English), else after ten characters (Chinese); the rest is in the
+// box's title and the drawing's description.
+function boxLines(words) {
+  const spaced = words.includes(' ');
+  const max = spaced ? 21 : 10;
+  const lines = [''];
+  for (const part of spaced ? words.split(' ') : [...words]) {
+    const line = lines[lines.length - 1];
+    const next = line ? line + (spaced ? ' ' : '') + part : part;
+    if (next.length <= max || !line) lines[lines.length - 1] = next;
+    else lines.push(part);
+  }
+  if (lines.length > 2) lines[1] = lines[1].slice(0, max - 1) + '…';
+  return lines.slice(0, 2).map((l) => (l.length > max ? l.slice(0, max - 1) + '…' : l));
 }
 
 function personRows(p) {
@@ -303,27 +337,41 @@ function taskTable(c) {
     cell(tr, t(STATUS_WORD[task.status]) + (task.done_by ? ' · ' + task.done_by : ''));
     const act = tr.insertCell();
     act.className = 'acts no-print';
-    if (!open) return;
+    // Offered to those the engine lets do it: the centre that works the task
+    // (supervisors anywhere); the server still decides.
+    if (!open || !(task.centre === ui.me.centre || seesEverything())) return;
     const ref = { case_number: c.number, task: { seq: task.seq } };
+    const described = 'task-' + task.seq;
     if (task.assignee !== ui.me.user) {
-      act.append(el('button', { type: 'button', class: 'take', text: t('take'),
-        'aria-describedby': 'task-' + task.seq,
+      act.append(el('button', { type: 'button', class: 'take', id: 'take-' + task.seq, text: t('take'),
+        'aria-describedby': described,
         onclick: (e) => command({ assign_task: { ...ref, assignee: ui.me.user } }, box, e.currentTarget) }));
     }
-    act.append(el('button', { type: 'button', class: 'done', text: t('done'), 'aria-describedby': 'task-' + task.seq,
-      onclick: (e) => command({ complete_task: ref }, box, e.currentTarget) }));
+    act.append(el('button', { type: 'button', class: 'done', id: 'done-' + task.seq, text: t('done'),
+      'aria-describedby': described, onclick: (e) => command({ complete_task: ref }, box, e.currentTarget) }));
     const who = el('select', { id: 'assign-' + task.seq, 'aria-label': t('assign') + ' #' + task.seq });
     who.append(el('option', { value: '', text: t('assign') + '…' }));
     for (const u of page.users) {
       if (u.centre === task.centre && u.name !== task.assignee &&
           (u.role === task.role || u.role === 'supervisor')) {
-        who.append(el('option', { value: u.name, text: u.name }));
+        who.append(el('option', { value: u.name, text: u.name + (page.onDuty.has(u.name) ? ' · ' + t('on_duty_short') : '') }));
       }
     }
-    who.addEventListener('change', () => {
-      if (who.value) command({ assign_task: { ...ref, assignee: who.value } }, box);
-    });
-    if (who.options.length > 1) act.append(who);
+    // Given on the button, not on the list's change: arrow keys move through it freely.
+    if (who.options.length > 1) {
+      act.append(who, el('button', { type: 'button', class: 'give', id: 'give-' + task.seq, text: t('give'),
+        'aria-describedby': described,
+        onclick: (e) => who.value && command({ assign_task: { ...ref, assignee: who.value } }, box, e.currentTarget) }));
+    }
+    // Work the case type lets be skipped: marked so, with why.
+    const tmpl = ((defState(task.state) || {}).task || []).find((x) => x.name === task.name);
+    if (tmpl && tmpl.may_not_apply) {
+      const why = el('input', { id: 'na-' + task.seq, autocomplete: 'off', placeholder: t('reason'),
+        'aria-label': t('not_applicable') + ' #' + task.seq + ': ' + t('reason') });
+      act.append(why, el('button', { type: 'button', class: 'na', id: 'na-go-' + task.seq, text: t('not_applicable'),
+        'aria-describedby': described,
+        onclick: (e) => command({ mark_not_applicable: { ...ref, reason: why.value } }, box, e.currentTarget) }));
+    }
   });
   return [table, box];
 }
@@ -434,8 +482,10 @@ function handoffSection(c) {
     }
   });
   const out = [table];
-  if (c.status === 'CASE_OPEN' && (page.def.leg || []).length) {
-    const to = el('select', { id: 'handoff-to' });
+  const decides = ui.me.role === 'coordinator' || ui.me.role === 'supervisor';
+  if (c.status === 'CASE_OPEN' && (page.def.leg || []).length && decides && worksHere(c)) {
+    const to = el('select', { id: 'handoff-to', required: true });
+    to.append(el('option', { value: '', text: t('choose') }));
     for (const centre of page.centres) {
       if (centre.code !== ui.me.centre) to.append(el('option', { value: centre.code, text: centre.code + ' ' + label(centre.label) }));
     }
@@ -467,6 +517,54 @@ function timelineTable(timeline) {
   return table;
 }
 
+// Whether the officer's centre works the case now (supervisors: any); the
+// server decides, this only leaves out forms it would refuse.
+function worksHere(c) {
+  return seesEverything() || ui.me.centre === (c.responsible_centre || c.centre);
+}
+
+// A fact known before the case moves (a booking number), or one corrected.
+function factForm(c) {
+  const box = errorBox('fact-error');
+  const name = el('select', { id: 'fact-field' });
+  name.append(el('option', { value: '', text: t('choose') }));
+  for (const f of page.def.field || []) name.append(el('option', { value: f.name, text: label(f.label) || f.name }));
+  const slot = el('span', { class: 'fact-slot' }, el('input', { id: 'fact-value', disabled: true, 'aria-label': t('value') }));
+  name.addEventListener('change', () => {
+    const input = name.value ? fieldInput(name.value, 'fact-value') : el('input', { id: 'fact-value', disabled: true });
+    input.setAttribute('aria-label', t('value'));
+    slot.replaceChildren(input);
+  });
+  const why = el('input', { id: 'fact-reason', autocomplete: 'off' });
+  const form = el('form', { class: 'no-print', id: 'fact-form' },
+    el('h3', { text: t('fact_h') }),
+    el('label', { for: 'fact-field', text: t('field') }), name, slot,
+    el('label', { for: 'fact-reason', text: t('reason_change') }), why, box,
+    el('button', { type: 'submit', text: t('save') }));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = fieldValue($('fact-value'));
+    if (!name.value || !value) return;
+    command({ set_fields: { case_number: c.number, fields: { [name.value]: value }, reason: why.value } }, box, form);
+  });
+  return form;
+}
+
+// Closing a case whose work is done, or cancelling one, says why.
+function endForm(c) {
+  const box = errorBox('end-error');
+  const why = el('textarea', { id: 'end-reason', rows: 2 });
+  const form = el('form', { class: 'no-print', id: 'end-form' },
+    el('label', { for: 'end-reason', text: t('reason') }), why, box,
+    el('p', { class: 'inline' },
+      el('button', { type: 'button', id: 'close-case', text: t('close'),
+        onclick: () => command({ close_case: { case_number: c.number, reason: why.value } }, box, form) }),
+      el('button', { type: 'button', id: 'cancel-case', text: t('cancel'),
+        onclick: () => command({ cancel_case: { case_number: c.number, reason: why.value } }, box, form) })));
+  form.addEventListener('submit', (e) => e.preventDefault());
+  return form;
+}
+
 // What the officer has typed or picked on the page and where they are, by
 // element id, so that drawing the case anew loses none of it.
 function keptInput() {
@@ -477,6 +575,9 @@ function keptInput() {
   }
   const a = document.activeElement;
   const inView = a && a.closest && a.closest('#case-view');
+  const remembered = page.focusId;
+  page.focusId = '';
+  if (!inView && remembered) return { values, focus: remembered, inView: true, caret: null };
   return { values, focus: inView ? a.id : null, inView,
     caret: inView && 'selectionStart' in a ? [a.selectionStart, a.selectionEnd] : null };
 }
@@ -488,7 +589,9 @@ function restoreInput(kept) {
   }
   if (!kept.inView) return;
   const back = kept.focus && document.getElementById(kept.focus);
-  const target = back || $('case-title');
+  // A task's button gone with the work it did: back to the tasks.
+  const near = kept.focus && /^(done|take|give|na-go)-/.test(kept.focus) ? $('case-tasks-s-h') : null;
+  const target = back || near || $('case-title');
   target.focus();
   if (back && kept.caret) {
     try { back.setSelectionRange(kept.caret[0], kept.caret[1]); } catch (e) { /* not a text input */ }
@@ -517,11 +620,13 @@ function drawCase(c, next, timeline) {
     head,
     section('case-flow', 'workflow', drawing(c, timeline)),
     section('case-person', 'person', dl(personRows(c.person).concat([[t('caller'), callerLine(c.caller)]]))),
-    section('case-fields', 'fields', fields.length ? dl(fields) : el('p', { class: 'empty', text: t('none') })),
+    section('case-fields', 'fields', fields.length ? dl(fields) : el('p', { class: 'empty', text: t('none') }),
+      c.status === 'CASE_OPEN' && worksHere(c) ? factForm(c) : null),
     section('case-tasks-s', 'tasks', tasks, tasksBox),
-    c.status === 'CASE_OPEN' ? section('case-next', 'next', nextEvents(c, next)) : null,
+    c.status === 'CASE_OPEN' ? noPrint(section('case-next', 'next', nextEvents(c, next))) : null,
     section('case-handoffs-s', 'handoffs_case', ...handoffSection(c)),
-    c.status === 'CASE_OPEN' ? section('case-notes', 'notes', noteForm(c)) : null,
+    c.status === 'CASE_OPEN' ? noPrint(section('case-notes', 'notes', noteForm(c))) : null,
+    c.status === 'CASE_OPEN' && worksHere(c) ? noPrint(section('case-end', 'end_h', endForm(c))) : null,
     section('case-timeline-s', 'timeline', timelineTable(timeline))].filter(Boolean));
   view.dataset.version = c.version;
   restoreInput(kept);
@@ -531,6 +636,8 @@ function drawCase(c, next, timeline) {
 // (`force`: after the officer's own command, whose form is then done).
 async function loadCase(number, force) {
   const generation = ++page.generation;
+  const afterCommand = page.lastOk;
+  page.lastOk = false;
   try {
     const c = await api('GET', 'cases/' + encodeURIComponent(number));
     if (!force && page.c && page.c.number === c.number && page.c.version === c.version &&
@@ -543,6 +650,7 @@ async function loadCase(number, force) {
     ]);
     if (!page.centres.length) page.centres = (await api('GET', 'centres')).centre || [];
     if (!page.users.length) page.users = (await api('GET', 'users')).user || [];
+    page.onDuty = new Set(((await api('GET', 'duty')).shift || []).map((x) => x.user));
     if (generation !== page.generation || page.number !== number) return;
     def.hash = c.definition.content_hash;
     page.def = def;
@@ -556,7 +664,8 @@ async function loadCase(number, force) {
     // A case not there (or not yours) shows nothing of it; a read that failed
     // keeps what is shown, and says why.
     if (e.status === 404) { view().replaceChildren(); page.c = null; }
-    $('case-error').textContent = e.status === 404 ? t('no_case') : e.message;
+    // Declined, or handed on: the officer's own command took the case away.
+    $('case-error').textContent = e.status === 404 ? t(afterCommand ? 'gone_after' : 'no_case') : e.message;
     $('case-error').hidden = false;
   }
 }

@@ -30,8 +30,14 @@ const WORDS = {
   live: ['Live', '即時更新'],
   lost: ['Connection lost; reconnecting…', '連線中斷，正在重新連線…'],
   back: ['Connection back', '已重新連線'],
-  on_duty: ['On duty: go off', '當值中：下班'],
-  off_duty: ['Off duty: go on', '非當值：上班'],
+  on_duty: ['On duty · go off', '當值中 · 按此下班'],
+  off_duty: ['Off duty · go on', '非當值 · 按此上班'],
+  confirm_off: ['Your open tasks go to others on duty: press again to go off', '你的待辦工作將交給其他當值同事：再按一次下班'],
+  role_duty_officer: ['duty officer', '當值主任'],
+  role_coordinator: ['coordinator', '協調主任'],
+  role_supervisor: ['supervisor', '主管'],
+  role_network_coordinator: ['network coordinator', '網絡協調主任'],
+  role_admin: ['admin', '系統管理員'],
   task: ['Task', '工作'],
   case_: ['Case', '個案'],
   person: ['Person', '當事人'],
@@ -117,6 +123,10 @@ function applyLanguage() {
   $('lang').textContent = other[0];
   $('lang').lang = other[1];
   showAlertsState();
+  if (ui.me) {
+    $('who').textContent = ui.me.user + ' · ' + ui.me.centre + ' · ' + t('role_' + ui.me.role);
+    if (!$('duty').dataset.confirm) $('duty').textContent = t($('duty').dataset.on ? 'on_duty' : 'off_duty');
+  }
 }
 
 // The engine's rule (access.h): supervisors and admins see every centre.
@@ -235,7 +245,9 @@ async function refresh() {
   const generation = ++ui.generation;
   try {
     const [mine, centre, handoffs, inbox, duty] = await Promise.all([
-      api('GET', 'tasks?mine=1'), api('GET', 'tasks'), api('GET', 'handoffs'),
+      // A supervisor's list would hold every centre's: the board is their centre's.
+      api('GET', 'tasks?mine=1'), api('GET', seesEverything() ? 'tasks?centre=' + ui.me.centre : 'tasks'),
+      api('GET', 'handoffs'),
       api('GET', 'inbox?unread=1&limit=' + INBOX_SHOWN), api('GET', 'duty'),
     ]);
     if (generation !== ui.generation || !ui.me) return;
@@ -285,10 +297,7 @@ async function refresh() {
     }
     $('inbox-count').textContent = '(' + items.length + (items.length >= INBOX_SHOWN ? '+' : '') + ')';
     // The server lists the shifts running now, by its own clock.
-    const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user);
-    $('duty').textContent = t(onDuty ? 'on_duty' : 'off_duty');
-    $('duty').dataset.on = onDuty ? '1' : '';
-    $('duty').setAttribute('aria-pressed', onDuty ? 'true' : 'false');
+    showDuty(duty);
     $('board-error').hidden = true;
   } catch (e) {
     if (e.status === 401) return signedOut();
@@ -324,6 +333,7 @@ function listen() {
   ui.stream = s;
   s.addEventListener('ready', () => {
     setLive(ui.wasLost ? 'back' : 'live');
+    if (ui.wasLost) setTimeout(() => { if ($('live').dataset.state === 'back') setLive('live'); }, 8000);
     if (ui.wasLost) soon();
     ui.wasLost = false;
   });
@@ -351,6 +361,26 @@ function listen() {
     }
   };
   s.addEventListener('ready', () => { ui.retryMs = 1000; });
+}
+
+// The duty button, from the server's list of shifts running now.
+function showDuty(duty) {
+  const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user);
+  const button = $('duty');
+  button.textContent = t(onDuty ? 'on_duty' : 'off_duty');
+  button.dataset.on = onDuty ? '1' : '';
+  button.dataset.confirm = '';
+  button.setAttribute('aria-pressed', onDuty ? 'true' : 'false');
+}
+
+async function readDuty() {
+  try { showDuty(await api('GET', 'duty')); } catch (e) { /* the board says why */ }
+}
+
+// An error of something in the bar (duty), said wherever the officer is.
+function barError(message) {
+  $('bar-error').textContent = message;
+  $('bar-error').hidden = !message;
 }
 
 // The browser's own alert for new work (a task given to this officer, a
@@ -391,10 +421,9 @@ async function start(me) {
   applyLanguage();
   // Single keys can be turned off (a screen reader's own keys, a stray press).
   $('keys-on').checked = localStorage.getItem('dispatch.keys.' + me.user) !== 'off';
-  showAlertsState();
-  $('who').textContent = me.user + ' · ' + me.centre + ' · ' + me.role;
   // A password an admin gave is changed before anything else can be done.
   if (me.must_change_password) return show('password');
+  readDuty();
   listen();
   route();
 }
@@ -419,8 +448,9 @@ function shortcut(ev) {
   if (!ui.me || !$('keys-on').checked || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const target = ev.target;
   if (target.closest && target.closest('input, textarea, select, [contenteditable]')) return;
-  if (ev.key === 'n') { location.hash = '#/new'; ev.preventDefault(); }
-  if (ev.key === 'b') { location.hash = '#/'; ev.preventDefault(); }
+  const key = ev.key.toLowerCase();  // caps lock on
+  if (key === 'n') { location.hash = '#/new'; ev.preventDefault(); }
+  if (key === 'b') { location.hash = '#/'; ev.preventDefault(); }
   if (ev.key === '/') { $('find-case').focus(); ev.preventDefault(); }
 }
 
@@ -467,13 +497,21 @@ async function main() {
   });
   $('duty').addEventListener('click', async () => {
     const button = $('duty');
+    // Going off duty hands the officer's open tasks on: asked twice.
+    if (button.dataset.on && !button.dataset.confirm) {
+      button.dataset.confirm = '1';
+      button.textContent = t('confirm_off');
+      setTimeout(() => { if (button.dataset.confirm) readDuty(); }, 6000);
+      return;
+    }
     button.disabled = true;
+    barError('');
     try {
       await api('POST', 'commands', button.dataset.on ? { duty_off: {} } : { duty_on: {} });
-      await refresh();  // the duty button's own state comes from the board's read
+      await readDuty();
+      reread();
     } catch (e) {
-      $('board-error').textContent = e.message;
-      $('board-error').hidden = false;
+      barError(e.message);
     } finally {
       button.disabled = false;
     }

@@ -28,6 +28,9 @@ Object.assign(WORDS, {
   hkid_check: ['The check digit does not match: read the number from the card again',
                '核對號碼不符：請再次核對身份證'],
   not_opened: ['The case was not opened: see the field marked.', '未能開案：請查看標示的欄位。'],
+  caller_h_needed: ['Who is calling (needed)', '來電者（必填）'],
+  name_needed: ['A name in Chinese or in English is needed', '須填寫中文或英文姓名'],
+  type_needed: ['Choose the case type', '請選擇個案類別'],
 });
 
 // The same check as model/hkid.cc: '' when valid, else what is wrong.
@@ -83,14 +86,14 @@ function clearErrors() {
   $('intake-error').hidden = true;
 }
 
-function fieldError(id, message) {
+function fieldError(id, message, focus = true) {
   const box = $('err-' + id);
   const input = $('in-' + id);
   if (!box || !input) return false;
   box.textContent = message;
   box.hidden = false;
   input.setAttribute('aria-invalid', 'true');
-  input.focus();
+  if (focus) input.focus();
   return true;
 }
 
@@ -112,8 +115,8 @@ async function typeChosen() {
     r.querySelector('label').removeAttribute('data-t');
     fields.append(r);
   }
-  const callerLabel = $('caller-h');
-  callerLabel.textContent = t('caller_h') + (intake.def.caller_required ? ' (' + t('required') + ')' : '');
+  $('caller-h').dataset.t = intake.def.caller_required ? 'caller_h_needed' : 'caller_h';
+  $('caller-h').textContent = t($('caller-h').dataset.t);
 }
 
 function value(id) { const i = $('in-' + id); return i ? i.value.trim() : ''; }
@@ -134,8 +137,18 @@ async function openCase(ev) {
     const v = fieldValue($('in-fields-' + f));
     if (v) fields[f] = v;
   }
+  // What is plainly missing is said at once, beside its field, all together.
+  let first = true;
+  const missing = (id, word) => { fieldError(id, t(word), first); first = false; };
+  if (!value('type')) missing('type', 'type_needed');
+  if (!value('person-name_zh') && !value('person-name_en')) missing('person-name_zh', 'name_needed');
   const problem = hkidProblem(value('person-hkid'));
-  if (problem) return fieldError('person-hkid', t(problem));
+  if (problem) { missing('person-hkid', problem); $('person-hkid-check').textContent = ''; }
+  if (!first) {
+    $('intake-error').textContent = t('not_opened');
+    $('intake-error').hidden = false;
+    return;
+  }
   const button = $('intake-submit');
   button.disabled = true;
   try {
@@ -177,7 +190,7 @@ function buildIntake() {
       row('summary', 'summary', {}, el('textarea', { rows: 2 }))),
     el('fieldset', {}, el('legend', { 'data-t': 'person_h', text: t('person_h') }),
       ...PERSON_INPUTS.map(([id, word, , attrs]) => row(id, word, attrs))),
-    el('fieldset', {}, el('legend', { id: 'caller-h', text: t('caller_h') }),
+    el('fieldset', {}, el('legend', { id: 'caller-h', 'data-t': 'caller_h', text: t('caller_h') }),
       ...CALLER_INPUTS.map(([id, word, , attrs]) => row(id, word, attrs))),
     el('button', { type: 'submit', id: 'intake-submit', 'data-t': 'open', text: t('open') }));
   $('in-person-hkid').after(hkidCheck);
@@ -206,8 +219,9 @@ async function showIntake() {
   type.value = chosen;
   const centre = $('in-centre');
   const kept = centre.value || ui.me.centre;
-  centre.replaceChildren(...(centres.centre || []).map((c) =>
-    el('option', { value: c.code, text: c.code + ' ' + label(c.label) })));
+  // An officer opens cases at their own centre; supervisors at any.
+  centre.replaceChildren(...(centres.centre || []).filter((c) => seesEverything() || c.code === ui.me.centre)
+    .map((c) => el('option', { value: c.code, text: c.code + ' ' + label(c.label) })));
   centre.value = kept;
   type.focus();
 }

@@ -166,6 +166,11 @@ Result<std::string> HashNewPassword(StoreReader& store, const Command& c, const 
       return Status::PermissionDenied("the current password is not right")
           .WithField("set_password.current_password");
     }
+    // A first password was seen by whoever gave it: keeping it is no change.
+    if (current && model::VerifyPassword(password, current->hash)) {
+      return Status::InvalidArgument("choose a new password, not the one you have now")
+          .WithField("set_password.password");
+    }
   }
   return model::HashPassword(password);
 }

@@ -82,10 +82,10 @@ TEST_CASE("the console: a duty officer signs in and the board follows the work l
 
   b.Type("#login-password", "harbour-lantern-42");
   b.Click("#login-form button[type=submit]");
-  REQUIRE(b.WaitForText("#who", "chan_sz · SZ · duty_officer"));
+  REQUIRE(b.WaitForText("#who", "chan_sz · SZ · 當值主任"));
   CHECK(b.WaitForText("#live", "即時更新"));
   b.Go(s.Url() + "/");  // a reload keeps the session
-  REQUIRE(b.WaitForText("#who", "chan_sz · SZ · duty_officer"));
+  REQUIRE(b.WaitForText("#who", "chan_sz · SZ · 當值主任"));
   CHECK(b.Errors().empty());
 
   // A colleague opens a case: its tasks come onto the board by themselves.
@@ -142,6 +142,13 @@ TEST_CASE("the console: a duty officer signs in and the board follows the work l
   b.Errors();  // the attempts refused while it was down are failed requests, on purpose
   const std::string third = s.OpenCase("WONG Mei");
   CHECK(b.WaitForText("#mine", third));
+
+  // Going off duty hands the officer's tasks on: the button asks again first.
+  b.Click("#duty");
+  CHECK(b.WaitForText("#duty", "press again to go off"));
+  CHECK(b.WaitForText("#mine-count", "(6"));  // nothing handed on yet
+  b.Click("#duty");
+  CHECK(b.WaitForText("#duty", "Off duty"));
 
   b.Click("#logout");
   CHECK(b.WaitForText("#login-view:not([hidden]) h2", "Sign in"));
@@ -416,5 +423,11 @@ TEST_CASE("the console on a phone: the escort at the port sees their tasks, mark
   CHECK(phone.Run("return document.getElementById('note-text').value").string_value().empty());
   phone.Run("window.scrollTo(0, 0)");
   phone.Screenshot(Screenshots() + "/phone.png");
+  // The family took her home themselves: the case is cancelled, with why.
+  phone.Type("#end-reason", "Family drove her home; no escort needed");
+  phone.Click("#cancel-case");
+  CHECK(phone.WaitForText(".case-head", "已取消"));
+  CHECK(phone.Run("return document.getElementById('end-form') === null").bool_value());
+  CHECK(phone.WaitForText("#case-timeline", "Family drove her home"));
   CHECK(phone.Errors().empty());
 }

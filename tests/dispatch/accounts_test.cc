@@ -37,6 +37,9 @@ TEST_CASE("an admin's first password must be changed before anything else is don
   // Changing it needs the current one.
   CHECK(w.dispatcher->ExecuteAs(SetPassword("", "typhoon-signal-8-now", "wrong"), *actor)
             .status().message() == "the current password is not right");
+  // Keeping the password given is no change: whoever gave it knows it.
+  CHECK(w.dispatcher->ExecuteAs(SetPassword("", "harbour-lantern-42", "harbour-lantern-42"), *actor)
+            .status().message() == "choose a new password, not the one you have now");
   REQUIRE(w.dispatcher->ExecuteAs(SetPassword("", "typhoon-signal-8-now", "harbour-lantern-42"),
                                   *actor).ok());
   actor = w.dispatcher->Authenticate(key->secret());
