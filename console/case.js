@@ -90,7 +90,7 @@ const STATUS_WORD = {
 };
 
 const page = { number: null, c: null, def: null, centres: [], users: [], generation: 0, busy: 0, done: '',
-  timer: null, lang: '', onDuty: new Set(), lastOk: false };
+  timer: null, lang: '', onDuty: new Set(), focusId: '' };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -164,7 +164,6 @@ async function command(body, box, form) {
   try {
     await api('POST', 'commands', { idempotency_key: commandKey(), ...body });
     page.done = form && form.tagName === 'FORM' ? form.id : '';
-    page.lastOk = true;
     return true;
   } catch (e) {
     if (e.status === 401) { signedOut(); return false; }
@@ -175,8 +174,17 @@ async function command(body, box, form) {
     for (const b of buttons) b.disabled = false;
     page.busy -= 1;
     // Others' changes that came meanwhile are read now; a refusal stays said.
-    if (page.busy === 0 && page.number) await loadCase(page.number, !failed);
-    if (failed && box && $(box.id)) showError($(box.id), failed);
+    const number = page.number;
+    if (page.busy === 0 && number) await loadCase(number, !failed, !failed);
+    if (failed) {
+      const shown = box && $(box.id);
+      if (shown) showError(shown, failed);
+      // Back to where the officer was, or to what says why not.
+      const back = page.focusId && $(page.focusId);
+      page.focusId = '';
+      if (back && !back.disabled) back.focus();
+      else if (shown) { shown.tabIndex = -1; shown.focus(); }
+    }
   }
 }
 
@@ -339,16 +347,24 @@ function taskTable(c) {
     act.className = 'acts no-print';
     // Offered to those the engine lets do it: the centre that works the task
     // (supervisors anywhere); the server still decides.
-    if (!open || !(task.centre === ui.me.centre || seesEverything())) return;
+    if (!open) return;
     const ref = { case_number: c.number, task: { seq: task.seq } };
     const described = 'task-' + task.seq;
-    if (task.assignee !== ui.me.user) {
+    // Doing it: the centre working the case, in the task's role (supervisors
+    // any); taking it: the same, at the task's centre; giving it: supervisors
+    // anywhere, else the centre working the case.
+    const does = worksHere(c) && task.centre === ui.me.centre &&
+      (task.role === ui.me.role || ui.me.role === 'supervisor');
+    const gives = ui.me.role === 'supervisor' || worksHere(c);
+    if (does && task.assignee !== ui.me.user) {
       act.append(el('button', { type: 'button', class: 'take', id: 'take-' + task.seq, text: t('take'),
         'aria-describedby': described,
         onclick: (e) => command({ assign_task: { ...ref, assignee: ui.me.user } }, box, e.currentTarget) }));
     }
-    act.append(el('button', { type: 'button', class: 'done', id: 'done-' + task.seq, text: t('done'),
-      'aria-describedby': described, onclick: (e) => command({ complete_task: ref }, box, e.currentTarget) }));
+    if (does) {
+      act.append(el('button', { type: 'button', class: 'done', id: 'done-' + task.seq, text: t('done'),
+        'aria-describedby': described, onclick: (e) => command({ complete_task: ref }, box, e.currentTarget) }));
+    }
     const who = el('select', { id: 'assign-' + task.seq, 'aria-label': t('assign') + ' #' + task.seq });
     who.append(el('option', { value: '', text: t('assign') + '…' }));
     for (const u of page.users) {
@@ -358,19 +374,20 @@ function taskTable(c) {
       }
     }
     // Given on the button, not on the list's change: arrow keys move through it freely.
-    if (who.options.length > 1) {
+    if (gives && who.options.length > 1) {
       act.append(who, el('button', { type: 'button', class: 'give', id: 'give-' + task.seq, text: t('give'),
         'aria-describedby': described,
         onclick: (e) => who.value && command({ assign_task: { ...ref, assignee: who.value } }, box, e.currentTarget) }));
     }
     // Work the case type lets be skipped: marked so, with why.
     const tmpl = ((defState(task.state) || {}).task || []).find((x) => x.name === task.name);
-    if (tmpl && tmpl.may_not_apply) {
+    if (does && tmpl && (tmpl.may_not_apply || tmpl.not_applicable_when)) {
       const why = el('input', { id: 'na-' + task.seq, autocomplete: 'off', placeholder: t('reason'),
         'aria-label': t('not_applicable') + ' #' + task.seq + ': ' + t('reason') });
       act.append(why, el('button', { type: 'button', class: 'na', id: 'na-go-' + task.seq, text: t('not_applicable'),
         'aria-describedby': described,
-        onclick: (e) => command({ mark_not_applicable: { ...ref, reason: why.value } }, box, e.currentTarget) }));
+        onclick: (e) => (why.value.trim() ? command({ mark_not_applicable: { ...ref, reason: why.value } }, box, e.currentTarget)
+          : why.focus()) }));
     }
   });
   return [table, box];
@@ -483,7 +500,9 @@ function handoffSection(c) {
   });
   const out = [table];
   const decides = ui.me.role === 'coordinator' || ui.me.role === 'supervisor';
-  if (c.status === 'CASE_OPEN' && (page.def.leg || []).length && decides && worksHere(c)) {
+  // Asked by a coordinator or supervisor of the centre holding a leg.
+  const holds = (page.def.leg || []).some((l) => ((c.leg_holder || {})[l.name] || c.centre) === ui.me.centre);
+  if (c.status === 'CASE_OPEN' && (page.def.leg || []).length && decides && holds) {
     const to = el('select', { id: 'handoff-to', required: true });
     to.append(el('option', { value: '', text: t('choose') }));
     for (const centre of page.centres) {
@@ -520,7 +539,7 @@ function timelineTable(timeline) {
 // Whether the officer's centre works the case now (supervisors: any); the
 // server decides, this only leaves out forms it would refuse.
 function worksHere(c) {
-  return seesEverything() || ui.me.centre === (c.responsible_centre || c.centre);
+  return ui.me.role !== 'admin' && ui.me.centre === (c.responsible_centre || c.centre);
 }
 
 // A fact known before the case moves (a booking number), or one corrected.
@@ -557,8 +576,9 @@ function endForm(c) {
   const form = el('form', { class: 'no-print', id: 'end-form' },
     el('label', { for: 'end-reason', text: t('reason') }), why, box,
     el('p', { class: 'inline' },
-      el('button', { type: 'button', id: 'close-case', text: t('close'),
-        onclick: () => command({ close_case: { case_number: c.number, reason: why.value } }, box, form) }),
+      // Closed when its work is finished (a last state); cancelled otherwise.
+      (defState(c.state) || {}).terminal ? el('button', { type: 'button', id: 'close-case', text: t('close'),
+        onclick: () => command({ close_case: { case_number: c.number, reason: why.value } }, box, form) }) : null,
       el('button', { type: 'button', id: 'cancel-case', text: t('cancel'),
         onclick: () => command({ cancel_case: { case_number: c.number, reason: why.value } }, box, form) })));
   form.addEventListener('submit', (e) => e.preventDefault());
@@ -585,7 +605,14 @@ function keptInput() {
 function restoreInput(kept) {
   for (const [id, value] of kept.values) {
     const i = document.getElementById(id);
-    if (i && value) i.value = value;
+    if (!i || !value) continue;
+    i.value = value;
+    // The fact form's value input follows the fact chosen: draw it, then fill it.
+    if (id === 'fact-field') {
+      i.dispatchEvent(new Event('change'));
+      const v = kept.values.get('fact-value');
+      if (v && $('fact-value')) $('fact-value').value = v;
+    }
   }
   if (!kept.inView) return;
   const back = kept.focus && document.getElementById(kept.focus);
@@ -634,23 +661,24 @@ function drawCase(c, next, timeline) {
 
 // Reads the case and draws it, unless nothing changed since it was drawn
 // (`force`: after the officer's own command, whose form is then done).
-async function loadCase(number, force) {
+// `afterCommand`: the officer's own command just succeeded (if the case is
+// gone then, their command took it away).
+async function loadCase(number, force, afterCommand) {
   const generation = ++page.generation;
-  const afterCommand = page.lastOk;
-  page.lastOk = false;
   try {
     const c = await api('GET', 'cases/' + encodeURIComponent(number));
     if (!force && page.c && page.c.number === c.number && page.c.version === c.version &&
         page.lang === ui.lang && view().childElementCount) return;
-    const [next, timeline, def] = await Promise.all([
+    const [next, timeline, def, duty] = await Promise.all([
       api('GET', 'cases/' + encodeURIComponent(number) + '/next'),
       api('GET', 'cases/' + encodeURIComponent(number) + '/timeline'),
       page.def && page.def.hash === c.definition.content_hash ? page.def
         : api('GET', 'definitions/' + c.definition.content_hash),
+      api('GET', 'duty').catch(() => ({ shift: [] })),
     ]);
+    page.onDuty = new Set((duty.shift || []).map((x) => x.user));
     if (!page.centres.length) page.centres = (await api('GET', 'centres')).centre || [];
     if (!page.users.length) page.users = (await api('GET', 'users')).user || [];
-    page.onDuty = new Set(((await api('GET', 'duty')).shift || []).map((x) => x.user));
     if (generation !== page.generation || page.number !== number) return;
     def.hash = c.definition.content_hash;
     page.def = def;

@@ -367,6 +367,8 @@ function listen() {
 function showDuty(duty) {
   const onDuty = (duty.shift || []).some((s) => s.user === ui.me.user);
   const button = $('duty');
+  // A board read while the officer is asked to confirm leaves the question.
+  if (button.dataset.confirm && !!button.dataset.on === onDuty) return;
   button.textContent = t(onDuty ? 'on_duty' : 'off_duty');
   button.dataset.on = onDuty ? '1' : '';
   button.dataset.confirm = '';
@@ -405,6 +407,11 @@ function showAlertsState() {
 }
 
 function signedOut() {
+  // Nothing drawn for one person is kept for the next.
+  page.c = null;
+  page.number = null;
+  $('case-view').replaceChildren();
+  $('intake-form').reset();
   if (ui.stream) ui.stream.close();
   ui.stream = null;
   ui.me = null;
@@ -501,13 +508,15 @@ async function main() {
     if (button.dataset.on && !button.dataset.confirm) {
       button.dataset.confirm = '1';
       button.textContent = t('confirm_off');
-      setTimeout(() => { if (button.dataset.confirm) readDuty(); }, 6000);
+      setTimeout(() => { if (button.dataset.confirm) { button.dataset.confirm = ''; readDuty(); } }, 6000);
       return;
     }
     button.disabled = true;
     barError('');
+    const off = !!button.dataset.on;
+    button.dataset.confirm = '';
     try {
-      await api('POST', 'commands', button.dataset.on ? { duty_off: {} } : { duty_on: {} });
+      await api('POST', 'commands', off ? { duty_off: {} } : { duty_on: {} });
       await readDuty();
       reread();
     } catch (e) {

@@ -220,7 +220,7 @@ async function showIntake() {
   const centre = $('in-centre');
   const kept = centre.value || ui.me.centre;
   // An officer opens cases at their own centre; supervisors at any.
-  centre.replaceChildren(...(centres.centre || []).filter((c) => seesEverything() || c.code === ui.me.centre)
+  centre.replaceChildren(...(centres.centre || []).filter((c) => ui.me.role === 'supervisor' || c.code === ui.me.centre)
     .map((c) => el('option', { value: c.code, text: c.code + ' ' + label(c.label) })));
   centre.value = kept;
   type.focus();

@@ -229,6 +229,8 @@ CREATE TABLE inbox_reads (
   at INTEGER NOT NULL,
   PRIMARY KEY (item, user)
 ) WITHOUT ROWID;
+-- Each officer's unread list walks a recipient's messages newest first.
+CREATE INDEX inbox_by_recipient_id ON inbox (recipient, id);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -42,6 +42,16 @@ std::vector<std::string> AllPages(testing::World& w, const std::string& who, int
   return seen;
 }
 
+// Shenzhen's coordinator asks Dongguan to take the escort at the port of `number`.
+void AskDongguanToEscort(testing::World& w, const std::string& number) {
+  model::Command ask;
+  ask.mutable_request_handoff()->set_case_number(number);
+  ask.mutable_request_handoff()->set_to_centre("DG");
+  ask.mutable_request_handoff()->set_leg("port_escort");
+  ask.mutable_request_handoff()->set_message("escort at the port");
+  w.Must(ask, "mak_sz");
+}
+
 }  // namespace
 
 TEST_CASE("case lists page newest first, each case once, and an officer's pages hold only theirs") {
@@ -184,12 +194,7 @@ TEST_CASE("a leg taken over by another centre: its tasks are in that centre's ta
     w.Must(testing::DoneCommand(n, task), "chan_sz");
   }
   w.Must(testing::PlanConfirmedCommand(n), "chan_sz");
-  model::Command ask;
-  ask.mutable_request_handoff()->set_case_number(n);
-  ask.mutable_request_handoff()->set_to_centre("DG");
-  ask.mutable_request_handoff()->set_leg("port_escort");
-  ask.mutable_request_handoff()->set_message("escort at the port");
-  w.Must(ask, "mak_sz");
+  AskDongguanToEscort(w, n);
   model::Command accept;
   accept.mutable_accept_handoff()->set_case_number(n);
   accept.mutable_accept_handoff()->set_handoff(1);
@@ -318,12 +323,7 @@ TEST_CASE("the network at a glance: each centre's open cases, overdue tasks, mis
   const std::string late = w.OpenEscort();
   const std::string asked = w.OpenEscort();
   w.Must(testing::OpenCaseCommand("escort_to_port", "DG"), "lam_dg");
-  model::Command ask;
-  ask.mutable_request_handoff()->set_case_number(asked);
-  ask.mutable_request_handoff()->set_to_centre("DG");
-  ask.mutable_request_handoff()->set_leg("port_escort");
-  ask.mutable_request_handoff()->set_message("escort at the port");
-  w.Must(ask, "mak_sz");
+  AskDongguanToEscort(w, asked);
   // Past the planning tasks' due times (2d) and the planning stage's deadline.
   w.Advance(std::chrono::hours(24 * 6));
   model::Command done;
@@ -374,12 +374,7 @@ TEST_CASE("a message to a centre read by one officer stays unread for the others
   testing::World w;
   w.OnDuty("chan_sz");
   const std::string n = w.OpenEscort();
-  model::Command ask;
-  ask.mutable_request_handoff()->set_case_number(n);
-  ask.mutable_request_handoff()->set_to_centre("DG");
-  ask.mutable_request_handoff()->set_leg("port_escort");
-  ask.mutable_request_handoff()->set_message("escort at the port");
-  w.Must(ask, "mak_sz");
+  AskDongguanToEscort(w, n);
   REQUIRE_FALSE(w.Inbox("centre:DG", n).empty());  // delivered
   const auto unread = [&](const std::string& who) {
     auto actor = w.dispatcher->ResolveActor(who);
