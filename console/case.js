@@ -555,8 +555,7 @@ function factForm(c) {
     slot.replaceChildren(input);
   });
   const why = el('input', { id: 'fact-reason', autocomplete: 'off' });
-  const form = el('form', { class: 'no-print', id: 'fact-form' },
-    el('h3', { text: t('fact_h') }),
+  const form = el('form', { id: 'fact-form' },
     el('label', { for: 'fact-field', text: t('field') }), name, slot,
     el('label', { for: 'fact-reason', text: t('reason_change') }), why, box,
     el('button', { type: 'submit', text: t('save') }));
@@ -566,7 +565,8 @@ function factForm(c) {
     if (!name.value || !value) return;
     command({ set_fields: { case_number: c.number, fields: { [name.value]: value }, reason: why.value } }, box, form);
   });
-  return form;
+  // Folded away until wanted: most visits to a case do not change its facts.
+  return el('details', { class: 'no-print', id: 'fact-details' }, el('summary', { text: t('fact_h') }), form);
 }
 
 // Closing a case whose work is done, or cancelling one, says why.
@@ -609,6 +609,7 @@ function restoreInput(kept) {
     i.value = value;
     // The fact form's value input follows the fact chosen: draw it, then fill it.
     if (id === 'fact-field') {
+      $('fact-details').open = true;
       i.dispatchEvent(new Event('change'));
       const v = kept.values.get('fact-value');
       if (v && $('fact-value')) $('fact-value').value = v;

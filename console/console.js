@@ -69,6 +69,7 @@ const ui = {
   stream: null,
   refreshTimer: null,
   dueTimer: null,
+  reading: Promise.resolve(),
   retryTimer: null,
   retryMs: 1000,
   generation: 0,  // a refresh older than the newest one draws nothing
@@ -241,7 +242,14 @@ function taskRows(table, tasks, countEl) {
     (held ? ', ' + held + ' ' + t('paused') : '') + ')';
 }
 
-async function refresh() {
+// The board's read; `ui.reading` is the one in flight, so that signing out
+// can wait for it rather than have it refused halfway.
+function refresh() {
+  ui.reading = readBoard();
+  return ui.reading;
+}
+
+async function readBoard() {
   const generation = ++ui.generation;
   try {
     const [mine, centre, handoffs, inbox, duty] = await Promise.all([
@@ -406,18 +414,24 @@ function showAlertsState() {
   button.disabled = p !== 'default';
 }
 
+// Stops the live parts: the stream and every timer that would read again.
+function quiet() {
+  if (ui.stream) ui.stream.close();
+  ui.stream = null;
+  clearTimeout(ui.refreshTimer);
+  clearTimeout(ui.retryTimer);
+  clearTimeout(ui.dueTimer);
+  clearTimeout(page.timer);
+}
+
 function signedOut() {
   // Nothing drawn for one person is kept for the next.
   page.c = null;
   page.number = null;
   $('case-view').replaceChildren();
   $('intake-form').reset();
-  if (ui.stream) ui.stream.close();
-  ui.stream = null;
+  quiet();
   ui.me = null;
-  clearTimeout(ui.refreshTimer);
-  clearTimeout(ui.retryTimer);
-  clearTimeout(ui.dueTimer);
   document.cookie = 'dispatch_signed_in=; Max-Age=0; Path=/; SameSite=Strict';
   show('login');
 }
@@ -485,6 +499,9 @@ async function main() {
     if (ui.me) { setLive($('live').dataset.state || 'live'); route(); }
   });
   $('logout').addEventListener('click', async () => {
+    // Nothing more is asked once signing out starts; what is being asked ends first.
+    quiet();
+    await ui.reading;
     try { await api('POST', 'logout', {}); } catch (e) { /* signed out already */ }
     signedOut();
   });

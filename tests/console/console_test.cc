@@ -153,7 +153,8 @@ TEST_CASE("the console: a duty officer signs in and the board follows the work l
   b.Click("#logout");
   CHECK(b.WaitForText("#login-view:not([hidden]) h2", "Sign in"));
   CHECK(b.Run("return document.getElementById('board-view').hidden").bool_value());
-  CHECK(b.Errors().empty());
+  const std::string errors = Joined(b.Errors());
+  CHECK_MESSAGE(errors.empty(), errors);
 }
 
 TEST_CASE("the console: a password an admin gave is changed before the board opens") {
