@@ -171,6 +171,21 @@ function route() {
   refresh();
 }
 
+// The case types' definitions (their newest versions), read once, for the
+// labels of what lists name by code: a handoff's leg.
+const TYPES = new Map();
+
+async function knowTypes(names) {
+  await Promise.all([...new Set(names)].filter((n) => n && !TYPES.has(n)).map(async (n) => {
+    try { TYPES.set(n, await api('GET', 'workflows/' + encodeURIComponent(n))); } catch (e) { TYPES.set(n, {}); }
+  }));
+}
+
+function legLabel(type, leg) {
+  const l = ((TYPES.get(type) || {}).leg || []).find((x) => x.name === leg);
+  return (l && label(l.label)) || leg;
+}
+
 // A case number that opens its page.
 function caseLink(number, text) {
   const a = document.createElement('a');
@@ -266,10 +281,12 @@ async function readBoard() {
     if (due !== Infinity) ui.dueTimer = setTimeout(soon, Math.min(due - Date.now() + 500, 2 ** 31 - 1));
     const pending = (handoffs.handoff || []).filter(
       (h) => h.handoff.status === 'HANDOFF_PENDING' && h.handoff.to_centre === ui.me.centre);
+    await knowTypes(pending.map((h) => h.case_type));
+    if (generation !== ui.generation || !ui.me) return;
     fillTable($('handoffs'), ['case_', 'from', 'leg', 'waiting', 'message'], pending, (tr, h) => {
       cell(tr, '').append(caseLink(h.case_number, h.case_number + '/H' + h.handoff.id + ' ' + (h.person_name || '')));
       cell(tr, h.handoff.from_centre);
-      cell(tr, h.handoff.leg);
+      cell(tr, legLabel(h.case_type, h.handoff.leg));
       cell(tr, hk(h.handoff.requested_at));
       cell(tr, h.handoff.message || '');
     });

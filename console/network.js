@@ -85,12 +85,22 @@ async function showList(kind, centre) {
     if (kind === 'cases' || kind === 'missed') {
       const list = await api('GET', 'cases?status=open&limit=1000' + q);
       let cases = list.case_state || [];
+      // Types and states as people name them: from the versions the cases run on.
+      const defs = new Map();
+      await Promise.all([...new Set(cases.map((c) => c.definition.content_hash))].map(async (hash) => {
+        try { defs.set(hash, await api('GET', 'definitions/' + hash)); } catch (e) { /* codes, then */ }
+      }));
+      const typeOf = (c) => label((defs.get(c.definition.content_hash) || {}).label) || c.type;
+      const stateOf = (c) => {
+        const st = ((defs.get(c.definition.content_hash) || {}).state || []).find((x) => x.name === c.state);
+        return (st && label(st.label)) || c.state;
+      };
       const missedOf = (c) => (c.timer || []).filter((x) => x.breached);
       if (kind === 'missed') cases = cases.filter((c) => missedOf(c).length > 0);
       fillTable(table, ['case_', 'person', 'state_col', 'opened_col', 'missed_col'], cases, (tr, c) => {
-        cell(tr, '').append(caseLink(c.number, c.number + ' ' + c.type));
+        cell(tr, '').append(caseLink(c.number, c.number + ' ' + typeOf(c)));
         cell(tr, [c.person.name_zh, c.person.name_en].filter(Boolean).join(' '));
-        cell(tr, c.state);
+        cell(tr, stateOf(c));
         cell(tr, hk(c.opened_at));
         cell(tr, missedOf(c).map((x) => x.what + ' (' + hk(x.due_at) + ')').join('; '));
       });
@@ -106,11 +116,12 @@ async function showList(kind, centre) {
       const list = await api('GET', 'handoffs');
       const waiting = (list.handoff || []).filter((h) => h.handoff.status === 'HANDOFF_PENDING' &&
         (!centre || h.handoff.to_centre === centre));
+      await knowTypes(waiting.map((h) => h.case_type));
       fillTable(table, ['case_', 'from', 'to', 'leg', 'waiting', 'message'], waiting, (tr, h) => {
         cell(tr, '').append(caseLink(h.case_number, h.case_number + '/H' + h.handoff.id + ' ' + (h.person_name || '')));
         cell(tr, h.handoff.from_centre);
         cell(tr, h.handoff.to_centre);
-        cell(tr, h.handoff.leg);
+        cell(tr, legLabel(h.case_type, h.handoff.leg));
         cell(tr, hk(h.handoff.requested_at));
         cell(tr, h.handoff.message || '');
       });

@@ -283,6 +283,7 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   CHECK(fj.WaitForText("#case-handoffs", "待回覆"));
   // It comes onto Shenzhen's board by itself; Shenzhen accepts from the case page.
   REQUIRE(sz.WaitForText("#handoffs", number));
+  CHECK(sz.WaitForText("#handoffs", "口岸護送"));  // the leg as people name it, not its code
   // The centre's message about it: read by this coordinator, still unread for the others.
   REQUIRE(sz.WaitForText("#inbox", number));
   CHECK(s.Get("chan_sz", "/v1/inbox?unread=1").body.find(number) != std::string::npos);
@@ -390,6 +391,9 @@ TEST_CASE("the console: a supervisor sees the network at a glance, and each numb
   CHECK(b.WaitForText("#list", first));
   CHECK(b.WaitForText("#list", second));
   CHECK(b.WaitForText("#list-count", "(2)"));
+  CHECK(b.WaitForText("#list", "護送至口岸"));  // the type and state as people name them
+  CHECK(b.WaitForText("#list", "安排護送"));
+  CHECK(b.Text("#list").find("escort_to_port") == std::string::npos);
   b.Click("#list a[href='#/case/" + first + "']");
   CHECK(b.WaitForText("#case-title", first));
   b.Go(s.Url() + "/#/list/dead");
