@@ -96,7 +96,7 @@ class Remote : public Backend {
                                  std::to_string(res->status) + " without saying why");
     }
     const model::Code code = model::CodeFromName(e.code()).value_or(model::Code::kInternal);
-    return Status(code, e.message()).WithField(e.field());
+    return Status(code, e.message(), e.message_zh_hant()).WithField(e.field());
   }
 
   RemoteOptions o_;

@@ -105,11 +105,14 @@ async function api(method, path, body) {
     data = { message: res.status + ' ' + res.statusText };  // a proxy's error page
   }
   if (!res.ok) {
-    // The server says what is wrong in English; the officer's language says
-    // what kind of refusal it is first.
+    // The server says what is wrong in both languages where it can; when it
+    // has English only, the officer's language at least says what kind of
+    // refusal it is.
     const kind = { 400: 'err_input', 403: 'err_denied', 404: 'err_missing', 409: 'err_state',
       429: 'err_busy', 503: 'err_busy' }[res.status];
-    const err = new Error((kind && ui.lang !== 'en' ? t(kind) + '：' : '') + (data.message || res.statusText));
+    const said = ui.lang === 'en' ? data.message
+      : data.message_zh_hant || (kind ? t(kind) + '：' : '') + (data.message || '');
+    const err = new Error(said || res.statusText);
     err.status = res.status;
     err.field = data.field;
     throw err;

@@ -1,5 +1,6 @@
 #include "dispatch/access.h"
 
+#include "dispatch/describe.h"
 #include "model/roles.h"
 #include "notify/notifications.h"
 
@@ -8,6 +9,10 @@ namespace dispatch {
 using model::Status;
 
 std::string Actor::Describe() const { return user + " (" + role + ", " + centre + ")"; }
+
+std::string Actor::DescribeZh() const {
+  return user + "（" + RoleName(role, model::Lang::kZhHant) + "，" + centre + "）";
+}
 
 namespace {
 
@@ -44,25 +49,32 @@ bool CanSeeTask(const Actor& actor, const model::TaskView& task) {
 
 Status CheckCanOpen(const Actor& actor, std::string_view centre) {
   if (!model::IsCaseRole(actor.role)) {
-    return Status::PermissionDenied(actor.Describe() +
-                                    " works no cases; ask a duty officer to open it");
+    return Status::PermissionDenied(
+        actor.Describe() + " works no cases; ask a duty officer to open it",
+        actor.DescribeZh() + "不處理個案；請當值主任開案");
   }
   if (actor.centre != centre && actor.role != model::kSupervisor) {
-    return Status::PermissionDenied(actor.Describe() + " cannot open a case for centre " +
-                                    std::string(centre) + "; open it at " + actor.centre +
-                                    " or ask " + std::string(centre) + " to open it");
+    const std::string other(centre);
+    return Status::PermissionDenied(
+        actor.Describe() + " cannot open a case for centre " + other + "; open it at " +
+            actor.centre + " or ask " + other + " to open it",
+        actor.DescribeZh() + "不能為中心 " + other + " 開案；請在 " + actor.centre + " 開案，或請 " +
+            other + " 開案");
   }
   return Status::Ok();
 }
 
 Status CheckCanWork(const Actor& actor, const model::CaseState& c) {
   if (!model::IsCaseRole(actor.role)) {
-    return Status::PermissionDenied(actor.Describe() + " works no cases");
+    return Status::PermissionDenied(actor.Describe() + " works no cases",
+                                    actor.DescribeZh() + "不處理個案");
   }
   if (actor.centre != Responsible(c)) {
-    return Status::PermissionDenied(actor.Describe() + " cannot act on " + c.number() +
-                                    ", which is worked by centre " + Responsible(c) + " now; ask " +
-                                    Responsible(c) + "'s duty officer");
+    return Status::PermissionDenied(
+        actor.Describe() + " cannot act on " + c.number() + ", which is worked by centre " +
+            Responsible(c) + " now; ask " + Responsible(c) + "'s duty officer",
+        actor.DescribeZh() + "不能處理個案 " + c.number() + "：現由中心 " + Responsible(c) +
+            " 跟進；請聯絡 " + Responsible(c) + " 的當值主任");
   }
   return Status::Ok();
 }
@@ -72,34 +84,44 @@ Status CheckCanAssign(const Actor& actor, const model::CaseState& c) {
   return CheckCanWork(actor, c);
 }
 
-Status CheckHoldsRole(const Actor& actor, std::string_view role, std::string_view what) {
+Status CheckHoldsRole(const Actor& actor, std::string_view role, std::string_view what,
+                      std::string_view what_zh) {
   if (actor.role == role || actor.role == model::kSupervisor) return Status::Ok();
-  return Status::PermissionDenied(std::string(what) + " is for a " + std::string(role) + "; " +
-                                  actor.Describe() + " cannot do it");
+  return Status::PermissionDenied(
+      std::string(what) + " is for a " + std::string(role) + "; " + actor.Describe() +
+          " cannot do it",
+      std::string(what_zh.empty() ? what : what_zh) + "須由" + RoleName(role, model::Lang::kZhHant) + "處理；" +
+          actor.DescribeZh() + "不能處理");
 }
 
 Status CheckCanNote(const Actor& actor, const model::CaseState& c) {
   if (model::IsCaseRole(actor.role) && TakesPart(actor, c)) return Status::Ok();
-  return Status::PermissionDenied(actor.Describe() + " may read " + c.number() +
-                                  " but not write on it; notes come from the centres working it");
+  return Status::PermissionDenied(
+      actor.Describe() + " may read " + c.number() +
+          " but not write on it; notes come from the centres working it",
+      actor.DescribeZh() + "可閱覽個案 " + c.number() + "，但不能在上面記錄；記錄由跟進個案的中心填寫");
 }
 
-Status CheckIsAdmin(const Actor& actor, std::string_view what) {
+Status CheckIsAdmin(const Actor& actor, std::string_view what, std::string_view what_zh) {
   if (actor.role == model::kAdmin) return Status::Ok();
-  return Status::PermissionDenied(actor.Describe() + " cannot " + std::string(what) +
-                                  "; ask an admin");
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot " + std::string(what) + "; ask an admin",
+      actor.DescribeZh() + "不能" + std::string(what_zh.empty() ? what : what_zh) +
+          "；請聯絡系統管理員");
 }
 
 Status CheckCanSetPassword(const Actor& actor, std::string_view user) {
   if (actor.user == user || actor.role == model::kAdmin) return Status::Ok();
-  return Status::PermissionDenied(actor.Describe() + " cannot set " + std::string(user) +
-                                  "'s password; an admin can");
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot set " + std::string(user) + "'s password; an admin can",
+      actor.DescribeZh() + "不能設定 " + std::string(user) + " 的密碼；系統管理員可以");
 }
 
 Status CheckCanManageKeys(const Actor& actor, std::string_view user) {
   if (actor.user == user || actor.role == model::kAdmin) return Status::Ok();
-  return Status::PermissionDenied(actor.Describe() + " cannot manage " + std::string(user) +
-                                  "'s tokens; an admin can");
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot manage " + std::string(user) + "'s tokens; an admin can",
+      actor.DescribeZh() + "不能管理 " + std::string(user) + " 的存取權杖；系統管理員可以");
 }
 
 Status CheckCanReadOutbox(const Actor& actor) {
@@ -107,8 +129,9 @@ Status CheckCanReadOutbox(const Actor& actor) {
       actor.role == model::kAdmin) {
     return Status::Ok();
   }
-  return Status::PermissionDenied(actor.Describe() +
-                                  " cannot read the outbox; supervisors and coordinators can");
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot read the outbox; supervisors and coordinators can",
+      actor.DescribeZh() + "不能查看外發通知；主管及協調主任可以");
 }
 
 bool CanSeeNotification(const Actor& actor, const model::Notification& n,

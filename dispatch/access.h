@@ -37,6 +37,8 @@ struct Actor {
 
   // "chan_sz (duty_officer, SZ)" for messages.
   std::string Describe() const;
+  // "chan_sz（當值主任，SZ）", the same in Traditional Chinese.
+  std::string DescribeZh() const;
 };
 
 bool CanRead(const Actor& actor, const model::CaseState& c);
@@ -55,12 +57,17 @@ model::Status CheckCanOpen(const Actor& actor, std::string_view centre);
 model::Status CheckCanWork(const Actor& actor, const model::CaseState& c);
 // OK when `actor` may give a task of `c` to someone.
 model::Status CheckCanAssign(const Actor& actor, const model::CaseState& c);
-// OK when `actor` holds `role`, or is a supervisor (who may do any case work).
-model::Status CheckHoldsRole(const Actor& actor, std::string_view role, std::string_view what);
+// OK when `actor` holds `role`, or is a supervisor (who may do any case work);
+// `what` is what is refused ("task SZ-2026-0001-3"), `what_zh` the same in
+// Traditional Chinese (`what` when empty).
+model::Status CheckHoldsRole(const Actor& actor, std::string_view role, std::string_view what,
+                             std::string_view what_zh = {});
 // OK when `actor` may add a note to `c`. REQUIRES: CanRead(actor, c).
 model::Status CheckCanNote(const Actor& actor, const model::CaseState& c);
-// OK for admins; `what` is what they would do ("set webhooks").
-model::Status CheckIsAdmin(const Actor& actor, std::string_view what);
+// OK for admins; `what` is what they would do ("set webhooks"), `what_zh`
+// the same in Traditional Chinese (`what` when empty).
+model::Status CheckIsAdmin(const Actor& actor, std::string_view what,
+                           std::string_view what_zh = {});
 // OK when `actor` may set `user`'s password: their own (saying the current
 // one, when they have one), or anyone's as an admin.
 model::Status CheckCanSetPassword(const Actor& actor, std::string_view user);

@@ -27,7 +27,10 @@ constexpr size_t kShortestPassword = 10;
 
 Result<model::User> MustGetUser(StoreReader& r, std::string_view name) {
   ASSIGN_OR_RETURN(auto user, r.GetUser(name));
-  if (!user) return Status::NotFound("no user named '" + std::string(name) + "'");
+  if (!user) {
+    return Status::NotFound("no user named '" + std::string(name) + "'",
+                            "沒有名為「" + std::string(name) + "」的用戶");
+  }
   return std::move(*user);
 }
 
@@ -42,9 +45,12 @@ Result<std::vector<model::Shift>> RunningShifts(StoreReader& r, std::string_view
   return out;
 }
 
-std::string Joined(const std::set<std::string>& items) {
+std::string Joined(const std::set<std::string>& items, std::string_view sep = ", ") {
   std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
   return out;
 }
 
@@ -117,7 +123,7 @@ Result<CommandReply> DutyOff(DirectoryWork& w, const Command& c) {
 
 Result<CommandReply> SetWebhook(DirectoryWork& w, const Command& c) {
   const auto& hook = c.set_webhook();
-  RETURN_IF_ERROR(CheckIsAdmin(w.actor, "set webhooks"));
+  RETURN_IF_ERROR(CheckIsAdmin(w.actor, "set webhooks", "設定 webhook 網址"));
   if (!hook.url().empty()) RETURN_IF_ERROR(notify::ParseHttpUrl(hook.url()).status());
   ASSIGN_OR_RETURN(auto centres, w.store.ListCentres());
   for (auto& centre : centres) {
@@ -129,15 +135,17 @@ Result<CommandReply> SetWebhook(DirectoryWork& w, const Command& c) {
     return reply;
   }
   ASSIGN_OR_RETURN(auto codes, w.store.CentreCodes());
-  return Status::InvalidArgument("unknown centre '" + hook.centre() + "'; centres are " +
-                                 Joined(codes));
+  return Status::InvalidArgument(
+      "unknown centre '" + hook.centre() + "'; centres are " + Joined(codes),
+      "沒有「" + hook.centre() + "」這個中心；中心代號為 " + Joined(codes, "、"));
 }
 
 Result<CommandReply> MarkRead(DirectoryWork& w, const Command& c) {
   const int64_t id = c.mark_read().inbox_item();
   ASSIGN_OR_RETURN(auto item, w.store.GetInboxItem(id));
   if (!item || !IsAddressedTo(w.actor, *item)) {
-    return Status::NotFound("no message " + std::to_string(id) + " in your inbox");
+    return Status::NotFound("no message " + std::to_string(id) + " in your inbox",
+                            "你的收件匣內沒有編號 " + std::to_string(id) + " 的訊息");
   }
   RETURN_IF_ERROR(w.store.MarkRead(id, w.actor.user, w.now));
   return CommandReply();
@@ -152,23 +160,26 @@ Result<std::string> HashNewPassword(StoreReader& store, const Command& c, const 
   ASSIGN_OR_RETURN(model::User target, MustGetUser(store, user));
   const std::string& password = set.password();
   if (password.size() < kShortestPassword) {
-    return Status::InvalidArgument("a password needs at least " +
-                                   std::to_string(kShortestPassword) + " characters")
+    return Status::InvalidArgument(
+               "a password needs at least " + std::to_string(kShortestPassword) + " characters",
+               "密碼最少要有 " + std::to_string(kShortestPassword) + " 個字元")
         .WithField("set_password.password");
   }
   if (password.find(user) != std::string::npos) {
-    return Status::InvalidArgument("a password must not contain the user name")
+    return Status::InvalidArgument("a password must not contain the user name",
+                                   "密碼不可包含用戶名稱")
         .WithField("set_password.password");
   }
   if (actor.user == user) {
     ASSIGN_OR_RETURN(auto current, store.GetCredential(user));
     if (current && !model::VerifyPassword(set.current_password(), current->hash)) {
-      return Status::PermissionDenied("the current password is not right")
+      return Status::PermissionDenied("the current password is not right", "現有密碼不正確")
           .WithField("set_password.current_password");
     }
     // A first password was seen by whoever gave it: keeping it is no change.
     if (current && model::VerifyPassword(password, current->hash)) {
-      return Status::InvalidArgument("choose a new password, not the one you have now")
+      return Status::InvalidArgument("choose a new password, not the one you have now",
+                                     "請設定一個新密碼，不可沿用現有的密碼")
           .WithField("set_password.password");
     }
   }
@@ -194,7 +205,8 @@ Result<CommandReply> CreateToken(DirectoryWork& w, const Command& c) {
     auto d = model::ParseDuration(create.expires_in());
     if (!d.ok()) return d.status().WithField("create_token.expires_in");
     if (*d > kTokenLastsAtMost) {
-      return Status::InvalidArgument("a token lasts at most 366 days")
+      return Status::InvalidArgument("a token lasts at most 366 days",
+                                     "存取權杖的有效期最長為 366 日")
           .WithField("create_token.expires_in");
     }
     lasts = *d;
@@ -218,7 +230,8 @@ Result<CommandReply> RevokeToken(DirectoryWork& w, const Command& c) {
     *reply.mutable_key() = key;
     return reply;
   }
-  return Status::NotFound("no token or session " + id + " of yours");
+  return Status::NotFound("no token or session " + id + " of yours",
+                          "你沒有編號為 " + id + " 的存取權杖或登入");
 }
 
 }  // namespace decide

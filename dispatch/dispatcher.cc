@@ -161,12 +161,15 @@ Status Dispatcher::NoteLiveWork() {
 Result<Actor> Dispatcher::ResolveActor(std::string_view user_name) {
   if (user_name.empty()) {
     return Status::InvalidArgument(
-        "say who you are with --as NAME (or set DISPATCH_AS); `dispatch user list` shows users");
+        "say who you are with --as NAME (or set DISPATCH_AS); `dispatch user list` shows users",
+        "請說明你是哪一位用戶");
   }
   ASSIGN_OR_RETURN(auto user, store_.Read().GetUser(user_name));
   if (!user) {
     return Status::NotFound("no user named '" + std::string(user_name) +
-                            "'; an admin adds users with `dispatch user add`");
+                                "'; an admin adds users with `dispatch user add`",
+                            "沒有名為「" + std::string(user_name) +
+                                "」的用戶；用戶須由系統管理員加入");
   }
   return Actor{user->name(), user->centre(), user->role()};
 }
@@ -196,7 +199,7 @@ Result<const model::LoadedDefinition*> Dispatcher::DefinitionOf(const model::Cas
 Result<const model::LoadedDefinition*> Dispatcher::DefinitionByHash(std::string_view hash) {
   if (const auto* def = catalog_.ByHash(hash)) return def;
   ASSIGN_OR_RETURN(auto text, store_.Read().DefinitionText(hash));
-  if (!text) return Status::NotFound("no definition with that hash");
+  if (!text) return Status::NotFound("no definition with that hash", "找不到該流程定義");
   ASSIGN_OR_RETURN(auto loaded, model::LoadDefinition("(pinned definition)", std::move(*text),
                                                       model::DefinitionRules::kWhenPinned));
   catalog_.AddPinned(std::move(loaded));
@@ -228,8 +231,9 @@ std::vector<Result<CommandReply>> Dispatcher::ExecuteGroup(const std::vector<Sub
     // here, for every command from every surface, before anything is read.
     Status s = model::CheckText(command);
     if (s.ok() && actor.must_change_password && !command.has_set_password()) {
-      s = Status::PermissionDenied("change your password first: the one you signed in with was "
-                                   "given to you by an admin");
+      s = Status::PermissionDenied(
+          "change your password first: the one you signed in with was given to you by an admin",
+          "請先更改密碼：你登入時所用的密碼是由系統管理員設定的");
     }
     const CommandSpec& spec = SpecOf(command.body_case());
     if (s.ok() && spec.prepare != nullptr) {
@@ -271,7 +275,7 @@ std::vector<Result<CommandReply>> Dispatcher::ExecuteGroup(const std::vector<Sub
     if (Status s = outcome[i]; !s.ok()) {
       // A message may repeat what was typed, an identity number in the wrong
       // field included: it reaches logs and other machines masked.
-      s = Status(s.code(), model::MaskHkidsIn(s.message())).WithField(s.field());
+      s = s.WithMessages([](const std::string& m) { return model::MaskHkidsIn(m); });
       spdlog::info("refused {} on {} by {}: {}", KindOf(command), number, batch[i].actor->user,
                    s.ToString());
       out.emplace_back(std::move(s));
@@ -292,8 +296,11 @@ Status Dispatcher::Apply(StoreWriter& w, const model::Command& command, const Ac
     ASSIGN_OR_RETURN(auto stored, w.FindReply(ScopedKey(actor, command.idempotency_key())));
     if (stored) {
       if (stored->fingerprint != fingerprint) {
-        return Status::AlreadyExists("idempotency key '" + command.idempotency_key() +
-                                     "' was already used for a different command");
+        return Status::AlreadyExists(
+            "idempotency key '" + command.idempotency_key() +
+                "' was already used for a different command",
+            "此要求的識別碼「" + command.idempotency_key() +
+                "」已用於另一項指令；請重新載入頁面再試");
       }
       reply = std::move(stored->reply);
       reply.set_replayed(true);
@@ -325,7 +332,9 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
                        }};
     return spec.decide_directory(work, command);
   }
-  if (spec.decide_case == nullptr) return Status::InvalidArgument("the command is empty");
+  if (spec.decide_case == nullptr) {
+    return Status::InvalidArgument("the command is empty", "指令沒有內容");
+  }
   return ExecuteCaseCommand(w, command, actor, now);
 }
 
@@ -359,7 +368,9 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
     if (!open.related_case().empty()) {
       ASSIGN_OR_RETURN(auto related, CaseFor(w, actor, open.related_case()));
       if (!related) {
-        return Status::NotFound("no case " + open.related_case() + " to relate the new case to");
+        return Status::NotFound(
+            "no case " + open.related_case() + " to relate the new case to",
+            "找不到個案 " + open.related_case() + "，未能把新個案與之關聯");
       }
     }
     if (ctx.centres.count(open.centre()) != 0) {
@@ -369,10 +380,12 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
     RETURN_IF_ERROR(w.PinDefinition(*ctx.definition, now));
   } else {
     const std::string number = CaseNumberOf(command);
-    if (number.empty()) return Status::InvalidArgument("the command names no case");
+    if (number.empty()) {
+      return Status::InvalidArgument("the command names no case", "指令未有註明個案編號");
+    }
     // Not even existence is disclosed to those who may not see a case.
     ASSIGN_OR_RETURN(current, CaseFor(w, actor, number));
-    if (!current) return Status::NotFound("no case " + number);
+    if (!current) return Status::NotFound("no case " + number, "找不到個案 " + number);
     ASSIGN_OR_RETURN(ctx.definition, PinnedDefinition(w, current->definition()));
     if (command.has_request_handoff()) {
       ASSIGN_OR_RETURN(ctx.centres, w.CentreCodes());
@@ -452,7 +465,8 @@ Result<FiringReport> Dispatcher::FireDueDeadlines(int limit) {
 
 namespace {
 Status NotSignedIn() {
-  return Status::PermissionDenied("the user name or password is not right");
+  return Status::PermissionDenied("the user name or password is not right",
+                                  "用戶名稱或密碼不正確");
 }
 }  // namespace
 
@@ -484,7 +498,9 @@ Result<model::AccessKey> Dispatcher::StartSession(std::string_view user, bool mu
 
 Result<Actor> Dispatcher::Authenticate(std::string_view secret) {
   const auto invalid = [] {
-    return Status::PermissionDenied("sign in again: that session or token is not valid (any more)");
+    return Status::PermissionDenied(
+        "sign in again: that session or token is not valid (any more)",
+        "請重新登入：該次登入或存取權杖已失效");
   };
   if (secret.empty()) return invalid();
   ASSIGN_OR_RETURN(auto stored, store_.Read().FindKey(model::Sha256Hex(secret)));
@@ -513,18 +529,23 @@ Result<std::vector<model::AccessKey>> Dispatcher::ListKeys(const Actor& actor,
   const std::string whose = user.empty() && actor.role != model::kAdmin ? actor.user
                                                                           : std::string(user);
   if (!whose.empty()) RETURN_IF_ERROR(CheckCanManageKeys(actor, whose));
-  if (whose.empty()) RETURN_IF_ERROR(CheckIsAdmin(actor, "list everyone's tokens"));
+  if (whose.empty()) {
+    RETURN_IF_ERROR(CheckIsAdmin(actor, "list everyone's tokens", "查看所有人的存取權杖"));
+  }
   return store_.Read().ListKeys(whose);
 }
 
 Result<RebuildReport> Dispatcher::Rebuild(const Actor& actor) {
-  RETURN_IF_ERROR(CheckIsAdmin(actor, "rebuild"));
+  RETURN_IF_ERROR(CheckIsAdmin(actor, "rebuild", "重建個案資料"));
   return store_.RebuildProjections();
 }
 
 Result<model::CaseState> Dispatcher::GetCase(const Actor& actor, std::string_view number) {
   ASSIGN_OR_RETURN(auto c, CaseFor(store_.Read(), actor, number));
-  if (!c) return Status::NotFound("no case " + model::MaskHkidsIn(number));
+  if (!c) {
+    const std::string masked = model::MaskHkidsIn(number);
+    return Status::NotFound("no case " + masked, "找不到個案 " + masked);
+  }
   return std::move(*c);
 }
 
@@ -534,18 +555,24 @@ Status Dispatcher::CheckFilter(std::string_view centre, std::string_view type) {
   if (!centre.empty()) {
     ASSIGN_OR_RETURN(auto codes, store_.Read().CentreCodes());
     if (codes.count(std::string(centre)) == 0) {
-      std::string known;
-      for (const auto& code : codes) known += (known.empty() ? "" : ", ") + code;
-      return Status::InvalidArgument("unknown centre '" + std::string(centre) +
-                                     "'; centres are " + known);
+      std::string known, known_zh;
+      for (const auto& code : codes) {
+        known += (known.empty() ? "" : ", ") + code;
+        known_zh += (known_zh.empty() ? "" : "、") + code;
+      }
+      return Status::InvalidArgument(
+          "unknown centre '" + std::string(centre) + "'; centres are " + known,
+          "沒有「" + std::string(centre) + "」這個中心；中心代號為 " + known_zh);
     }
   }
   const auto& broken = catalog_.Broken();
   if (!type.empty() && catalog_.Latest(type) == nullptr &&
       std::none_of(broken.begin(), broken.end(),
                    [&](const model::BrokenDefinition& b) { return b.name() == type; })) {
-    return Status::InvalidArgument("unknown case type '" + std::string(type) +
-                                   "'; case types are " + catalog_.Names());
+    const std::string names = catalog_.Names();
+    return Status::InvalidArgument(
+        "unknown case type '" + std::string(type) + "'; case types are " + names,
+        "沒有「" + std::string(type) + "」這個個案類別；個案類別代號為 " + names);
   }
   return Status::Ok();
 }
@@ -555,7 +582,11 @@ Result<std::vector<model::CaseState>> Dispatcher::ListCases(const Actor& actor,
   RETURN_IF_ERROR(CheckFilter(filter.centre, filter.type));
   if (!filter.after.empty()) {
     ASSIGN_OR_RETURN(auto after, CaseFor(store_.Read(), actor, filter.after));
-    if (!after) return Status::NotFound("no case " + model::MaskHkidsIn(filter.after) + " to list from");
+    if (!after) {
+      const std::string masked = model::MaskHkidsIn(filter.after);
+      return Status::NotFound("no case " + masked + " to list from",
+                              "找不到個案 " + masked + "，未能由此處開始列出");
+    }
   }
   // The store narrows to the cases the actor's centre may take part in;
   // access.h has the last word. A page is read again past those it left

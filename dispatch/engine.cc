@@ -53,9 +53,56 @@ std::string JoinedList(const std::vector<std::string>& items, std::string_view s
   return out;
 }
 
+constexpr model::Lang kZh = model::Lang::kZhHant;
+
+// 「SZ-2026-0001/3」: a code, a name or a label as a Chinese message quotes it.
+std::string Corner(std::string_view s) { return "「" + std::string(s) + "」"; }
+
+// 「護送至口岸」個案: a case of the type `def` defines, in Chinese.
+std::string CaseZh(const model::WorkflowDefinition& def) {
+  return Corner(model::Localize(def.label(), kZh, def.name())) + "個案";
+}
+
+// The Chinese labels of a definition's states, legs and pause reasons, or
+// the bare name when there is none.
+std::string StateZh(const model::WorkflowDefinition& def, std::string_view name) {
+  const model::StateDef* s = model::FindState(def, name);
+  return s ? model::Localize(s->label(), kZh, name) : std::string(name);
+}
+std::string LegZh(const model::WorkflowDefinition& def, std::string_view name) {
+  const model::Leg* l = model::FindLeg(def, name);
+  return l ? model::Localize(l->label(), kZh, name) : std::string(name);
+}
+std::string PauseReasonZh(const model::WorkflowDefinition& def, std::string_view name) {
+  for (const auto& r : def.pause_reason()) {
+    if (r.name() == name) return model::Localize(r.label(), kZh, name);
+  }
+  return std::string(name);
+}
+
+// The label of event `event` as `state` offers it, else as any state does.
+std::string EventZh(const model::WorkflowDefinition& def, const model::StateDef* state,
+                    std::string_view event) {
+  if (state != nullptr) {
+    for (const auto& tr : state->transition()) {
+      if (tr.on() == event) return model::Localize(tr.label(), kZh, event);
+    }
+  }
+  for (const auto& s : def.state()) {
+    for (const auto& tr : s.transition()) {
+      if (tr.on() == event) return model::Localize(tr.label(), kZh, event);
+    }
+  }
+  return std::string(event);
+}
+
+std::string TaskZh(const Task& t) { return model::Localize(t.label(), kZh, t.name()); }
+
 Status UnknownCentre(std::string_view code, const std::set<std::string>& centres) {
-  return Status::InvalidArgument("unknown centre " + Quoted(code) + "; centres are " +
-                                 JoinedList({centres.begin(), centres.end()}));
+  const std::vector<std::string> codes(centres.begin(), centres.end());
+  return Status::InvalidArgument(
+      "unknown centre " + Quoted(code) + "; centres are " + JoinedList(codes),
+      "沒有代號為" + Corner(code) + "的中心；中心代號有：" + JoinedList(codes, "、"));
 }
 
 std::string ResponsibleCentre(const CaseState& c) {
@@ -64,9 +111,15 @@ std::string ResponsibleCentre(const CaseState& c) {
 
 Status UnknownField(const model::WorkflowDefinition& def, std::string_view name) {
   std::vector<std::string> known;
-  for (const auto& fd : def.field()) known.push_back(fd.name());
+  std::vector<std::string> known_zh;
+  for (const auto& fd : def.field()) {
+    known.push_back(fd.name());
+    known_zh.push_back(model::Localize(fd.label(), kZh, fd.name()));
+  }
   return Status::InvalidArgument("unknown field " + Quoted(name) + " for " + ACase(def.name()) +
-                                 "; its fields are: " + JoinedList(known));
+                                     "; its fields are: " + JoinedList(known),
+                                 CaseZh(def) + "沒有" + Corner(name) +
+                                     "這個資料項目；其資料項目有：" + JoinedList(known_zh, "、"));
 }
 
 // `fields` checked against their types, in the form they are kept. An error
@@ -244,7 +297,8 @@ void TakeTransition(Decision& d, const model::Transition& chosen, const std::str
 const model::Transition* ChooseTransition(Decision& d,
                                           const std::vector<const model::Transition*>& candidates,
                                           const Fields& merged, const Fields& given,
-                                          const Actor& actor, std::vector<std::string>& reasons);
+                                          const Actor& actor, std::vector<std::string>& reasons,
+                                          std::vector<std::string>* reasons_zh = nullptr);
 
 // The day a case in `state` waits for has come: it moves on by the state's
 // wait event, as the system, when a way on holds. False, with what held each
@@ -341,9 +395,11 @@ void ResetEscalations(Decision& d) {
 
 Status CheckOpen(const CaseState& c) {
   if (c.status() == model::CASE_OPEN) return Status::Ok();
+  const bool closed = c.status() == model::CASE_CLOSED;
   return Status::FailedPrecondition(
-      "case " + c.number() + " is " + (c.status() == model::CASE_CLOSED ? "closed" : "cancelled") +
-      "; nothing more can be done on it except notes");
+      "case " + c.number() + " is " + (closed ? "closed" : "cancelled") +
+          "; nothing more can be done on it except notes",
+      "個案 " + c.number() + (closed ? " 已結案" : " 已取消") + "；除加入備註外，不能再作其他處理");
 }
 
 // A reason in both languages.
@@ -508,16 +564,20 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
     return s.WithField("open_case.caller." + s.field());
   }
   if (def.definition.caller_required() && model::IsEmptyCaller(caller)) {
-    return Status::InvalidArgument(ACase(def.definition.name()) +
-                                   " needs who called or referred it: their name or "
-                                   "organisation (and a phone to call them back)")
+    return Status::InvalidArgument(
+               ACase(def.definition.name()) +
+                   " needs who called or referred it: their name or "
+                   "organisation (and a phone to call them back)",
+               CaseZh(def.definition) + "須記下來電或轉介者：請填寫其姓名或機構（及回電號碼）")
         .WithField("open_case.caller.name");
   }
   for (const std::string& name : def.definition.required_on_open()) {
     if (fields.count(name) == 0) {
       const auto* f = model::FindField(def.definition, name);
-      return Status::InvalidArgument(ACase(def.definition.name()) + " needs field " +
-                                     Quoted(name) + " (" + f->label().en() + ") when it is opened")
+      return Status::InvalidArgument(
+                 ACase(def.definition.name()) + " needs field " + Quoted(name) + " (" +
+                     f->label().en() + ") when it is opened",
+                 "開立" + CaseZh(def.definition) + "時須填寫" + FieldZh(def.definition, name))
           .WithField("open_case.fields." + name);
     }
   }
@@ -543,17 +603,27 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
 }
 
 // The first of `candidates` whose guard holds, or nullptr; `reasons` says
-// what held back each one tried before it (or every one).
+// what held back each one tried before it (or every one), and
+// `reasons_zh`, when given, the same in Chinese.
 const model::Transition* ChooseTransition(Decision& d,
                                           const std::vector<const model::Transition*>& candidates,
                                           const Fields& merged, const Fields& given,
-                                          const Actor& actor, std::vector<std::string>& reasons) {
+                                          const Actor& actor, std::vector<std::string>& reasons,
+                                          std::vector<std::string>* reasons_zh) {
   for (const model::Transition* tr : candidates) {
-    const std::vector<std::string> failures =
-        English(GuardFailures(tr->guard(), d.state(), merged, d.def(), actor, d.now(), &given));
+    const std::vector<model::Label> failures =
+        GuardFailures(tr->guard(), d.state(), merged, d.def(), actor, d.now(), &given);
     if (failures.empty()) return tr;
-    std::string why = JoinedList(failures, "; ");
+    std::string why = JoinedList(English(failures), "; ");
     reasons.push_back(candidates.size() == 1 ? why : "to reach " + Quoted(tr->to()) + ": " + why);
+    if (reasons_zh != nullptr) {
+      std::vector<std::string> zh;
+      for (const model::Label& f : failures) zh.push_back(f.zh_hant());
+      const std::string why_zh = JoinedList(zh, "；");
+      reasons_zh->push_back(candidates.size() == 1
+                                ? why_zh
+                                : "往" + Corner(StateZh(d.def(), tr->to())) + "：" + why_zh);
+    }
   }
   return nullptr;
 }
@@ -619,10 +689,16 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
     }
   }
   if (candidates.empty()) {
+    std::vector<std::string> possible_zh;
+    for (const std::string& on : possible) possible_zh.push_back(EventZh(def, state, on));
     return Status::FailedPrecondition(
         "event " + Quoted(cmd.event()) + " is not possible while case " + c.number() + " is at " +
-        Quoted(c.state()) + " (" + state->label().en() + "); possible here: " +
-        (possible.empty() ? "none" : JoinedList(possible)));
+            Quoted(c.state()) + " (" + state->label().en() +
+            "); possible here: " + (possible.empty() ? "none" : JoinedList(possible)),
+        "個案 " + c.number() + " 現處於" + Corner(model::Localize(state->label(), kZh, c.state())) +
+            "階段，不能進行" + Corner(EventZh(def, state, cmd.event())) + "；" +
+            (possible.empty() ? std::string("此階段沒有可進行的事項")
+                              : "此階段可進行：" + JoinedList(possible_zh, "、")));
   }
   ASSIGN_OR_RETURN(const Fields given, KeptFields(def, cmd.fields(), "fire_event"));
   // Replacing a value on the way is a correction, as with `case set`: the
@@ -633,21 +709,27 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
     if (it != c.fields().end() && it->second != value) previous[name] = it->second;
   }
   if (!previous.empty() && model::TrimSpaces(cmd.note()).empty()) {
-    return Status::InvalidArgument("field " + Quoted(previous.begin()->first) + " has a value already; " +
-                                   "say in the note why it changes")
+    return Status::InvalidArgument(
+               "field " + Quoted(previous.begin()->first) + " has a value already; " +
+                   "say in the note why it changes",
+               FieldZh(def, previous.begin()->first) + "已有內容；如要更改，請在備註說明原因")
         .WithField("fire_event.note");
   }
   Fields merged = Sorted(c.fields());
   for (const auto& [k, v] : given) merged[k] = v;
 
   std::vector<std::string> reasons;
+  std::vector<std::string> reasons_zh;
   const model::Transition* chosen =
-      ChooseTransition(d, candidates, merged, given, ctx.actor, reasons);
+      ChooseTransition(d, candidates, merged, given, ctx.actor, reasons, &reasons_zh);
   if (chosen == nullptr) {
     const bool denied = candidates.size() == 1 && reasons[0].rfind("only a ", 0) == 0;
-    std::string msg = "cannot " + Quoted(cmd.event()) + " on case " + c.number() + " yet: " +
-                      JoinedList(reasons, " | ");
-    return denied ? Status::PermissionDenied(msg) : Status::FailedPrecondition(msg);
+    return Status(denied ? model::Code::kPermissionDenied : model::Code::kFailedPrecondition,
+                  "cannot " + Quoted(cmd.event()) + " on case " + c.number() +
+                      " yet: " + JoinedList(reasons, " | "),
+                  "個案 " + c.number() + " 尚未可以進行" +
+                      Corner(EventZh(def, state, cmd.event())) + "：" +
+                      JoinedList(reasons_zh, "；"));
   }
   TakeTransition(d, *chosen, cmd.event(), given, previous, cmd.note(), reasons);
   return Status::Ok();
@@ -661,21 +743,27 @@ Status DecideAssign(Decision& d, const model::AssignTask& cmd) {
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
   const std::string id = TaskId(c.number(), task->seq());
   if (ctx.assignee == nullptr) {
-    return Status::NotFound("no user named " + Quoted(cmd.assignee()) +
-                            "; `dispatch user list` shows who exists");
+    return Status::NotFound(
+        "no user named " + Quoted(cmd.assignee()) + "; `dispatch user list` shows who exists",
+        "沒有名為" + Corner(cmd.assignee()) + "的使用者；請檢查名稱是否正確");
   }
   const model::User& who = *ctx.assignee;
   if (who.centre() != task->centre()) {
-    return Status::FailedPrecondition("task " + id + " is worked at centre " + task->centre() +
-                                      ", but " + who.name() + " works at " + who.centre() +
-                                      "; give it to someone at " + task->centre());
+    return Status::FailedPrecondition(
+        "task " + id + " is worked at centre " + task->centre() + ", but " + who.name() +
+            " works at " + who.centre() + "; give it to someone at " + task->centre(),
+        "工作 " + id + " 由中心 " + task->centre() + " 處理，但 " + who.name() + " 屬中心 " +
+            who.centre() + "；請指派給 " + task->centre() + " 的同事");
   }
   if (who.role() != task->role() && who.role() != model::kSupervisor) {
-    return Status::FailedPrecondition("task " + id + " is for a " + task->role() + ", and " +
-                                      who.name() + " is a " + who.role());
+    return Status::FailedPrecondition(
+        "task " + id + " is for a " + task->role() + ", and " + who.name() + " is a " + who.role(),
+        "工作 " + id + " 須由" + RoleName(task->role(), kZh) + "處理，但 " + who.name() + " 是" +
+            RoleName(who.role(), kZh));
   }
   if (task->assignee() == who.name()) {
-    return Status::FailedPrecondition("task " + id + " is already assigned to " + who.name());
+    return Status::FailedPrecondition("task " + id + " is already assigned to " + who.name(),
+                                      "工作 " + id + " 已指派給 " + who.name());
   }
   const int seq = task->seq();
   const std::string previous = task->assignee();
@@ -694,7 +782,8 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
   RETURN_IF_ERROR(
-      CheckHoldsRole(d.ctx().actor, task->role(), "task " + TaskId(c.number(), task->seq())));
+      CheckHoldsRole(d.ctx().actor, task->role(), "task " + TaskId(c.number(), task->seq()),
+                     "工作 " + TaskId(c.number(), task->seq()) + Corner(TaskZh(*task))));
   const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), task->state(), task->name());
   // Work that follows other work (the health code after the test result)
   // waits for it.
@@ -708,7 +797,10 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
     const model::TaskTemplate* first = model::FindTaskTemplate(d.def(), task->state(), before);
     return Status::FailedPrecondition(
         "task " + TaskId(c.number(), task->seq()) + " (" + task->label().en() + ") comes after " +
-        Quoted(before) + (first ? " (" + first->label().en() + ")" : "") + ", which is not done yet");
+            Quoted(before) + (first ? " (" + first->label().en() + ")" : "") +
+            ", which is not done yet",
+        "請先完成工作" + Corner(first ? model::Localize(first->label(), kZh, before) : before) +
+            "，才可完成工作 " + TaskId(c.number(), task->seq()) + Corner(TaskZh(*task)));
   }
   const int seq = task->seq();
   const Task done = *task;
@@ -726,7 +818,10 @@ Status DecideComplete(Decision& d, const model::CompleteTask& cmd) {
   return Status::Ok();
 }
 
-Status CheckReason(std::string_view reason, std::string_view what);
+// OK when `reason` has words in it; `field` is where it is given
+// ("close_case.reason").
+Status CheckReason(std::string_view reason, std::string_view what, std::string_view what_zh,
+                   std::string_view field);
 
 Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
   const CaseState& c = d.state();
@@ -734,23 +829,30 @@ Status DecideNotApplicable(Decision& d, const model::MarkNotApplicable& cmd) {
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
   ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, cmd.task()));
   const std::string id = "task " + TaskId(c.number(), task->seq());
-  RETURN_IF_ERROR(CheckHoldsRole(d.ctx().actor, task->role(), id));
+  const std::string id_zh = "工作 " + TaskId(c.number(), task->seq()) + Corner(TaskZh(*task));
+  RETURN_IF_ERROR(CheckHoldsRole(d.ctx().actor, task->role(), id, id_zh));
   const model::TaskTemplate* tmpl = model::FindTaskTemplate(d.def(), task->state(), task->name());
   if (tmpl == nullptr || (!tmpl->may_not_apply() && !tmpl->has_not_applicable_when())) {
-    return Status::FailedPrecondition(id + " (" + task->label().en() + ") must be done; " +
-                                      c.type() + " version " +
-                                      std::to_string(c.definition().version()) +
-                                      " does not let it be marked not applicable");
+    return Status::FailedPrecondition(
+        id + " (" + task->label().en() + ") must be done; " + c.type() + " version " +
+            std::to_string(c.definition().version()) + " does not let it be marked not applicable",
+        id_zh + "必須完成：" + CaseZh(d.def()) + "（第 " +
+            std::to_string(c.definition().version()) + " 版）不容許將此工作標示為不適用");
   }
   if (tmpl->has_not_applicable_when()) {
-    const std::vector<std::string> failures = English(GuardFailures(
-        tmpl->not_applicable_when(), c, Sorted(c.fields()), d.def(), d.ctx().actor, d.now()));
+    const std::vector<model::Label> failures = GuardFailures(
+        tmpl->not_applicable_when(), c, Sorted(c.fields()), d.def(), d.ctx().actor, d.now());
     if (!failures.empty()) {
-      return Status::FailedPrecondition(id + " (" + task->label().en() +
-                                        ") applies to this case: " + JoinedList(failures, "; "));
+      std::vector<std::string> zh;
+      for (const model::Label& f : failures) zh.push_back(f.zh_hant());
+      return Status::FailedPrecondition(
+          id + " (" + task->label().en() +
+              ") applies to this case: " + JoinedList(English(failures), "; "),
+          id_zh + "仍適用於此個案，不能標示為不適用：" + JoinedList(zh, "；"));
     }
   }
-  RETURN_IF_ERROR(CheckReason(cmd.reason(), "marking a task not applicable"));
+  RETURN_IF_ERROR(CheckReason(cmd.reason(), "marking a task not applicable", "將工作標示為不適用",
+                              "mark_not_applicable.reason"));
   const int seq = task->seq();
   d.Emit([&](Event& e) {
     e.mutable_task_not_applicable()->set_seq(seq);
@@ -776,8 +878,10 @@ Status DecideAddPerson(Decision& d, const model::AddPerson& cmd) {
   }
   const std::string relationship = model::TrimSpaces(cmd.relationship());
   if (relationship.empty()) {
-    return Status::InvalidArgument("say how they are related to " + NameOf(c.person()) +
-                                   " (husband, son, neighbour travelling with them)")
+    return Status::InvalidArgument(
+               "say how they are related to " + NameOf(c.person()) +
+                   " (husband, son, neighbour travelling with them)",
+               "請說明此人與" + NameOf(c.person()) + "的關係（例如丈夫、兒子、同行的鄰居）")
         .WithField("add_person.relationship");
   }
   // One person, one place on the case: the same identity card twice is a slip.
@@ -786,8 +890,10 @@ Status DecideAddPerson(Decision& d, const model::AddPerson& cmd) {
     for (const auto& p : c.people()) on_case.push_back(&p.person());
     for (const model::Person* p : on_case) {
       if (p->hkid() == person.hkid()) {
-        return Status::AlreadyExists("that identity card number is already on case " + c.number() +
-                                     ", as " + NameOf(*p))
+        return Status::AlreadyExists(
+                   "that identity card number is already on case " + c.number() + ", as " +
+                       NameOf(*p),
+                   "此身份證號碼已記錄在個案 " + c.number() + "，屬於" + NameOf(*p))
             .WithField("add_person.person.hkid");
       }
     }
@@ -815,12 +921,17 @@ Status DecideCorrectPerson(Decision& d, const model::CorrectPerson& cmd) {
     }
   }
   if (kept == nullptr) {
-    const std::string added =
-        c.people_size() == 0   ? "nobody else was added"
-        : c.people_size() == 1 ? "the one added is 2"
-                               : "those added are 2 to " + std::to_string(c.people_size() + 1);
+    const std::string last = std::to_string(c.people_size() + 1);
+    const std::string added = c.people_size() == 0   ? "nobody else was added"
+                              : c.people_size() == 1 ? "the one added is 2"
+                                                     : "those added are 2 to " + last;
+    const std::string added_zh = c.people_size() == 0   ? "沒有加入其他人士"
+                                 : c.people_size() == 1 ? "另加入的是第 2 位"
+                                                        : "另加入的是第 2 至 " + last + " 位";
     return Status::NotFound("case " + c.number() + " has no person " + std::to_string(cmd.id()) +
-                            "; 1 is the case's person, and " + added)
+                                "; 1 is the case's person, and " + added,
+                            "個案 " + c.number() + " 沒有第 " + std::to_string(cmd.id()) +
+                                " 位人士；第 1 位是個案當事人，" + added_zh)
         .WithField("correct_person.id");
   }
   const model::Person previous = *kept;
@@ -831,7 +942,8 @@ Status DecideCorrectPerson(Decision& d, const model::CorrectPerson& cmd) {
   }
   const std::string new_relationship = model::TrimSpaces(cmd.relationship());
   if (!new_relationship.empty() && cmd.id() == 1) {
-    return Status::InvalidArgument("the case's own person has no relationship to correct")
+    return Status::InvalidArgument("the case's own person has no relationship to correct",
+                                   "個案當事人本身沒有「關係」可以更正")
         .WithField("correct_person.relationship");
   }
   if (!person.hkid().empty()) {
@@ -842,8 +954,10 @@ Status DecideCorrectPerson(Decision& d, const model::CorrectPerson& cmd) {
     }
     for (const model::Person* p : others) {
       if (p->hkid() == person.hkid()) {
-        return Status::AlreadyExists("that identity card number is already on case " + c.number() +
-                                     ", as " + NameOf(*p))
+        return Status::AlreadyExists(
+                   "that identity card number is already on case " + c.number() + ", as " +
+                       NameOf(*p),
+                   "此身份證號碼已記錄在個案 " + c.number() + "，屬於" + NameOf(*p))
             .WithField("correct_person.person.hkid");
       }
     }
@@ -851,9 +965,12 @@ Status DecideCorrectPerson(Decision& d, const model::CorrectPerson& cmd) {
   const std::string after = new_relationship.empty() ? relationship : new_relationship;
   if (person.SerializeAsString() == previous.SerializeAsString() && after == relationship) {
     return Status::InvalidArgument("nothing to correct: person " + std::to_string(cmd.id()) +
-                                   " of case " + c.number() + " already reads so");
+                                       " of case " + c.number() + " already reads so",
+                                   "無需更正：個案 " + c.number() + " 第 " +
+                                       std::to_string(cmd.id()) + " 位人士的資料已是如此");
   }
-  RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting a person"));
+  RETURN_IF_ERROR(
+      CheckReason(cmd.reason(), "correcting a person", "更正人士資料", "correct_person.reason"));
   d.Emit([&](Event& e) {
     auto* x = e.mutable_person_corrected();
     x->set_id(cmd.id());
@@ -876,13 +993,16 @@ Status DecideSetCaller(Decision& d, const model::SetCaller& cmd) {
     return s.WithField("set_caller.caller." + s.field());
   }
   if (cmd.caller().ByteSizeLong() == 0) {
-    return Status::InvalidArgument("nothing given: say who called (their name or organisation) "
-                                   "or how to reach them")
+    return Status::InvalidArgument(
+               "nothing given: say who called (their name or organisation) "
+               "or how to reach them",
+               "未有填寫任何資料：請填寫來電者的姓名或機構，或聯絡方法")
         .WithField("set_caller.caller.name");
   }
   if (caller.SerializeAsString() == previous.SerializeAsString()) {
-    return Status::InvalidArgument("nothing to change: case " + c.number() +
-                                   " already has this caller");
+    return Status::InvalidArgument(
+        "nothing to change: case " + c.number() + " already has this caller",
+        "無需更改：個案 " + c.number() + " 已記錄此來電者");
   }
   // Adding what was not known needs no reason; replacing what was kept does.
   const auto* desc = model::Caller::descriptor();
@@ -890,7 +1010,8 @@ Status DecideSetCaller(Decision& d, const model::SetCaller& cmd) {
   for (int i = 0; i < desc->field_count(); ++i) {
     const std::string was = refl->GetString(previous, desc->field(i));
     if (!was.empty() && was != refl->GetString(caller, desc->field(i))) {
-      RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting who called"));
+      RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting who called", "更正來電者資料",
+                                  "set_caller.reason"));
       break;
     }
   }
@@ -908,18 +1029,21 @@ Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
   RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));
   const std::string party = model::TrimSpaces(cmd.party());
   if (party.empty()) {
-    return Status::InvalidArgument("say which party: the hospital, office or association spoken to")
+    return Status::InvalidArgument("say which party: the hospital, office or association spoken to",
+                                   "請說明聯絡了哪一方：醫院、辦事處或團體")
         .WithField("record_contact.party");
   }
   const auto channel = model::NormalizeFieldValue(model::ContactChannelField(), cmd.channel());
   if (!channel.ok()) return channel.status().WithField("record_contact.channel");
   if (model::TrimSpaces(cmd.said()).empty()) {
-    return Status::InvalidArgument("say what was said or agreed").WithField("record_contact.said");
+    return Status::InvalidArgument("say what was said or agreed", "請記下談及或協定的內容")
+        .WithField("record_contact.said");
   }
   const model::Instant at = cmd.has_at() ? model::FromProto(cmd.at()) : d.now();
   // A clock a few minutes fast on a phone is not a contact in the future.
   if (at > d.now() + std::chrono::minutes(5)) {
-    return Status::InvalidArgument("the contact is in the future; say when it happened")
+    return Status::InvalidArgument("the contact is in the future; say when it happened",
+                                   "聯絡時間尚未到來；請填寫實際聯絡的時間")
         .WithField("record_contact.at");
   }
   const int id = c.contact_size() + 1;
@@ -938,7 +1062,7 @@ Status DecideRecordContact(Decision& d, const model::RecordContact& cmd) {
 Status DecideNote(Decision& d, const model::AddNote& cmd) {
   RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, d.state()));
   if (cmd.text().find_first_not_of(" \t\n") == std::string::npos) {
-    return Status::InvalidArgument("the note is empty");
+    return Status::InvalidArgument("the note is empty", "備註沒有內容；請填寫備註");
   }
   d.Emit([&](Event& e) { e.mutable_note_added()->set_text(cmd.text()); });
   return Status::Ok();
@@ -956,7 +1080,9 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   const model::WorkflowDefinition& def = d.def();
   ASSIGN_OR_RETURN(const Fields given, KeptFields(def, cmd.fields(), "set_fields"));
   if (given.empty() && cmd.clear().empty()) {
-    return Status::InvalidArgument("say which fields to set (--field name=value) or clear (--clear name)");
+    return Status::InvalidArgument("say which fields to set or clear",
+                                   "請指明要填寫或清除的資料項目")
+        .WithField("set_fields.fields");
   }
   // The fields a guard into the state the case is in asked for: the case
   // stands on them.
@@ -986,22 +1112,29 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   for (const std::string& name : cmd.clear()) {
     if (model::FindField(def, name) == nullptr) return UnknownField(def, name);
     if (given.count(name) != 0) {
-      return Status::InvalidArgument("field " + Quoted(name) + " is both set and cleared");
+      return Status::InvalidArgument("field " + Quoted(name) + " is both set and cleared",
+                                     FieldZh(def, name) + "不能同時填寫及清除");
     }
     const auto& required = def.required_on_open();
     if (std::find(required.begin(), required.end(), name) != required.end()) {
-      return Status::InvalidArgument("field " + Quoted(name) + " cannot be cleared: every " +
-                                     def.name() + " case has one; set the right value instead");
+      return Status::InvalidArgument(
+          "field " + Quoted(name) + " cannot be cleared: every " + def.name() +
+              " case has one; set the right value instead",
+          FieldZh(def, name) + "不能清除：每宗" + CaseZh(def) + "都須有此資料；請改為填寫正確內容");
     }
     if (stood_on.count(name) != 0) {
-      return Status::InvalidArgument("field " + Quoted(name) + " cannot be cleared: the case "
-                                     "reached " + Quoted(c.state()) + " on it; set the right "
-                                     "value instead");
+      return Status::InvalidArgument(
+          "field " + Quoted(name) + " cannot be cleared: the case reached " + Quoted(c.state()) +
+              " on it; set the right value instead",
+          FieldZh(def, name) + "不能清除：個案是憑此資料進入" + Corner(StateZh(def, c.state())) +
+              "階段的；請改為填寫正確內容");
     }
     auto it = c.fields().find(name);
     if (it == c.fields().end()) {
-      return Status::InvalidArgument("field " + Quoted(name) + " is not set on case " + c.number() +
-                                     "; there is nothing to clear");
+      return Status::InvalidArgument(
+          "field " + Quoted(name) + " is not set on case " + c.number() +
+              "; there is nothing to clear",
+          "個案 " + c.number() + " 未有填寫" + FieldZh(def, name) + "，無需清除");
     }
     cleared.insert(name);
     previous[name] = it->second;
@@ -1014,8 +1147,9 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
     if (it != c.fields().end()) previous[name] = it->second;
   }
   if (changed.empty() && cleared.empty()) {
-    return Status::InvalidArgument("nothing to change: case " + c.number() +
-                                   " already has these values");
+    return Status::InvalidArgument(
+        "nothing to change: case " + c.number() + " already has these values",
+        "無需更改：個案 " + c.number() + " 的資料已是這些內容");
   }
   // The day a waiting case waits for cannot be moved to one gone by: a
   // crossing that will not happen is postponed.
@@ -1025,15 +1159,19 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
     if (it != changed.end() && f != nullptr) {
       auto day = model::FieldInstant(*f, it->second);
       if (day.ok() && model::HongKongDay(*day) < model::HongKongDay(d.now())) {
-        return Status::InvalidArgument("field " + Quoted(it->first) + " cannot move to a day gone by (today is " +
-                                       model::FormatDate(model::HongKongDay(d.now())) +
-                                       " in Hong Kong); if it will not happen, postpone it")
+        const std::string today = model::FormatDate(model::HongKongDay(d.now()));
+        return Status::InvalidArgument(
+                   "field " + Quoted(it->first) + " cannot move to a day gone by (today is " +
+                       today + " in Hong Kong); if it will not happen, postpone it",
+                   FieldZh(def, it->first) + "不能改為已過去的日子（香港今日是 " + today +
+                       "）；如未能如期進行，請辦理延後")
             .WithField("set_fields.fields");
       }
     }
   }
   if (!previous.empty() || !cleared.empty()) {
-    RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting or clearing a field"));
+    RETURN_IF_ERROR(CheckReason(cmd.reason(), "correcting or clearing a field", "更正或清除資料",
+                                "set_fields.reason"));
   }
   d.Emit([&](Event& e) {
     auto* f = e.mutable_fields_set();
@@ -1052,9 +1190,12 @@ Status DecideSetFields(Decision& d, const model::SetFields& cmd) {
   return Status::Ok();
 }
 
-Status CheckReason(std::string_view reason, std::string_view what) {
+Status CheckReason(std::string_view reason, std::string_view what, std::string_view what_zh,
+                   std::string_view field) {
   if (reason.find_first_not_of(" \t\n") == std::string_view::npos) {
-    return Status::InvalidArgument(std::string(what) + " needs a reason (--reason)");
+    return Status::InvalidArgument(std::string(what) + " needs a reason",
+                                   std::string(what_zh) + "時，請填寫原因")
+        .WithField(std::string(field));
   }
   return Status::Ok();
 }
@@ -1077,17 +1218,23 @@ Status DecideClose(Decision& d, const model::CloseCase& cmd) {
   const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckOpen(c));
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
-  RETURN_IF_ERROR(CheckReason(cmd.reason(), "closing a case"));
+  RETURN_IF_ERROR(CheckReason(cmd.reason(), "closing a case", "結案", "close_case.reason"));
   const model::StateDef* state = model::FindState(d.def(), c.state());
   if (state == nullptr || !state->terminal()) {
     std::vector<std::string> ends;
+    std::vector<std::string> ends_zh;
     for (const auto& s : d.def().state()) {
-      if (s.terminal()) ends.push_back(s.name());
+      if (!s.terminal()) continue;
+      ends.push_back(s.name());
+      ends_zh.push_back(Corner(model::Localize(s.label(), kZh, s.name())));
     }
     return Status::FailedPrecondition(
         "case " + c.number() + " is at " + Quoted(c.state()) +
-        " and can be closed only when its work is finished (" + JoinedList(ends, " or ") +
-        "); to stop work on it, cancel it with a reason");
+            " and can be closed only when its work is finished (" + JoinedList(ends, " or ") +
+            "); to stop work on it, cancel it with a reason",
+        "個案 " + c.number() + " 現處於" + Corner(StateZh(d.def(), c.state())) +
+            "階段，須待工作完成（到達" + JoinedList(ends_zh, "或") +
+            "）才可結案；如要停止處理，請填寫原因並取消個案");
   }
   ResumeIfPaused(d);
   EndCase(d, /*finished=*/true);
@@ -1098,7 +1245,7 @@ Status DecideClose(Decision& d, const model::CloseCase& cmd) {
 Status DecideCancel(Decision& d, const model::CancelCase& cmd) {
   RETURN_IF_ERROR(CheckOpen(d.state()));
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, d.state()));
-  RETURN_IF_ERROR(CheckReason(cmd.reason(), "cancelling a case"));
+  RETURN_IF_ERROR(CheckReason(cmd.reason(), "cancelling a case", "取消個案", "cancel_case.reason"));
   ResumeIfPaused(d);
   CancelOpenTasks(d, "the case was cancelled");
   EndCase(d, /*finished=*/false);
@@ -1174,23 +1321,34 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
   for (const model::Pause& p : c.pauses()) {
     if (p.reason() == cmd.reason()) {
+      const std::string since = model::FormatHongKong(model::FromProto(p.since()));
       return Status::FailedPrecondition(
-          "case " + c.number() + " is already paused for " + Quoted(p.reason()) + " since " +
-          model::FormatHongKong(model::FromProto(p.since())));
+          "case " + c.number() + " is already paused for " + Quoted(p.reason()) + " since " + since,
+          "個案 " + c.number() + " 自 " + since + " 起已因" +
+              Corner(PauseReasonZh(d.def(), p.reason())) + "暫停");
     }
   }
   const model::StateDef* state = model::FindState(d.def(), c.state());
   const auto& allowed = state->pause_reasons();
   if (std::find(allowed.begin(), allowed.end(), cmd.reason()) == allowed.end()) {
+    std::vector<std::string> allowed_zh;
+    for (const std::string& r : allowed) allowed_zh.push_back(Corner(PauseReasonZh(d.def(), r)));
     return Status::InvalidArgument(
         "case " + c.number() + " at " + Quoted(c.state()) + " cannot be paused for " +
-        Quoted(cmd.reason()) + "; " +
-        (allowed.empty() ? std::string("this state allows no pauses")
-                         : "reasons allowed here: " + JoinedList({allowed.begin(), allowed.end()})));
+            Quoted(cmd.reason()) + "; " +
+            (allowed.empty()
+                 ? std::string("this state allows no pauses")
+                 : "reasons allowed here: " + JoinedList({allowed.begin(), allowed.end()})),
+        "個案 " + c.number() + " 現處於" + Corner(StateZh(d.def(), c.state())) + "階段，不能因" +
+            Corner(PauseReasonZh(d.def(), cmd.reason())) + "暫停；" +
+            (allowed.empty() ? std::string("此階段不可暫停")
+                             : "此階段可暫停的原因：" + JoinedList(allowed_zh, "、")));
   }
   if (cmd.task() < 0) {
-    return Status::InvalidArgument("task numbers start at 1; to stop the whole case's clocks, "
-                                   "name no task")
+    return Status::InvalidArgument(
+               "task numbers start at 1; to stop the whole case's clocks, "
+               "name no task",
+               "工作編號由 1 開始；如要暫停整宗個案的計時，請不要指明工作")
         .WithField("pause_case.task");
   }
   std::vector<std::string> keys;
@@ -1199,8 +1357,10 @@ Status DecidePause(Decision& d, const model::PauseCase& cmd) {
     ref.set_seq(cmd.task());
     ASSIGN_OR_RETURN(const Task* task, FindOpenTask(c, ref));
     if (d.FindTimer(TaskTimer(task->seq())) == nullptr) {
-      return Status::FailedPrecondition("task " + TaskId(c.number(), task->seq()) +
-                                        " has no due time to stop");
+      return Status::FailedPrecondition(
+          "task " + TaskId(c.number(), task->seq()) + " has no due time to stop",
+          "工作 " + TaskId(c.number(), task->seq()) + Corner(TaskZh(*task)) +
+              "沒有限期，無需暫停計時");
     }
     keys.push_back(TaskTimer(task->seq()));
   } else {
@@ -1229,19 +1389,31 @@ Status DecideResume(Decision& d, const model::ResumeCase& cmd) {
   const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckOpen(c));
   RETURN_IF_ERROR(CheckCanWork(d.ctx().actor, c));
-  if (c.pauses().empty()) return Status::FailedPrecondition("case " + c.number() + " is not paused");
+  if (c.pauses().empty()) {
+    return Status::FailedPrecondition("case " + c.number() + " is not paused",
+                                      "個案 " + c.number() + " 並未暫停");
+  }
   std::vector<std::string> reasons;
-  for (const model::Pause& p : c.pauses()) reasons.push_back(p.reason());
+  std::vector<std::string> reasons_zh;
+  for (const model::Pause& p : c.pauses()) {
+    reasons.push_back(p.reason());
+    reasons_zh.push_back(Corner(PauseReasonZh(d.def(), p.reason())));
+  }
   std::string reason = cmd.reason();
   if (reason.empty() && reasons.size() > 1) {
-    return Status::InvalidArgument("case " + c.number() + " waits for " + JoinedList(reasons, " and ") +
-                                   "; say which has ended")
+    return Status::InvalidArgument("case " + c.number() + " waits for " +
+                                       JoinedList(reasons, " and ") + "; say which has ended",
+                                   "個案 " + c.number() + " 現因" + JoinedList(reasons_zh, "及") +
+                                       "暫停；請指明哪一項已經完結")
         .WithField("resume_case.reason");
   }
   if (reason.empty()) reason = reasons.front();
   if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
     return Status::InvalidArgument("case " + c.number() + " is not paused for " + Quoted(reason) +
-                                   "; it waits for " + JoinedList(reasons, " and "))
+                                       "; it waits for " + JoinedList(reasons, " and "),
+                                   "個案 " + c.number() + " 並非因" +
+                                       Corner(PauseReasonZh(d.def(), reason)) +
+                                       "暫停；現時的暫停原因是" + JoinedList(reasons_zh, "及"))
         .WithField("resume_case.reason");
   }
   EndPause(d, reason);
@@ -1254,7 +1426,8 @@ Result<const model::Handoff*> FindHandoff(const CaseState& c, int id) {
   for (const auto& h : c.handoff()) {
     if (h.id() == id) return &h;
   }
-  return Status::NotFound("case " + c.number() + " has no handoff H" + std::to_string(id));
+  return Status::NotFound("case " + c.number() + " has no handoff H" + std::to_string(id),
+                          "個案 " + c.number() + " 沒有交接 H" + std::to_string(id));
 }
 
 // Gives task `seq` to the least-loaded officer on duty with `role` at
@@ -1289,7 +1462,8 @@ Status DecideRelease(Decision& d, const model::ReleaseTasks& cmd) {
     }
   }
   if (held.empty()) {
-    return Status::FailedPrecondition(cmd.user() + " holds no open task on case " + c.number());
+    return Status::FailedPrecondition(cmd.user() + " holds no open task on case " + c.number(),
+                                      cmd.user() + " 在個案 " + c.number() + " 沒有待辦工作");
   }
   for (const auto& [seq, role, centre] : held) PassTask(d, seq, role, centre, /*move=*/false);
   return Status::Ok();
@@ -1305,42 +1479,68 @@ Status DecideRequestHandoff(Decision& d, const model::RequestHandoff& cmd) {
     leg = model::FindLeg(def, cmd.leg());
     if (leg == nullptr) {
       std::vector<std::string> names;
-      for (const auto& l : def.leg()) names.push_back(l.name());
-      return Status::InvalidArgument(ACase(def.name()) + " has no leg " + Quoted(cmd.leg()) +
-                                     "; its legs are: " + (names.empty() ? "none" : JoinedList(names)));
+      std::vector<std::string> names_zh;
+      for (const auto& l : def.leg()) {
+        names.push_back(l.name());
+        names_zh.push_back(Corner(model::Localize(l.label(), kZh, l.name())));
+      }
+      return Status::InvalidArgument(
+          ACase(def.name()) + " has no leg " + Quoted(cmd.leg()) +
+              "; its legs are: " + (names.empty() ? "none" : JoinedList(names)),
+          CaseZh(def) + "沒有名為" + Corner(cmd.leg()) + "的部分；" +
+              (names.empty() ? std::string("此類個案沒有可交接的部分")
+                             : "可交接的部分有：" + JoinedList(names_zh, "、")));
     }
   } else if (def.leg_size() == 1) {
     leg = &def.leg(0);
   } else if ((leg = model::LegOfState(def, c.state())) == nullptr) {
     std::vector<std::string> names;
-    for (const auto& l : def.leg()) names.push_back(l.name());
-    return Status::InvalidArgument(
-        names.empty() ? ACase(def.name()) + " has no legs another centre can take"
-                      : "say which leg to hand over (--leg): " + JoinedList(names));
+    std::vector<std::string> names_zh;
+    for (const auto& l : def.leg()) {
+      names.push_back(l.name());
+      names_zh.push_back(Corner(model::Localize(l.label(), kZh, l.name())));
+    }
+    if (names.empty()) {
+      return Status::InvalidArgument(ACase(def.name()) + " has no legs another centre can take",
+                                     CaseZh(def) + "沒有可交由其他中心接手的部分");
+    }
+    return Status::InvalidArgument("say which leg to hand over: " + JoinedList(names),
+                                   "請指明要交接哪一部分：" + JoinedList(names_zh, "、"))
+        .WithField("request_handoff.leg");
   }
   auto held = c.leg_holder().find(leg->name());
   const std::string holder = held == c.leg_holder().end() ? c.centre() : held->second;
   if (ctx.actor.centre != holder ||
       (ctx.actor.role != model::kCoordinator && ctx.actor.role != model::kSupervisor)) {
-    return Status::PermissionDenied("leg " + Quoted(leg->name()) + " of " + c.number() +
-                                    " is held by " + holder + "; only a coordinator or supervisor "
-                                    "there can hand it over, not " + ctx.actor.Describe());
+    return Status::PermissionDenied(
+        "leg " + Quoted(leg->name()) + " of " + c.number() + " is held by " + holder +
+            "; only a coordinator or supervisor there can hand it over, not " +
+            ctx.actor.Describe(),
+        "個案 " + c.number() + " 的" + Corner(LegZh(def, leg->name())) + "部分現由 " + holder +
+            " 負責；只有該中心的協調主任或主管可以交接，" + ctx.actor.DescribeZh() + "不能交接");
   }
   if (ctx.centres.count(cmd.to_centre()) == 0) return UnknownCentre(cmd.to_centre(), ctx.centres);
   if (cmd.to_centre() == holder) {
-    return Status::InvalidArgument(holder + " already holds leg " + Quoted(leg->name()));
+    return Status::InvalidArgument(
+        holder + " already holds leg " + Quoted(leg->name()),
+        Corner(LegZh(def, leg->name())) + "部分已由 " + holder + " 負責");
   }
   if (cmd.message().find_first_not_of(" \t\n") == std::string::npos) {
-    return Status::InvalidArgument("say what " + cmd.to_centre() + " must do (--message)");
+    return Status::InvalidArgument("say what " + cmd.to_centre() + " must do",
+                                   "請說明要 " + cmd.to_centre() + " 跟進的事項")
+        .WithField("request_handoff.message");
   }
   int id = 1;
   for (const auto& h : c.handoff()) {
     id = std::max(id, h.id() + 1);
     if (h.leg() == leg->name() && h.status() == model::HANDOFF_PENDING) {
-      return Status::FailedPrecondition("a handoff of leg " + Quoted(leg->name()) + " to " +
-                                        h.to_centre() + " is already pending (" +
-                                        HandoffId(c.number(), h.id()) + "); wait for " +
-                                        h.to_centre() + " to accept or decline it");
+      return Status::FailedPrecondition(
+          "a handoff of leg " + Quoted(leg->name()) + " to " + h.to_centre() +
+              " is already pending (" + HandoffId(c.number(), h.id()) + "); wait for " +
+              h.to_centre() + " to accept or decline it",
+          Corner(LegZh(def, leg->name())) + "部分交予 " + h.to_centre() + " 的交接（" +
+              HandoffId(c.number(), h.id()) + "）正等候回覆；請等待 " + h.to_centre() +
+              " 接受或拒絕");
     }
   }
   model::Handoff h;
@@ -1363,14 +1563,23 @@ Result<const model::Handoff*> PendingHandoffFor(const Decision& d, int id) {
   const CaseState& c = d.state();
   ASSIGN_OR_RETURN(const model::Handoff* h, FindHandoff(c, id));
   if (h->status() != model::HANDOFF_PENDING) {
-    return Status::FailedPrecondition("handoff " + HandoffId(c.number(), id) + " is no longer pending (" +
-                                      model::HandoffStatus_Name(h->status()) + ")");
+    const char* now_zh = h->status() == model::HANDOFF_ACCEPTED    ? "已接受"
+                         : h->status() == model::HANDOFF_DECLINED  ? "已拒絕"
+                         : h->status() == model::HANDOFF_WITHDRAWN ? "已撤回"
+                                                                   : "已完結";
+    return Status::FailedPrecondition(
+        "handoff " + HandoffId(c.number(), id) + " is no longer pending (" +
+            model::HandoffStatus_Name(h->status()) + ")",
+        "交接 " + HandoffId(c.number(), id) + " 已不再等候回覆（" + now_zh + "）");
   }
   const Actor& actor = d.ctx().actor;
   if (actor.centre != h->to_centre() ||
       (actor.role != model::kCoordinator && actor.role != model::kSupervisor)) {
-    return Status::PermissionDenied("handoff " + HandoffId(c.number(), id) + " is for a coordinator or "
-                                    "supervisor at " + h->to_centre() + ", not " + actor.Describe());
+    return Status::PermissionDenied(
+        "handoff " + HandoffId(c.number(), id) + " is for a coordinator or supervisor at " +
+            h->to_centre() + ", not " + actor.Describe(),
+        "交接 " + HandoffId(c.number(), id) + " 須由 " + h->to_centre() +
+            " 的協調主任或主管處理；" + actor.DescribeZh() + "不能處理");
   }
   return h;
 }
@@ -1401,7 +1610,8 @@ Status DecideAcceptHandoff(Decision& d, const model::AcceptHandoff& cmd) {
 Status DecideDeclineHandoff(Decision& d, const model::DeclineHandoff& cmd) {
   RETURN_IF_ERROR(CheckOpen(d.state()));
   ASSIGN_OR_RETURN(const model::Handoff* h, PendingHandoffFor(d, cmd.handoff()));
-  RETURN_IF_ERROR(CheckReason(cmd.reason(), "declining a handoff"));
+  RETURN_IF_ERROR(
+      CheckReason(cmd.reason(), "declining a handoff", "拒絕交接", "decline_handoff.reason"));
   const int id = h->id();
   d.Emit([&](Event& e) {
     e.mutable_handoff_declined()->set_id(id);
@@ -1434,7 +1644,8 @@ Status Wake(Decision& d) {
 
 Status DecideFireDeadline(Decision& d, const model::FireDeadline& cmd) {
   if (d.ctx().actor.role != kSystem) {
-    return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`");
+    return Status::PermissionDenied("deadlines fire by themselves; use `dispatch tick`",
+                                    "限期由系統自動處理，毋須人手觸發");
   }
   const Timer* t = d.FindTimer(cmd.key());
   // Stale (re-armed since), early, paused or spent firings do nothing.
@@ -1526,29 +1737,43 @@ Result<const Task*> FindOpenTask(const CaseState& c, const model::TaskRef& ref) 
     for (const Task& t : c.task()) {
       if (t.seq() != ref.seq()) continue;
       if (t.status() != model::TASK_OPEN) {
-        return Status::FailedPrecondition("task " + TaskId(c.number(), t.seq()) + " (" + t.name() +
-                                          ") is already " + TaskStatusWord(t.status()));
+        const char* word_zh = t.status() == model::TASK_DONE             ? "已完成"
+                              : t.status() == model::TASK_NOT_APPLICABLE ? "已標示為不適用"
+                                                                         : "已取消";
+        return Status::FailedPrecondition(
+            "task " + TaskId(c.number(), t.seq()) + " (" + t.name() + ") is already " +
+                TaskStatusWord(t.status()),
+            "工作 " + TaskId(c.number(), t.seq()) + Corner(TaskZh(t)) + word_zh);
       }
       return &t;
     }
-    return Status::NotFound("case " + c.number() + " has no task " + std::to_string(ref.seq()));
+    return Status::NotFound(
+        "case " + c.number() + " has no task " + std::to_string(ref.seq()),
+        "個案 " + c.number() + " 沒有編號 " + std::to_string(ref.seq()) + " 的工作");
   }
   const Task* found = nullptr;
   std::vector<std::string> open;
+  std::vector<std::string> open_zh;
   for (const Task& t : c.task()) {
     if (t.status() != model::TASK_OPEN) continue;
     open.push_back(TaskId(c.number(), t.seq()) + " " + t.name());
+    open_zh.push_back(TaskId(c.number(), t.seq()) + Corner(TaskZh(t)));
     if (t.name() == ref.name()) {
       if (found != nullptr) {
-        return Status::InvalidArgument("case " + c.number() + " has more than one open task " +
-                                       Quoted(ref.name()) + "; name it by number");
+        return Status::InvalidArgument(
+            "case " + c.number() + " has more than one open task " + Quoted(ref.name()) +
+                "; name it by number",
+            "個案 " + c.number() + " 有多於一項待辦工作" + Corner(TaskZh(t)) + "；請以編號指明");
       }
       found = &t;
     }
   }
   if (found == nullptr) {
     return Status::NotFound("case " + c.number() + " has no open task " + Quoted(ref.name()) +
-                            "; open tasks: " + (open.empty() ? "none" : JoinedList(open)));
+                                "; open tasks: " + (open.empty() ? "none" : JoinedList(open)),
+                            "個案 " + c.number() + " 沒有待辦工作" + Corner(ref.name()) + "；" +
+                                (open.empty() ? std::string("此個案現時沒有待辦工作")
+                                              : "待辦工作有：" + JoinedList(open_zh, "、")));
   }
   return found;
 }
@@ -1845,7 +2070,7 @@ CaseState Fold(const std::vector<Event>& events) {
 
 Result<model::User> DecideAddUser(const Actor& actor, const model::AddUser& cmd,
                                   const std::set<std::string>& centres, model::Instant now) {
-  RETURN_IF_ERROR(CheckIsAdmin(actor, "add users"));
+  RETURN_IF_ERROR(CheckIsAdmin(actor, "add users", "新增使用者"));
   const std::string& name = cmd.name();
   const bool name_ok =
       !name.empty() && name.size() <= 40 && std::all_of(name.begin(), name.end(), [](char ch) {
@@ -1854,13 +2079,17 @@ Result<model::User> DecideAddUser(const Actor& actor, const model::AddUser& cmd,
       });
   if (!name_ok || name == kSystem) {
     return Status::InvalidArgument("user name " + Quoted(name) +
-                                   " must be 1-40 lower-case letters, digits, '.', '_' or '-' "
-                                   "(and not 'system')");
+                                       " must be 1-40 lower-case letters, digits, '.', '_' or '-' "
+                                       "(and not 'system')",
+                                   "使用者名稱" + Corner(name) +
+                                       "須由 1 至 40 個小寫英文字母、數字、「.」、「_」或「-」組成"
+                                       "（且不可為「system」）");
   }
   if (centres.count(cmd.centre()) == 0) return UnknownCentre(cmd.centre(), centres);
   if (!model::IsKnownRole(cmd.role())) {
-    return Status::InvalidArgument("unknown role " + Quoted(cmd.role()) +
-                                   "; roles are " + model::CaseRoleList() + ", admin");
+    return Status::InvalidArgument(
+        "unknown role " + Quoted(cmd.role()) + "; roles are " + model::CaseRoleList() + ", admin",
+        "沒有" + Corner(cmd.role()) + "這個職位；職位代號有：" + model::CaseRoleList() + ", admin");
   }
   model::User user;
   user.set_name(name);
@@ -1921,8 +2150,12 @@ model::PossibleEvents PossibleEvents(const CaseState& c, const model::WorkflowDe
         missing.push_back(std::move(why));
       }
     }
-    // Engine messages about access are English; said in both the same.
-    if (!can_work.ok()) missing.insert(missing.begin(), Why(can_work.message(), can_work.message()));
+    // A refusal written in English only reads the same in both.
+    if (!can_work.ok()) {
+      const std::string& zh = can_work.message_zh();
+      missing.insert(missing.begin(),
+                     Why(can_work.message(), zh.empty() ? can_work.message() : zh));
+    }
     const model::Transition& shown = chosen != nullptr ? *chosen : *candidates.front();
     *p.mutable_label() = shown.label();
     p.set_to_state(shown.to());

@@ -50,7 +50,9 @@ Result<std::optional<model::CaseStatus>> ParseCaseStatus(const std::string& s) {
   if (s == "closed") return std::optional<model::CaseStatus>(model::CASE_CLOSED);
   if (s == "cancelled") return std::optional<model::CaseStatus>(model::CASE_CANCELLED);
   if (s == "all") return std::optional<model::CaseStatus>();
-  return Status::InvalidArgument("status takes open, closed, cancelled or all").WithField("status");
+  return Status::InvalidArgument("status takes open, closed, cancelled or all",
+                                 "status 只可為 open、closed、cancelled 或 all")
+      .WithField("status");
 }
 
 Result<std::optional<model::DeliveryStatus>> ParseDeliveryStatus(const std::string& s) {
@@ -58,13 +60,17 @@ Result<std::optional<model::DeliveryStatus>> ParseDeliveryStatus(const std::stri
   if (s == "pending") return std::optional<model::DeliveryStatus>(model::DELIVERY_PENDING);
   if (s == "done") return std::optional<model::DeliveryStatus>(model::DELIVERY_DONE);
   if (s == "dead") return std::optional<model::DeliveryStatus>(model::DELIVERY_DEAD);
-  return Status::InvalidArgument("status takes pending, done, dead or all").WithField("status");
+  return Status::InvalidArgument("status takes pending, done, dead or all",
+                                 "status 只可為 pending、done、dead 或 all")
+      .WithField("status");
 }
 
 Result<int> ParseLimit(const std::string& s, int fallback) {
   if (s.empty()) return fallback;
   if (s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos || std::stoi(s) < 1) {
-    return Status::InvalidArgument("limit takes a number from 1 to 1000").WithField("limit");
+    return Status::InvalidArgument("limit takes a number from 1 to 1000",
+                                   "limit 須為 1 至 1000 之間的數字")
+        .WithField("limit");
   }
   return std::min(std::stoi(s), 1000);
 }
@@ -84,7 +90,8 @@ Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   filter.waiting = r.Flag("waiting");
   if (filter.waiting && !filter.after.empty()) {
     return Status::InvalidArgument("the cases waiting for a day come in one list, soonest first; "
-                                   "ask without after")
+                                   "ask without after",
+                                   "等候某日的個案會一次列出，最早的排在最前；請不要加上 after")
         .WithField("after");
   }
   ASSIGN_OR_RETURN(auto cases, d.ListCases(actor, filter));
@@ -104,6 +111,10 @@ Answer ListOf(std::vector<Item> items, Item* (List::*add)()) {
   auto list = std::make_unique<List>();
   for (auto& i : items) *((*list).*add)() = std::move(i);
   return Answer(std::move(list));
+}
+
+Status NothingAt(const ReadRequest& r) {
+  return Status::NotFound("nothing to read at " + r.Target(), "找不到 " + r.Target() + " 的內容");
 }
 
 bool IsHex(std::string_view s) {
@@ -158,11 +169,11 @@ Result<Answer> ReadCatalog(const model::WorkflowCatalog& catalog, const ReadRequ
     if (def == nullptr) {
       const Status why = catalog.NotInUse(r.path[1]);
       return Status(why.code() == model::Code::kInvalidArgument ? model::Code::kNotFound : why.code(),
-                    why.message());
+                    why.message(), why.message_zh());
     }
     return Answer(std::make_unique<model::WorkflowDefinition>(def->definition));
   }
-  return Status::NotFound("nothing to read at " + r.Target());
+  return NothingAt(r);
 }
 
 // The case's journal, with the lines people read in both languages.
@@ -195,8 +206,10 @@ model::Timeline TimelineOf(Dispatcher& d, const model::CaseState& c, std::vector
 // links each number to.
 Result<Answer> Network(Dispatcher& d, const Actor& actor) {
   if (!SeesEverything(actor)) {
-    return Status::PermissionDenied("the network's figures are for supervisors; " +
-                                    actor.Describe() + " sees their centre's board");
+    return Status::PermissionDenied(
+        "the network's figures are for supervisors; " + actor.Describe() +
+            " sees their centre's board",
+        "網絡概覽只供主管查看；" + actor.DescribeZh() + "可查看所屬中心的工作板");
   }
   const model::Instant now = d.clock().Now();
   auto out = std::make_unique<model::NetworkFigures>();
@@ -263,7 +276,7 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
         PossibleEvents(c, def->definition, actor, d.clock().Now())));
   }
   if (p.size() != 1 && resource != "workflows" && resource != "definitions") {
-    return Status::NotFound("nothing to read at " + r.Target());
+    return NothingAt(r);
   }
   if (resource == "tasks") {
     TaskFilter f;
@@ -309,11 +322,11 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   }
   if (IsCatalogRead(r)) return ReadCatalog(d.catalog(), r);
   if (resource == "definitions" && p.size() == 2) {
-    if (!IsHex(p[1])) return Status::NotFound("no definition with that hash");
+    if (!IsHex(p[1])) return Status::NotFound("no definition with that hash", "找不到該流程定義");
     ASSIGN_OR_RETURN(const auto* def, d.DefinitionByHash(p[1]));
     return Answer(std::make_unique<model::WorkflowDefinition>(def->definition));
   }
-  return Status::NotFound("nothing to read at " + r.Target());
+  return NothingAt(r);
 }
 
 }  // namespace dispatch

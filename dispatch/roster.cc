@@ -1,6 +1,6 @@
 #include "dispatch/roster.h"
 
-
+#include "dispatch/describe.h"
 #include "model/roles.h"
 
 namespace dispatch {
@@ -38,9 +38,15 @@ constexpr auto kLongestLeadTime = std::chrono::days(30);
 Status CheckMayRoster(const Actor& actor, const model::User& user) {
   if (actor.user == user.name()) return Status::Ok();
   if (actor.role == model::kSupervisor && actor.centre == user.centre()) return Status::Ok();
-  return Status::PermissionDenied(actor.Describe() + " cannot change " + user.name() +
-                                  "'s duty; a supervisor at " + user.centre() + " can");
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot change " + user.name() + "'s duty; a supervisor at " +
+          user.centre() + " can",
+      actor.DescribeZh() + "不能更改 " + user.name() + " 的當值安排；" + user.centre() +
+          " 的主管可以");
 }
+
+// A role as the Chinese messages name it: "當值主任".
+std::string RoleZh(std::string_view role) { return RoleName(role, model::Lang::kZhHant); }
 
 }  // namespace
 
@@ -49,13 +55,18 @@ Result<model::Shift> DecideDutyOn(const Actor& actor, const model::DutyOn& cmd,
                                   model::Instant now) {
   RETURN_IF_ERROR(CheckMayRoster(actor, user));
   if (user.role() == model::kAdmin) {
-    return Status::InvalidArgument(user.name() + " is an admin; admins do not go on duty");
+    return Status::InvalidArgument(user.name() + " is an admin; admins do not go on duty",
+                                   user.name() + " 是系統管理員；系統管理員不用當值");
   }
   const std::string role = cmd.role().empty() ? user.role() : cmd.role();
   if (!model::CanHoldDuty(user.role(), role)) {
-    return Status::InvalidArgument(user.name() + " (" + user.role() + ") cannot be on duty as " +
-                                   role + "; duty roles are " + model::CaseRoleList() +
-                                   " and network_coordinator");
+    return Status::InvalidArgument(
+        user.name() + " (" + user.role() + ") cannot be on duty as " + role + "; duty roles are " +
+            model::CaseRoleList() + " and network_coordinator",
+        user.name() + "（" + RoleZh(user.role()) + "）不能以「" + RoleZh(role) +
+            "」身分當值；當值身分為" + RoleZh(model::kDutyOfficer) + "、" +
+            RoleZh(model::kCoordinator) + "、" + RoleZh(model::kSupervisor) + "及" +
+            RoleZh(model::kNetworkCoordinator));
   }
   model::Instant starts = now;
   if (!cmd.from().empty()) {
@@ -63,7 +74,8 @@ Result<model::Shift> DecideDutyOn(const Actor& actor, const model::DutyOn& cmd,
     if (!from.ok()) return from.status().WithField("duty_on.from");
     starts = *from;
     if (starts > now + kLongestLeadTime) {
-      return Status::InvalidArgument("a shift can be planned at most 30 days ahead")
+      return Status::InvalidArgument("a shift can be planned at most 30 days ahead",
+                                     "當值最多只可提前 30 日安排")
           .WithField("duty_on.from");
     }
   }
@@ -73,20 +85,24 @@ Result<model::Shift> DecideDutyOn(const Actor& actor, const model::DutyOn& cmd,
     if (!until.ok()) return until.status().WithField("duty_on.until");
     ends = *until;
     if (*ends <= std::max(starts, now)) {
-      return Status::InvalidArgument("the shift would end (" + model::FormatHongKong(*ends) +
-                                     ") before it starts")
+      return Status::InvalidArgument(
+                 "the shift would end (" + model::FormatHongKong(*ends) + ") before it starts",
+                 "當值的結束時間（" + model::FormatHongKong(*ends) + "）早於開始時間；請更正")
           .WithField("duty_on.until");
     }
     if (*ends - std::max(starts, now) > kLongestShift) {
       return Status::InvalidArgument(
-                 "a shift lasts at most 7 days; leave out the end to stay on duty until going off")
+                 "a shift lasts at most 7 days; leave out the end to stay on duty until going off",
+                 "每次當值最長 7 日；如不填寫結束時間，會一直當值至你下班為止")
           .WithField("duty_on.until");
     }
   }
   for (const model::Shift& s : active) {
     if (s.role() == role) {
-      return Status::FailedPrecondition(user.name() + " is already on duty as " + role + " since " +
-                                        model::FormatHongKong(model::FromProto(s.starts_at())));
+      const std::string since = model::FormatHongKong(model::FromProto(s.starts_at()));
+      return Status::FailedPrecondition(
+          user.name() + " is already on duty as " + role + " since " + since,
+          user.name() + " 已由 " + since + " 起以「" + RoleZh(role) + "」身分當值");
     }
   }
   model::Shift shift;
@@ -102,7 +118,10 @@ Result<model::Shift> DecideDutyOn(const Actor& actor, const model::DutyOn& cmd,
 Status CheckDutyOff(const Actor& actor, const model::User& user,
                     const std::vector<model::Shift>& active) {
   RETURN_IF_ERROR(CheckMayRoster(actor, user));
-  if (active.empty()) return Status::FailedPrecondition(user.name() + " is not on duty");
+  if (active.empty()) {
+    return Status::FailedPrecondition(user.name() + " is not on duty",
+                                      user.name() + " 現時沒有當值");
+  }
   return Status::Ok();
 }
 

@@ -522,7 +522,10 @@ class SqliteStore::Access : public StoreWriter {
         "UPDATE access_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id"));
     st.Bind(1, Millis(at)).Bind(2, id);
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return Status::NotFound("no key " + std::string(id));
+    if (!row) {
+      return Status::NotFound("no key " + std::string(id),
+                              "找不到編號為 " + std::string(id) + " 的存取權杖或登入");
+    }
     return st.Run();
   }
 
@@ -844,7 +847,10 @@ class SqliteStore::Access : public StoreWriter {
 
   Status MarkRead(int64_t id, std::string_view by, model::Instant at) override {
     ASSIGN_OR_RETURN(auto item, GetInboxItem(id));
-    if (!item) return Status::NotFound("no inbox message " + std::to_string(id));
+    if (!item) {
+      return Status::NotFound("no inbox message " + std::to_string(id),
+                              "收件匣內沒有編號 " + std::to_string(id) + " 的訊息");
+    }
     if (item->recipient().rfind("centre:", 0) == 0) {
       ASSIGN_OR_RETURN(Statement mark, db_.Prepare(
           "INSERT INTO inbox_reads (item, user, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
@@ -969,7 +975,10 @@ class SqliteStore::Access : public StoreWriter {
     Status s = st.Run();
     if (!s.ok()) {
       ASSIGN_OR_RETURN(auto existing, GetUser(user.name()));
-      if (existing) return Status::AlreadyExists("there is already a user named " + user.name());
+      if (existing) {
+        return Status::AlreadyExists("there is already a user named " + user.name(),
+                                     "已有名為「" + user.name() + "」的用戶");
+      }
     }
     return s;
   }
@@ -991,12 +1000,13 @@ class SqliteStore::Access : public StoreWriter {
     same.Bind(3, def.content_hash);
     ASSIGN_OR_RETURN(bool clash, same.Step());
     if (clash) {
+      const std::string version = std::to_string(def.definition.version());
       return Status::FailedPrecondition(
-          def.path + " is " + def.definition.name() + " version " +
-          std::to_string(def.definition.version()) +
-          ", but cases already run on a different version " +
-          std::to_string(def.definition.version()) +
-          "; a changed definition needs a higher version");
+          def.path + " is " + def.definition.name() + " version " + version +
+              ", but cases already run on a different version " + version +
+              "; a changed definition needs a higher version",
+          "個案類別 " + def.definition.name() + " 第 " + version +
+              " 版的流程定義已被更改，但版本號碼未有提高，現時未能以此開案；請通知系統管理員");
     }
     return Status::Ok();
   }

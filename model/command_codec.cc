@@ -51,8 +51,9 @@ Result<Command> DecodeCommand(std::string_view body, Encoding encoding) {
     if (!s.ok()) {
       // Protobuf's message quotes what it could not read: masked, as any
       // echo of what was sent.
-      return Status::InvalidArgument("the command is not a valid JSON Command: " +
-                                     MaskHkidsIn(ToValidUtf8(std::string(s.message()))));
+      const std::string why = MaskHkidsIn(ToValidUtf8(std::string(s.message())));
+      return Status::InvalidArgument("the command is not a valid JSON Command: " + why,
+                                     "指令的 JSON 格式不正確：" + why);
     }
   } else {
     if (!c.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
@@ -88,9 +89,10 @@ Status DecodeJson(std::string_view body, google::protobuf::Message& out) {
   const auto s = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(body.data(), body.size()), &out, options);
   if (!s.ok()) {
-    return Status::InvalidArgument("the request is not valid JSON for " +
-                                   out.GetDescriptor()->name() + ": " +
-                                   MaskHkidsIn(ToValidUtf8(std::string(s.message()))));
+    const std::string why = MaskHkidsIn(ToValidUtf8(std::string(s.message())));
+    return Status::InvalidArgument(
+        "the request is not valid JSON for " + out.GetDescriptor()->name() + ": " + why,
+        "要求的 JSON 格式不正確（" + out.GetDescriptor()->name() + "）：" + why);
   }
   return CheckText(out);
 }

@@ -15,9 +15,12 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
+std::string Joined(const std::vector<std::string>& items, std::string_view sep = ", ") {
   std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
   return out;
 }
 
@@ -96,17 +99,24 @@ std::string TrimSpaces(std::string_view s) {
   return std::string(s);
 }
 
-Status CheckPhone(std::string_view what, std::string_view phone) {
+Status CheckPhone(std::string_view what, std::string_view phone, std::string_view what_zh) {
+  // In English only when the caller gave no Chinese name for the number.
+  auto zh = [&](std::string_view rest) {
+    return what_zh.empty() ? std::string() : std::string(what_zh) + std::string(rest);
+  };
   int digits = 0;
   for (char c : phone) {
     if (std::isdigit(static_cast<unsigned char>(c))) {
       ++digits;
     } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')') {
-      return Status::InvalidArgument(std::string(what) + " may hold only digits, spaces and + - ( )");
+      return Status::InvalidArgument(
+          std::string(what) + " may hold only digits, spaces and + - ( )",
+          zh("只可包含數字、空格及 + - ( )"));
     }
   }
   if (digits < 8 || digits > 15) {
-    return Status::InvalidArgument(std::string(what) + " should have 8 to 15 digits");
+    return Status::InvalidArgument(std::string(what) + " should have 8 to 15 digits",
+                                   zh("應有 8 至 15 位數字"));
   }
   return Status::Ok();
 }
@@ -123,20 +133,28 @@ bool IsDateField(const FieldDef& field) {
 
 Result<std::string> NormalizeFieldValue(const FieldDef& field, std::string_view raw) {
   const std::string what = "field '" + field.name() + "' (" + field.label().en() + ")";
+  const std::string what_zh =
+      "欄位「" + Localize(field.label(), Lang::kZhHant, field.name()) + "」";
   const std::string value = TrimSpaces(raw);
-  if (value.empty()) return Status::InvalidArgument(what + " is empty");
-  auto bad = [&](std::string_view how) {
-    return Status::InvalidArgument(what + " " + std::string(how));
+  if (value.empty()) return Status::InvalidArgument(what + " is empty", what_zh + "未有填寫");
+  auto bad = [&](std::string_view how, std::string_view how_zh) {
+    return Status::InvalidArgument(what + " " + std::string(how), what_zh + std::string(how_zh));
   };
   const FieldDef::Type type = field.type();
   if (type == FieldDef::DATE) {
     auto day = ParseDate(value);
-    if (!day.ok()) return bad("takes a date; write it as YYYY-MM-DD, e.g. 2026-03-02");
+    if (!day.ok()) {
+      return bad("takes a date; write it as YYYY-MM-DD, e.g. 2026-03-02",
+                 "須填寫日期；請寫成 YYYY-MM-DD，例如 2026-03-02");
+    }
     return FormatDate(*day);
   }
   if (type == FieldDef::TIME) {
     auto t = ParseTime(value);
-    if (!t) return bad("takes a time of day; write it as HH:MM, e.g. 14:30");
+    if (!t) {
+      return bad("takes a time of day; write it as HH:MM, e.g. 14:30",
+                 "須填寫時間；請寫成 HH:MM，例如 14:30");
+    }
     return *t;
   }
   if (type == FieldDef::DATE_TIME) {
@@ -144,27 +162,33 @@ Result<std::string> NormalizeFieldValue(const FieldDef& field, std::string_view 
     auto at = value.size() == 16 ? ParseTimestamp(value) : Result<Instant>(Status::InvalidArgument(""));
     if (!at.ok()) {
       return bad("takes a date and time in Hong Kong time; write it as YYYY-MM-DD HH:MM, e.g. "
-                 "2026-03-02 14:30");
+                 "2026-03-02 14:30",
+                 "須填寫香港時間的日期及時間；請寫成 YYYY-MM-DD HH:MM，例如 2026-03-02 14:30");
     }
     return FormatHongKong(*at);
   }
   if (type == FieldDef::PHONE) {
-    RETURN_IF_ERROR(CheckPhone(what, value));
+    RETURN_IF_ERROR(CheckPhone(what, value, what_zh));
     return value;
   }
   if (type == FieldDef::HKID) {
     auto hkid = NormalizeHkid(value);
-    if (!hkid.ok()) return Status::InvalidArgument(what + ": " + hkid.status().message());
+    if (!hkid.ok()) {
+      return Status::InvalidArgument(what + ": " + hkid.status().message(),
+                                     what_zh + "：" + hkid.status().message_zh());
+    }
     return *hkid;
   }
   if (type == FieldDef::YES_NO) {
     const std::string v = Lower(value);
     if (v == "yes" || v == "y" || v == "true" || value == "是") return std::string("yes");
     if (v == "no" || v == "n" || v == "false" || value == "否") return std::string("no");
-    return bad("takes yes or no");
+    return bad("takes yes or no", "須填寫「是」或「否」");
   }
   if (type == FieldDef::NUMBER) {
-    if (!IsNumber(value)) return bad("takes a number, e.g. 12 or 2.5");
+    if (!IsNumber(value)) {
+      return bad("takes a number, e.g. 12 or 2.5", "須填寫數字，例如 12 或 2.5");
+    }
     return CanonicalNumber(value);
   }
   const std::vector<std::string> choices = ChoiceValues(field);
@@ -176,12 +200,16 @@ Result<std::string> NormalizeFieldValue(const FieldDef& field, std::string_view 
   for (const Choice& c : field.choice()) {
     if (value == c.label().zh_hant() || Lower(value) == Lower(c.label().en())) return c.value();
   }
-  std::vector<std::string> listed;
+  std::vector<std::string> listed, listed_zh;
   for (const std::string& code : choices) {
     const std::string label = FieldValueText(field, code, Lang::kEn);
     listed.push_back(label == code ? code : code + " (" + label + ")");
+    const std::string label_zh = FieldValueText(field, code, Lang::kZhHant);
+    listed_zh.push_back(label_zh == code ? code : label_zh + "（" + code + "）");
   }
-  return bad("cannot be '" + MaskHkidsIn(value) + "'; use one of: " + Joined(listed));
+  return bad("cannot be '" + MaskHkidsIn(value) + "'; use one of: " + Joined(listed),
+             "不可填寫「" + MaskHkidsIn(value) + "」；請選擇以下其中一項：" +
+                 Joined(listed_zh, "、"));
 }
 
 Result<Instant> FieldInstant(const FieldDef& field, std::string_view value) {
@@ -190,7 +218,9 @@ Result<Instant> FieldInstant(const FieldDef& field, std::string_view value) {
     return Instant(std::chrono::time_point_cast<Millis>(day)) - kHongKongOffset;
   }
   if (field.type() == FieldDef::DATE_TIME) return ParseTimestamp(value);
-  return Status::InvalidArgument("field '" + field.name() + "' is not a date");
+  return Status::InvalidArgument(
+      "field '" + field.name() + "' is not a date",
+      "欄位「" + Localize(field.label(), Lang::kZhHant, field.name()) + "」不是日期");
 }
 
 std::string FieldValueText(const FieldDef& field, std::string_view value, Lang lang) {

@@ -41,9 +41,10 @@ std::string FieldValueText(const FieldDef& field, std::string_view value, Lang l
 std::string TrimSpaces(std::string_view s);
 
 // Checks a phone number: 8 to 15 digits, with + - ( ) and spaces allowed.
-// `what` names it in the message ("the phone number"); the number is never
-// repeated.
-Status CheckPhone(std::string_view what, std::string_view phone);
+// `what` names it in the message ("the phone number"), `what_zh` in the
+// Chinese one ("電話號碼"; without it the message is in English only); the
+// number is never repeated.
+Status CheckPhone(std::string_view what, std::string_view phone, std::string_view what_zh = {});
 
 }  // namespace model
 

@@ -17,22 +17,26 @@ Result<std::string> NormalizeHkid(std::string_view raw) {
     s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   // The number itself is not repeated: messages end up in logs.
-  auto bad = [](const std::string& why) {
-    return Status::InvalidArgument("the Hong Kong identity card number is not valid: " + why);
+  auto bad = [](const std::string& why, const std::string& why_zh) {
+    return Status::InvalidArgument("the Hong Kong identity card number is not valid: " + why,
+                                   "香港身份證號碼不正確：" + why_zh);
   };
   size_t letters = 0;
   while (letters < s.size() && std::isupper(static_cast<unsigned char>(s[letters]))) ++letters;
   if (letters == 0 || letters > 2 || s.size() != letters + 7) {
-    return bad("expected one or two letters, six digits and a check digit, like A123456(3)");
+    return bad("expected one or two letters, six digits and a check digit, like A123456(3)",
+               "應為一至兩個英文字母、六位數字及核對號碼，例如 A123456(3)");
   }
   for (size_t i = letters; i < letters + 6; ++i) {
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
-      return bad("expected six digits after the letters, like A123456(3)");
+      return bad("expected six digits after the letters, like A123456(3)",
+                 "英文字母之後應有六位數字，例如 A123456(3)");
     }
   }
   const char check = s.back();
   if (!std::isdigit(static_cast<unsigned char>(check)) && check != 'A') {
-    return bad("the check digit in brackets must be 0-9 or A");
+    return bad("the check digit in brackets must be 0-9 or A",
+               "括號內的核對號碼須為 0 至 9 或 A");
   }
   // Weights 9..2 over eight positions; a single-letter number is padded on
   // the left with a space, which counts 36.
@@ -43,7 +47,8 @@ Result<std::string> NormalizeHkid(std::string_view raw) {
   const int expected = (11 - sum % 11) % 11;
   const char expected_char = expected == 10 ? 'A' : static_cast<char>('0' + expected);
   if (check != expected_char) {
-    return bad("the check digit does not match; read the number from the card again");
+    return bad("the check digit does not match; read the number from the card again",
+               "核對號碼不符；請再次核對身份證上的號碼");
   }
   return s.substr(0, letters + 6) + "(" + check + ")";
 }

@@ -16,11 +16,13 @@ Status CheckDate(std::string_view date, Instant now) {
   auto day = ParseDate(date);
   if (!day.ok()) {
     return Status::InvalidArgument(
-               "the date of birth is not a date; write it as YYYY-MM-DD, e.g. 1944-05-17")
+               "the date of birth is not a date; write it as YYYY-MM-DD, e.g. 1944-05-17",
+               "出生日期不正確；請寫成 YYYY-MM-DD，例如 1944-05-17")
         .WithField("date_of_birth");
   }
   if (*day > HongKongDay(now)) {
-    return Status::InvalidArgument("the date of birth is in the future; check the year")
+    return Status::InvalidArgument("the date of birth is in the future; check the year",
+                                   "出生日期不可以是將來的日子；請核對年份")
         .WithField("date_of_birth");
   }
   return Status::Ok();
@@ -34,7 +36,9 @@ Status NormalizePerson(Person& person, Instant now) {
   if (person.name_zh().empty() && person.name_en().empty()) {
     return Status::InvalidArgument(
                "the person needs a name in Chinese or English; if it is unknown, write how they "
-               "are known, e.g. 無名氏 or 'unknown woman, Longgang'")
+               "are known, e.g. 無名氏 or 'unknown woman, Longgang'",
+               "請填寫當事人的中文或英文姓名；如姓名不詳，請寫下可識別當事人的稱呼，"
+               "例如「無名氏」或「龍崗不知名女士」")
         .WithField("name_zh");
   }
   if (!person.hkid().empty()) {
@@ -52,17 +56,21 @@ Status NormalizePerson(Person& person, Instant now) {
     if (!ok) {
       return Status::InvalidArgument(
                  "the Home Return Permit number is not valid: expected H or M and 8 digits (10 "
-                 "on older permits), like H12345678")
+                 "on older permits), like H12345678",
+                 "回鄉證號碼不正確：應為 H 或 M 加 8 位數字（舊式回鄉證為 10 位數字），例如 "
+                 "H12345678")
           .WithField("home_return_permit");
     }
     person.set_home_return_permit(p);
   }
   if (!person.date_of_birth().empty()) RETURN_IF_ERROR(CheckDate(person.date_of_birth(), now));
   if (!person.phone().empty()) {
-    RETURN_IF_ERROR(CheckPhone("the phone number", person.phone()).WithField("phone"));
+    RETURN_IF_ERROR(
+        CheckPhone("the phone number", person.phone(), "電話號碼").WithField("phone"));
   }
   if (!person.next_of_kin().phone().empty()) {
-    RETURN_IF_ERROR(CheckPhone("the next of kin's phone number", person.next_of_kin().phone())
+    RETURN_IF_ERROR(CheckPhone("the next of kin's phone number", person.next_of_kin().phone(),
+                               "香港親屬的電話號碼")
                         .WithField("next_of_kin.phone"));
   }
   return Status::Ok();
@@ -105,11 +113,13 @@ Status NormalizeCaller(Caller& caller) {
   if (caller.name().empty() && caller.organisation().empty()) {
     return Status::InvalidArgument(
                "say who called: their name, or the organisation they called from (a police "
-               "station, a hospital, a town office)")
+               "station, a hospital, a town office)",
+               "請填寫來電者的姓名，或其來電所屬的機構（例如派出所、醫院、鎮政府）")
         .WithField("name");
   }
   if (!caller.phone().empty()) {
-    RETURN_IF_ERROR(CheckPhone("the caller's phone number", caller.phone()).WithField("phone"));
+    RETURN_IF_ERROR(CheckPhone("the caller's phone number", caller.phone(), "來電者的電話號碼")
+                        .WithField("phone"));
   }
   return Status::Ok();
 }

@@ -1,8 +1,11 @@
 // Status and Result<T>: expected failures as values, never exceptions.
 //
 // A Status is OK or carries a Code and a message written for the person who
-// will read it: a duty officer at a terminal, or a developer reading a test.
-// Library exceptions are caught at the edge and turned into a Status.
+// will read it: a duty officer at a terminal or in the console, or a developer
+// reading a test. What an officer can meet also comes in Traditional Chinese
+// (the second argument); what only a developer or an admin meets may be in
+// English alone. Library exceptions are caught at the edge and turned into a
+// Status.
 #ifndef MODEL_STATUS_H_
 #define MODEL_STATUS_H_
 
@@ -36,23 +39,47 @@ std::optional<Code> CodeFromName(std::string_view name);
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
-  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  // `zh` is the same message in Traditional Chinese; empty when it is
+  // written in English only.
+  Status(Code code, std::string message, std::string zh = {})
+      : code_(code), message_(std::move(message)), zh_(std::move(zh)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
-  static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
-  static Status PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
-  static Status FailedPrecondition(std::string m) {
-    return {Code::kFailedPrecondition, std::move(m)};
+  static Status InvalidArgument(std::string m, std::string zh = {}) {
+    return {Code::kInvalidArgument, std::move(m), std::move(zh)};
   }
-  static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
-  static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
+  static Status NotFound(std::string m, std::string zh = {}) {
+    return {Code::kNotFound, std::move(m), std::move(zh)};
+  }
+  static Status PermissionDenied(std::string m, std::string zh = {}) {
+    return {Code::kPermissionDenied, std::move(m), std::move(zh)};
+  }
+  static Status FailedPrecondition(std::string m, std::string zh = {}) {
+    return {Code::kFailedPrecondition, std::move(m), std::move(zh)};
+  }
+  static Status AlreadyExists(std::string m, std::string zh = {}) {
+    return {Code::kAlreadyExists, std::move(m), std::move(zh)};
+  }
+  static Status Unavailable(std::string m, std::string zh = {}) {
+    return {Code::kUnavailable, std::move(m), std::move(zh)};
+  }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
   static Status DataLoss(std::string m) { return {Code::kDataLoss, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
+  // In English.
   const std::string& message() const { return message_; }
+  // In Traditional Chinese; empty when the message was written in English only.
+  const std::string& message_zh() const { return zh_; }
+  // The same Status with both messages passed through `f` (masking, a prefix).
+  template <typename F>
+  Status WithMessages(F f) const {
+    Status s = *this;
+    s.message_ = f(message_);
+    if (!zh_.empty()) s.zh_ = f(zh_);
+    return s;
+  }
   // The part of the request the error is about, as a field path of the
   // command ("open_case.person.hkid"); empty when it is about no one field.
   // Surfaces use it to put the error beside the right flag or form control.
@@ -69,6 +96,7 @@ class [[nodiscard]] Status {
  private:
   Code code_ = Code::kOk;
   std::string message_;
+  std::string zh_;
   std::string field_;
 };
 

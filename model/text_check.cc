@@ -66,8 +66,8 @@ bool IsControl(char32_t c) {
          (c >= 0x2066 && c <= 0x2069);
 }
 
-Status Problem(const std::string& path, const std::string& what) {
-  return Status::InvalidArgument(path + " " + what).WithField(path);
+Status Problem(const std::string& path, const std::string& what, const std::string& what_zh) {
+  return Status::InvalidArgument(path + " " + what, "欄位 " + path + " " + what_zh).WithField(path);
 }
 
 Status CheckOne(std::string_view text, const std::string& path, const FieldDescriptor& f,
@@ -75,7 +75,9 @@ Status CheckOne(std::string_view text, const std::string& path, const FieldDescr
   if (!IsValidUtf8(text)) {
     return Problem(path,
                    "is not valid UTF-8 text; set the terminal or browser to UTF-8 (not Big5 or "
-                   "GBK) and type it again");
+                   "GBK) and type it again",
+                   "的文字不是有效的 UTF-8；請把瀏覽器或終端機的編碼設定為 UTF-8（不是 Big5 或 "
+                   "GBK），然後再輸入一次");
   }
   if (!limits) return Status::Ok();
   const bool multiline = f.options().GetExtension(model::multiline);
@@ -89,16 +91,22 @@ Status CheckOne(std::string_view text, const std::string& path, const FieldDescr
     const bool lone_cr = cp.value == '\r' && (pos + 1 >= text.size() || text[pos + 1] != '\n');
     if (lone_cr || (IsControl(cp.value) && !(multiline && IsLineBreakOrTab(cp.value)))) {
       return IsLineBreakOrTab(cp.value) && !(lone_cr && multiline)
-                 ? Problem(path, "must be a single line, without line breaks or tabs")
-                 : Problem(path, "contains a control character (" + CodeName(cp.value) +
-                                     "); type plain text");
+                 ? Problem(path, "must be a single line, without line breaks or tabs",
+                           "只可填寫一行，不可有換行或定位字元（Tab）")
+                 : Problem(path,
+                           "contains a control character (" + CodeName(cp.value) +
+                               "); type plain text",
+                           "含有控制字元（" + CodeName(cp.value) + "）；請只輸入一般文字");
     }
     pos += cp.length;
     ++chars;
   }
   if (chars > max_chars) {
-    return Problem(path, "is too long: " + std::to_string(chars) + " characters, at most " +
-                             std::to_string(max_chars));
+    return Problem(path,
+                   "is too long: " + std::to_string(chars) + " characters, at most " +
+                       std::to_string(max_chars),
+                   "太長：共 " + std::to_string(chars) + " 個字，最多 " +
+                       std::to_string(max_chars) + " 個字");
   }
   return Status::Ok();
 }

@@ -86,4 +86,26 @@ TextLocation TextLocation::Child(std::string_view field, int index) const {
   return {path_, nested, fd->message_type(), line};
 }
 
+std::string Problems::Joined() const {
+  std::string out;
+  for (const auto& l : lines_) {
+    if (!out.empty()) out += '\n';
+    out += l;
+  }
+  return out;
+}
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+void CheckLabel(const Label& label, const TextLocation& loc, std::string_view field,
+                const std::string& what, Problems& p) {
+  if (label.zh_hant().empty()) p.Add(loc, field, -1, what + " has no zh_hant label");
+  if (label.en().empty()) p.Add(loc, field, -1, what + " has no en label");
+}
+
 }  // namespace model

@@ -5,10 +5,12 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/message.h>
 #include <google/protobuf/text_format.h>
 
+#include "model/proto/workflow.pb.h"
 #include "model/status.h"
 
 namespace model {
@@ -49,6 +51,27 @@ class TextLocation {
   const google::protobuf::Descriptor* descriptor_;
   int line_;
 };
+
+// Collects "path:line: message" lines, so a file's every problem is said at once.
+class Problems {
+ public:
+  void Add(const TextLocation& loc, std::string_view field, int index, const std::string& message) {
+    lines_.push_back(loc.At(field, index) + ": " + message);
+  }
+  bool empty() const { return lines_.empty(); }
+  // One problem per line.
+  std::string Joined() const;
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// A code a file may use as a name: lower_snake_case, starting with a letter.
+bool IsIdentifier(std::string_view s);
+
+// Adds a problem for each language `label` lacks; `what` names its owner.
+void CheckLabel(const Label& label, const TextLocation& loc, std::string_view field,
+                const std::string& what, Problems& p);
 
 }  // namespace model
 

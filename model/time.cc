@@ -84,7 +84,8 @@ Result<sys_days> ParseDate(std::string_view text) {
                            std::chrono::day(unsigned(d))}
           : year_month_day{};
   if (!ymd.ok() || int(ymd.year()) < 1880 || int(ymd.year()) > 2999) {
-    return Status::InvalidArgument("not a date; write it as YYYY-MM-DD, e.g. 2026-03-02");
+    return Status::InvalidArgument("not a date; write it as YYYY-MM-DD, e.g. 2026-03-02",
+                                   "日期不正確；請寫成 YYYY-MM-DD，例如 2026-03-02");
   }
   return sys_days(ymd);
 }
@@ -99,8 +100,9 @@ std::string FormatDate(sys_days day) {
 
 Result<Instant> ParseTimestamp(std::string_view text) {
   auto bad = [&] {
-    return Status::InvalidArgument("'" + std::string(text) +
-                                   "' is not a time; write it like 2026-03-02T09:00+08:00");
+    return Status::InvalidArgument(
+        "'" + std::string(text) + "' is not a time; write it like 2026-03-02T09:00+08:00",
+        "「" + std::string(text) + "」不是有效的時間；請寫成例如 2026-03-02T09:00+08:00");
   };
   int y, mo, d, h, mi, s = 0;
   if (!Digits(text, 0, 4, y) || text.size() < 16 || text[4] != '-' || !Digits(text, 5, 2, mo) ||

@@ -97,13 +97,15 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
 Status WorkflowCatalog::NotInUse(std::string_view name) const {
   for (const BrokenDefinition& b : broken_) {
     if (b.name() == name) {
-      return Status::FailedPrecondition("case type '" + std::string(name) +
-                                        "' is not in use until its definition is fixed: " +
-                                        b.problem());
+      return Status::FailedPrecondition(
+          "case type '" + std::string(name) + "' is not in use until its definition is fixed: " +
+              b.problem(),
+          "個案類型「" + std::string(name) + "」的定義檔有錯，修正前不能使用；請通知系統管理員");
     }
   }
-  return Status::InvalidArgument("unknown case type '" + std::string(name) + "'; case types are " +
-                                 Names());
+  return Status::InvalidArgument(
+      "unknown case type '" + std::string(name) + "'; case types are " + Names(),
+      "沒有個案類型「" + std::string(name) + "」；現有類型：" + Names());
 }
 
 const LoadedDefinition* WorkflowCatalog::Latest(std::string_view name) const {

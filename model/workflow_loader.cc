@@ -15,42 +15,9 @@
 namespace model {
 namespace {
 
-bool IsIdentifier(std::string_view s) {
-  if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 bool IsEscalationTarget(std::string_view s) {
   return s == kEscalateAssignee || s == kEscalateCentreSupervisor ||
          s == kEscalateNetworkCoordinator;
-}
-
-// Collects "path:line: message" lines.
-class Problems {
- public:
-  void Add(const TextLocation& loc, std::string_view field, int index, const std::string& message) {
-    lines_.push_back(loc.At(field, index) + ": " + message);
-  }
-  bool empty() const { return lines_.empty(); }
-  std::string Joined() const {
-    std::string out;
-    for (const auto& l : lines_) {
-      if (!out.empty()) out += '\n';
-      out += l;
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::string> lines_;
-};
-
-void CheckLabel(const Label& label, const TextLocation& loc, std::string_view field,
-                const std::string& what, Problems& p) {
-  if (label.zh_hant().empty()) p.Add(loc, field, -1, what + " has no zh_hant label");
-  if (label.en().empty()) p.Add(loc, field, -1, what + " has no en label");
 }
 
 void CheckDuration(const std::string& text, const TextLocation& loc, std::string_view field,

@@ -56,6 +56,7 @@ Response Error(const Status& s, http::status status) {
   e.set_code(std::string(model::CodeName(s.code())));
   // What the engine said may repeat what was sent: masked, and valid text.
   e.set_message(model::ToValidUtf8(model::MaskHkidsIn(s.message())));
+  e.set_message_zh_hant(model::ToValidUtf8(model::MaskHkidsIn(s.message_zh())));
   e.set_field(s.field());
   auto json = model::EncodeJson(e);
   return Plain(status, kJson, json.ok() ? *json : "{\"code\":\"INTERNAL\"}");
@@ -69,8 +70,10 @@ Response Json(const google::protobuf::Message& m, http::status status) {
   return Plain(status, kJson, *json);
 }
 
-Response Unauthenticated(const std::string& message) {
-  Response res = Error(Status::PermissionDenied(message), http::status::unauthorized);
+// 401 with `why`'s messages, in both languages, as PERMISSION_DENIED.
+Response Unauthenticated(const Status& why) {
+  Response res = Error(Status(model::Code::kPermissionDenied, why.message(), why.message_zh()),
+                       http::status::unauthorized);
   res.set(http::field::www_authenticate, "Bearer");
   return res;
 }
@@ -212,7 +215,9 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
   if (get && (p.empty() || p[0] == "console" || (p.size() == 1 && p[0] == "favicon.svg"))) {
     const std::string name = p.empty() ? "index.html" : p.size() == 2 ? p[1] : p[0];
     const console::Asset* asset = p.size() <= 2 ? console::FindAsset(name) : nullptr;
-    if (asset == nullptr) return finish(Error(Status::NotFound("no such page of the console")));
+    if (asset == nullptr) {
+      return finish(Error(Status::NotFound("no such page of the console", "控制台沒有此頁面")));
+    }
     Response res = Plain(http::status::ok, std::string(asset->content_type), std::string(asset->body));
     res.set(http::field::cache_control, "no-cache");
     res.set("Content-Security-Policy",
@@ -223,7 +228,7 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
   }
 
   if (p.empty() || p[0] != "v1") {
-    return finish(Error(Status::NotFound("no such page; the API is under /v1")));
+    return finish(Error(Status::NotFound("no such page; the API is under /v1", "找不到此頁面")));
   }
 
   // Signing in and out.
@@ -231,17 +236,21 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     // JSON only: a form on another site can post text/plain or form data
     // without asking, and would sign the browser in as someone else.
     if (std::string(req[http::field::content_type]).rfind(kJson, 0) != 0) {
-      return finish(Error(Status::InvalidArgument("sign in with Content-Type: application/json")));
+      return finish(Error(Status::InvalidArgument(
+          "sign in with Content-Type: application/json",
+          "登入要求的格式不正確（須為 Content-Type: application/json）；請重新載入頁面再試")));
     }
     model::LoginRequest login;
     if (Status s = model::DecodeJson(req.body(), login); !s.ok()) return finish(Error(s));
     *who = login.user();
     const model::Instant now = clock_.Now();
     if (auto wait = throttle_.Wait(login.user(), peer.address, now)) {
-      Response res = Error(Status::Unavailable("too many wrong passwords; try again in " +
-                                               std::to_string(wait->count() / 1000 + 1) + " s"),
-                           http::status::too_many_requests);
-      res.set(http::field::retry_after, std::to_string(wait->count() / 1000 + 1));
+      const std::string seconds = std::to_string(wait->count() / 1000 + 1);
+      Response res =
+          Error(Status::Unavailable("too many wrong passwords; try again in " + seconds + " s",
+                                    "密碼錯誤次數太多；請於 " + seconds + " 秒後再試"),
+                http::status::too_many_requests);
+      res.set(http::field::retry_after, seconds);
       return finish(std::move(res));
     }
     // scrypt is slow on purpose: never on an I/O thread.
@@ -252,7 +261,7 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
       if (!checked.ok()) {
         throttle_.Failed(login.user(), peer.address, clock_.Now());
         metrics_.LoginFailed();
-        return finish(Unauthenticated(checked.status().message()));
+        return finish(Unauthenticated(checked.status()));
       }
       throttle_.Succeeded(login.user());
       const bool must_change = *checked;
@@ -287,19 +296,20 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
   // Everything else needs someone signed in.
   const Credentials credentials = CredentialsOf(req);
   if (credentials.secret.empty()) {
-    return finish(Unauthenticated(
-        "sign in (POST /v1/login) or send a token: Authorization: Bearer <token>"));
+    return finish(Unauthenticated(Status::PermissionDenied(
+        "sign in (POST /v1/login) or send a token: Authorization: Bearer <token>", "請先登入")));
   }
   auto reader = readers_.ForThisThread();
   if (!reader.ok()) return finish(Error(reader.status()));
   dispatch::Dispatcher& d = **reader;
   auto actor = d.Authenticate(credentials.secret);
-  if (!actor.ok()) return finish(Unauthenticated(actor.status().message()));
+  if (!actor.ok()) return finish(Unauthenticated(actor.status()));
   *who = actor->user;
   // A page of another site cannot add a header to what it makes the browser send.
   if (credentials.by_cookie && !get && req[kCsrfHeader].empty()) {
-    return finish(Error(Status::PermissionDenied(std::string("a signed-in browser sends ") +
-                                                 kCsrfHeader + " with every change")));
+    return finish(Error(Status::PermissionDenied(
+        std::string("a signed-in browser sends ") + kCsrfHeader + " with every change",
+        std::string("瀏覽器未有附上 ") + kCsrfHeader + "，更改未有進行；請重新載入頁面再試")));
   }
 
   if (post && p.size() == 2 && p[1] == "logout") {
@@ -328,8 +338,9 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     const std::string content_type(req[http::field::content_type]);
     const bool binary = content_type.rfind(kProtobuf, 0) == 0;
     if (!binary && !content_type.empty() && content_type.rfind(kJson, 0) != 0) {
-      return finish(Error(Status::InvalidArgument(std::string("send a command as ") + kJson +
-                                                  " or " + kProtobuf),
+      return finish(Error(Status::InvalidArgument(
+                              std::string("send a command as ") + kJson + " or " + kProtobuf,
+                              std::string("指令須以 ") + kJson + " 或 " + kProtobuf + " 格式傳送"),
                           http::status::unsupported_media_type));
     }
     auto command = model::DecodeCommand(req.body(), binary ? model::Encoding::kBinary
@@ -355,9 +366,13 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
   // Until a first password is changed, nothing else is shown.
   if (actor->must_change_password) {
     return finish(Error(Status::PermissionDenied(
-        "change your password first: the one you signed in with was given to you by an admin")));
+        "change your password first: the one you signed in with was given to you by an admin",
+        "請先更改密碼：你登入時所用的密碼是由系統管理員設定的")));
   }
-  if (!get) return finish(Error(Status::NotFound("no such request: " + method + " " + path)));
+  if (!get) {
+    return finish(Error(Status::NotFound("no such request: " + method + " " + path,
+                                         "沒有此要求：" + method + " " + path)));
+  }
 
   if (p.size() == 2 && p[1] == "stream") {
     // Where to start: after the last event the client saw (a browser's
@@ -366,7 +381,9 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
     if (last.empty()) last = target.query.count("after") ? target.query.at("after") : "";
     if (!streams_.HasRoom(credentials.secret)) {
       return finish(Error(Status::Unavailable("too many event streams open; close one (a board "
-                                              "in another tab) and try again"),
+                                              "in another tab) and try again",
+                                              "開啟的即時更新連線太多；請關閉其中一個（例如另一個"
+                                              "分頁中的工作板）再試"),
                           http::status::too_many_requests));
     }
     auto now = dispatch::Now(d);
@@ -376,13 +393,15 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
       from = dispatch::StreamPosition::FromId(last);
       if (!from || from->journal > now->journal || from->inbox > now->inbox) {
         return finish(Error(Status::InvalidArgument(
-            "Last-Event-ID is not an event id this server gave; reconnect without it")));
+            "Last-Event-ID is not an event id this server gave; reconnect without it",
+            "即時更新的接續位置（Last-Event-ID）無效；請重新載入頁面")));
       }
       // Far behind, a page is better reloaded than replayed change by change.
       if (now->journal - from->journal > kMostToReplay) {
         return finish(Error(Status::FailedPrecondition(
             "more has changed since that event than a stream replays; reload, then reconnect "
-            "without Last-Event-ID")));
+            "without Last-Event-ID",
+            "自上次連線後的更改太多，未能逐一補回；請重新載入頁面")));
       }
     }
     LogRequest({id, method, path, peer.address, *who, "-", 200, 0, "stream from " + from->ToId()});

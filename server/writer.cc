@@ -56,7 +56,8 @@ void Writer::Submit(model::Command command, dispatch::Actor actor, Done done) {
       return;
     }
   }
-  done(Status::Unavailable("the server is shutting down; send it again in a moment"));
+  done(Status::Unavailable("the server is shutting down; send it again in a moment",
+                           "伺服器正在關閉，請稍後再傳送"));
 }
 
 void Writer::Run(std::function<void(dispatch::Dispatcher&)> job) {

@@ -171,7 +171,7 @@ TEST_CASE("the console: a password an admin gave is changed before the board ope
   b.Type("#password-current", "first-lantern-42");
   b.Type("#password-new", "short");
   b.Click("#password-form button[type=submit]");
-  CHECK(b.WaitForText("#password-error", "at least 10 characters"));
+  CHECK(b.WaitForText("#password-error", "密碼最少要有 10 個字元"));  // said in Chinese
   b.Errors();  // the refused change is a 400, on purpose
   b.Type("#password-new", "typhoon-signal-8-now");
   b.Click("#password-form button[type=submit]");
@@ -251,8 +251,8 @@ TEST_CASE("the console: Fujian opens a case and hands the port escort to Shenzhe
   fj.Type("#in-person-hkid", "A123456(3)");
   CHECK(fj.WaitForText("#person-hkid-check", "核對號碼正確"));
   fj.Click("#intake-submit");
-  CHECK(fj.WaitForText("#err-caller-phone", "phone"));
-  CHECK(fj.Text("#err-caller-phone").rfind("資料未被接受：", 0) == 0);  // the kind, in the officer's language
+  // In the officer's language: the server says why in Chinese too.
+  CHECK(fj.WaitForText("#err-caller-phone", "來電者的電話號碼"));
   CHECK(fj.Run("return document.getElementById('err-person-hkid').hidden").bool_value());
   CHECK(fj.Run("return document.getElementById('in-person-name_en').value").string_value() ==
         "LAM Siu Fung");

@@ -357,7 +357,10 @@ TEST_CASE_FIXTURE(EngineFixture, "closing needs a finished workflow and a reason
   const auto ctx = Context("escort_to_port", chan);
   Command close;
   close.mutable_close_case()->set_case_number(c.number());
-  CHECK(Refusal(c, close, ctx).message() == "closing a case needs a reason (--reason)");
+  CHECK(Refusal(c, close, ctx).message() == "closing a case needs a reason");
+  // The field it is about, so the CLI names its flag and the console the box.
+  CHECK(Refusal(c, close, ctx).field() == "close_case.reason");
+  CHECK(Refusal(c, close, ctx).message_zh() == "結案時，請填寫原因");
   close.mutable_close_case()->set_reason("home");
   CHECK(Refusal(c, close, ctx).message() ==
         "case SZ-2026-0001 is at 'planning' and can be closed only when its work is finished "
@@ -584,7 +587,7 @@ TEST_CASE_FIXTURE(EngineFixture, "a task the case does not need is marked not ap
         "task SZ-2026-0001/2 (Check the travel documents) must be done; escort_to_port version 3 "
         "does not let it be marked not applicable");
   CHECK(Refusal(c, na("arrange_departure", " "), ctx).message() ==
-        "marking a task not applicable needs a reason (--reason)");
+        "marking a task not applicable needs a reason");
   const std::vector<Event> e = Apply(c, na("arrange_departure", "already free to travel"), ctx);
   CHECK(Kinds(e) == std::vector<std::string>{"task_not_applicable", "deadline_cleared"});
   CHECK(c.task(2).status() == model::TASK_NOT_APPLICABLE);
@@ -725,7 +728,7 @@ TEST_CASE_FIXTURE(EngineFixture, "a person or the caller corrected keeps what wa
   f->set_case_number(c.number());
   f->set_id(1);
   f->mutable_person()->set_phone("+852 5550 0101");
-  CHECK(Refusal(c, fix, ctx).message() == "correcting a person needs a reason (--reason)");
+  CHECK(Refusal(c, fix, ctx).message() == "correcting a person needs a reason");
   f->set_reason("the daughter gave her new number");
   std::vector<Event> e = Apply(c, fix, ctx);
   REQUIRE(Kinds(e) == std::vector<std::string>{"person_corrected"});
@@ -765,7 +768,7 @@ TEST_CASE_FIXTURE(EngineFixture, "a person or the caller corrected keeps what wa
   CHECK(c.caller().name() == "Mr Lau");
   k->mutable_caller()->Clear();
   k->mutable_caller()->set_relationship("neighbour");
-  CHECK(Refusal(c, caller, ctx).message() == "correcting who called needs a reason (--reason)");
+  CHECK(Refusal(c, caller, ctx).message() == "correcting who called needs a reason");
   k->set_reason("a neighbour, not the landlord");
   e = Apply(c, caller, ctx);
   CHECK(c.caller().name() == "Mr Lau");
@@ -1054,7 +1057,7 @@ TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and c
 
   // Correcting or clearing a value needs a reason; the old value is kept.
   CHECK(Refusal(c, set({{"crossing_date", "2026-03-16"}}, {}, " "), ctx).message() ==
-        "correcting or clearing a field needs a reason (--reason)");
+        "correcting or clearing a field needs a reason");
   e = Apply(c, set({{"crossing_date", "2026-03-16"}}, {}, "crossing postponed a week"), ctx);
   CHECK(e[0].fields_set().previous().at("crossing_date") == "2026-03-09");
   CHECK(c.fields().at("crossing_date") == "2026-03-16");
@@ -1065,7 +1068,7 @@ TEST_CASE_FIXTURE(EngineFixture, "facts set between transitions, corrected and c
   CHECK(Refusal(c, set({}, {"port"}, "again"), ctx).message() ==
         "field 'port' is not set on case SZ-2026-0001; there is nothing to clear");
   CHECK(Refusal(c, set({}, {}, ""), ctx).message() ==
-        "say which fields to set (--field name=value) or clear (--clear name)");
+        "say which fields to set or clear");
 
   // Checked as an event's fields are, and nothing changes on a refusal.
   CHECK(Refusal(c, set({{"port", "nowhere"}}, {}, ""), ctx).message().rfind(

@@ -222,7 +222,8 @@ TEST_CASE("an officer of another centre gets 404 or 403 from every route, and no
       CHECK(r.body.find("A123") == std::string::npos);
       if (target.rfind("/v1/cases/", 0) == 0) {
         CHECK(r.status == 404);
-        CHECK(r.body == R"({"code":"NOT_FOUND","message":"no case )" + number + "\"}");
+        CHECK(r.body == R"({"code":"NOT_FOUND","message":"no case )" + number +
+                            R"(","message_zh_hant":"找不到個案 )" + number + "\"}");
       }
     }
   }

@@ -148,4 +148,16 @@ model::Command PlanConfirmedCommand(const std::string& number) {
   return c;
 }
 
+bool HasChinese(std::string_view text) {
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if ((b0 & 0xF0) != 0xE0) continue;
+    const auto b1 = static_cast<unsigned char>(text[i + 1]);
+    const auto b2 = static_cast<unsigned char>(text[i + 2]);
+    const unsigned code = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+    if (code >= 0x4E00 && code <= 0x9FFF) return true;
+  }
+  return false;
+}
+
 }  // namespace testing

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "dispatch/dispatcher.h"
 #include "dispatch/sqlite_store.h"
@@ -52,6 +53,10 @@ class World {
   model::CaseState Case(const std::string& number);
   std::vector<model::Event> Timeline(const std::string& number);
 };
+
+// Whether `text` has a Chinese character in it (CJK Unified Ideographs): a
+// message was written for an officer who reads Chinese.
+bool HasChinese(std::string_view text);
 
 // The kinds of `events` in order: "case_opened", "task_created", ...
 std::vector<std::string> Kinds(const std::vector<model::Event>& events);
