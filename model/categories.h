@@ -1,0 +1,54 @@
+// The categories work is counted by (model/categories.textproto): loaded from
+// a text file, checked with file:line errors, looked up by code.
+#ifndef MODEL_CATEGORIES_H_
+#define MODEL_CATEGORIES_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/labels.h"
+#include "model/proto/contact.pb.h"
+#include "model/status.h"
+
+namespace model {
+
+class Categories {
+ public:
+  Categories() = default;
+
+  // Parses and checks a categories file: codes lower_snake_case and unique,
+  // labels in both languages, every category in a group that exists. Every
+  // problem is said, each with path:line.
+  static Result<Categories> Load(std::string_view path, const std::string& text);
+  static Result<Categories> LoadFile(const std::string& path);
+
+  // The category `code`, retired or not; nullptr if the file has none.
+  const Category* Find(std::string_view code) const;
+  // OK when new work may be counted under `code`: it exists and is not
+  // retired. `field` is the command field the code came in, for the error.
+  Status CheckUsable(std::string_view code, std::string_view field) const;
+  // OK when every code in `used` (the codes stored records carry) is in the
+  // file, retired or not: a code in use is never deleted. The error names
+  // each missing code and how many records carry it.
+  Status CheckKeeps(const std::map<std::string, int64_t>& used) const;
+
+  // The label of `code` in `lang`; the code itself when it is unknown.
+  std::string LabelOf(std::string_view code, Lang lang) const;
+  // The group a category belongs to; nullptr when the code is unknown.
+  const CategoryGroup* GroupOf(std::string_view code) const;
+
+  const CategoryList& list() const { return list_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  CategoryList list_;
+  std::string path_;
+  std::map<std::string, int, std::less<>> by_code_;   // index into list_.category
+  std::map<std::string, int, std::less<>> group_by_code_;
+};
+
+}  // namespace model
+
+#endif  // MODEL_CATEGORIES_H_
