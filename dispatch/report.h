@@ -37,7 +37,7 @@ struct YearReportRequest {
   int year;
   std::string centre;         // empty: the network
   bool legal_only = false;    // only the legal-advice service's work
-  std::vector<int> compared;  // earlier (or other) years to compare with
+  std::vector<int> compared = {};  // earlier (or other) years to compare with
 };
 
 // The report for `req` from `rows` (which may hold any years and centres: the
