@@ -302,6 +302,7 @@ class Html {
            ".key{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 1em}\n"
            ".key.c{background:#2f6f9f}\n.key.k{background:#c0782a}\n"
            ".legend{margin:.3em 0;font-size:.9em}\n"
+           ".cap{font-size:.8em;color:#555;margin:.2em 0}\n"
            ".note{font-size:.85em;color:#444;border-left:3px solid #ccc;padding-left:.8em;"
            "margin-top:2em}\n"
            "@page{size:A4;margin:15mm}\n"
@@ -351,11 +352,17 @@ class Html {
       bars.push_back({model::Localize(t.category(i).label(), lang_, t.category(i).category()),
                       {t.category(i).count()}});
     }
-    const std::string chart_title =
-        title + (t.category_size() > kTopInChart ? T(" (top 10)", "（首 10 項）") : "");
-    out_ += "<div class=\"pair\">" +
+    const bool cut = t.category_size() > kTopInChart;
+    const std::string chart_title = title + (cut ? T(" (top 10)", "（首 10 項）") : "");
+    out_ += "<div class=\"pair\"><div>" +
             HorizontalChart(chart_title, bars, {Both()[static_cast<size_t>(series)]});
-    out_ += CategoryTable(t) + "</div></section>\n";
+    if (cut) {
+      out_ += "<p class=\"cap\">" +
+              Esc(T("The top 10 of ", "首 10 項，共 ") + Num(t.category_size()) +
+                  T(" categories; all are in the table.", " 項類別；全部見右表。")) +
+              "</p>";
+    }
+    out_ += "</div>" + CategoryTable(t) + "</div></section>\n";
   }
 
   std::string CategoryTable(const model::Tally& t) const {

@@ -531,6 +531,11 @@ TEST_CASE("year report on a terminal lists the top ten categories and sums the r
   cli::PrintYearReport(zh, r, model::Lang::kZhHant);
   CHECK(zh.str().find("其他類別：2 項，合計 3\n") != std::string::npos);
   CHECK(zh.str().find("意外受傷") != std::string::npos);
+  // The HTML's chart is cut the same way; its table keeps every category.
+  const std::string html = YearReportHtml(r, model::Lang::kEn);
+  CHECK(html.find("The top 10 of 12 categories; all are in the table.") != std::string::npos);
+  CHECK(html.find("Involved in a legal case <small lang=\"zh-Hant\">涉案</small>") !=
+        std::string::npos);
 }
 
 }  // namespace
