@@ -590,14 +590,14 @@ void PrintCategories(std::ostream& out, const model::YearReport& r, const model:
     out << Pick(lang, "Other categories: ", "其他類別：") << tally.category_size() - kTopCategories
         << Pick(lang, ", counting ", " 項，合計 ") << rest << '\n';
   }
-  out << Pick(lang, "Total ", "合計 ") << tally.total() << Pick(lang, "; shares add up to ", "；佔比合計 ")
-      << tally.shares_sum() << '\n';
+  out << Pick(lang, "Total ", "合計 ") << tally.total()
+      << Pick(lang, "; shares add up to ", "；佔比合計 ") << tally.shares_sum() << '\n';
 }
 
 void PrintByCentre(std::ostream& out, const model::YearReport& r, Lang lang) {
   out << '\n' << Pick(lang, "By centre", "按中心") << '\n';
-  TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Contacts", "人次"), Pick(lang, "Cases", "個案"),
-               Pick(lang, "Legal-advice contacts", "法律諮詢人次"),
+  TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Contacts", "人次"),
+               Pick(lang, "Cases", "個案"), Pick(lang, "Legal-advice contacts", "法律諮詢人次"),
                Pick(lang, "Legal-advice cases", "法律諮詢個案")});
   for (const auto& c : r.by_centre()) {
     t.AddRow({c.centre(), std::to_string(c.contacts()), std::to_string(c.cases()),
@@ -608,7 +608,8 @@ void PrintByCentre(std::ostream& out, const model::YearReport& r, Lang lang) {
 
 void PrintByMonth(std::ostream& out, const model::YearReport& r, Lang lang) {
   out << '\n' << Pick(lang, "By month", "按月份") << '\n';
-  TextTable t({Pick(lang, "Month", "月份"), Pick(lang, "Contacts", "人次"), Pick(lang, "Cases", "個案")});
+  TextTable t(
+      {Pick(lang, "Month", "月份"), Pick(lang, "Contacts", "人次"), Pick(lang, "Cases", "個案")});
   for (const auto& m : r.by_month()) {
     t.AddRow({std::to_string(m.month()), std::to_string(m.contacts()), std::to_string(m.cases())});
   }
@@ -628,7 +629,8 @@ void PrintYearReport(std::ostream& out, const model::YearReport& r, Lang lang) {
   PrintByMonth(out, r, lang);
   if (!r.legal_only()) {
     PrintCategories(out, r, r.legal_contacts(),
-                    Pick(lang, "Legal-advice contacts by category", "法律諮詢人次（按類別）"), lang);
+                    Pick(lang, "Legal-advice contacts by category", "法律諮詢人次（按類別）"),
+                    lang);
     PrintCategories(out, r, r.legal_cases(),
                     Pick(lang, "Legal-advice cases by category", "法律諮詢個案（按類別）"), lang);
   }

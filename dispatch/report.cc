@@ -182,12 +182,13 @@ std::vector<model::MonthCount> ByMonth(const YearReportRequest& req,
 model::Label RoundingNote(const model::YearReport& r) {
   const std::string& contacts = r.contacts().shares_sum();
   const std::string& cases = r.cases().shares_sum();
+  const std::string zh = "人次 " + contacts + "，個案 " + cases;
+  const std::string en = "contacts " + contacts + ", cases " + cases;
   return MakeLabel(
       "各百分比及變幅各自四捨五入至小數點後一位，故所列百分比相加或會略多於或少於 100.0"
-      "（本報告：人次 " + contacts + "，個案 " + cases + "）。",
+      "（本報告：" + zh + "）。",
       "Each share and each change is rounded half-up to one decimal place on its own, so the "
-      "shares shown may add up to a little more or less than 100.0 (here: contacts " + contacts +
-          ", cases " + cases + ").");
+      "shares shown may add up to a little more or less than 100.0 (here: " + en + ").");
 }
 
 // Tenths from a share as FormatTenths writes it ("23.4"); false for
@@ -220,8 +221,8 @@ model::Status CheckTally(const model::Tally& t, const std::string& name, int com
                std::to_string(t.total()));
   }
   if (!ParseTenths(t.shares_sum(), &sum) || sum != shares) {
-    return bad("shares add up to " + FormatTenths(shares) + ", shares_sum says '" +
-               t.shares_sum() + "'");
+    return bad("shares add up to " + FormatTenths(shares) + ", shares_sum says '" + t.shares_sum() +
+               "'");
   }
   if (t.earlier_size() != compared) return bad("the total lacks a compared year");
   return model::Status::Ok();
@@ -247,9 +248,7 @@ std::string FormatTenths(int64_t tenths) {
          std::to_string(magnitude % 10);
 }
 
-std::string FormatChange(int64_t tenths) {
-  return (tenths > 0 ? "+" : "") + FormatTenths(tenths);
-}
+std::string FormatChange(int64_t tenths) { return (tenths > 0 ? "+" : "") + FormatTenths(tenths); }
 
 model::YearReport MakeYearReport(const YearReportRequest& req, std::span<const Tallied> rows,
                                  const model::Categories& categories,
@@ -292,7 +291,9 @@ model::Status CheckYearReport(const model::YearReport& r) {
   if (r.by_month_size() != 12) return model::Status::Internal("there are not twelve months");
   contacts = cases = 0;
   for (int m = 0; m < 12; ++m) {
-    if (r.by_month(m).month() != m + 1) return model::Status::Internal("the months are out of order");
+    if (r.by_month(m).month() != m + 1) {
+      return model::Status::Internal("the months are out of order");
+    }
     contacts += r.by_month(m).contacts();
     cases += r.by_month(m).cases();
   }

@@ -25,8 +25,8 @@ namespace dispatch {
 struct Tallied {
   enum class Kind { kContact, kCase };
   Kind kind;
-  int year;              // in Hong Kong time
-  int month;             // 1..12
+  int year;   // in Hong Kong time
+  int month;  // 1..12
   std::string centre;
   std::string category;  // "" when the work was recorded without one
   bool legal_advice;
@@ -35,8 +35,8 @@ struct Tallied {
 
 struct YearReportRequest {
   int year;
-  std::string centre;         // empty: the network
-  bool legal_only = false;    // only the legal-advice service's work
+  std::string centre;              // empty: the network
+  bool legal_only = false;         // only the legal-advice service's work
   std::vector<int> compared = {};  // earlier (or other) years to compare with
 };
 

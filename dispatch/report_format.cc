@@ -69,7 +69,9 @@ CsvRow CategoryRow(std::string section, std::string kind, const model::CategoryC
 
 void TallyRows(CsvWriter& w, const model::Tally& t, const std::string& kind,
                const std::string& prefix) {
-  w.Add({.section = prefix + "total", .kind = kind, .count = std::to_string(t.total()),
+  w.Add({.section = prefix + "total",
+         .kind = kind,
+         .count = std::to_string(t.total()),
          .share = t.shares_sum()});
   for (const model::CategoryCount& c : t.category()) {
     CsvRow row = CategoryRow(prefix + "category", kind, c);
@@ -87,9 +89,9 @@ void ChangeRows(CsvWriter& w, const model::Tally& t, const std::string& kind,
     return row;
   };
   for (const model::YearCount& e : t.earlier()) {
-    w.Add(with({.section = "change_" + prefix + "total", .kind = kind,
-                .count = std::to_string(t.total())},
-               e));
+    w.Add(with(
+        {.section = "change_" + prefix + "total", .kind = kind, .count = std::to_string(t.total())},
+        e));
   }
   for (const model::CategoryCount& c : t.category()) {
     for (const model::YearCount& e : c.earlier()) {
@@ -105,13 +107,26 @@ std::string Esc(std::string_view s) {
   std::string out;
   for (const char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '/': out += "&#47;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '/':
+        out += "&#47;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -126,8 +141,8 @@ std::string LabelHtml(const model::Label& l, Lang lang) {
   const std::string& second = lang == Lang::kZhHant ? l.en() : l.zh_hant();
   std::string out = Esc(first);
   if (!second.empty() && second != first) {
-    out += " <small lang=\"" + std::string(LangCode(Other(lang))) + "\">" + Esc(second) +
-           "</small>";
+    out +=
+        " <small lang=\"" + std::string(LangCode(Other(lang))) + "\">" + Esc(second) + "</small>";
   }
   return out;
 }
@@ -147,8 +162,10 @@ int Columns(std::string_view utf8) {
   int cols = 0;
   for (const char ch : utf8) {
     const auto b = static_cast<unsigned char>(ch);
-    if (b < 0x80) cols += 1;
-    else if (b >= 0xe0) cols += 2;
+    if (b < 0x80)
+      cols += 1;
+    else if (b >= 0xe0)
+      cols += 2;
   }
   return cols;
 }
@@ -221,9 +238,9 @@ std::string MonthChart(const model::YearReport& r, const std::string& title,
     const int64_t values[] = {m.contacts(), m.cases()};
     for (int k = 0; k < 2; ++k) {
       const int64_t h = max > 0 ? values[k] * kPlotH / max : 0;
-      s += "<rect class=\"" + std::string(series[k].css) + "\" x=\"" +
-           Num(x0 + k * (kBarW + 2)) + "\" y=\"" + Num(base - h) + "\" width=\"" + Num(kBarW) +
-           "\" height=\"" + Num(h) + "\"><title>" +
+      s += "<rect class=\"" + std::string(series[k].css) + "\" x=\"" + Num(x0 + k * (kBarW + 2)) +
+           "\" y=\"" + Num(base - h) + "\" width=\"" + Num(kBarW) + "\" height=\"" + Num(h) +
+           "\"><title>" +
            Esc(MonthName(m.month(), lang) + " " + series[k].name + " " + Num(values[k])) +
            "</title></rect>";
     }
@@ -313,8 +330,8 @@ class Html {
 
   // The year's totals, with the compared years beside them.
   void Totals() {
-    out_ += "<section><h2>" + Esc(T("Totals", "總數")) + "</h2><table><tr><th></th><th class=\"n\">" +
-            Num(r_.year()) + "</th>";
+    out_ += "<section><h2>" + Esc(T("Totals", "總數")) +
+            "</h2><table><tr><th></th><th class=\"n\">" + Num(r_.year()) + "</th>";
     for (const int y : r_.compared()) {
       out_ += "<th class=\"n\">" + Num(y) + "</th><th class=\"n\">" + Esc(T("Change %", "變幅 %")) +
               "</th>";
@@ -332,8 +349,8 @@ class Html {
   void TotalRow(const std::string& name, const model::Tally& t) {
     out_ += "<tr><th>" + Esc(name) + "</th><td class=\"n\">" + Num(t.total()) + "</td>";
     for (const model::YearCount& e : t.earlier()) {
-      out_ += "<td class=\"n\">" + Num(e.count()) + "</td><td class=\"n\">" + Esc(Dash(e.change())) +
-              "</td>";
+      out_ += "<td class=\"n\">" + Num(e.count()) + "</td><td class=\"n\">" +
+              Esc(Dash(e.change())) + "</td>";
     }
     out_ += "</tr>";
   }
@@ -367,8 +384,8 @@ class Html {
 
   std::string CategoryTable(const model::Tally& t) const {
     std::string s = "<table><tr><th>" + Esc(T("Category", "類別")) + "</th><th class=\"n\">" +
-                    Esc(T("Count", "數目")) + "</th><th class=\"n\">" + Esc(T("Share %", "佔比 %")) +
-                    "</th></tr>";
+                    Esc(T("Count", "數目")) + "</th><th class=\"n\">" +
+                    Esc(T("Share %", "佔比 %")) + "</th></tr>";
     for (const model::CategoryCount& c : t.category()) {
       s += "<tr><td>" + LabelHtml(c.label(), lang_) + "</td><td class=\"n\">" + Num(c.count()) +
            "</td><td class=\"n\">" + Esc(c.share()) + "</td></tr>";
@@ -401,7 +418,8 @@ class Html {
     out_ += "<section><h2>" + Esc(title) + "</h2>" + Legend(Both()) + "<div class=\"pair\">" +
             HorizontalChart(title, bars, Both());
     out_ += "<table><tr><th>" + Esc(T("Centre", "中心")) + "</th><th class=\"n\">" +
-            Esc(T("Contacts", "人次")) + "</th><th class=\"n\">" + Esc(T("Cases", "個案")) + "</th>";
+            Esc(T("Contacts", "人次")) + "</th><th class=\"n\">" + Esc(T("Cases", "個案")) +
+            "</th>";
     if (!r_.legal_only()) {
       out_ += "<th class=\"n\">" + Esc(T("Legal-advice contacts", "法律諮詢人次")) +
               "</th><th class=\"n\">" + Esc(T("Legal-advice cases", "法律諮詢個案")) + "</th>";
@@ -446,8 +464,8 @@ class Html {
   void YearOnYearRows(const std::string& name, const model::Tally& t) {
     TotalRow(name, t);
     for (const model::CategoryCount& c : t.category()) {
-      out_ += "<tr><td>" + LabelHtml(c.label(), lang_) + "</td><td class=\"n\">" +
-              Num(c.count()) + "</td>";
+      out_ += "<tr><td>" + LabelHtml(c.label(), lang_) + "</td><td class=\"n\">" + Num(c.count()) +
+              "</td>";
       for (const model::YearCount& e : c.earlier()) {
         out_ += "<td class=\"n\">" + Num(e.count()) + "</td><td class=\"n\">" +
                 Esc(Dash(e.change())) + "</td>";
@@ -465,19 +483,21 @@ class Html {
 
 std::string YearReportTitle(const model::YearReport& r, Lang lang) {
   const std::string year = std::to_string(r.year());
-  std::string where = r.centre().empty() ? Pick(lang, "the network", "全網絡")
+  std::string where = r.centre().empty()      ? Pick(lang, "the network", "全網絡")
                       : lang == Lang::kZhHant ? r.centre() + " 中心"
                                               : "centre " + r.centre();
-  std::string title = lang == Lang::kZhHant ? year + " 年度報告 — " + where
-                                            : "Year report " + year + " — " + where;
+  std::string title =
+      lang == Lang::kZhHant ? year + " 年度報告 — " + where : "Year report " + year + " — " + where;
   if (r.legal_only()) title += Pick(lang, " (legal-advice service only)", "（只計法律諮詢服務）");
   return title;
 }
 
 std::string YearReportCsv(const model::YearReport& r) {
   CsvWriter w(r);
-  w.Add({.section = "report", .kind = r.legal_only() ? "legal_only" : "all",
-         .label_zh_hant = r.rounding().zh_hant(), .label_en = r.rounding().en()});
+  w.Add({.section = "report",
+         .kind = r.legal_only() ? "legal_only" : "all",
+         .label_zh_hant = r.rounding().zh_hant(),
+         .label_en = r.rounding().en()});
   TallyRows(w, r.contacts(), "contacts", "");
   TallyRows(w, r.cases(), "cases", "");
   TallyRows(w, r.legal_contacts(), "contacts", "legal_");
@@ -491,9 +511,13 @@ std::string YearReportCsv(const model::YearReport& r) {
     }
   }
   for (const model::MonthCount& m : r.by_month()) {
-    w.Add({.section = "month", .kind = "contacts", .month = std::to_string(m.month()),
+    w.Add({.section = "month",
+           .kind = "contacts",
+           .month = std::to_string(m.month()),
            .count = std::to_string(m.contacts())});
-    w.Add({.section = "month", .kind = "cases", .month = std::to_string(m.month()),
+    w.Add({.section = "month",
+           .kind = "cases",
+           .month = std::to_string(m.month()),
            .count = std::to_string(m.cases())});
   }
   ChangeRows(w, r.contacts(), "contacts", "");

@@ -17,6 +17,7 @@ using Kind = Tallied::Kind;
 
 // A small file: a label with a comma and quotes, one with markup characters,
 // and a category added in the middle of the year (vouchers).
+// clang-format off
 const std::string kCategories = R"pb(
 group { code: "documents" label { zh_hant: "證件及出入境" en: "Documents and travel" } }
 group { code: "health" label { zh_hant: "醫療及照顧" en: "Health and care" } }
@@ -28,6 +29,7 @@ category { code: "stranded" group: "documents" label { zh_hant: "滯留,回港" 
 category { code: "odd" group: "health" label { zh_hant: "<特別>&" en: "Tom & Jerry <b>'x'</b>" } }
 category { code: "vouchers" group: "legal" label { zh_hant: "消費券" en: "Vouchers" } }
 )pb";
+// clang-format on
 
 const model::Categories& TestCategories() {
   static const model::Categories categories = [] {
@@ -128,10 +130,10 @@ TEST_CASE("year report rounds shares half-up to one decimal in integers") {
 }
 
 TEST_CASE("year report shares of three equal thirds add up to 99.9 and says so") {
-  const model::YearReport r = Make({.year = 2025, .centre = ""},
-                                   {Contacts(2025, 1, "SZ", "medical", 1),
-                                    Contacts(2025, 2, "SZ", "property", 1),
-                                    Contacts(2025, 3, "GZ", "stranded", 1)});
+  const model::YearReport r =
+      Make({.year = 2025, .centre = ""},
+           {Contacts(2025, 1, "SZ", "medical", 1), Contacts(2025, 2, "SZ", "property", 1),
+            Contacts(2025, 3, "GZ", "stranded", 1)});
   CHECK(Shares(r.contacts()) == std::vector<std::string>{"33.3", "33.3", "33.3"});
   CHECK(r.contacts().shares_sum() == "99.9");
   CHECK(r.rounding().en().find("(here: contacts 99.9, cases 0.0)") != std::string::npos);
@@ -140,10 +142,10 @@ TEST_CASE("year report shares of three equal thirds add up to 99.9 and says so")
 
 TEST_CASE("year report shares that round up add up to 100.1 and say so") {
   // 13, 2 and 1 of 16: 81.25 and 6.25 round up, 12.5 is exact.
-  const model::YearReport r = Make({.year = 2025, .centre = ""},
-                                   {Cases(2025, 1, "SZ", "medical", 13),
-                                    Cases(2025, 2, "SZ", "property", 2),
-                                    Cases(2025, 3, "GZ", "stranded", 1)});
+  const model::YearReport r =
+      Make({.year = 2025, .centre = ""},
+           {Cases(2025, 1, "SZ", "medical", 13), Cases(2025, 2, "SZ", "property", 2),
+            Cases(2025, 3, "GZ", "stranded", 1)});
   CHECK(Shares(r.cases()) == std::vector<std::string>{"81.3", "12.5", "6.3"});
   CHECK(r.cases().shares_sum() == "100.1");
   CHECK(r.rounding().en().find("half-up to one decimal") != std::string::npos);
@@ -157,9 +159,9 @@ TEST_CASE("year report changes carry their sign and round the magnitude half-up"
   CHECK(FormatChange(ChangeTenths(97, 100)) == "-3.0");
   CHECK(FormatChange(ChangeTenths(8, 8)) == "0.0");
   CHECK(FormatChange(ChangeTenths(1, 3)) == "-66.7");
-  CHECK(FormatChange(ChangeTenths(2001, 2000)) == "+0.1");    // +0.05
-  CHECK(FormatChange(ChangeTenths(1999, 2000)) == "-0.1");    // -0.05
-  CHECK(FormatChange(ChangeTenths(20001, 20000)) == "0.0");   // +0.005: no sign on nothing
+  CHECK(FormatChange(ChangeTenths(2001, 2000)) == "+0.1");   // +0.05
+  CHECK(FormatChange(ChangeTenths(1999, 2000)) == "-0.1");   // -0.05
+  CHECK(FormatChange(ChangeTenths(20001, 20000)) == "0.0");  // +0.005: no sign on nothing
   CHECK(FormatChange(ChangeTenths(0, 5)) == "-100.0");
   CHECK(FormatChange(ChangeTenths(30, 10)) == "+200.0");
 }
@@ -281,8 +283,8 @@ TEST_CASE("year report of the legal-advice service alone counts only its work") 
 }
 
 TEST_CASE("year report of a year with no work is all zeros with every row") {
-  const model::YearReport r =
-      Make({.year = 2025, .centre = "", .compared = {2024}}, {Contacts(2024, 3, "SZ", "medical", 4)});
+  const model::YearReport r = Make({.year = 2025, .centre = "", .compared = {2024}},
+                                   {Contacts(2024, 3, "SZ", "medical", 4)});
   for (const model::Tally* t : {&r.contacts(), &r.cases(), &r.legal_contacts(), &r.legal_cases()}) {
     CHECK(t->total() == 0);
     CHECK(t->category_size() == 0);
@@ -392,8 +394,8 @@ std::vector<std::vector<std::string>> ReadCsv(std::string_view text) {
 }
 
 const std::vector<std::string> kCsvHeader = {
-    "section", "kind",  "year",          "centre",         "month",  "category", "group",
-    "label_zh_hant", "label_en", "count", "share", "compared_year", "compared_count", "change"};
+    "section",       "kind",     "year",  "centre", "month",         "category",       "group",
+    "label_zh_hant", "label_en", "count", "share",  "compared_year", "compared_count", "change"};
 
 // The rows of `section` and `kind`, each as header name to value.
 std::vector<std::map<std::string, std::string>> Section(
@@ -476,8 +478,8 @@ TEST_CASE("year report HTML stands alone and escapes every label") {
     CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
     CHECK(html.find("<svg") != std::string::npos);
     CHECK(html.find("@media print") != std::string::npos);
-    for (const char* banned :
-         {"http:", "https:", "//", "src=", "href=", "<script", "url(", "@import", "<b>", "<特別>"}) {
+    for (const char* banned : {"http:", "https:", "//", "src=", "href=", "<script", "url(",
+                               "@import", "<b>", "<特別>"}) {
       CAPTURE(banned);
       CHECK(html.find(banned) == std::string::npos);
     }
@@ -503,8 +505,8 @@ TEST_CASE("year report HTML stands alone and escapes every label") {
 // ---- Terminal ---------------------------------------------------------------
 
 TEST_CASE("year report on a terminal lists the top ten categories and sums the rest") {
-  auto shipped = model::Categories::LoadFile(std::string(DISPATCH_SOURCE_DIR) +
-                                             "/model/categories.textproto");
+  auto shipped =
+      model::Categories::LoadFile(std::string(DISPATCH_SOURCE_DIR) + "/model/categories.textproto");
   REQUIRE_MESSAGE(shipped.ok(), shipped.status().ToString());
   std::vector<Tallied> rows;
   int64_t n = 12;
@@ -513,8 +515,8 @@ TEST_CASE("year report on a terminal lists the top ten categories and sums the r
     rows.push_back(Contacts(2025, 1, "SZ", c.code(), n--));
   }
   rows.push_back(Contacts(2024, 1, "SZ", "accident_injury", 10));
-  const model::YearReport r = MakeYearReport({.year = 2025, .centre = "", .compared = {2024}},
-                                             rows, *shipped, kCentres, Jan5());
+  const model::YearReport r = MakeYearReport({.year = 2025, .centre = "", .compared = {2024}}, rows,
+                                             *shipped, kCentres, Jan5());
   REQUIRE(r.contacts().total() == 78);
   std::ostringstream en;
   cli::PrintYearReport(en, r, model::Lang::kEn);
