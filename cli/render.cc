@@ -6,6 +6,7 @@
 
 #include "cli/text_table.h"
 #include "dispatch/describe.h"
+#include "dispatch/report_format.h"
 #include "model/command_codec.h"
 #include "model/duration.h"
 #include "model/field_values.h"
@@ -519,6 +520,121 @@ void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, Lan
               k.label().empty() ? "-" : k.label(), When(k.created_at()), When(k.expires_at())});
   }
   t.Print(out);
+}
+
+namespace {
+
+// How many categories the terminal lists before summing the rest.
+constexpr int kTopCategories = 10;
+
+// The headers of a year's count and of each compared year's count and change.
+std::vector<std::string> YearHeaders(const model::YearReport& r, std::vector<std::string> first,
+                                     Lang lang) {
+  first.push_back(std::to_string(r.year()));
+  for (const int y : r.compared()) {
+    first.push_back(std::to_string(y));
+    first.push_back(Pick(lang, "Change %", "變幅 %"));
+  }
+  return first;
+}
+
+void AddEarlier(std::vector<std::string>& row,
+                const google::protobuf::RepeatedPtrField<model::YearCount>& earlier) {
+  for (const auto& e : earlier) {
+    row.push_back(std::to_string(e.count()));
+    row.push_back(Or(e.change(), "-"));
+  }
+}
+
+void PrintTotals(std::ostream& out, const model::YearReport& r, Lang lang) {
+  TextTable t(YearHeaders(r, {""}, lang));
+  auto row = [&](const char* name, const model::Tally& tally) {
+    std::vector<std::string> cells = {name, std::to_string(tally.total())};
+    AddEarlier(cells, tally.earlier());
+    t.AddRow(std::move(cells));
+  };
+  row(Pick(lang, "Contacts", "人次"), r.contacts());
+  row(Pick(lang, "Cases", "個案"), r.cases());
+  if (!r.legal_only()) {
+    row(Pick(lang, "Legal-advice contacts", "法律諮詢人次"), r.legal_contacts());
+    row(Pick(lang, "Legal-advice cases", "法律諮詢個案"), r.legal_cases());
+  }
+  t.Print(out);
+}
+
+// The top categories with share and year-on-year; the rest on one line.
+void PrintCategories(std::ostream& out, const model::YearReport& r, const model::Tally& tally,
+                     const char* title, Lang lang) {
+  out << '\n' << title << '\n';
+  if (tally.category_size() == 0) {
+    out << Pick(lang, "None counted.\n", "沒有紀錄。\n");
+    return;
+  }
+  std::vector<std::string> headers = YearHeaders(r, {Pick(lang, "Category", "類別")}, lang);
+  headers.insert(headers.begin() + 2, Pick(lang, "Share %", "佔比 %"));
+  TextTable t(headers);
+  int64_t rest = 0;
+  for (int i = 0; i < tally.category_size(); ++i) {
+    const model::CategoryCount& c = tally.category(i);
+    if (i >= kTopCategories) {
+      rest += c.count();
+      continue;
+    }
+    std::vector<std::string> cells = {model::Localize(c.label(), lang, c.category()),
+                                      std::to_string(c.count()), c.share()};
+    AddEarlier(cells, c.earlier());
+    t.AddRow(std::move(cells));
+  }
+  t.Print(out);
+  if (tally.category_size() > kTopCategories) {
+    out << Pick(lang, "Other categories: ", "其他類別：") << tally.category_size() - kTopCategories
+        << Pick(lang, ", counting ", " 項，合計 ") << rest << '\n';
+  }
+  out << Pick(lang, "Total ", "合計 ") << tally.total()
+      << Pick(lang, "; shares add up to ", "；佔比合計 ") << tally.shares_sum() << '\n';
+}
+
+void PrintByCentre(std::ostream& out, const model::YearReport& r, Lang lang) {
+  out << '\n' << Pick(lang, "By centre", "按中心") << '\n';
+  TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Contacts", "人次"),
+               Pick(lang, "Cases", "個案"), Pick(lang, "Legal-advice contacts", "法律諮詢人次"),
+               Pick(lang, "Legal-advice cases", "法律諮詢個案")});
+  for (const auto& c : r.by_centre()) {
+    t.AddRow({c.centre(), std::to_string(c.contacts()), std::to_string(c.cases()),
+              std::to_string(c.legal_contacts()), std::to_string(c.legal_cases())});
+  }
+  t.Print(out);
+}
+
+void PrintByMonth(std::ostream& out, const model::YearReport& r, Lang lang) {
+  out << '\n' << Pick(lang, "By month", "按月份") << '\n';
+  TextTable t(
+      {Pick(lang, "Month", "月份"), Pick(lang, "Contacts", "人次"), Pick(lang, "Cases", "個案")});
+  for (const auto& m : r.by_month()) {
+    t.AddRow({std::to_string(m.month()), std::to_string(m.contacts()), std::to_string(m.cases())});
+  }
+  t.Print(out);
+}
+
+}  // namespace
+
+void PrintYearReport(std::ostream& out, const model::YearReport& r, Lang lang) {
+  out << dispatch::YearReportTitle(r, lang) << '\n';
+  if (model::IsSet(r.made_at())) out << Pick(lang, "Made ", "製作於 ") << When(r.made_at()) << '\n';
+  out << '\n';
+  PrintTotals(out, r, lang);
+  PrintCategories(out, r, r.contacts(), Pick(lang, "Contacts by category", "人次（按類別）"), lang);
+  PrintCategories(out, r, r.cases(), Pick(lang, "Cases by category", "個案（按類別）"), lang);
+  PrintByCentre(out, r, lang);
+  PrintByMonth(out, r, lang);
+  if (!r.legal_only()) {
+    PrintCategories(out, r, r.legal_contacts(),
+                    Pick(lang, "Legal-advice contacts by category", "法律諮詢人次（按類別）"),
+                    lang);
+    PrintCategories(out, r, r.legal_cases(),
+                    Pick(lang, "Legal-advice cases by category", "法律諮詢個案（按類別）"), lang);
+  }
+  out << '\n' << model::Localize(r.rounding(), lang) << '\n';
 }
 
 }  // namespace cli

@@ -18,6 +18,7 @@
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
 #include "model/proto/notification.pb.h"
+#include "model/proto/report.pb.h"
 #include "model/time.h"
 
 namespace cli {
@@ -62,6 +63,10 @@ void PrintOutbox(std::ostream& out, const std::vector<model::Notification>& item
                  model::Lang lang);
 void PrintShifts(std::ostream& out, const std::vector<model::Shift>& shifts, model::Lang lang);
 void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, model::Lang lang);
+// The yearly report: totals with year-on-year, the top categories of
+// contacts and of cases (the rest summed on one line), by centre, by month,
+// the legal-advice part, and how the figures are rounded.
+void PrintYearReport(std::ostream& out, const model::YearReport& r, model::Lang lang);
 
 }  // namespace cli
 
