@@ -1,11 +1,18 @@
 #include "cli/app.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <google/protobuf/stubs/logging.h>
@@ -20,9 +27,11 @@
 #include "dispatch/commands.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/engine.h"
+#include "dispatch/report_format.h"
 #include "dispatch/scenario_runner.h"
 #include "dispatch/sqlite_store.h"
 #include "dispatch/tick.h"
+#include "model/command_codec.h"
 #include "model/hkid.h"
 #include "model/labels.h"
 #include "model/text_check.h"
@@ -105,6 +114,18 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"set_caller.caller.name", "--caller-name"},
     {"set_caller.caller.phone", "--caller-phone"},
     {"set_caller.reason", "--reason"},
+    {"open_case.category", "--category"},
+    {"set_category.category", "the category"},
+    {"set_category.reason", "--reason"},
+    {"log_contact.centre", "--centre"},
+    {"log_contact.channel", "--channel"},
+    {"log_contact.category", "--category"},
+    {"log_contact.note", "--note"},
+    {"log_contact.case_number", "--case"},
+    {"log_contact.at", "--at"},
+    {"centre", "--centre"},
+    {"year", "--year"},
+    {"compare", "--compare"},
     {"record_contact.party", "--party"},
     {"record_contact.channel", "--channel"},
     {"record_contact.said", "--said"},
@@ -190,6 +211,40 @@ std::string Printable(std::string_view message) {
   return out;
 }
 
+// "phone", "visit", "chat", "email": how a contact reached the centre.
+Result<model::Channel> ParseChannel(std::string_view text) {
+  if (text == "phone") return model::CHANNEL_PHONE;
+  if (text == "visit") return model::CHANNEL_VISIT;
+  if (text == "chat") return model::CHANNEL_CHAT;
+  if (text == "email") return model::CHANNEL_EMAIL;
+  return Status::InvalidArgument("--channel takes phone, visit, chat or email, not '" +
+                                 std::string(text) + "'");
+}
+
+// Writes `text` to `path` whole or not at all: a temporary file beside it,
+// flushed to disk, then renamed over it.
+Status WriteFileDurably(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".part";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::InvalidArgument("cannot write " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool written = done == text.size() && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!written || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(written ? errno : saved);
+    std::remove(tmp.c_str());
+    return Status::InvalidArgument("cannot write " + path + ": " + why);
+  }
+  return Status::Ok();
+}
+
 const char* EnvOr(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? v : fallback;
@@ -216,6 +271,7 @@ struct Globals {
   std::string as = EnvOr("DISPATCH_AS", "");
   std::string lang = EnvOr("DISPATCH_LANG", "en");
   std::string workflows = EnvOr("DISPATCH_WORKFLOWS", DefaultWorkflowDir().c_str());
+  std::string categories = EnvOr("DISPATCH_CATEGORIES", "");
   std::string key;
   bool json = false;
   bool verbose = false;
@@ -234,8 +290,34 @@ class Session {
   Status LoadCatalog() {
     if (catalog_) return Status::Ok();
     ASSIGN_OR_RETURN(auto catalog, model::WorkflowCatalog::LoadDirectory(g_.workflows));
+    if (!g_.categories.empty()) {
+      // Named on purpose: a file that cannot be used is an error, not a warning.
+      catalog.SetCategories(g_.categories);
+      if (!catalog.CategoriesProblem().empty()) {
+        return Status::InvalidArgument(catalog.CategoriesProblem());
+      }
+    }
     catalog_.emplace(std::move(catalog));
     return Status::Ok();
+  }
+
+  // The categories file in use: --categories, else the one beside the
+  // workflow directory.
+  std::string CategoriesPath() {
+    if (!g_.categories.empty()) return g_.categories;
+    std::filesystem::path folder = std::filesystem::path(g_.workflows).lexically_normal();
+    if (!folder.has_filename()) folder = folder.parent_path();
+    return (folder.parent_path() / "categories.textproto").string();
+  }
+
+  // The categories as the backend has them (the server's, with --server),
+  // read once.
+  Result<const model::CategoryList*> CategoryList() {
+    if (!categories_) {
+      ASSIGN_OR_RETURN(auto list, Get<model::CategoryList>({{"categories"}}));
+      categories_.emplace(std::move(list));
+    }
+    return &*categories_;
   }
 
   // Where commands and reads go: the server named by --server, or the
@@ -323,6 +405,7 @@ class Session {
         case dispatch::Answer::kShift: return WriteJson(out_, reply.shift());
         case dispatch::Answer::kCentre: return WriteJson(out_, reply.centre());
         case dispatch::Answer::kKey: return WriteJson(out_, reply.key());
+        case dispatch::Answer::kContact: return WriteJson(out_, reply.contact());
         case dispatch::Answer::kNothing: return WriteJson(out_, model::CommandReply());
       }
     } else if (print_number_only) {
@@ -356,6 +439,7 @@ class Session {
   std::ostream& err_;
   model::Lang lang_ = model::Lang::kEn;
   server::SystemClock clock_;
+  std::optional<model::CategoryList> categories_;
   std::optional<model::WorkflowCatalog> catalog_;
   std::unique_ptr<Backend> backend_;
 };
@@ -520,6 +604,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_option("--as", g.as, "your user name (env DISPATCH_AS)");
   app.add_option("--lang", g.lang, "zh-Hant or en (env DISPATCH_LANG)");
   app.add_option("--workflows", g.workflows, "directory of workflow definitions (env DISPATCH_WORKFLOWS)");
+  app.add_option("--categories", g.categories,
+                 "the categories file (env DISPATCH_CATEGORIES; default: categories.textproto beside "
+                 "the workflow directory)");
   app.add_option("--key", g.key, "idempotency key: retrying with the same key does the command once");
   app.add_option("--webhook-ca", g.webhook_ca,
                  "https:// webhooks: trust the certificates in this PEM file, not the system's "
@@ -664,6 +751,10 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   case_open->add_option("--field", open_fields, "case field name=value (repeatable)");
   case_open->add_option("--summary", *open.mutable_summary(), "one line on what is needed");
   case_open->add_option("--related", *open.mutable_related_case(), "a related case number");
+  case_open->add_option("--category", *open.mutable_category(),
+                        "what it is counted under (see `categories`; default: its type's)");
+  case_open->add_flag("--legal", [&open](int64_t) { open.set_legal_advice(true); },
+                      "taken by the free legal-advice service");
   on(case_open, [&]() -> Status {
     ASSIGN_OR_RETURN(auto me, session.Me());
     model::Command c;
@@ -721,6 +812,21 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   on(case_caller, [&]() -> Status {
     model::Command c;
     *c.mutable_set_caller() = set_caller;
+    return session.Submit(c);
+  });
+
+  model::SetCategory set_category;
+  auto* case_category = cas->add_subcommand(
+      "category", "say what a case is counted under in the yearly report, or correct it");
+  case_category->add_option("case", *set_category.mutable_case_number(), "case number")->required();
+  case_category->add_option("category", *set_category.mutable_category(), "a code from `categories`")
+      ->required();
+  case_category->add_flag("--legal", [&set_category](int64_t) { set_category.set_legal_advice(true); },
+                          "taken by the free legal-advice service");
+  case_category->add_option("--reason", *set_category.mutable_reason(), "why it changes (when correcting)");
+  on(case_category, [&]() -> Status {
+    model::Command c;
+    *c.mutable_set_category() = set_category;
     return session.Submit(c);
   });
 
@@ -1013,6 +1119,122 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return session.Show<model::NotificationList>(r, [&](const model::NotificationList& l) {
       PrintOutbox(out, Vec(l.notification()), session.lang());
     });
+  });
+
+  // contacts: calls and visits, counted
+  auto* contact_cmd = app.add_subcommand("contact", "calls and visits to a centre (人次), counted in "
+                                                    "the yearly report")->require_subcommand(1);
+  model::LogContact log;
+  std::string log_channel, log_at;
+  auto* contact_log = contact_cmd->add_subcommand("log", "log a call or visit; prints its number");
+  contact_log->add_option("--channel", log_channel, "phone, visit, chat or email")->required();
+  contact_log->add_option("--category", *log.mutable_category(), "a code from `categories`")->required();
+  contact_log->add_flag("--legal", [&log](int64_t) { log.set_legal_advice(true); },
+                        "given under the free legal-advice service");
+  contact_log->add_option("--note", *log.mutable_note(), "a short note");
+  contact_log->add_option("--case", *log.mutable_case_number(), "the case it led to, if one");
+  contact_log->add_option("--centre", *log.mutable_centre(), "the centre it came to (default: yours)");
+  contact_log->add_option("--at", log_at, "when, if not now: 2026-03-02T14:30");
+  on(contact_log, [&]() -> Status {
+    model::Command c;
+    *c.mutable_log_contact() = log;
+    ASSIGN_OR_RETURN(const model::Channel channel, ParseChannel(log_channel));
+    c.mutable_log_contact()->set_channel(channel);
+    if (!log_at.empty()) {
+      auto at = model::ParseTimestamp(log_at);
+      if (!at.ok()) return Status::InvalidArgument(at.status().message() + " (--at)");
+      *c.mutable_log_contact()->mutable_at() = model::ToProto(*at);
+    }
+    return session.Submit(c);
+  });
+  std::string contacts_centre, contacts_year;
+  int contacts_limit = 50;
+  auto* contact_list = contact_cmd->add_subcommand("list", "the contacts logged, newest first");
+  contact_list->add_option("--centre", contacts_centre, "only this centre's (supervisors)");
+  contact_list->add_option("--year", contacts_year, "only this year's");
+  contact_list->add_option("--limit", contacts_limit, "at most this many (default 50)");
+  on(contact_list, [&]() -> Status {
+    dispatch::ReadRequest r{{"contacts"}, {{"centre", contacts_centre}, {"year", contacts_year}}};
+    r.query["limit"] = std::to_string(contacts_limit);
+    ASSIGN_OR_RETURN(const model::CategoryList* categories, session.CategoryList());
+    return session.Show<model::ContactList>(r, [&](const model::ContactList& l) {
+      PrintContacts(out, Vec(l.contact()), *categories, session.lang());
+    });
+  });
+
+  // categories
+  auto* categories_cmd = app.add_subcommand("categories", "what contacts and cases are counted under");
+  auto* categories_list = categories_cmd->add_subcommand("list", "the categories, by group (the default)");
+  std::string check_file;
+  auto* categories_check = categories_cmd->add_subcommand(
+      "check", "check a categories file before it is put in place; errors name file:line");
+  categories_check->add_option("file", check_file, "the file (default: the one in use)");
+  const auto list_categories = [&]() -> Status {
+    return session.Show<model::CategoryList>({{"categories"}}, [&](const model::CategoryList& l) {
+      PrintCategories(out, l, session.lang());
+    });
+  };
+  on(categories_cmd, [&]() -> Status {
+    if (categories_cmd->get_subcommands().empty()) return list_categories();
+    return Status::Ok();
+  });
+  on(categories_list, list_categories);
+  on(categories_check, [&]() -> Status {
+    const std::string path = check_file.empty() ? session.CategoriesPath() : check_file;
+    ASSIGN_OR_RETURN(auto loaded, model::Categories::LoadFile(path));
+    // A code records carry must still be there (retired, not deleted).
+    if (g.server.empty() && std::filesystem::exists(g.db)) {
+      ASSIGN_OR_RETURN(LocalBackend * local, session.Local("", SqliteStore::Mode::kOpenExisting));
+      ASSIGN_OR_RETURN(auto used, local->dispatcher().store().Read().CategoriesInUse());
+      RETURN_IF_ERROR(loaded.CheckKeeps(used));
+      out << "ok  " << path << "  " << loaded.list().category_size() << " categories (agrees with "
+          << g.db << ")\n";
+      return Status::Ok();
+    }
+    out << "ok  " << path << "  " << loaded.list().category_size() << " categories\n";
+    return Status::Ok();
+  });
+
+  // reports
+  auto* report_cmd = app.add_subcommand("report", "what supervisors publish")->require_subcommand(1);
+  std::string report_year, report_centre, report_compare, report_format = "table", report_out;
+  bool report_legal = false;
+  auto* report_year_cmd = report_cmd->add_subcommand(
+      "year", "a year's contacts and cases: totals, top categories, year on year, by centre and month");
+  report_year_cmd->add_option("year", report_year, "e.g. 2026")->required();
+  report_year_cmd->add_option("--centre", report_centre, "one centre (default: the network)");
+  report_year_cmd->add_flag("--legal", report_legal, "only the legal-advice service's work");
+  report_year_cmd->add_option("--compare", report_compare, "years to compare with, e.g. 2024,2025");
+  report_year_cmd->add_option("--format", report_format, "table, csv, json or html (default table)");
+  report_year_cmd->add_option("--out", report_out, "write to this file instead of the terminal");
+  on(report_year_cmd, [&]() -> Status {
+    if (report_format != "table" && report_format != "csv" && report_format != "json" &&
+        report_format != "html") {
+      return Status::InvalidArgument("--format takes table, csv, json or html, not '" +
+                                     report_format + "'");
+    }
+    dispatch::ReadRequest r{{"reports", "year", report_year},
+                            {{"centre", report_centre}, {"compare", report_compare}}};
+    if (report_legal) r.query["legal"] = "1";
+    ASSIGN_OR_RETURN(model::YearReport report, session.Get<model::YearReport>(r));
+    std::string text;
+    if (report_format == "json" || g.json) {
+      ASSIGN_OR_RETURN(text, model::EncodeJson(report, /*pretty=*/true));
+      text += '\n';
+    } else if (report_format == "csv") {
+      text = dispatch::YearReportCsv(report);
+    } else if (report_format == "html") {
+      text = dispatch::YearReportHtml(report, session.lang());
+    } else {
+      std::ostringstream table;
+      PrintYearReport(table, report, session.lang());
+      text = table.str();
+    }
+    if (report_out.empty()) {
+      out << text;
+      return Status::Ok();
+    }
+    return WriteFileDurably(report_out, text);
   });
 
   // serve

@@ -363,6 +363,18 @@ void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang
   }
 }
 
+namespace {
+
+std::string ChannelName(model::Channel channel, Lang lang) {
+  if (channel == model::CHANNEL_PHONE) return Pick(lang, "phone", "電話");
+  if (channel == model::CHANNEL_VISIT) return Pick(lang, "visit", "到訪");
+  if (channel == model::CHANNEL_CHAT) return Pick(lang, "chat", "網上對話");
+  if (channel == model::CHANNEL_EMAIL) return Pick(lang, "email", "電郵");
+  return "-";
+}
+
+}  // namespace
+
 void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) {
   const Lang lang = l.lang();
   if (reply.has_user()) {
@@ -412,6 +424,14 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
                         "  Authorization: Bearer <token>\n",
                   "請即保存：不會再顯示。程式以下列標頭傳送：\n  Authorization: Bearer <token>\n");
     }
+    return;
+  }
+  if (reply.has_contact()) {
+    const model::Contact& k = reply.contact();
+    out << Pick(lang, "Contact ", "來電／到訪紀錄 ") << k.id() << Pick(lang, " logged: ", " 已記錄：")
+        << k.centre() << ", " << ChannelName(k.channel(), lang) << ", " << k.category()
+        << (k.legal_advice() ? Pick(lang, ", legal advice", "，法律諮詢") : "")
+        << (k.case_number().empty() ? "" : " → " + k.case_number()) << '\n';
     return;
   }
   if (!reply.has_case_state()) {
@@ -490,6 +510,42 @@ void PrintOutbox(std::ostream& out, const std::vector<model::Notification>& item
               std::to_string(n.attempts()),
               model::IsSet(n.next_attempt_at()) ? When(n.next_attempt_at()) : "-",
               Truncate(n.last_error(), 40)});
+  }
+  t.Print(out);
+}
+
+void PrintCategories(std::ostream& out, const model::CategoryList& list, Lang lang) {
+  TextTable t({Pick(lang, "Group", "組別"), Pick(lang, "Code", "代號"), Pick(lang, "Category", "類別"), ""});
+  for (const model::CategoryGroup& g : list.group()) {
+    for (const model::Category& c : list.category()) {
+      if (c.group() != g.code()) continue;
+      t.AddRow({model::Localize(g.label(), lang, g.code()), c.code(),
+                model::Localize(c.label(), lang, c.code()),
+                c.retired() ? Pick(lang, "retired", "已停用") : ""});
+    }
+  }
+  t.Print(out);
+}
+
+void PrintContacts(std::ostream& out, const std::vector<model::Contact>& contacts,
+                   const model::CategoryList& categories, Lang lang) {
+  if (contacts.empty()) {
+    out << Pick(lang, "No contacts.\n", "沒有來電或到訪紀錄。\n");
+    return;
+  }
+  std::map<std::string, std::string> label;
+  for (const model::Category& c : categories.category()) {
+    label[c.code()] = model::Localize(c.label(), lang, c.code());
+  }
+  TextTable t({"#", Pick(lang, "When", "時間"), Pick(lang, "Centre", "中心"), Pick(lang, "How", "方式"),
+               Pick(lang, "Category", "類別"), Pick(lang, "Legal", "法律諮詢"), Pick(lang, "Case", "個案"),
+               Pick(lang, "By", "記錄人"), Pick(lang, "Note", "備註")});
+  for (const model::Contact& k : contacts) {
+    const auto it = label.find(k.category());
+    t.AddRow({std::to_string(k.id()), When(k.at()), k.centre(), ChannelName(k.channel(), lang),
+              it == label.end() ? k.category() : it->second,
+              k.legal_advice() ? Pick(lang, "yes", "是") : "", k.case_number(), k.logged_by(),
+              Truncate(k.note(), 40)});
   }
   t.Print(out);
 }

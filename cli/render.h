@@ -67,6 +67,11 @@ void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, mod
 // contacts and of cases (the rest summed on one line), by centre, by month,
 // the legal-advice part, and how the figures are rounded.
 void PrintYearReport(std::ostream& out, const model::YearReport& r, model::Lang lang);
+// The categories by group, with codes (what --category takes); retired ones marked.
+void PrintCategories(std::ostream& out, const model::CategoryList& list, model::Lang lang);
+// Contacts logged, with their categories' labels from `categories`.
+void PrintContacts(std::ostream& out, const std::vector<model::Contact>& contacts,
+                   const model::CategoryList& categories, model::Lang lang);
 
 }  // namespace cli
 

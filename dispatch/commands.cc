@@ -33,6 +33,9 @@ const CommandSpec kCommands[] = {
      "say who called or referred a case, or correct it (with a reason)", decide::SetCaller},
     {Command::kRecordContact, "record_contact", kCase, Answer::kCase,
      "record what an outside party said: who, when, how", decide::RecordContact},
+    {Command::kSetCategory, "set_category", kCase, Answer::kCase,
+     "say what a case is counted under in the yearly report, or correct it (with a reason)",
+     decide::SetCategory},
     {Command::kAddNote, "add_note", kCase, Answer::kCase, "add a note to a case's timeline",
      decide::AddNote},
     {Command::kSetFields, "set_fields", kCase, Answer::kCase,
@@ -72,6 +75,9 @@ const CommandSpec kCommands[] = {
      "make a bearer token for scripts; its secret is shown once", nullptr, decide::CreateToken},
     {Command::kRevokeToken, "revoke_token", kDirectory, Answer::kKey, "revoke a token or session",
      nullptr, decide::RevokeToken},
+    {Command::kLogContact, "log_contact", kDirectory, Answer::kContact,
+     "log a call or visit to a centre, counted in the yearly report", nullptr,
+     decide::LogContact},
 };
 
 const CommandSpec kEmpty{Command::BODY_NOT_SET, "empty", kDirectory, Answer::kNothing,

@@ -13,6 +13,7 @@
 
 #include "dispatch/access.h"
 #include "dispatch/store.h"
+#include "model/categories.h"
 #include "model/proto/command.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/status.h"
@@ -29,7 +30,7 @@ enum class CommandScope {
 };
 
 // The part of CommandReply that answers a command.
-enum class Answer { kCase, kUser, kShift, kCentre, kKey, kNothing };
+enum class Answer { kCase, kUser, kShift, kCentre, kKey, kContact, kNothing };
 
 // What a directory command is decided with: the store inside the command's
 // transaction, who and when, what was worked out before the transaction
@@ -40,6 +41,7 @@ struct DirectoryWork {
   const Actor& actor;
   model::Instant now;
   const std::string& prepared;
+  const model::Categories& categories;
   std::function<model::Result<model::CommandReply>(const model::Command&)> run_case_command;
 };
 
@@ -89,6 +91,7 @@ model::Status AddPerson(Decision& d, const model::Command& c);
 model::Status CorrectPerson(Decision& d, const model::Command& c);
 model::Status SetCaller(Decision& d, const model::Command& c);
 model::Status RecordContact(Decision& d, const model::Command& c);
+model::Status SetCategory(Decision& d, const model::Command& c);
 model::Status CloseCase(Decision& d, const model::Command& c);
 model::Status CancelCase(Decision& d, const model::Command& c);
 model::Status PauseCase(Decision& d, const model::Command& c);
@@ -107,6 +110,7 @@ model::Result<model::CommandReply> MarkRead(DirectoryWork& w, const model::Comma
 model::Result<model::CommandReply> SetPassword(DirectoryWork& w, const model::Command& c);
 model::Result<model::CommandReply> CreateToken(DirectoryWork& w, const model::Command& c);
 model::Result<model::CommandReply> RevokeToken(DirectoryWork& w, const model::Command& c);
+model::Result<model::CommandReply> LogContact(DirectoryWork& w, const model::Command& c);
 
 model::Result<std::string> HashNewPassword(StoreReader& store, const model::Command& c,
                                            const Actor& actor);

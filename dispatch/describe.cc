@@ -344,6 +344,21 @@ std::string DescribeEvent(const model::CaseState& c, const model::Event& e, Labe
       return std::string(Pick(lang, "Person ", "當事人 ")) + std::to_string(x.id()) + " (" +
              PersonName(x.person()) + Pick(lang, ") corrected: ", ") 更正：") + list + " — " + x.reason();
     }
+    case model::Event::kCategorySet: {
+      const auto& x = e.category_set();
+      const auto named = [&](const model::Label& label, const std::string& code, bool legal) {
+        return model::Localize(label, lang, code) +
+               (legal ? std::string(Pick(lang, " (legal advice)", "（法律諮詢）")) : "");
+      };
+      std::string line = std::string(Pick(lang, "Counted under: ", "個案類別：")) +
+                         named(x.label(), x.category(), x.legal_advice());
+      if (!x.previous().empty()) {
+        line += std::string(Pick(lang, " (was ", "（原為 ")) +
+                named(x.previous_label(), x.previous(), x.previous_legal_advice()) +
+                Pick(lang, ")", "）");
+      }
+      return line + (x.reason().empty() ? "" : " — " + x.reason());
+    }
     case model::Event::kCallerSet: {
       const auto& x = e.caller_set();
       std::string line = std::string(Pick(lang, "Called by: ", "來電者：")) + CallerLine(x.caller());

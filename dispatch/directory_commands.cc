@@ -1,5 +1,6 @@
 // The decisions of directory commands: people, duty, centres, inboxes and
 // accounts (see commands.h). Each runs inside the command's transaction.
+#include <algorithm>
 #include <set>
 
 #include "dispatch/commands.h"
@@ -7,6 +8,8 @@
 #include "dispatch/roster.h"
 #include "model/crypto.h"
 #include "model/duration.h"
+#include "model/field_values.h"
+#include "model/hkid.h"
 #include "model/roles.h"
 #include "notify/http_client.h"
 
@@ -232,6 +235,74 @@ Result<CommandReply> RevokeToken(DirectoryWork& w, const Command& c) {
   }
   return Status::NotFound("no token or session " + id + " of yours",
                           "你沒有編號為 " + id + " 的存取權杖或登入");
+}
+
+Result<CommandReply> LogContact(DirectoryWork& w, const Command& c) {
+  const model::LogContact& log = c.log_contact();
+  const std::string centre = log.centre().empty() ? w.actor.centre : log.centre();
+  // Counted where it was taken: an officer logs their own centre's contacts;
+  // a supervisor may log (or enter late) any centre's.
+  if (!model::IsCaseRole(w.actor.role)) {
+    return Status::PermissionDenied(w.actor.Describe() + " logs no contacts; the centres' officers do",
+                                    w.actor.DescribeZh() + "不記錄來電及到訪；由各中心職員記錄");
+  }
+  if (centre != w.actor.centre && w.actor.role != model::kSupervisor) {
+    return Status::PermissionDenied(
+               w.actor.Describe() + " logs contacts for " + w.actor.centre + " only; a supervisor "
+               "can log one for " + centre,
+               w.actor.DescribeZh() + "只可記錄 " + w.actor.centre + " 的來電及到訪；主管可為 " +
+                   centre + " 記錄")
+        .WithField("log_contact.centre");
+  }
+  ASSIGN_OR_RETURN(auto centres, w.store.ListCentres());
+  if (std::none_of(centres.begin(), centres.end(),
+                   [&](const model::Centre& k) { return k.code() == centre; })) {
+    return Status::InvalidArgument("unknown centre '" + centre + "'",
+                                   "沒有代號為「" + centre + "」的中心")
+        .WithField("log_contact.centre");
+  }
+  if (log.channel() == model::CHANNEL_UNSPECIFIED) {
+    return Status::InvalidArgument("say how they reached the centre: phone, visit, chat or email",
+                                   "請選擇聯絡方式：電話、到訪、網上對話或電郵")
+        .WithField("log_contact.channel");
+  }
+  if (w.categories.empty()) {
+    return Status::FailedPrecondition(
+               "no categories are loaded (categories.textproto is missing or broken); "
+               "tell the admin",
+               "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員")
+        .WithField("log_contact.category");
+  }
+  RETURN_IF_ERROR(w.categories.CheckUsable(log.category(), "log_contact.category"));
+  const model::Instant at = log.has_at() ? model::FromProto(log.at()) : w.now;
+  if (at > w.now) {
+    return Status::InvalidArgument("the contact is in the future; say when it happened",
+                                   "聯絡時間在將來；請填寫實際時間")
+        .WithField("log_contact.at");
+  }
+  if (!log.case_number().empty()) {
+    // Only a case the actor may see: not even its existence is told otherwise.
+    ASSIGN_OR_RETURN(auto led_to, w.store.GetCase(log.case_number()));
+    if (!led_to || !CanRead(w.actor, *led_to)) {
+      return Status::NotFound("no case " + model::MaskHkidsIn(log.case_number()),
+                              "找不到個案 " + model::MaskHkidsIn(log.case_number()))
+          .WithField("log_contact.case_number");
+    }
+  }
+  model::Contact contact;
+  contact.set_centre(centre);
+  contact.set_channel(log.channel());
+  contact.set_category(log.category());
+  contact.set_legal_advice(log.legal_advice());
+  contact.set_note(model::TrimSpaces(log.note()));
+  contact.set_case_number(log.case_number());
+  *contact.mutable_at() = model::ToProto(at);
+  contact.set_logged_by(w.actor.user);
+  ASSIGN_OR_RETURN(const int64_t id, w.store.AddContact(contact));
+  contact.set_id(id);
+  CommandReply reply;
+  *reply.mutable_contact() = std::move(contact);
+  return reply;
 }
 
 }  // namespace decide

@@ -327,9 +327,8 @@ Result<CommandReply> Dispatcher::ExecuteIn(StoreWriter& w, const model::Command&
     // Duty changes here: what the group read before is not what the case
     // commands it runs (handing tasks on) must see.
     group_ = {};
-    DirectoryWork work{w, actor, now, prepared, [&](const model::Command& c) {
-                         return ExecuteCaseCommand(w, c, actor, now);
-                       }};
+    DirectoryWork work{w, actor, now, prepared, catalog_.categories(),
+                       [&](const model::Command& c) { return ExecuteCaseCommand(w, c, actor, now); }};
     return spec.decide_directory(work, command);
   }
   if (spec.decide_case == nullptr) {
@@ -343,6 +342,7 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   CommandReply reply;
   DecideContext ctx;
   ctx.actor = actor;
+  ctx.categories = &catalog_.categories();
   ctx.now = now;
   ctx.take_roster = [this, &w, now]() -> Result<Roster> {
     if (!group_.roster) {
@@ -639,6 +639,45 @@ Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, 
                                                             int limit) {
   return store_.Read().ListInbox({"user:" + actor.user, "centre:" + actor.centre}, actor.user, unread_only,
                                  limit);
+}
+
+Result<std::vector<model::Contact>> Dispatcher::ListContacts(const Actor& actor, ContactFilter f) {
+  if (!SeesEverything(actor)) {
+    if (!f.centre.empty() && f.centre != actor.centre) {
+      return Status::PermissionDenied(
+          actor.Describe() + " reads " + actor.centre + "'s contacts only; supervisors read every centre's",
+          actor.DescribeZh() + "只可查看 " + actor.centre + " 的來電及到訪紀錄；主管可查看各中心的紀錄");
+    }
+    f.centre = actor.centre;
+  }
+  return store_.Read().ListContacts(f);
+}
+
+Result<model::YearReport> Dispatcher::YearReport(const Actor& actor, YearReportRequest req) {
+  if (!SeesEverything(actor)) {
+    if (!req.centre.empty() && req.centre != actor.centre) {
+      return Status::PermissionDenied(
+          actor.Describe() + " reports on " + actor.centre + " only; supervisors report on every centre",
+          actor.DescribeZh() + "只可查看 " + actor.centre + " 的報告；主管可查看各中心及整個網絡的報告");
+    }
+    req.centre = actor.centre;
+  }
+  ASSIGN_OR_RETURN(auto centres, store_.Read().ListCentres());
+  std::vector<std::string> codes;
+  for (const model::Centre& c : centres) codes.push_back(c.code());
+  if (!req.centre.empty() && std::find(codes.begin(), codes.end(), req.centre) == codes.end()) {
+    return Status::InvalidArgument("unknown centre '" + req.centre + "'",
+                                   "沒有代號為「" + req.centre + "」的中心")
+        .WithField("centre");
+  }
+  int first = req.year;
+  int last = req.year;
+  for (int y : req.compared) {
+    first = std::min(first, y);
+    last = std::max(last, y);
+  }
+  ASSIGN_OR_RETURN(auto rows, store_.Read().TallyWork(first, last));
+  return MakeYearReport(req, rows, catalog_.categories(), codes, clock_.Now());
 }
 
 Result<std::vector<model::Notification>> Dispatcher::ListOutbox(

@@ -122,6 +122,12 @@ class Dispatcher {
   // What the outbox holds that the actor may see (see access.h), newest first.
   model::Result<std::vector<model::Notification>> ListOutbox(
       const Actor& actor, std::optional<model::DeliveryStatus> status, int limit);
+  // Contacts logged, newest first: supervisors and admins any centre's (all
+  // when `f.centre` is empty), others their own centre's only.
+  model::Result<std::vector<model::Contact>> ListContacts(const Actor& actor, ContactFilter f);
+  // The yearly report (dispatch/report.h): supervisors and admins for any
+  // centre or the network; others for their own centre only.
+  model::Result<model::YearReport> YearReport(const Actor& actor, YearReportRequest req);
   // The centres, with webhook URLs for admins only.
   model::Result<std::vector<model::Centre>> ListCentres(const Actor& actor);
   // Who is on duty now, at every centre.

@@ -393,6 +393,18 @@ void ResetEscalations(Decision& d) {
   }
 }
 
+// OK when work may be counted under `code` now; `field` is where it came.
+Status CheckCategory(const DecideContext& ctx, std::string_view code, std::string_view field) {
+  if (ctx.categories == nullptr || ctx.categories->empty()) {
+    return Status::FailedPrecondition(
+               "no categories are loaded (categories.textproto is missing or broken); "
+               "tell the admin",
+               "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員")
+        .WithField(std::string(field));
+  }
+  return ctx.categories->CheckUsable(code, field);
+}
+
 Status CheckOpen(const CaseState& c) {
   if (c.status() == model::CASE_OPEN) return Status::Ok();
   const bool closed = c.status() == model::CASE_CLOSED;
@@ -581,10 +593,17 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
           .WithField("open_case.fields." + name);
     }
   }
+  std::string category = cmd.category();
+  if (category.empty() && ctx.categories != nullptr) {
+    category = ctx.categories->DefaultFor(def.definition.name());
+  }
+  if (!category.empty()) RETURN_IF_ERROR(CheckCategory(ctx, category, "open_case.category"));
   const model::StateDef* initial = model::FindState(def.definition, def.definition.initial_state());
 
   d.Emit([&](Event& e) {
     auto* o = e.mutable_case_opened();
+    o->set_category(category);
+    o->set_legal_advice(cmd.legal_advice());
     o->set_type(def.definition.name());
     *o->mutable_definition() = def.Ref();
     o->set_centre(cmd.centre());
@@ -1020,6 +1039,36 @@ Status DecideSetCaller(Decision& d, const model::SetCaller& cmd) {
     *x->mutable_caller() = caller;
     *x->mutable_previous() = previous;
     x->set_reason(cmd.reason());
+  });
+  return Status::Ok();
+}
+
+Status DecideSetCategory(Decision& d, const model::SetCategory& cmd) {
+  const CaseState& c = d.state();
+  RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));  // counted right late too, closed or not
+  RETURN_IF_ERROR(CheckCategory(d.ctx(), cmd.category(), "set_category.category"));
+  if (cmd.category() == c.category() && cmd.legal_advice() == c.legal_advice()) {
+    return Status::InvalidArgument(
+        "nothing to change: case " + c.number() + " is already counted so",
+        "無需更改：個案 " + c.number() + " 已如此分類");
+  }
+  // Saying it the first time needs no reason; changing what was said does.
+  if (!c.category().empty()) {
+    RETURN_IF_ERROR(CheckReason(cmd.reason(), "changing a case's category", "更改個案類別",
+                                "set_category.reason"));
+  }
+  const model::Categories& categories = *d.ctx().categories;
+  d.Emit([&](Event& e) {
+    auto* x = e.mutable_category_set();
+    x->set_category(cmd.category());
+    x->set_legal_advice(cmd.legal_advice());
+    x->set_previous(c.category());
+    x->set_previous_legal_advice(c.legal_advice());
+    x->set_reason(cmd.reason());
+    *x->mutable_label() = categories.Find(cmd.category())->label();
+    if (const model::Category* was = categories.Find(c.category())) {
+      *x->mutable_previous_label() = was->label();
+    }
   });
   return Status::Ok();
 }
@@ -1809,6 +1858,9 @@ Status CorrectPerson(Decision& d, const Command& c) {
   return DecideCorrectPerson(d, c.correct_person());
 }
 Status SetCaller(Decision& d, const Command& c) { return DecideSetCaller(d, c.set_caller()); }
+Status SetCategory(Decision& d, const Command& c) {
+  return DecideSetCategory(d, c.set_category());
+}
 Status RecordContact(Decision& d, const Command& c) {
   return DecideRecordContact(d, c.record_contact());
 }
@@ -1869,6 +1921,8 @@ void Evolve(CaseState& c, const Event& e) {
       c.set_summary(o.summary());
       c.set_related_case(o.related_case());
       *c.mutable_caller() = o.caller();
+      c.set_category(o.category());
+      c.set_legal_advice(o.legal_advice());
       c.set_opened_by(e.actor());
       *c.mutable_opened_at() = e.at();
       *c.mutable_state_entered_at() = e.at();
@@ -1918,6 +1972,10 @@ void Evolve(CaseState& c, const Event& e) {
     }
     case Event::kCallerSet:
       *c.mutable_caller() = e.caller_set().caller();
+      break;
+    case Event::kCategorySet:
+      c.set_category(e.category_set().category());
+      c.set_legal_advice(e.category_set().legal_advice());
       break;
     case Event::kContactRecorded: {
       model::PartyContact* k = c.add_contact();

@@ -16,10 +16,12 @@
 
 #include "dispatch/access.h"
 #include "dispatch/roster.h"
+#include "model/categories.h"
 #include "model/proto/case.pb.h"
 #include "model/proto/command.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
+#include "model/categories.h"
 #include "model/status.h"
 #include "model/time.h"
 #include "model/workflow_loader.h"
@@ -36,6 +38,8 @@ struct DecideContext {
   // open_case: the number the new case gets, and the centres that exist.
   std::string new_case_number;
   std::set<std::string> centres;
+  // What work is counted under; none when the file is missing or broken.
+  const model::Categories* categories = nullptr;
   // assign_task: the user named as assignee, when one exists.
   const model::User* assignee = nullptr;
   // Who is on duty now: new tasks go to them, escalations reach them. Called

@@ -75,6 +75,44 @@ Result<int> ParseLimit(const std::string& s, int fallback) {
   return std::min(std::stoi(s), 1000);
 }
 
+// `?before=ID`: a row id; 0 when not given.
+Result<int64_t> ParseId(const std::string& s, const std::string& name) {
+  if (s.empty()) return int64_t{0};
+  if (s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument(name + " takes a number", name + " 須為數字").WithField(name);
+  }
+  return static_cast<int64_t>(std::stoll(s));
+}
+
+// "2026": a year the work can be in.
+Result<int> ParseYear(const std::string& s, const std::string& name) {
+  if (s.size() != 4 || s.find_first_not_of("0123456789") != std::string::npos || s < "1900") {
+    return Status::InvalidArgument(name + " takes a year such as 2026, not '" + s + "'",
+                                   name + " 須為年份，例如 2026")
+        .WithField(name);
+  }
+  return std::stoi(s);
+}
+
+// Non-empty parts of `s` between `sep`s.
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= s.size();) {
+    const size_t end = std::min(s.find(sep, start), s.size());
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// `?year=2026`: the year in Hong Kong time, as [from, until).
+Result<std::pair<model::Instant, model::Instant>> YearSpan(const std::string& s) {
+  ASSIGN_OR_RETURN(const int year, ParseYear(s, "year"));
+  const std::chrono::year y(year);
+  return std::make_pair(model::HongKongMidnight(std::chrono::sys_days(y / 1 / 1)),
+                        model::HongKongMidnight(std::chrono::sys_days((y + std::chrono::years(1)) / 1 / 1)));
+}
+
 Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   ASSIGN_OR_RETURN(auto status, ParseCaseStatus(r.Get("status")));
   ASSIGN_OR_RETURN(int limit, ParseLimit(r.Get("limit"), 100));
@@ -152,15 +190,24 @@ std::string PercentDecoded(std::string_view s) {
 }
 
 bool NeedsActor(const ReadRequest& request) {
-  return request.path.empty() ||
-         (request.path[0] != "workflows" && request.path[0] != "definitions");
+  return request.path.empty() || (request.path[0] != "workflows" &&
+                                  request.path[0] != "definitions" && request.path[0] != "categories");
 }
 
 bool IsCatalogRead(const ReadRequest& r) {
+  if (r.path.size() == 1 && r.path[0] == "categories") return true;
   return !r.path.empty() && r.path[0] == "workflows" && r.path.size() <= 2;
 }
 
 Result<Answer> ReadCatalog(const model::WorkflowCatalog& catalog, const ReadRequest& r) {
+  if (r.path.size() == 1 && r.path[0] == "categories") {
+    if (catalog.categories().empty()) {
+      return Status::FailedPrecondition(
+          "no categories are loaded: " + catalog.CategoriesProblem(),
+          "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員");
+    }
+    return Answer(std::make_unique<model::CategoryList>(catalog.categories().list()));
+  }
   if (r.path.size() == 1 && r.path[0] == "workflows") {
     return Answer(std::make_unique<model::WorkflowList>(catalog.Summaries()));
   }
@@ -275,6 +322,18 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     return Answer(std::make_unique<model::PossibleEvents>(
         PossibleEvents(c, def->definition, actor, d.clock().Now())));
   }
+  if (resource == "reports" && p.size() == 3 && p[1] == "year") {
+    YearReportRequest req;
+    ASSIGN_OR_RETURN(req.year, ParseYear(p[2], "the year"));
+    req.centre = r.Get("centre");
+    req.legal_only = r.Flag("legal");
+    for (const std::string& y : Split(r.Get("compare"), ',')) {
+      ASSIGN_OR_RETURN(const int compared, ParseYear(y, "compare"));
+      req.compared.push_back(compared);
+    }
+    ASSIGN_OR_RETURN(auto report, d.YearReport(actor, std::move(req)));
+    return Answer(std::make_unique<model::YearReport>(std::move(report)));
+  }
   if (p.size() != 1 && resource != "workflows" && resource != "definitions") {
     return NothingAt(r);
   }
@@ -304,6 +363,17 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     return ListOf(std::move(items), &model::NotificationList::add_notification);
   }
   if (resource == "network") return Network(d, actor);
+  if (resource == "contacts") {
+    ContactFilter f;
+    f.centre = r.Get("centre");
+    if (const std::string year = r.Get("year"); !year.empty()) {
+      ASSIGN_OR_RETURN(std::tie(f.from, f.until), YearSpan(year));
+    }
+    ASSIGN_OR_RETURN(f.limit, ParseLimit(r.Get("limit"), 500));
+    ASSIGN_OR_RETURN(f.before_id, ParseId(r.Get("before"), "before"));
+    ASSIGN_OR_RETURN(auto contacts, d.ListContacts(actor, f));
+    return ListOf(std::move(contacts), &model::ContactList::add_contact);
+  }
   if (resource == "duty") {
     ASSIGN_OR_RETURN(auto shifts, d.OnDuty(actor));
     return ListOf(std::move(shifts), &model::ShiftList::add_shift);

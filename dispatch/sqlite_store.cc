@@ -232,6 +232,25 @@ CREATE TABLE inbox_reads (
 -- Each officer's unread list walks a recipient's messages newest first.
 CREATE INDEX inbox_by_recipient_id ON inbox (recipient, id);
 )sql",
+    // 7 -> 8: the yearly report counts contacts (calls and visits) and cases
+    // by centre, category and service; each count reads one index alone.
+    // Cases opened before carry no category ('') until one is set.
+    R"sql(
+ALTER TABLE cases ADD COLUMN category TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN legal_advice INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cases_counted ON cases (opened_at, centre, category, legal_advice);
+CREATE TABLE contacts (
+  id INTEGER PRIMARY KEY,
+  centre TEXT NOT NULL REFERENCES centres(code),
+  at INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  legal_advice INTEGER NOT NULL,
+  case_number TEXT,
+  body BLOB NOT NULL
+);
+CREATE INDEX contacts_counted ON contacts (at, centre, category, legal_advice);
+CREATE INDEX contacts_by_centre ON contacts (centre, id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -782,6 +801,97 @@ class SqliteStore::Access : public StoreWriter {
     return std::optional<model::InboxItem>(std::move(item));
   }
 
+  Result<std::vector<model::Contact>> ListContacts(const ContactFilter& f) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, id FROM contacts WHERE (?1 = '' OR centre = ?1) AND at >= ?2"
+        " AND (?3 = 0 OR at < ?3) AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5"));
+    st.Bind(1, f.centre).Bind(2, Millis(f.from)).Bind(3, Millis(f.until));
+    st.Bind(4, f.before_id).Bind(5, int64_t{f.limit});
+    std::vector<model::Contact> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return out;
+      auto contact = Parse<model::Contact>(st.ColumnBlob(0), "contact " + st.ColumnText(1));
+      if (contact.ok()) contact->set_id(st.ColumnInt(1));
+      RETURN_IF_ERROR(Keep(std::move(contact), out));
+    }
+  }
+
+  Result<std::vector<Tallied>> TallyWork(int from_year, int to_year) override {
+    // The month each row falls in is found by walking month starts as the
+    // rows come in time order (one index, read in order; no sort, no date
+    // arithmetic per row).
+    std::vector<std::pair<int64_t, std::pair<int, int>>> starts;  // (start ms, (year, month))
+    for (int y = from_year; y <= to_year; ++y) {
+      for (unsigned m = 1; m <= 12; ++m) {
+        const auto day = std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / 1);
+        starts.push_back({Millis(model::HongKongMidnight(day)), {y, static_cast<int>(m)}});
+      }
+    }
+    const int64_t end = Millis(model::HongKongMidnight(
+        std::chrono::sys_days(std::chrono::year(to_year + 1) / 1 / 1)));
+    struct Key {
+      int year, month;
+      std::string centre, category;
+      bool legal;
+      auto operator<=>(const Key&) const = default;
+    };
+    std::vector<Tallied> out;
+    for (const auto& [kind, sql] : {
+             std::pair{Tallied::Kind::kContact,
+                       "SELECT at, centre, category, legal_advice FROM contacts"
+                       " WHERE at >= ?1 AND at < ?2 ORDER BY at"},
+             std::pair{Tallied::Kind::kCase,
+                       "SELECT opened_at, centre, category, legal_advice FROM cases"
+                       " WHERE opened_at >= ?1 AND opened_at < ?2 ORDER BY opened_at"}}) {
+      ASSIGN_OR_RETURN(Statement st, db_.Prepare(sql));
+      st.Bind(1, starts.front().first).Bind(2, end);
+      std::map<Key, int64_t> counts;
+      size_t month = 0;
+      for (;;) {
+        ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        const int64_t at = st.ColumnInt(0);
+        while (month + 1 < starts.size() && at >= starts[month + 1].first) ++month;
+        const auto [y, m] = starts[month].second;
+        ++counts[Key{y, m, st.ColumnText(1), st.ColumnText(2), st.ColumnInt(3) != 0}];
+      }
+      for (auto& [k, n] : counts) {
+        out.push_back(Tallied{kind, k.year, k.month, k.centre, k.category, k.legal, n});
+      }
+    }
+    return out;
+  }
+
+  Result<std::map<std::string, int64_t>> CategoriesInUse() override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT category, COUNT(*) FROM cases GROUP BY category"
+        " UNION ALL SELECT category, COUNT(*) FROM contacts GROUP BY category"));
+    std::map<std::string, int64_t> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return out;
+      out[st.ColumnText(0)] += st.ColumnInt(1);
+    }
+  }
+
+  Result<int64_t> AddContact(const model::Contact& contact) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO contacts (centre, at, category, legal_advice, case_number, body)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
+    // The id is the row's, not kept in the body: ListContacts puts it back.
+    model::Contact stored = contact;
+    stored.clear_id();
+    st.Bind(1, contact.centre()).Bind(2, Millis(contact.at())).Bind(3, contact.category());
+    st.Bind(4, int64_t{contact.legal_advice() ? 1 : 0}).BindOptional(5, contact.case_number());
+    st.BindBlob(6, Serialize(stored));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Internal("no contact was stored");
+    const int64_t id = st.ColumnInt(0);
+    RETURN_IF_ERROR(st.Run());
+    return id;
+  }
+
   Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "SELECT body, id FROM outbox WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR id < ?2)"
@@ -879,7 +989,8 @@ class SqliteStore::Access : public StoreWriter {
         before != nullptr && before->centre() == c.centre() && before->type() == c.type() &&
         before->definition().content_hash() == c.definition().content_hash() &&
         before->status() == c.status() && Millis(before->opened_at()) == Millis(c.opened_at()) &&
-        PersonName(before->person()) == PersonName(c.person());
+        PersonName(before->person()) == PersonName(c.person()) &&
+        before->category() == c.category() && before->legal_advice() == c.legal_advice();
     if (same_columns) {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
           "UPDATE cases SET state = ?2, version = ?3, body = ?4 WHERE number = ?1"));
@@ -888,15 +999,16 @@ class SqliteStore::Access : public StoreWriter {
     } else {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
           "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
-          " opened_at, version, body, related_case)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+          " opened_at, version, body, related_case, category, legal_advice)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
           " ON CONFLICT (number) DO UPDATE SET centre = ?2, type = ?3, definition_hash = ?4,"
           " state = ?5, status = ?6, person_name = ?7, opened_at = ?8, version = ?9, body = ?10,"
-          " related_case = ?11"));
+          " related_case = ?11, category = ?12, legal_advice = ?13"));
       st.Bind(1, c.number()).Bind(2, c.centre()).Bind(3, c.type());
       st.Bind(4, c.definition().content_hash()).Bind(5, c.state()).Bind(6, int64_t{c.status()});
       st.Bind(7, PersonName(c.person())).Bind(8, Millis(c.opened_at())).Bind(9, c.version());
       st.BindBlob(10, Serialize(c)).BindOptional(11, c.related_case());
+      st.Bind(12, c.category()).Bind(13, int64_t{c.legal_advice() ? 1 : 0});
       RETURN_IF_ERROR(st.Run());
     }
     ASSIGN_OR_RETURN(Statement task, db_.Prepare(

@@ -13,7 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "dispatch/report.h"
 #include "model/proto/case.pb.h"
+#include "model/proto/contact.pb.h"
 #include "model/proto/command.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
@@ -59,6 +61,15 @@ inline TaskFilter AnyTask() {
 struct OutboxFilter {
   std::optional<model::DeliveryStatus> status;  // empty: any status
   int64_t before_id = 0;                        // only older ones than this; 0: from the newest
+  int limit = 50;
+};
+
+// Contacts logged at a centre in a span of time, newest first.
+struct ContactFilter {
+  std::string centre;          // empty: every centre
+  model::Instant from{};       // at or after
+  model::Instant until{};      // before; zero: no end
+  int64_t before_id = 0;       // only older ones than this; 0: from the newest
   int limit = 50;
 };
 
@@ -175,6 +186,13 @@ class StoreReader {
   virtual model::Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) = 0;
   // Newest first.
   virtual model::Result<std::vector<model::Notification>> ListOutbox(const OutboxFilter& f) = 0;
+  virtual model::Result<std::vector<model::Contact>> ListContacts(const ContactFilter& f) = 0;
+  // Contacts logged and cases opened in the Hong Kong years `from_year`
+  // through `to_year`, counted by month, centre, category and service.
+  virtual model::Result<std::vector<Tallied>> TallyWork(int from_year, int to_year) = 0;
+  // How many contacts and cases carry each category code (empty: none), for
+  // checking that a category in use is not deleted from the file.
+  virtual model::Result<std::map<std::string, int64_t>> CategoriesInUse() = 0;
 
   // For a server's stream of changes. Journal rows after row `after`,
   // oldest first, with their row ids; a row that cannot be read is named in
@@ -225,6 +243,8 @@ class StoreWriter : public StoreReader {
   // Marks a message read: for its one recipient, or, sent to a centre, for
   // `by` alone (the centre's others still have it to read).
   virtual model::Status MarkRead(int64_t inbox_item, std::string_view by, model::Instant at) = 0;
+  // Stores a contact and answers its id.
+  virtual model::Result<int64_t> AddContact(const model::Contact& contact) = 0;
 };
 
 class Store {

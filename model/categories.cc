@@ -1,5 +1,7 @@
 #include "model/categories.h"
 
+#include <set>
+
 #include <google/protobuf/text_format.h>
 
 #include "model/text_proto.h"
@@ -38,6 +40,20 @@ Result<Categories> Categories::Load(std::string_view path, const std::string& te
             "category '" + c.code() + "' is in group '" + c.group() + "', which is not listed");
     }
     CheckLabel(c.label(), at, "label", "category '" + c.code() + "'", p);
+  }
+  std::set<std::string> typed;
+  for (int i = 0; i < out.list_.type_default_size(); ++i) {
+    const TypeDefault& t = out.list_.type_default(i);
+    const TextLocation at = root.Child("type_default", i);
+    if (!typed.insert(t.case_type()).second) {
+      p.Add(at, "case_type", -1, "case type '" + t.case_type() + "' has two defaults");
+    }
+    const Category* c = out.Find(t.category());
+    if (c == nullptr || c->retired()) {
+      p.Add(at, "category", -1,
+            "the default for " + t.case_type() + ", '" + t.category() + "', is not a " +
+                (c == nullptr ? "listed" : "current") + " category");
+    }
   }
   if (out.list_.category_size() == 0 && p.empty()) {
     p.Add(root, {}, -1, "no category is listed");
@@ -95,6 +111,13 @@ Status Categories::CheckKeeps(const std::map<std::string, int64_t>& used) const 
   return Status::FailedPrecondition(
       path_ + ": categories in use are missing: " + missing +
       "; a category in use is never deleted: put it back with `retired: true`");
+}
+
+std::string Categories::DefaultFor(std::string_view case_type) const {
+  for (const TypeDefault& t : list_.type_default()) {
+    if (t.case_type() == case_type) return t.category();
+  }
+  return "";
 }
 
 std::string Categories::LabelOf(std::string_view code, Lang lang) const {

@@ -34,6 +34,12 @@ class Categories {
   // each missing code and how many records carry it.
   Status CheckKeeps(const std::map<std::string, int64_t>& used) const;
 
+  // The category a new case of `case_type` gets when none is named; empty
+  // when the file gives none.
+  std::string DefaultFor(std::string_view case_type) const;
+  // Whether any category is loaded.
+  bool empty() const { return list_.category_size() == 0; }
+
   // The label of `code` in `lang`; the code itself when it is unknown.
   std::string LabelOf(std::string_view code, Lang lang) const;
   // The group a category belongs to; nullptr when the code is unknown.

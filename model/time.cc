@@ -75,6 +75,10 @@ int HongKongYear(Instant t) { return Split(t).year; }
 
 sys_days HongKongDay(Instant t) { return std::chrono::floor<days>(t + kHongKongOffset); }
 
+Instant HongKongMidnight(sys_days day) {
+  return std::chrono::time_point_cast<Millis>(day - kHongKongOffset);
+}
+
 Result<sys_days> ParseDate(std::string_view text) {
   int y, m, d;
   const year_month_day ymd =

@@ -52,6 +52,8 @@ int HongKongYear(Instant t);
 
 // The calendar day of `t` in UTC+8.
 std::chrono::sys_days HongKongDay(Instant t);
+// The instant `day` starts in UTC+8.
+Instant HongKongMidnight(std::chrono::sys_days day);
 
 // A calendar date written "2026-03-02" (a real day, years 1880 to 2999).
 Result<std::chrono::sys_days> ParseDate(std::string_view text);

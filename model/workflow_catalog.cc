@@ -10,6 +10,8 @@ namespace model {
 
 namespace {
 
+constexpr std::string_view kCategoriesFile = "categories.textproto";
+
 // The case type a definition's text names (`name: "..."` at the start of a
 // line), read without parsing, for a file that does not parse; "" if none.
 std::string NamedIn(std::string_view text) {
@@ -91,7 +93,26 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
     if (!problems.empty()) return Status::InvalidArgument(problems);
     return Status::NotFound("no workflow definitions (*.textproto) in " + dir);
   }
+  std::filesystem::path folder = std::filesystem::path(dir).lexically_normal();
+  if (!folder.has_filename()) folder = folder.parent_path();  // "workflows/"
+  const auto beside = folder.parent_path() / kCategoriesFile;
+  if (std::filesystem::exists(beside, ec)) {
+    catalog.SetCategories(beside.string());
+  } else {
+    catalog.categories_problem_ = "no " + std::string(kCategoriesFile) + " beside " + dir;
+  }
   return catalog;
+}
+
+void WorkflowCatalog::SetCategories(const std::string& path) {
+  auto loaded = Categories::LoadFile(path);
+  if (loaded.ok()) {
+    categories_ = std::move(loaded).value();
+    categories_problem_.clear();
+  } else {
+    categories_ = Categories();
+    categories_problem_ = loaded.status().message();
+  }
 }
 
 Status WorkflowCatalog::NotInUse(std::string_view name) const {

@@ -1,5 +1,6 @@
-// The set of workflow definitions the system knows: the files of a directory,
-// plus the exact versions running cases pinned.
+// What the system knows of the work's shape: the workflow definitions (the
+// files of a directory, plus the exact versions running cases pinned) and the
+// categories work is counted by (categories.textproto beside that directory).
 #ifndef MODEL_WORKFLOW_CATALOG_H_
 #define MODEL_WORKFLOW_CATALOG_H_
 
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/categories.h"
 #include "model/status.h"
 #include "model/workflow_loader.h"
 
@@ -26,7 +28,21 @@ class WorkflowCatalog {
   // loaded) is kept aside in Broken() and the others are used. Fails only
   // when the directory cannot be read or has no usable definition, with the
   // problems of every file in the message.
+  //
+  // Also loads the categories from categories.textproto in the directory's
+  // parent (model/ in the checkout, share/dispatch/ installed), when there is
+  // one; see SetCategories.
   static Result<WorkflowCatalog> LoadDirectory(const std::string& dir);
+
+  // Loads the categories from `path` instead. A file that cannot be loaded is
+  // kept aside like a broken definition: work goes on, uncounted by category,
+  // and CategoriesProblem() says why. Call before the catalog is shared.
+  void SetCategories(const std::string& path);
+  // The categories; none when no file was found or it is broken.
+  const Categories& categories() const { return categories_; }
+  // Why there are no categories (a broken or missing file, path:line); empty
+  // when they loaded.
+  const std::string& CategoriesProblem() const { return categories_problem_; }
 
   // Adds a definition a running case is pinned to, found only by its hash:
   // it may share its name and version with another (a file edited without
@@ -60,6 +76,8 @@ class WorkflowCatalog {
   std::map<std::string, std::unique_ptr<LoadedDefinition>, std::less<>> pinned_;
   // Set by LoadDirectory only.
   std::vector<BrokenDefinition> broken_;
+  Categories categories_;
+  std::string categories_problem_;
 };
 
 }  // namespace model

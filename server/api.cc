@@ -202,6 +202,9 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
         ready += std::to_string(n) + " definition file(s) not in use until fixed; "
                  "`dispatch workflow list` names them\n";
       }
+      if (!catalog_.CategoriesProblem().empty()) {
+        ready += "no categories: " + catalog_.CategoriesProblem() + "\n";
+      }
       return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", ready)
                                  : Plain(http::status::service_unavailable, "text/plain",
                                          "not ready: " + backlog.status().message() + "\n"));

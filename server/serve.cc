@@ -89,6 +89,10 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
     spdlog::error("workflow definition {} is not in use until it is fixed: {}", b.path(),
                   b.problem());
   }
+  if (!catalog.CategoriesProblem().empty()) {
+    spdlog::error("no categories: work is not counted by category until this is fixed: {}",
+                  catalog.CategoriesProblem());
+  }
   SystemClock clock;
   ASSIGN_OR_RETURN(auto writer_store,
                    dispatch::SqliteStore::Open(o.db, dispatch::SqliteStore::Mode::kOpenExisting));

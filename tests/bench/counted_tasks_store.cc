@@ -107,6 +107,16 @@ class Writer : public StoreWriter {
   Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) override {
     return w_.GetInboxItem(id);
   }
+  Result<std::vector<model::Contact>> ListContacts(const dispatch::ContactFilter& f) override {
+    return w_.ListContacts(f);
+  }
+  Result<std::map<std::string, int64_t>> CategoriesInUse() override { return w_.CategoriesInUse(); }
+  Result<std::vector<dispatch::Tallied>> TallyWork(int from_year, int to_year) override {
+    return w_.TallyWork(from_year, to_year);
+  }
+  Result<int64_t> AddContact(const model::Contact& contact) override {
+    return w_.AddContact(contact);
+  }
   Result<std::vector<model::Notification>> ListOutbox(const dispatch::OutboxFilter& f) override {
     return w_.ListOutbox(f);
   }

@@ -123,8 +123,11 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
   {
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
-    // (Everything migrations 3 to 7 add or change is taken back here.)
-    REQUIRE((*db)->Exec("DROP TABLE inbox_reads; DROP INDEX inbox_by_recipient_id;"
+    // (Everything migrations 3 to 8 add or change is taken back here.)
+    REQUIRE((*db)->Exec("DROP TABLE contacts; DROP INDEX cases_counted;"
+                        "ALTER TABLE cases DROP COLUMN category;"
+                        "ALTER TABLE cases DROP COLUMN legal_advice;"
+                        "DROP TABLE inbox_reads; DROP INDEX inbox_by_recipient_id;"
                         "DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
                         "DROP INDEX timers_due;"
                         "CREATE INDEX timers_due ON timers (next_at) WHERE next_at IS NOT NULL;"
@@ -168,7 +171,10 @@ TEST_CASE("migrating to schema 6 links the related cases already stored both way
     // As schema 5 stored them: the link only in the second case's body.
     auto db = dispatch::SqliteDb::Open(cli.db(), dispatch::SqliteDb::Mode::kOpenExisting);
     REQUIRE(db.ok());
-    REQUIRE((*db)->Exec("DROP TABLE inbox_reads; DROP INDEX inbox_by_recipient_id;"
+    REQUIRE((*db)->Exec("DROP TABLE contacts; DROP INDEX cases_counted;"
+                        "ALTER TABLE cases DROP COLUMN category;"
+                        "ALTER TABLE cases DROP COLUMN legal_advice;"
+                        "DROP TABLE inbox_reads; DROP INDEX inbox_by_recipient_id;"
                         "DROP INDEX cases_related; ALTER TABLE cases DROP COLUMN related_case;"
                         "PRAGMA user_version = 5;").ok());
   }

@@ -192,6 +192,29 @@ std::vector<Row> Rows() {
                       }),
                       a);
        }},
+      // Counted right late too: as notes are (the case has its type's default).
+      {"set_category", "YNYNYPP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* k = c.mutable_set_category();
+                        k->set_case_number(f.number);
+                        k->set_category("medical");
+                        k->set_reason("the hospital's bill was the question");
+                      }),
+                      a);
+       }},
+      // A centre's own contacts; a supervisor logs any centre's.
+      {"log_contact", "YPYPYYP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* k = c.mutable_log_contact();
+                        k->set_centre("SZ");
+                        k->set_channel(model::CHANNEL_PHONE);
+                        k->set_category("medical");
+                      }),
+                      a);
+       },
+       /*about_case=*/false},
       {"add_note", "YNYNYPP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) {
@@ -417,6 +440,29 @@ std::vector<Row> Rows() {
        [](Fixture& f, const std::string& a) {
          return Listed<model::User>(f.w.dispatcher->ListUsers(f.As(a)),
                                     [](const auto& u) { return u.name() == "chan_sz"; });
+       },
+       /*about_case=*/false},
+      // Shenzhen's contacts and yearly report: its own people, and those who see everything.
+      {"read:contacts", "YPYPYYY",
+       [](Fixture& f, const std::string& a) {
+         Command log;
+         log.mutable_log_contact()->set_channel(model::CHANNEL_VISIT);
+         log.mutable_log_contact()->set_category("identity_documents");
+         f.w.Must(log, "chan_sz");
+         ContactFilter filter;
+         filter.centre = "SZ";
+         return Listed<model::Contact>(f.w.dispatcher->ListContacts(f.As(a), filter),
+                                       [](const auto& k) { return k.centre() == "SZ"; });
+       },
+       /*about_case=*/false},
+      {"read:year_report", "YPYPYYY",
+       [](Fixture& f, const std::string& a) {
+         YearReportRequest req;
+         req.year = 2026;
+         req.centre = "SZ";
+         auto r = f.w.dispatcher->YearReport(f.As(a), req);
+         if (!r.ok()) return r.status();
+         return Shows(r->cases().total() == 1);
        },
        /*about_case=*/false},
       {"read:rebuild", "PPPPPPY",

@@ -82,6 +82,23 @@ TEST_CASE("categories: the shipped file loads") {
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
   CHECK(c->Find("identity_documents") != nullptr);
   CHECK(c->LabelOf("epidemic_measures", Lang::kZhHant) == "防疫措施");
+  CHECK(c->DefaultFor("cross_border_ambulance") == "medical");
+  CHECK(c->DefaultFor("weather").empty());
+}
+
+TEST_CASE("categories: a type's default must be a current category, one per type") {
+  const std::string text = kTwo + R"pb(type_default { case_type: "escort_to_port" category: "old_permits" }
+type_default { case_type: "escort_to_port" category: "identity_documents" }
+type_default { case_type: "stranded_resident" category: "weather" }
+)pb";
+  const auto c = Categories::Load("d.textproto", text);
+  REQUIRE_FALSE(c.ok());
+  const std::string m = c.status().message();
+  CHECK(m.find("d.textproto:4: the default for escort_to_port, 'old_permits', is not a current "
+               "category") != std::string::npos);
+  CHECK(m.find("d.textproto:5: case type 'escort_to_port' has two defaults") != std::string::npos);
+  CHECK(m.find("d.textproto:6: the default for stranded_resident, 'weather', is not a listed "
+               "category") != std::string::npos);
 }
 
 }  // namespace

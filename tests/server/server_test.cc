@@ -80,11 +80,16 @@ TEST_CASE("commands and reads over HTTP, as JSON and as binary protobuf alike") 
 
 TEST_CASE("a broken definition file is reported by readiness and stops no other case type") {
   testing::TempDir dir;
+  // As installed: the case types in a folder, the categories beside it.
+  std::filesystem::create_directory(dir.Path("workflows"));
   for (const auto& f : std::filesystem::directory_iterator(DISPATCH_WORKFLOW_DIR)) {
-    std::filesystem::copy_file(f.path(), dir.Path(f.path().filename().string()));
+    std::filesystem::copy_file(f.path(), dir.Path("workflows/" + f.path().filename().string()));
   }
-  dir.Write("stranded_resident.textproto", "name: \"stranded_resident\"\nversion: 1\nstate {\n");
-  Served s(dir.Path(""));
+  std::filesystem::copy_file(DISPATCH_SOURCE_DIR "/model/categories.textproto",
+                             dir.Path("categories.textproto"));
+  dir.Write("workflows/stranded_resident.textproto",
+            "name: \"stranded_resident\"\nversion: 1\nstate {\n");
+  Served s(dir.Path("workflows"));
   const HttpReply ready = Http(s.port(), "GET", "/readyz");
   CHECK(ready.status == 200);
   // Which file and why is for those signed in; the probe says how many.
@@ -98,7 +103,7 @@ TEST_CASE("a broken definition file is reported by readiness and stops no other 
   CHECK(refused.status == 409);
   CHECK(refused.body.find("is not in use until its definition is fixed") != std::string::npos);
   const HttpReply listed = s.Get("chan_sz", "/v1/workflows");
-  CHECK(listed.body.find("\"broken\":[{\"path\":\"" + dir.Path("stranded_resident.textproto")) !=
+  CHECK(listed.body.find("\"broken\":[{\"path\":\"" + dir.Path("workflows/stranded_resident.textproto")) !=
         std::string::npos);
 }
 
