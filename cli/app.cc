@@ -1174,11 +1174,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       PrintCategories(out, l, session.lang());
     });
   };
-  on(categories_cmd, [&]() -> Status {
-    if (categories_cmd->get_subcommands().empty()) return list_categories();
-    return Status::Ok();
-  });
   on(categories_list, list_categories);
+  categories_cmd->callback([&] {
+    if (categories_list->parsed() || categories_check->parsed()) return;
+    action = list_categories;  // `dispatch categories` alone lists them
+  });
   on(categories_check, [&]() -> Status {
     const std::string path = check_file.empty() ? session.CategoriesPath() : check_file;
     ASSIGN_OR_RETURN(auto loaded, model::Categories::LoadFile(path));

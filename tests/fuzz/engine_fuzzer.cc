@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string actor = in.Pick(kUsers);
     const std::string number = in.Pick(cases);
     model::Command c;
-    switch (in.Int(0, 23)) {
+    switch (in.Int(0, 25)) {
       case 0: {
         auto* o = c.mutable_open_case();
         o->set_type(in.Pick(kTypes));
@@ -258,6 +258,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (in.Bool()) k->mutable_caller()->set_name("Mr Lau");
         if (in.Bool()) k->mutable_caller()->set_phone(in.Bool() ? "+86 138 0000 0000" : "x");
         if (in.Bool()) k->set_reason("a neighbour, not the landlord");
+        break;
+      }
+      case 24: {
+        auto* k = c.mutable_set_category();
+        k->set_case_number(number);
+        k->set_category(in.Bool() ? "medical" : in.Pick(words.values));
+        k->set_legal_advice(in.Bool());
+        if (in.Bool()) k->set_reason("the question was the hospital's bill");
+        break;
+      }
+      case 25: {
+        auto* k = c.mutable_log_contact();
+        k->set_centre(in.Bool() ? "" : in.Pick(kCentres));
+        k->set_channel(static_cast<model::Channel>(in.Int(0, 4)));
+        k->set_category(in.Bool() ? "identity_documents" : in.Pick(words.values));
+        k->set_legal_advice(in.Bool());
+        if (in.Bool()) k->set_case_number(number);
         break;
       }
       default:

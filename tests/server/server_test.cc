@@ -430,3 +430,36 @@ TEST_CASE("--log-format json: one JSON object a line, a line per request, no ide
   CHECK(r.exit_code == 2);
   CHECK(r.err == "error: --log-format takes text or json; got 'xml'\n");
 }
+
+TEST_CASE("the server logs contacts and answers the categories and the yearly report") {
+  Served s;
+  s.OpenCase();
+  HttpReply r = s.Post("chan_sz", R"({"log_contact": {"channel": "CHANNEL_VISIT",)"
+                                  R"( "category": "identity_documents", "legal_advice": true}})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"centre\":\"SZ\"") != std::string::npos);
+  r = s.Post("chan_sz", R"({"log_contact": {"channel": "CHANNEL_PHONE", "category": "weather"}})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("\"field\":\"log_contact.category\"") != std::string::npos);
+  CHECK(r.body.find("\"message_zh_hant\":\"沒有類別「weather」\"") != std::string::npos);
+
+  r = s.Get("chan_sz", "/v1/categories");
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("\"code\":\"epidemic_measures\"") != std::string::npos);
+  r = s.Get("chan_sz", "/v1/contacts");
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("\"category\":\"identity_documents\"") != std::string::npos);
+  r = s.Get("lam_dg", "/v1/contacts?centre=SZ");
+  CHECK(r.status == 403);
+
+  const std::string year = std::to_string(model::HongKongYear(std::chrono::time_point_cast<model::Millis>(
+      std::chrono::system_clock::now())));
+  r = s.Get("ho_sz", "/v1/reports/year/" + year + "?compare=2024");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"contacts\":{\"total\":\"1\"") != std::string::npos);
+  CHECK(r.body.find("\"legal_contacts\":{\"total\":\"1\"") != std::string::npos);
+  r = s.Get("ho_sz", "/v1/reports/year/20x6");
+  CHECK(r.status == 400);
+  r = s.Get("lam_dg", "/v1/reports/year/" + year + "?centre=SZ");
+  CHECK(r.status == 403);
+}

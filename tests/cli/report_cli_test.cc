@@ -1,0 +1,80 @@
+// A supervisor's commands on a terminal: contacts logged, the yearly report in
+// each format (the HTML a file to attach, standing alone), and a categories
+// file checked against the codes the database still carries.
+#include <doctest/doctest.h>
+
+#include "support/cli.h"
+
+using testing::Cli;
+using testing::FileBytes;
+using testing::ProcessResult;
+
+TEST_CASE("the command line logs contacts and reports the year in every format") {
+  Cli cli;
+  cli.Setup();
+  cli.Must({"user", "add", "ho_sz", "--centre", "SZ", "--role", "supervisor"}, "admin");
+  const std::string number = cli.OpenEscort();
+  ProcessResult r = cli.Must({"contact", "log", "--channel", "phone", "--category", "medical",
+                              "--case", number, "--note", "asked about the ward"},
+                             "chan_sz");
+  CHECK(r.out == "Contact 1 logged: SZ, phone, medical → " + number + "\n");
+  cli.Must({"contact", "log", "--channel", "visit", "--category", "inheritance", "--legal"},
+           "chan_sz");
+  r = cli.Run({"contact", "log", "--channel", "fax", "--category", "medical"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: --channel takes phone, visit, chat or email, not 'fax'\n");
+  r = cli.Run({"contact", "log", "--channel", "phone", "--category", "weather"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: unknown category 'weather' (--category)\n");
+  r = cli.Must({"contact", "list"}, "chan_sz");
+  CHECK(r.out.find("Inheritance") != std::string::npos);
+  CHECK(r.out.find("asked about the ward") != std::string::npos);
+
+  const std::string year = r.out.substr(r.out.find("20"), 4);
+  r = cli.Must({"report", "year", year}, "ho_sz");
+  CHECK(r.out.find("Contacts               2") != std::string::npos);
+  CHECK(r.out.find("Cases                  1") != std::string::npos);
+
+  r = cli.Must({"report", "year", year, "--format", "csv"}, "ho_sz");
+  CHECK(r.out.rfind("\xEF\xBB\xBF", 0) == 0);  // a BOM, so a spreadsheet reads the Chinese
+  CHECK(r.out.find("\r\n") != std::string::npos);
+
+  r = cli.Must({"report", "year", year, "--format", "json"}, "ho_sz");
+  CHECK(r.out.find("\"total\": \"2\"") != std::string::npos);
+
+  const std::string html = cli.dir().Path("report.html");
+  cli.Must({"--lang", "zh-Hant", "report", "year", year, "--format", "html", "--out", html},
+           "ho_sz");
+  const std::string page = FileBytes(html);
+  CHECK(page.find("<svg") != std::string::npos);
+  CHECK(page.find("醫療") != std::string::npos);
+  CHECK(page.find("http") == std::string::npos);  // stands alone: nothing to fetch
+  CHECK(page.find("<script") == std::string::npos);
+
+  r = cli.Run({"report", "year", year, "--format", "pdf"}, "ho_sz");
+  CHECK(r.exit_code == 2);
+  r = cli.Run({"report", "year", year, "--centre", "DG"}, "chan_sz");
+  CHECK(r.exit_code != 0);  // a duty officer reports on their own centre only
+}
+
+TEST_CASE("a categories file that drops a code in use is refused by check, naming the code") {
+  Cli cli;
+  cli.Setup();
+  cli.OpenEscort();  // counted under stranded, its type's default
+  cli.Must({"contact", "log", "--channel", "phone", "--category", "medical"}, "chan_sz");
+  ProcessResult r = cli.Must({"categories", "check"});
+  CHECK(r.out.find("agrees with") != std::string::npos);
+  const std::string edited = cli.dir().Write("categories.textproto", R"pb(
+group { code: "health" label { zh_hant: "醫療及照顧" en: "Health and care" } }
+category { code: "medical" group: "health" label { zh_hant: "醫療" en: "Medical" } }
+)pb");
+  r = cli.Run({"categories", "check", edited});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("categories in use are missing: 'stranded' (1 record)") != std::string::npos);
+  const std::string broken = cli.dir().Write("broken.textproto", "category { code: \"x\"\n");
+  r = cli.Run({"categories", "check", broken});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find(broken + ":") != std::string::npos);
+  r = cli.Must({"categories"});
+  CHECK(r.out.find("identity_documents") != std::string::npos);
+}
