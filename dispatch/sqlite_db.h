@@ -98,6 +98,8 @@ class Statement {
 
   int64_t ColumnInt(int column) const;
   std::string ColumnText(int column) const;
+  // The same without a copy: valid until the next Step, Reset or Bind.
+  std::string_view ColumnView(int column) const;
   std::string ColumnBlob(int column) const;
   bool ColumnIsNull(int column) const;
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <unordered_map>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -830,11 +831,15 @@ class SqliteStore::Access : public StoreWriter {
     }
     const int64_t end = Millis(model::HongKongMidnight(
         std::chrono::sys_days(std::chrono::year(to_year + 1) / 1 / 1)));
-    struct Key {
-      int year, month;
-      std::string centre, category;
-      bool legal;
-      auto operator<=>(const Key&) const = default;
+    // Centres and categories are few: each is numbered as first seen, so a
+    // row costs a short search and one hash-table count, and no allocation.
+    std::vector<std::string> centres, categories;
+    const auto number = [](std::vector<std::string>& seen, std::string_view s) -> uint64_t {
+      for (size_t i = 0; i < seen.size(); ++i) {
+        if (seen[i] == s) return i;
+      }
+      seen.emplace_back(s);
+      return seen.size() - 1;
     };
     std::vector<Tallied> out;
     for (const auto& [kind, sql] : {
@@ -846,18 +851,23 @@ class SqliteStore::Access : public StoreWriter {
                        " WHERE opened_at >= ?1 AND opened_at < ?2 ORDER BY opened_at"}}) {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(sql));
       st.Bind(1, starts.front().first).Bind(2, end);
-      std::map<Key, int64_t> counts;
-      size_t month = 0;
+      // Key: month index, centre, category, service, 16 bits each.
+      std::unordered_map<uint64_t, int64_t> counts;
+      uint64_t month = 0;
       for (;;) {
         ASSIGN_OR_RETURN(bool row, st.Step());
         if (!row) break;
         const int64_t at = st.ColumnInt(0);
         while (month + 1 < starts.size() && at >= starts[month + 1].first) ++month;
-        const auto [y, m] = starts[month].second;
-        ++counts[Key{y, m, st.ColumnText(1), st.ColumnText(2), st.ColumnInt(3) != 0}];
+        const uint64_t key = month << 48 | number(centres, st.ColumnView(1)) << 32 |
+                             number(categories, st.ColumnView(2)) << 16 |
+                             static_cast<uint64_t>(st.ColumnInt(3) != 0);
+        ++counts[key];
       }
-      for (auto& [k, n] : counts) {
-        out.push_back(Tallied{kind, k.year, k.month, k.centre, k.category, k.legal, n});
+      for (const auto& [key, n] : counts) {
+        const auto [y, m] = starts[key >> 48].second;
+        out.push_back(Tallied{kind, y, m, centres[(key >> 32) & 0xFFFF],
+                              categories[(key >> 16) & 0xFFFF], (key & 1) != 0, n});
       }
     }
     return out;
