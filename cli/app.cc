@@ -823,6 +823,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->required();
   case_category->add_flag("--legal", [&set_category](int64_t) { set_category.set_legal_advice(true); },
                           "taken by the free legal-advice service");
+  case_category->add_flag("--not-legal",
+                          [&set_category](int64_t) { set_category.set_legal_advice(false); },
+                          "not the legal-advice service's (without either flag: as it was)");
   case_category->add_option("--reason", *set_category.mutable_reason(), "why it changes (when correcting)");
   on(case_category, [&]() -> Status {
     model::Command c;
@@ -1156,9 +1159,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   on(contact_list, [&]() -> Status {
     dispatch::ReadRequest r{{"contacts"}, {{"centre", contacts_centre}, {"year", contacts_year}}};
     r.query["limit"] = std::to_string(contacts_limit);
-    ASSIGN_OR_RETURN(const model::CategoryList* categories, session.CategoryList());
+    // With no categories file the contacts are still listed, by category code.
+    const auto categories = session.CategoryList();
+    const model::CategoryList none;
     return session.Show<model::ContactList>(r, [&](const model::ContactList& l) {
-      PrintContacts(out, Vec(l.contact()), *categories, session.lang());
+      PrintContacts(out, Vec(l.contact()), categories.ok() ? **categories : none, session.lang());
     });
   });
 

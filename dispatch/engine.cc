@@ -1047,7 +1047,8 @@ Status DecideSetCategory(Decision& d, const model::SetCategory& cmd) {
   const CaseState& c = d.state();
   RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));  // counted right late too, closed or not
   RETURN_IF_ERROR(CheckCategory(d.ctx(), cmd.category(), "set_category.category"));
-  if (cmd.category() == c.category() && cmd.legal_advice() == c.legal_advice()) {
+  const bool legal = cmd.has_legal_advice() ? cmd.legal_advice() : c.legal_advice();
+  if (cmd.category() == c.category() && legal == c.legal_advice()) {
     return Status::InvalidArgument(
         "nothing to change: case " + c.number() + " is already counted so",
         "無需更改：個案 " + c.number() + " 已如此分類");
@@ -1061,7 +1062,7 @@ Status DecideSetCategory(Decision& d, const model::SetCategory& cmd) {
   d.Emit([&](Event& e) {
     auto* x = e.mutable_category_set();
     x->set_category(cmd.category());
-    x->set_legal_advice(cmd.legal_advice());
+    x->set_legal_advice(legal);
     x->set_previous(c.category());
     x->set_previous_legal_advice(c.legal_advice());
     x->set_reason(cmd.reason());

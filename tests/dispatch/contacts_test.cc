@@ -92,6 +92,16 @@ TEST_CASE("a case's category is corrected with a reason and the timeline says wh
   CHECK(said.zh_hant() == "個案類別：醫療（法律諮詢）（原為 滯留及回港） — the question was the hospital's bill");
   CHECK(said.en() == "Counted under: Medical (legal advice) (was Stranded, returning home) — the "
                      "question was the hospital's bill");
+  // A category corrected alone keeps the service as it was; saying false takes it off.
+  const std::string alone = R"({"set_category":{"case_number":")" + number +
+                            R"(","category":"property","reason":"the flat, not the bill"}})";
+  w.Must(Json(alone), "chan_sz");
+  CHECK(w.Case(number).category() == "property");
+  CHECK(w.Case(number).legal_advice());
+  w.Must(Json(R"({"set_category":{"case_number":")" + number +
+              R"(","category":"property","legal_advice":false,"reason":"not a legal question"}})"),
+         "chan_sz");
+  CHECK_FALSE(w.Case(number).legal_advice());
 }
 
 TEST_CASE("a retired category keeps its records but takes no new work") {
