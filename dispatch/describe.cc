@@ -81,34 +81,62 @@ std::string Labels::Type(const model::CaseState& c) {
   return def ? model::Localize(def->label(), lang_, c.type()) : c.type();
 }
 
-std::string Labels::State(const model::CaseState& c, std::string_view state) {
-  const auto* def = Def(c);
+std::string StateLabel(const model::WorkflowDefinition* def, std::string_view state, Lang lang) {
   const model::StateDef* s = def ? model::FindState(*def, state) : nullptr;
-  return s ? model::Localize(s->label(), lang_, state) : std::string(state);
+  return s ? model::Localize(s->label(), lang, state) : std::string(state);
 }
 
-std::string Labels::Event(const model::CaseState& c, std::string_view from_state,
-                          std::string_view event, std::string_view to_state) {
-  const auto* def = Def(c);
-  const model::StateDef* s = def ? model::FindState(*def, from_state) : nullptr;
-  if (s != nullptr) {
+std::string EventLabel(const model::WorkflowDefinition* def, std::string_view from_state,
+                       std::string_view event, std::string_view to_state, Lang lang) {
+  if (def == nullptr) return std::string(event);
+  if (const model::StateDef* s = model::FindState(*def, from_state)) {
     // The transition taken, when it is known: a fallback has its own label.
     for (const auto& tr : s->transition()) {
       if (tr.on() == event && (to_state.empty() || tr.to() == to_state)) {
-        return model::Localize(tr.label(), lang_, event);
+        return model::Localize(tr.label(), lang, event);
       }
     }
-    for (const auto& tr : s->transition()) {
-      if (tr.on() == event) return model::Localize(tr.label(), lang_, event);
+  }
+  // An event this state does not have (a refusal names it): as another state offers it.
+  for (const auto& s : def->state()) {
+    for (const auto& tr : s.transition()) {
+      if (tr.on() == event) return model::Localize(tr.label(), lang, event);
     }
   }
   return std::string(event);
 }
 
-std::string Labels::Field(const model::CaseState& c, std::string_view field) {
-  const auto* def = Def(c);
+std::string FieldLabel(const model::WorkflowDefinition* def, std::string_view field, Lang lang) {
   const model::FieldDef* f = def ? model::FindField(*def, field) : nullptr;
-  return f ? model::Localize(f->label(), lang_, field) : std::string(field);
+  return f ? model::Localize(f->label(), lang, field) : std::string(field);
+}
+
+std::string PauseReasonLabel(const model::WorkflowDefinition* def, std::string_view reason,
+                             Lang lang) {
+  if (def != nullptr) {
+    for (const auto& r : def->pause_reason()) {
+      if (r.name() == reason) return model::Localize(r.label(), lang, reason);
+    }
+  }
+  return std::string(reason);
+}
+
+std::string LegLabel(const model::WorkflowDefinition* def, std::string_view leg, Lang lang) {
+  const model::Leg* l = def ? model::FindLeg(*def, leg) : nullptr;
+  return l ? model::Localize(l->label(), lang, leg) : std::string(leg);
+}
+
+std::string Labels::State(const model::CaseState& c, std::string_view state) {
+  return StateLabel(Def(c), state, lang_);
+}
+
+std::string Labels::Event(const model::CaseState& c, std::string_view from_state,
+                          std::string_view event, std::string_view to_state) {
+  return EventLabel(Def(c), from_state, event, to_state, lang_);
+}
+
+std::string Labels::Field(const model::CaseState& c, std::string_view field) {
+  return FieldLabel(Def(c), field, lang_);
 }
 
 std::string Labels::Value(const model::CaseState& c, std::string_view field,
@@ -119,19 +147,11 @@ std::string Labels::Value(const model::CaseState& c, std::string_view field,
 }
 
 std::string Labels::PauseReason(const model::CaseState& c, std::string_view reason) {
-  const auto* def = Def(c);
-  if (def != nullptr) {
-    for (const auto& r : def->pause_reason()) {
-      if (r.name() == reason) return model::Localize(r.label(), lang_, reason);
-    }
-  }
-  return std::string(reason);
+  return PauseReasonLabel(Def(c), reason, lang_);
 }
 
 std::string Labels::Leg(const model::CaseState& c, std::string_view leg) {
-  const auto* def = Def(c);
-  const model::Leg* l = def ? model::FindLeg(*def, leg) : nullptr;
-  return l ? model::Localize(l->label(), lang_, leg) : std::string(leg);
+  return LegLabel(Def(c), leg, lang_);
 }
 
 std::string Labels::Status(model::CaseStatus s) const {

@@ -33,6 +33,19 @@ std::string ContactLine(const model::PartyContact& k, model::Lang lang);
 // "Task #3", "State deadline", "Case deadline", "Handoff H1".
 std::string TimerName(const std::string& key, model::Lang lang);
 
+// Labels from a definition in `lang`; the bare name when `def` is null or has
+// no such thing. The engine's refusals and the timeline both use these.
+std::string StateLabel(const model::WorkflowDefinition* def, std::string_view state, model::Lang lang);
+// The label of the transition on `event` from `from_state` (to `to_state`
+// when known: two transitions on one event have labels of their own), else
+// of `event` in any state.
+std::string EventLabel(const model::WorkflowDefinition* def, std::string_view from_state,
+                       std::string_view event, std::string_view to_state, model::Lang lang);
+std::string FieldLabel(const model::WorkflowDefinition* def, std::string_view field, model::Lang lang);
+std::string PauseReasonLabel(const model::WorkflowDefinition* def, std::string_view reason,
+                             model::Lang lang);
+std::string LegLabel(const model::WorkflowDefinition* def, std::string_view leg, model::Lang lang);
+
 // The definition a case is pinned to, or null when it cannot be had.
 using DefinitionSource =
     std::function<const model::WorkflowDefinition*(const model::DefinitionRef& ref)>;

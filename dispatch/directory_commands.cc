@@ -266,13 +266,6 @@ Result<CommandReply> LogContact(DirectoryWork& w, const Command& c) {
                                    "請選擇聯絡方式：電話、到訪、網上對話或電郵")
         .WithField("log_contact.channel");
   }
-  if (w.categories.empty()) {
-    return Status::FailedPrecondition(
-               "no categories are loaded (categories.textproto is missing or broken); "
-               "tell the admin",
-               "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員")
-        .WithField("log_contact.category");
-  }
   RETURN_IF_ERROR(w.categories.CheckUsable(log.category(), "log_contact.category"));
   const model::Instant at = log.has_at() ? model::FromProto(log.at()) : w.now;
   if (at > w.now) {

@@ -63,37 +63,20 @@ std::string CaseZh(const model::WorkflowDefinition& def) {
   return Corner(model::Localize(def.label(), kZh, def.name())) + "個案";
 }
 
-// The Chinese labels of a definition's states, legs and pause reasons, or
-// the bare name when there is none.
+// The Chinese labels of a definition's states, legs and pause reasons (see
+// describe.h), or the bare name when there is none.
 std::string StateZh(const model::WorkflowDefinition& def, std::string_view name) {
-  const model::StateDef* s = model::FindState(def, name);
-  return s ? model::Localize(s->label(), kZh, name) : std::string(name);
+  return StateLabel(&def, name, kZh);
 }
 std::string LegZh(const model::WorkflowDefinition& def, std::string_view name) {
-  const model::Leg* l = model::FindLeg(def, name);
-  return l ? model::Localize(l->label(), kZh, name) : std::string(name);
+  return LegLabel(&def, name, kZh);
 }
 std::string PauseReasonZh(const model::WorkflowDefinition& def, std::string_view name) {
-  for (const auto& r : def.pause_reason()) {
-    if (r.name() == name) return model::Localize(r.label(), kZh, name);
-  }
-  return std::string(name);
+  return PauseReasonLabel(&def, name, kZh);
 }
-
-// The label of event `event` as `state` offers it, else as any state does.
-std::string EventZh(const model::WorkflowDefinition& def, const model::StateDef* state,
+std::string EventZh(const model::WorkflowDefinition& def, std::string_view state,
                     std::string_view event) {
-  if (state != nullptr) {
-    for (const auto& tr : state->transition()) {
-      if (tr.on() == event) return model::Localize(tr.label(), kZh, event);
-    }
-  }
-  for (const auto& s : def.state()) {
-    for (const auto& tr : s.transition()) {
-      if (tr.on() == event) return model::Localize(tr.label(), kZh, event);
-    }
-  }
-  return std::string(event);
+  return EventLabel(&def, state, event, "", kZh);
 }
 
 std::string TaskZh(const Task& t) { return model::Localize(t.label(), kZh, t.name()); }
@@ -395,14 +378,8 @@ void ResetEscalations(Decision& d) {
 
 // OK when work may be counted under `code` now; `field` is where it came.
 Status CheckCategory(const DecideContext& ctx, std::string_view code, std::string_view field) {
-  if (ctx.categories == nullptr || ctx.categories->empty()) {
-    return Status::FailedPrecondition(
-               "no categories are loaded (categories.textproto is missing or broken); "
-               "tell the admin",
-               "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員")
-        .WithField(std::string(field));
-  }
-  return ctx.categories->CheckUsable(code, field);
+  static const model::Categories kNone;
+  return (ctx.categories != nullptr ? *ctx.categories : kNone).CheckUsable(code, field);
 }
 
 Status CheckOpen(const CaseState& c) {
@@ -425,8 +402,7 @@ model::Label Why(std::string en, std::string zh) {
 // 「過境日期」: a field as a Chinese reason names it.
 std::string FieldZh(const model::WorkflowDefinition& def, std::string_view name) {
   if (name == model::kToday) return "今日";
-  const model::FieldDef* f = model::FindField(def, name);
-  return "「" + (f && !f->label().zh_hant().empty() ? f->label().zh_hant() : std::string(name)) + "」";
+  return Corner(FieldLabel(&def, name, kZh));
 }
 
 // What keeps date condition `dc` from holding, in words; empty when it holds.
@@ -709,13 +685,13 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
   }
   if (candidates.empty()) {
     std::vector<std::string> possible_zh;
-    for (const std::string& on : possible) possible_zh.push_back(EventZh(def, state, on));
+    for (const std::string& on : possible) possible_zh.push_back(EventZh(def, c.state(), on));
     return Status::FailedPrecondition(
         "event " + Quoted(cmd.event()) + " is not possible while case " + c.number() + " is at " +
             Quoted(c.state()) + " (" + state->label().en() +
             "); possible here: " + (possible.empty() ? "none" : JoinedList(possible)),
         "個案 " + c.number() + " 現處於" + Corner(model::Localize(state->label(), kZh, c.state())) +
-            "階段，不能進行" + Corner(EventZh(def, state, cmd.event())) + "；" +
+            "階段，不能進行" + Corner(EventZh(def, c.state(), cmd.event())) + "；" +
             (possible.empty() ? std::string("此階段沒有可進行的事項")
                               : "此階段可進行：" + JoinedList(possible_zh, "、")));
   }
@@ -747,7 +723,7 @@ Status DecideFire(Decision& d, const model::FireEvent& cmd) {
                   "cannot " + Quoted(cmd.event()) + " on case " + c.number() +
                       " yet: " + JoinedList(reasons, " | "),
                   "個案 " + c.number() + " 尚未可以進行" +
-                      Corner(EventZh(def, state, cmd.event())) + "：" +
+                      Corner(EventZh(def, c.state(), cmd.event())) + "：" +
                       JoinedList(reasons_zh, "；"));
   }
   TakeTransition(d, *chosen, cmd.event(), given, previous, cmd.note(), reasons);

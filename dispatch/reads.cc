@@ -202,7 +202,8 @@ bool IsCatalogRead(const ReadRequest& r) {
 Result<Answer> ReadCatalog(const model::WorkflowCatalog& catalog, const ReadRequest& r) {
   if (r.path.size() == 1 && r.path[0] == "categories") {
     if (catalog.categories().empty()) {
-      return Status::FailedPrecondition(
+      // The server's files, not the request, are at fault.
+      return Status::Unavailable(
           "no categories are loaded: " + catalog.CategoriesProblem(),
           "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員");
     }

@@ -81,6 +81,13 @@ const CategoryGroup* Categories::GroupOf(std::string_view code) const {
 
 Status Categories::CheckUsable(std::string_view code, std::string_view field) const {
   const std::string given(code);
+  if (empty()) {
+    return Status::FailedPrecondition(
+               "no categories are loaded (categories.textproto is missing or broken); "
+               "tell the admin",
+               "系統未載入類別清單（categories.textproto 缺失或有錯）；請通知系統管理員")
+        .WithField(std::string(field));
+  }
   if (code.empty()) {
     return Status::InvalidArgument("say which category the work is", "請選擇類別")
         .WithField(std::string(field));

@@ -27,7 +27,8 @@ class Categories {
   // The category `code`, retired or not; nullptr if the file has none.
   const Category* Find(std::string_view code) const;
   // OK when new work may be counted under `code`: it exists and is not
-  // retired. `field` is the command field the code came in, for the error.
+  // retired (FailedPrecondition when no categories are loaded at all).
+  // `field` is the command field the code came in, for the error.
   Status CheckUsable(std::string_view code, std::string_view field) const;
   // OK when every code in `used` (the codes stored records carry) is in the
   // file, retired or not: a code in use is never deleted. The error names
