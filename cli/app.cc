@@ -304,10 +304,7 @@ class Session {
   // The categories file in use: --categories, else the one beside the
   // workflow directory.
   std::string CategoriesPath() {
-    if (!g_.categories.empty()) return g_.categories;
-    std::filesystem::path folder = std::filesystem::path(g_.workflows).lexically_normal();
-    if (!folder.has_filename()) folder = folder.parent_path();
-    return (folder.parent_path() / "categories.textproto").string();
+    return g_.categories.empty() ? model::CategoriesBeside(g_.workflows) : g_.categories;
   }
 
   // The categories as the backend has them (the server's, with --server),

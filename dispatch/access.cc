@@ -110,6 +110,16 @@ Status CheckIsAdmin(const Actor& actor, std::string_view what, std::string_view 
           "；請聯絡系統管理員");
 }
 
+model::Result<std::string> CountedCentre(const Actor& actor, std::string_view centre) {
+  if (SeesEverything(actor)) return std::string(centre);
+  if (!centre.empty() && centre != actor.centre) {
+    return Status::PermissionDenied(
+        actor.Describe() + " reads " + actor.centre + "'s counts only; supervisors read every centre's",
+        actor.DescribeZh() + "只可查看 " + actor.centre + " 的紀錄及報告；主管可查看各中心及整個網絡的");
+  }
+  return actor.centre;
+}
+
 Status CheckCanSetPassword(const Actor& actor, std::string_view user) {
   if (actor.user == user || actor.role == model::kAdmin) return Status::Ok();
   return Status::PermissionDenied(

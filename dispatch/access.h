@@ -68,6 +68,10 @@ model::Status CheckCanNote(const Actor& actor, const model::CaseState& c);
 // the same in Traditional Chinese (`what` when empty).
 model::Status CheckIsAdmin(const Actor& actor, std::string_view what,
                            std::string_view what_zh = {});
+// The centre whose counts (contacts, the yearly report) `actor` gets when
+// asking for `centre` (empty: every centre): supervisors and admins what they
+// ask; others their own centre, and are refused another's.
+model::Result<std::string> CountedCentre(const Actor& actor, std::string_view centre);
 // OK when `actor` may set `user`'s password: their own (saying the current
 // one, when they have one), or anyone's as an admin.
 model::Status CheckCanSetPassword(const Actor& actor, std::string_view user);

@@ -642,26 +642,12 @@ Result<std::vector<model::InboxItem>> Dispatcher::ListInbox(const Actor& actor, 
 }
 
 Result<std::vector<model::Contact>> Dispatcher::ListContacts(const Actor& actor, ContactFilter f) {
-  if (!SeesEverything(actor)) {
-    if (!f.centre.empty() && f.centre != actor.centre) {
-      return Status::PermissionDenied(
-          actor.Describe() + " reads " + actor.centre + "'s contacts only; supervisors read every centre's",
-          actor.DescribeZh() + "只可查看 " + actor.centre + " 的來電及到訪紀錄；主管可查看各中心的紀錄");
-    }
-    f.centre = actor.centre;
-  }
+  ASSIGN_OR_RETURN(f.centre, CountedCentre(actor, f.centre));
   return store_.Read().ListContacts(f);
 }
 
 Result<model::YearReport> Dispatcher::YearReport(const Actor& actor, YearReportRequest req) {
-  if (!SeesEverything(actor)) {
-    if (!req.centre.empty() && req.centre != actor.centre) {
-      return Status::PermissionDenied(
-          actor.Describe() + " reports on " + actor.centre + " only; supervisors report on every centre",
-          actor.DescribeZh() + "只可查看 " + actor.centre + " 的報告；主管可查看各中心及整個網絡的報告");
-    }
-    req.centre = actor.centre;
-  }
+  ASSIGN_OR_RETURN(req.centre, CountedCentre(actor, req.centre));
   ASSIGN_OR_RETURN(auto centres, store_.Read().ListCentres());
   std::vector<std::string> codes;
   for (const model::Centre& c : centres) codes.push_back(c.code());

@@ -93,15 +93,19 @@ Result<WorkflowCatalog> WorkflowCatalog::LoadDirectory(const std::string& dir) {
     if (!problems.empty()) return Status::InvalidArgument(problems);
     return Status::NotFound("no workflow definitions (*.textproto) in " + dir);
   }
-  std::filesystem::path folder = std::filesystem::path(dir).lexically_normal();
-  if (!folder.has_filename()) folder = folder.parent_path();  // "workflows/"
-  const auto beside = folder.parent_path() / kCategoriesFile;
+  const std::string beside = CategoriesBeside(dir);
   if (std::filesystem::exists(beside, ec)) {
-    catalog.SetCategories(beside.string());
+    catalog.SetCategories(beside);
   } else {
     catalog.categories_problem_ = "no " + std::string(kCategoriesFile) + " beside " + dir;
   }
   return catalog;
+}
+
+std::string CategoriesBeside(const std::string& workflow_dir) {
+  std::filesystem::path folder = std::filesystem::path(workflow_dir).lexically_normal();
+  if (!folder.has_filename()) folder = folder.parent_path();  // "workflows/"
+  return (folder.parent_path() / kCategoriesFile).string();
 }
 
 void WorkflowCatalog::SetCategories(const std::string& path) {

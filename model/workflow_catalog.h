@@ -80,6 +80,10 @@ class WorkflowCatalog {
   std::string categories_problem_;
 };
 
+// Where the categories are when nothing else says: categories.textproto in
+// the workflow directory's parent.
+std::string CategoriesBeside(const std::string& workflow_dir);
+
 }  // namespace model
 
 #endif  // MODEL_WORKFLOW_CATALOG_H_
