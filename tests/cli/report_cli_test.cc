@@ -3,6 +3,8 @@
 // file checked against the codes the database still carries.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "support/cli.h"
 
 using testing::Cli;
@@ -53,6 +55,15 @@ TEST_CASE("the command line logs contacts and reports the year in every format")
 
   r = cli.Run({"report", "year", year, "--format", "pdf"}, "ho_sz");
   CHECK(r.exit_code == 2);
+  r = cli.Run({"report", "year", year, "--compare", "last year"}, "ho_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: --compare takes a year such as 2026, not 'last year'\n");
+  // A file that cannot be written is said so, and nothing is left half-written.
+  const std::string nowhere = cli.dir().Path("no-such-folder/report.html");
+  r = cli.Run({"report", "year", year, "--format", "html", "--out", nowhere}, "ho_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("cannot write " + nowhere) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(nowhere + ".part"));
   r = cli.Run({"report", "year", year, "--centre", "DG"}, "chan_sz");
   CHECK(r.exit_code != 0);  // a duty officer reports on their own centre only
 }
