@@ -8,14 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "model/text_width.h"
+
 namespace cli {
 
-// Terminal columns `utf8` takes: 2 for East Asian wide and fullwidth
-// characters, 0 for combining marks, 1 otherwise.
-int DisplayWidth(std::string_view utf8);
-
-// Cuts `utf8` to at most `width` columns, ending in "…" when cut.
-std::string Truncate(std::string_view utf8, int width);
+using model::DisplayWidth;
+using model::Truncate;
 
 class TextTable {
  public:

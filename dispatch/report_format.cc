@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "dispatch/describe.h"
+#include "model/text_width.h"
 #include "model/time.h"
 
 namespace dispatch {
@@ -156,20 +157,6 @@ std::string MonthName(int month, Lang lang) {
   return lang == Lang::kZhHant ? Num(month) + "月" : kEn[month - 1];
 }
 
-// Roughly how many 12px columns `utf8` takes: two for a character of three
-// or more bytes (CJK), one otherwise. Only sizes the charts' label column.
-int Columns(std::string_view utf8) {
-  int cols = 0;
-  for (const char ch : utf8) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (b < 0x80)
-      cols += 1;
-    else if (b >= 0xe0)
-      cols += 2;
-  }
-  return cols;
-}
-
 // A bar of a chart: its label and one value per series.
 struct Bar {
   std::string label;  // plain text
@@ -191,7 +178,7 @@ std::string HorizontalChart(const std::string& title, const std::vector<Bar>& ba
   int label_w = 40;
   for (const Bar& b : bars) {
     for (const int64_t v : b.values) max = std::max(max, v);
-    label_w = std::max(label_w, std::min(320, Columns(b.label) * 13 / 2 + 10));
+    label_w = std::max(label_w, std::min(320, model::DisplayWidth(b.label) * 13 / 2 + 10));
   }
   const int n = static_cast<int>(series.size());
   const int row_h = n * kBarH + (n - 1) * kGap + kRowGap;
