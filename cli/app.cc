@@ -76,6 +76,7 @@ constexpr model::Millis kTickBudget = std::chrono::seconds(45);
 // the engine may name in an error.
 constexpr std::pair<std::string_view, std::string_view> kFlagOfField[] = {
     {"idempotency_key", "--key"},
+    {"head", "--head"},
     {"open_case.type", "--type"},
     {"open_case.centre", "--centre"},
     {"open_case.person.name_zh", "--name-zh"},
@@ -1408,6 +1409,49 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   sc_run->add_option("--keep-in", keep_in, "run them all into this database file instead (created if missing)");
   sc_run->add_flag("-q,--quiet", quiet, "print only PASS or FAIL lines");
   on(sc_run, [&]() -> Status { return RunScenarios(session, sc_files, keep_in, quiet); });
+
+  // audit
+  auto* audit_cmd = app.add_subcommand(
+      "audit", "whether the journal is as dispatch wrote it (supervisors)")->require_subcommand(1);
+  std::string audit_head, audit_case, audit_out;
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "check the journal's hash chain: names the first row changed, inserted or deleted");
+  audit_verify->add_option("--head", audit_head,
+                           "a head kept from before (ROW:LINK): also check nothing up to it was "
+                           "rewritten");
+  on(audit_verify, [&]() -> Status {
+    dispatch::ReadRequest r{{"audit"}, {{"head", audit_head}}};
+    ASSIGN_OR_RETURN(model::JournalAudit audit, session.Get<model::JournalAudit>(r));
+    if (g.json) {
+      ASSIGN_OR_RETURN(std::string text, model::EncodeJson(audit, /*pretty=*/true));
+      out << text << '\n';
+    } else {
+      PrintJournalAudit(out, audit, session.lang());
+    }
+    if (audit.intact()) return Status::Ok();
+    return Status::DataLoss(audit.fault().what().en() +
+                            "; restore the database from a backup taken before it, and keep "
+                            "the damaged file for whoever looks into it");
+  });
+  auto* audit_export = audit_cmd->add_subcommand(
+      "export", "a case's journal with its hash chain, as JSON, for a record kept outside");
+  audit_export->add_option("case", audit_case, "case number")->required();
+  audit_export->add_option("--out", audit_out, "write to this file instead of the terminal");
+  on(audit_export, [&]() -> Status {
+    ASSIGN_OR_RETURN(model::CaseJournal journal, session.Get<model::CaseJournal>(
+                                                     {{"cases", audit_case, "journal"}}));
+    ASSIGN_OR_RETURN(std::string text, model::EncodeJson(journal, /*pretty=*/true));
+    text += '\n';
+    if (audit_out.empty()) {
+      out << text;
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(WriteFileDurably(audit_out, text));
+    out << "Wrote " << journal.entry_size() << " event(s) of " << journal.case_number() << " to "
+        << audit_out << "; the journal's head then was " << journal.journal_head_row() << ":"
+        << journal.journal_head_link() << '\n';
+    return Status::Ok();
+  });
 
   // rebuild
   on(app.add_subcommand("rebuild", "rebuild the case and task tables from the journal (admins)"),

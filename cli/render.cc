@@ -550,6 +550,36 @@ void PrintContacts(std::ostream& out, const std::vector<model::Contact>& contact
   t.Print(out);
 }
 
+void PrintJournalAudit(std::ostream& out, const model::JournalAudit& a, Lang lang) {
+  const bool zh = lang == Lang::kZhHant;
+  const std::string rows = std::to_string(a.events());
+  if (!a.intact()) {
+    if (zh) {
+      out << "日誌與本系統寫入的不符：首個問題之前的 " << rows << " 行核對無誤。\n"
+          << a.fault().what().zh_hant() << "\n";
+    } else {
+      out << "Journal NOT as dispatch wrote it: " << rows
+          << " row(s) checked out before the first fault.\n";
+    }
+    return;
+  }
+  const std::string head = std::to_string(a.head_row()) + ":" + a.head_link();
+  if (zh) {
+    out << "日誌完整：共 " << rows << " 行，每行均與前一行鏈結相符。\n";
+  } else {
+    out << "Journal intact: " << rows << " row(s), each linked to the one before it.\n";
+  }
+  if (a.head_row() == 0) return;
+  if (zh) {
+    out << "鏈首：" << head << "\n請把鏈首連同今日日期保存在資料庫以外；日後以 "
+        << "`dispatch audit verify --head " << head << "` 可查證截至該行的紀錄有否被改寫。\n";
+  } else {
+    out << "Head: " << head << "\nKeep the head, with today's date, outside the database: "
+        << "`dispatch audit verify --head " << head
+        << "` later shows whether anything up to it was rewritten.\n";
+  }
+}
+
 void PrintShifts(std::ostream& out, const std::vector<model::Shift>& shifts, Lang lang) {
   if (shifts.empty()) {
     out << Pick(lang, "Nobody is on duty.\n", "現時沒有人當值。\n");

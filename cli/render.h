@@ -14,6 +14,7 @@
 #include "dispatch/describe.h"
 #include "dispatch/dispatcher.h"
 #include "model/labels.h"
+#include "model/proto/audit.pb.h"
 #include "model/proto/case.pb.h"
 #include "model/proto/directory.pb.h"
 #include "model/proto/event.pb.h"
@@ -67,6 +68,9 @@ void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, mod
 // contacts and of cases (the rest summed on one line), by centre, by month,
 // the legal-advice part, and how the figures are rounded.
 void PrintYearReport(std::ostream& out, const model::YearReport& r, model::Lang lang);
+// What `audit verify` found: the rows checked and the head to keep, or the
+// first fault (in Chinese; the error line says it in English).
+void PrintJournalAudit(std::ostream& out, const model::JournalAudit& a, model::Lang lang);
 // The categories by group, with codes (what --category takes); retired ones marked.
 void PrintCategories(std::ostream& out, const model::CategoryList& list, model::Lang lang);
 // Contacts logged, with their categories' labels from `categories`.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "dispatch/audit.h"
 #include "dispatch/describe.h"
 #include "dispatch/engine.h"
 #include "model/proto/case.pb.h"
@@ -317,6 +318,10 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     ASSIGN_OR_RETURN(auto events, d.Timeline(actor, p[1]));
     return Answer(std::make_unique<model::Timeline>(TimelineOf(d, c, std::move(events))));
   }
+  if (resource == "cases" && p.size() == 3 && p[2] == "journal") {
+    ASSIGN_OR_RETURN(auto journal, ExportCaseJournal(d, actor, p[1]));
+    return Answer(std::make_unique<model::CaseJournal>(std::move(journal)));
+  }
   if (resource == "cases" && p.size() == 3 && p[2] == "next") {
     ASSIGN_OR_RETURN(auto c, d.GetCase(actor, p[1]));
     ASSIGN_OR_RETURN(const model::LoadedDefinition* def, d.DefinitionOf(c));
@@ -364,6 +369,14 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     return ListOf(std::move(items), &model::NotificationList::add_notification);
   }
   if (resource == "network") return Network(d, actor);
+  if (resource == "audit") {
+    std::optional<KeptHead> head;
+    if (const std::string kept = r.Get("head"); !kept.empty()) {
+      ASSIGN_OR_RETURN(head, ParseKeptHead(kept));
+    }
+    ASSIGN_OR_RETURN(auto audit, AuditJournal(d, actor, head));
+    return Answer(std::make_unique<model::JournalAudit>(std::move(audit)));
+  }
   if (resource == "contacts") {
     ContactFilter f;
     f.centre = r.Get("centre");

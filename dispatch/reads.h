@@ -12,18 +12,24 @@
 //   cases/N               CaseState
 //   cases/N/timeline      Timeline       (the journal, and its lines in both languages)
 //   cases/N/next          PossibleEvents (each event possible now, with what keeps it back)
+//   cases/N/journal       CaseJournal    (its rows with their hash chain, for a record kept
+//                                        outside; supervisors)
+//   audit                 JournalAudit   ?head=ROW:LINK (the journal's chain checked; supervisors)
 //   tasks                 TaskList       ?mine=1&centre=&case=&all=1&limit= (most urgent first)
 //   handoffs              HandoffList    ?all=1
 //   inbox                 InboxList      ?unread=1&limit= (newest first)
 //   outbox                NotificationList ?status=pending|done|dead|all&limit=
 //   duty                  ShiftList
 //   network               NetworkFigures (supervisors: each centre at a glance)
+//   contacts              ContactList    ?centre=&year=&limit=&before=ID (newest first)
+//   reports/year/YEAR     YearReport     ?centre=&legal=1&compare=Y1,Y2
 //   users                 UserList
 //   centres               CentreList
 //   keys                  AccessKeyList  ?user=
 //   workflows             WorkflowList
 //   workflows/NAME        WorkflowDefinition (the newest version)
 //   definitions/HASH      WorkflowDefinition (the version a case pinned)
+//   categories            CategoryList   (the categories file; nobody need sign in)
 #ifndef DISPATCH_READS_H_
 #define DISPATCH_READS_H_
 

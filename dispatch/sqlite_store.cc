@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dispatch/engine.h"
+#include "dispatch/journal_chain.h"
 #include "model/proto_salvage.h"
 
 namespace dispatch {
@@ -252,6 +253,13 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_counted ON contacts (at, centre, category, legal_advice);
 CREATE INDEX contacts_by_centre ON contacts (centre, id);
 )sql",
+    // 8 -> 9: the journal's hash chain (dispatch/journal_chain.h): each row
+    // keeps the link before it and its own. The rows stored before are
+    // linked by FillJournalLinks as they are when upgraded.
+    R"sql(
+ALTER TABLE journal ADD COLUMN prev BLOB;
+ALTER TABLE journal ADD COLUMN link BLOB;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -343,6 +351,27 @@ Result<std::vector<RoleHolder>> RoleHolders(Statement& st) {
   }
   return out;
 }
+
+// The link the next journal row follows: the last row's (ChainStart() when
+// there is none). Only while this connection holds the write lock.
+Result<std::string> LastLink(SqliteDb& db) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT link FROM journal ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnBlob(0) : ChainStart();
+}
+
+// Rows of "SELECT id, case_number, seq, at, actor, body, prev, link".
+Result<std::vector<JournalRow>> JournalRowsOf(Statement& st) {
+  std::vector<JournalRow> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back({st.ColumnInt(0), st.ColumnText(1), st.ColumnInt(2), st.ColumnInt(3),
+                   st.ColumnText(4), st.ColumnBlob(5), st.ColumnBlob(6), st.ColumnBlob(7)});
+  }
+}
+
+constexpr const char* kJournalColumns = "SELECT id, case_number, seq, at, actor, body, prev, link FROM journal";
 
 std::string PersonName(const model::Person& p) {
   if (!p.name_zh().empty() && !p.name_en().empty()) return p.name_zh() + " " + p.name_en();
@@ -579,12 +608,17 @@ class SqliteStore::Access : public StoreWriter {
 
   Status Append(const model::CaseState* before, const model::CaseState& after,
                 const std::vector<model::Event>& events) override {
+    ASSIGN_OR_RETURN(std::string prev, LastLink(db_));
     ASSIGN_OR_RETURN(Statement journal, db_.Prepare(
-        "INSERT INTO journal (case_number, seq, at, actor, body) VALUES (?, ?, ?, ?, ?)"));
+        "INSERT INTO journal (case_number, seq, at, actor, body, prev, link)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"));
     for (const model::Event& e : events) {
+      const std::string body = Serialize(e);
+      std::string link = ChainLink(prev, body);
       journal.Reset();
       journal.Bind(1, e.case_number()).Bind(2, e.seq()).Bind(3, Millis(e.at())).Bind(4, e.actor());
-      journal.BindBlob(5, Serialize(e));
+      journal.BindBlob(5, body).BindBlob(6, prev).BindBlob(7, link);
+      prev = std::move(link);
       Status s = journal.Run();
       // The write lock is held from reading the case to here, so an event
       // number already taken means the stored case is behind its journal,
@@ -692,6 +726,37 @@ class SqliteStore::Access : public StoreWriter {
     });
     if (static_cast<int>(out.size()) > limit) out.resize(limit);
     return out;
+  }
+
+  Result<std::vector<JournalRow>> JournalRows(int64_t after, int limit) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string(kJournalColumns) +
+                                               " WHERE id > ? ORDER BY id LIMIT ?"));
+    st.Bind(1, after).Bind(2, int64_t{limit});
+    return JournalRowsOf(st);
+  }
+
+  Result<std::vector<JournalRow>> CaseJournalRows(std::string_view number) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string(kJournalColumns) +
+                                               " WHERE case_number = ? ORDER BY seq"));
+    st.Bind(1, number);
+    return JournalRowsOf(st);
+  }
+
+  Result<std::vector<CaseUnlikeJournal>> CasesUnlikeJournal(int limit) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT number, version, last, (SELECT id FROM journal WHERE case_number = number"
+        "   AND seq = version + 1) FROM (SELECT number, version, (SELECT IFNULL(MAX(seq), 0)"
+        "   FROM journal WHERE case_number = number) AS last FROM cases) WHERE last <> version"
+        " UNION ALL SELECT case_number, 0, MAX(seq), MIN(id) FROM journal"
+        "   WHERE case_number NOT IN (SELECT number FROM cases) GROUP BY case_number"
+        " ORDER BY 1 LIMIT ?"));
+    st.Bind(1, int64_t{limit});
+    std::vector<CaseUnlikeJournal> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return out;
+      out.push_back({st.ColumnText(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnInt(3)});
+    }
   }
 
   Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() override {
@@ -1473,6 +1538,24 @@ Status FillRelatedCases(SqliteDb& db) {
   }
 }
 
+// Migration 8 -> 9: links for the journal rows stored before it, in row
+// order, as the rows are when upgraded.
+Status FillJournalLinks(SqliteDb& db) {
+  ASSIGN_OR_RETURN(Statement read, db.Prepare("SELECT id, body FROM journal ORDER BY id"));
+  ASSIGN_OR_RETURN(Statement write,
+                   db.Prepare("UPDATE journal SET prev = ?2, link = ?3 WHERE id = ?1"));
+  std::string prev = ChainStart();
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) return Status::Ok();
+    std::string link = ChainLink(prev, read.ColumnBlob(1));
+    write.Reset();
+    write.Bind(1, read.ColumnInt(0)).BindBlob(2, prev).BindBlob(3, link);
+    RETURN_IF_ERROR(write.Run());
+    prev = std::move(link);
+  }
+}
+
 }  // namespace
 
 Status SqliteStore::Migrate(Mode mode) {
@@ -1497,6 +1580,7 @@ Status SqliteStore::Migrate(Mode mode) {
   for (; version < kSchemaVersion; ++version) {
     RETURN_IF_ERROR(db_->Exec(kMigrations[version]));
     if (version == 5) RETURN_IF_ERROR(FillRelatedCases(*db_));
+    if (version == 8) RETURN_IF_ERROR(FillJournalLinks(*db_));
     RETURN_IF_ERROR(db_->Exec("PRAGMA user_version = " + std::to_string(version + 1)));
   }
   RETURN_IF_ERROR(db_->Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dispatch/journal_chain.h"
 #include "dispatch/report.h"
 #include "model/proto/case.pb.h"
 #include "model/proto/contact.pb.h"
@@ -90,6 +91,14 @@ struct DueTimer {
 struct Backlog {
   int64_t timers = 0;  // armed and not paused
   std::map<model::DeliveryStatus, int64_t> outbox;
+};
+
+// A case whose stored state and journal disagree on how many events it has.
+struct CaseUnlikeJournal {
+  std::string case_number;
+  int64_t events_stored = 0;      // the stored case's last event number (0: no case row)
+  int64_t events_in_journal = 0;  // its journal's last
+  int64_t first_unstored_row = 0; // the journal row of the first event the stored case lacks
 };
 
 struct RebuildReport {
@@ -204,6 +213,17 @@ class StoreReader {
       const std::vector<std::string>& recipients, int64_t after, int limit) = 0;
   // The newest journal row and inbox message (0 when there are none).
   virtual model::Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() = 0;
+
+  // For checking the journal's hash chain (journal_chain.h): rows after row
+  // `after`, oldest first, every column, nothing parsed.
+  virtual model::Result<std::vector<JournalRow>> JournalRows(int64_t after, int limit) = 0;
+  // One case's rows, by event number.
+  virtual model::Result<std::vector<JournalRow>> CaseJournalRows(std::string_view number) = 0;
+  // Up to `limit` cases whose stored state and journal disagree on their
+  // last event, by case number. The engine writes both in one transaction:
+  // a journal short of its case lost its last rows; one beyond it (or a
+  // journal with no case) had rows put in behind the engine's back.
+  virtual model::Result<std::vector<CaseUnlikeJournal>> CasesUnlikeJournal(int limit) = 0;
 };
 
 // Writes, valid only inside Store::Write.

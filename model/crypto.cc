@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <optional>
 #include <vector>
 
 namespace model {
@@ -52,11 +53,23 @@ bool Scrypt(std::string_view password, const std::vector<unsigned char>& salt, u
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
+std::string Sha256(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  return Hex(digest, len);
+  return std::string(reinterpret_cast<const char*>(digest), len);
+}
+
+std::string Sha256Hex(std::string_view data) { return HexOf(Sha256(data)); }
+
+std::string HexOf(std::string_view bytes) {
+  return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::optional<std::string> BytesOfHex(std::string_view hex) {
+  std::vector<unsigned char> bytes;
+  if (!Unhex(hex, bytes)) return std::nullopt;
+  return std::string(bytes.begin(), bytes.end());
 }
 
 std::string RandomHex(size_t bytes) {

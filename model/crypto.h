@@ -3,6 +3,7 @@
 #ifndef MODEL_CRYPTO_H_
 #define MODEL_CRYPTO_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,9 +11,17 @@
 
 namespace model {
 
+// SHA-256 of `data`: its 32 bytes.
+std::string Sha256(std::string_view data);
+
 // Lower-case hex SHA-256 of `data`, 64 characters: the content hash a case
 // pins its definition by, a command's fingerprint, a bearer token's digest.
 std::string Sha256Hex(std::string_view data);
+
+// `bytes` as lower-case hex, two characters a byte.
+std::string HexOf(std::string_view bytes);
+// Lower-case hex back into bytes; nullopt when it is not that.
+std::optional<std::string> BytesOfHex(std::string_view hex);
 
 // `bytes` random bytes from the operating system's generator, as lower-case
 // hex (a session id, a bearer token).

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 #include <tuple>
+#include <vector>
 
 #include "model/field_values.h"
 #include "model/hkid.h"
@@ -140,6 +141,39 @@ Person MaskedPerson(const Person& person) {
   }
   if (person.date_of_birth().size() >= 4) m.set_date_of_birth(person.date_of_birth().substr(0, 4));
   return m;
+}
+
+void MaskIdentityNumbers(google::protobuf::Message& message) {
+  using google::protobuf::FieldDescriptor;
+  if (auto* person = dynamic_cast<Person*>(&message)) {
+    if (!person->hkid().empty()) person->set_hkid(MaskHkid(person->hkid()));
+    if (!person->home_return_permit().empty()) {
+      person->set_home_return_permit(MaskPermit(person->home_return_permit()));
+    }
+  }
+  const google::protobuf::Reflection* r = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(message, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int i = 0; i < r->FieldSize(message, f); ++i) {
+          MaskIdentityNumbers(*r->MutableRepeatedMessage(&message, f, i));
+        }
+      } else {
+        MaskIdentityNumbers(*r->MutableMessage(&message, f));
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_STRING) {
+      if (f->is_repeated()) {
+        for (int i = 0; i < r->FieldSize(message, f); ++i) {
+          r->SetRepeatedString(&message, f, i,
+                               MaskHkidsIn(r->GetRepeatedString(message, f, i)));
+        }
+      } else {
+        r->SetString(&message, f, MaskHkidsIn(r->GetString(message, f)));
+      }
+    }
+  }
 }
 
 }  // namespace model

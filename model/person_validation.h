@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <google/protobuf/message.h>
+
 #include "model/proto/person.pb.h"
 #include "model/proto/workflow.pb.h"
 #include "model/status.h"
@@ -39,6 +41,12 @@ std::string MaskPermit(std::string_view permit);
 // A copy with identity numbers masked, phones shortened and date of birth cut
 // to the year: the minimum for logs and anything sent outside.
 Person MaskedPerson(const Person& person);
+
+// Masks every identity number in `message` and the messages in it, in place:
+// a Person's HKID and Home Return Permit number as MaskHkid and MaskPermit
+// do, and an HKID in any other text as MaskHkidsIn does. The rest stays (a
+// record kept outside, where the names and what happened are the point).
+void MaskIdentityNumbers(google::protobuf::Message& message);
 
 }  // namespace model
 

@@ -205,6 +205,9 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
       if (!catalog_.CategoriesProblem().empty()) {
         ready += "no categories: " + catalog_.CategoriesProblem() + "\n";
       }
+      if (const std::string journal = metrics_.JournalProblem(); !journal.empty()) {
+        ready += "journal NOT as dispatch wrote it: " + journal + "\n";
+      }
       return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", ready)
                                  : Plain(http::status::service_unavailable, "text/plain",
                                          "not ready: " + backlog.status().message() + "\n"));

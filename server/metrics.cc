@@ -61,6 +61,17 @@ void Metrics::LoginFailed() {
   ++failed_logins_;
 }
 
+void Metrics::JournalChecked(const model::JournalAudit& audit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  journal_intact_ = audit.intact();
+  journal_problem_ = audit.intact() ? "" : audit.fault().what().en();
+}
+
+std::string Metrics::JournalProblem() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return journal_problem_;
+}
+
 std::string Metrics::Text(const dispatch::Backlog& backlog) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
@@ -97,6 +108,12 @@ std::string Metrics::Text(const dispatch::Backlog& backlog) const {
   out += "# HELP dispatch_failed_logins_total Sign-ins refused for a wrong name or password.\n";
   out += "# TYPE dispatch_failed_logins_total counter\n";
   out += "dispatch_failed_logins_total " + std::to_string(failed_logins_) + "\n";
+  if (journal_intact_) {
+    out += "# HELP dispatch_journal_intact Whether the journal's hash chain checked out at start "
+           "(1) or not (0).\n";
+    out += "# TYPE dispatch_journal_intact gauge\n";
+    out += std::string("dispatch_journal_intact ") + (*journal_intact_ ? "1" : "0") + "\n";
+  }
   return out;
 }
 

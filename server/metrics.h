@@ -6,10 +6,12 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "dispatch/store.h"
+#include "model/proto/audit.pb.h"
 #include "model/time.h"
 
 namespace server {
@@ -37,6 +39,11 @@ class Metrics {
   void RequestDone(int status);
   void DeadlineFired(model::Millis late);
   void LoginFailed();
+  // What the journal check at start found (dispatch/audit.h).
+  void JournalChecked(const model::JournalAudit& audit);
+  // For /readyz: what is wrong with the journal, in words; empty while it is
+  // intact or not checked yet.
+  std::string JournalProblem() const;
 
   // The whole exposition, with `backlog` read from the store just now.
   std::string Text(const dispatch::Backlog& backlog) const;
@@ -49,6 +56,8 @@ class Metrics {
   Histogram lateness_seconds_;
   uint64_t deadlines_fired_ = 0;
   uint64_t failed_logins_ = 0;
+  std::optional<bool> journal_intact_;  // empty until checked
+  std::string journal_problem_;
 };
 
 }  // namespace server

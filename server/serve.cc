@@ -10,9 +10,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <thread>
 #include <vector>
 
+#include "dispatch/audit.h"
 #include "dispatch/sqlite_store.h"
 #include "server/api.h"
 #include "server/delivery_worker.h"
@@ -80,6 +82,32 @@ model::Result<std::unique_ptr<net::ssl::context>> TlsContext(const ServeOptions&
   return ctx;
 }
 
+// Checks the journal's hash chain (dispatch/audit.h) on a connection of its
+// own, and reports what it found in the log, /readyz and the metrics. Never
+// fatal: the centres keep working while someone looks into a fault.
+void CheckJournal(const std::string& db, const model::Clock& clock, Metrics& metrics) {
+  const auto started = std::chrono::steady_clock::now();
+  auto store = dispatch::SqliteStore::Open(db, dispatch::SqliteStore::Mode::kOpenExisting);
+  model::Result<model::JournalAudit> audit =
+      store.ok() ? dispatch::VerifyJournal((*store)->Read(), clock.Now())
+                 : model::Result<model::JournalAudit>(store.status());
+  if (!audit.ok()) {
+    spdlog::error("the journal could not be checked: {}", audit.status().message());
+    return;
+  }
+  metrics.JournalChecked(*audit);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (audit->intact()) {
+    spdlog::info("journal checked in {} ms: {} row(s) intact; head {}", took.count(),
+                 audit->events(), std::to_string(audit->head_row()) + ":" + audit->head_link());
+  } else {
+    spdlog::error("the journal is NOT as dispatch wrote it: {}; `dispatch audit verify` says "
+                  "the same; keep this file and restore a backup taken before it",
+                  audit->fault().what().en());
+  }
+}
+
 }  // namespace
 
 Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostream& out) {
@@ -126,6 +154,7 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
       << (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) << ":"
       << http.port() << " (database " << o.db << ")" << std::endl;
   spdlog::info("serving {} on {}:{}{}", o.db, o.host, http.port(), tls ? " (HTTPS)" : "");
+  std::thread journal_check([&o, &clock, &metrics] { CheckJournal(o.db, clock, metrics); });
 
   std::thread stopper;
   net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -155,6 +184,7 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
   ioc.run();
   for (auto& t : threads) t.join();
   if (stopper.joinable()) stopper.join();
+  journal_check.join();
   writer.Stop();
   delivery.Stop();
   spdlog::info("stopped");

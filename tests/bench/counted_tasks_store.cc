@@ -104,6 +104,15 @@ class Writer : public StoreWriter {
   Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() override {
     return w_.LastJournalAndInbox();
   }
+  Result<std::vector<dispatch::JournalRow>> JournalRows(int64_t after, int limit) override {
+    return w_.JournalRows(after, limit);
+  }
+  Result<std::vector<dispatch::JournalRow>> CaseJournalRows(std::string_view number) override {
+    return w_.CaseJournalRows(number);
+  }
+  Result<std::vector<dispatch::CaseUnlikeJournal>> CasesUnlikeJournal(int limit) override {
+    return w_.CasesUnlikeJournal(limit);
+  }
   Result<std::optional<model::InboxItem>> GetInboxItem(int64_t id) override {
     return w_.GetInboxItem(id);
   }

@@ -17,6 +17,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "dispatch/commands.h"
+#include "dispatch/sqlite_db.h"
 #include "model/proto/command.pb.h"
 #include "model/text_proto.h"
 #include "support/cli.h"
@@ -462,4 +463,50 @@ TEST_CASE("the server logs contacts and answers the categories and the yearly re
   CHECK(r.status == 400);
   r = s.Get("lam_dg", "/v1/reports/year/" + year + "?centre=SZ");
   CHECK(r.status == 403);
+}
+
+TEST_CASE("the journal is checked at start, reported and not fatal, and read by supervisors") {
+  Served s;
+  const std::string first = s.OpenCase();
+  s.OpenCase();
+  HttpReply r = s.Get("ho_sz", "/v1/audit");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"intact\":true") != std::string::npos);
+  CHECK(s.Get("chan_sz", "/v1/audit").status == 403);
+  CHECK(s.Get("ho_sz", "/v1/audit?head=nothing").status == 400);
+  r = s.Get("ho_sz", "/v1/cases/" + first + "/journal");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"hkid\":\"A123***(*)\"") != std::string::npos);
+  CHECK(r.body.find("A123456") == std::string::npos);
+  CHECK(s.Get("chan_sz", "/v1/cases/" + first + "/journal").status == 403);
+  CHECK(s.server->Log().find("journal checked in ") != std::string::npos);
+
+  // Changed behind the server's back while it was down.
+  REQUIRE(s.server->Stop() == 0);
+  {
+    auto db = dispatch::SqliteDb::Open(s.cli.db(), dispatch::SqliteDb::Mode::kOpenExisting);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->Exec("UPDATE journal SET actor = 'someone' WHERE case_number = '" + first +
+                        "' AND seq = 1").ok());
+  }
+  s.server = std::make_unique<testing::ServerProcess>(s.cli.db());
+  REQUIRE(s.server->running());
+  // The check runs beside the serving; it reports within moments.
+  HttpReply ready;
+  for (int i = 0; i < 100; ++i) {
+    ready = Http(s.port(), "GET", "/readyz");
+    if (ready.body.find("journal") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(ready.status == 200);
+  CHECK(ready.body == "ready\njournal NOT as dispatch wrote it: journal row 1 (" + first +
+                          " event 1) was changed after it was written: its case, event number, "
+                          "time or actor column no longer says what its event says\n");
+  CHECK(Http(s.port(), "GET", "/metrics").body.find("dispatch_journal_intact 0") != std::string::npos);
+  CHECK(s.server->Log().find("the journal is NOT as dispatch wrote it") != std::string::npos);
+  // Work goes on.
+  CHECK(!s.OpenCase().empty());
+  r = s.Get("ho_sz", "/v1/audit");
+  CHECK(r.body.find("\"intact\":false") == std::string::npos);  // false is left out of JSON
+  CHECK(r.body.find("\"kind\":\"CHANGED\"") != std::string::npos);
 }
