@@ -102,6 +102,19 @@ Status CheckCanNote(const Actor& actor, const model::CaseState& c) {
       actor.DescribeZh() + "可閱覽個案 " + c.number() + "，但不能在上面記錄；記錄由跟進個案的中心填寫");
 }
 
+Status CheckCanCategorise(const Actor& actor, const model::CaseState& c) {
+  if (actor.role == model::kSupervisor) return Status::Ok();
+  if (model::IsCaseRole(actor.role) &&
+      (actor.centre == c.centre() || actor.centre == Responsible(c))) {
+    return Status::Ok();
+  }
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot say what " + c.number() + " is counted under; it is " +
+          c.centre() + "'s to count: its officers or a supervisor can",
+      actor.DescribeZh() + "不能更改個案 " + c.number() + " 的統計類別；該個案由中心 " +
+          c.centre() + " 統計，請由該中心人員或主管更改");
+}
+
 Status CheckIsAdmin(const Actor& actor, std::string_view what, std::string_view what_zh) {
   if (actor.role == model::kAdmin) return Status::Ok();
   return Status::PermissionDenied(

@@ -8,6 +8,8 @@
 //   take one, read the whole case and its timeline.
 // - Notes are written by the case roles of the centres that take part in a
 //   case (the readers above, but for supervisors elsewhere).
+// - What a case is counted under is said by its owner's or working centre's
+//   case roles, and corrected by supervisors anywhere.
 // - Supervisors read every case and may assign tasks anywhere.
 // - Admins manage users, webhooks and the database, and read everything; they
 //   work no cases.
@@ -64,6 +66,11 @@ model::Status CheckHoldsRole(const Actor& actor, std::string_view role, std::str
                              std::string_view what_zh = {});
 // OK when `actor` may add a note to `c`. REQUIRES: CanRead(actor, c).
 model::Status CheckCanNote(const Actor& actor, const model::CaseState& c);
+// OK when `actor` may say what `c` is counted under in the yearly report:
+// the case roles of the centre it is counted for (its owner) or of the
+// centre working it now, and supervisors anywhere (who check the counts). A
+// centre only asked to take a leg may not. REQUIRES: CanRead(actor, c).
+model::Status CheckCanCategorise(const Actor& actor, const model::CaseState& c);
 // OK for admins; `what` is what they would do ("set webhooks"), `what_zh`
 // the same in Traditional Chinese (`what` when empty).
 model::Status CheckIsAdmin(const Actor& actor, std::string_view what,

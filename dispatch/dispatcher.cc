@@ -364,6 +364,11 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
                          std::to_string(ctx.definition->definition.version()) +
                          ", the newest good one");
     }
+    if (!open.category().empty() && catalog_.categories().empty()) {
+      reply.add_warnings("no categories are loaded (" + catalog_.CategoriesProblem() +
+                         "): category '" + open.category() +
+                         "' was kept as given, unchecked; tell the admin");
+    }
     ASSIGN_OR_RETURN(ctx.centres, w.CentreCodes());
     if (!open.related_case().empty()) {
       ASSIGN_OR_RETURN(auto related, CaseFor(w, actor, open.related_case()));

@@ -15,7 +15,9 @@
 #include "model/duration.h"
 #include "model/field_values.h"
 #include "model/person_validation.h"
+#include "model/hkid.h"
 #include "model/roles.h"
+#include "model/text_proto.h"
 
 namespace dispatch {
 
@@ -573,7 +575,19 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
   if (category.empty() && ctx.categories != nullptr) {
     category = ctx.categories->DefaultFor(def.definition.name());
   }
-  if (!category.empty()) RETURN_IF_ERROR(CheckCategory(ctx, category, "open_case.category"));
+  if (!category.empty() && (ctx.categories == nullptr || ctx.categories->empty())) {
+    // Nothing to check it against: an urgent case is not held up by the
+    // admin's file. A code as said is kept (the reply warns; the report
+    // shows an unknown code as it is, and set_category corrects it).
+    if (!model::IsIdentifier(category) || category.size() > 64) {
+      return Status::InvalidArgument("'" + model::MaskHkidsIn(category) +
+                                         "' is not a category code (lower_snake_case)",
+                                     "「" + model::MaskHkidsIn(category) + "」不是類別代碼")
+          .WithField("open_case.category");
+    }
+  } else if (!category.empty()) {
+    RETURN_IF_ERROR(CheckCategory(ctx, category, "open_case.category"));
+  }
   const model::StateDef* initial = model::FindState(def.definition, def.definition.initial_state());
 
   d.Emit([&](Event& e) {
@@ -1021,7 +1035,7 @@ Status DecideSetCaller(Decision& d, const model::SetCaller& cmd) {
 
 Status DecideSetCategory(Decision& d, const model::SetCategory& cmd) {
   const CaseState& c = d.state();
-  RETURN_IF_ERROR(CheckCanNote(d.ctx().actor, c));  // counted right late too, closed or not
+  RETURN_IF_ERROR(CheckCanCategorise(d.ctx().actor, c));  // counted right late too, closed or not
   RETURN_IF_ERROR(CheckCategory(d.ctx(), cmd.category(), "set_category.category"));
   const bool legal = cmd.has_legal_advice() ? cmd.legal_advice() : c.legal_advice();
   if (cmd.category() == c.category() && legal == c.legal_advice()) {

@@ -192,8 +192,9 @@ std::vector<Row> Rows() {
                       }),
                       a);
        }},
-      // Counted right late too: as notes are (the case has its type's default).
-      {"set_category", "YNYNYPP",
+      // The owner's (or working centre's) staff, and supervisors anywhere, who
+      // check the counts (the case has its type's default; counted right late too).
+      {"set_category", "YNYNYYP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) {
                         auto* k = c.mutable_set_category();

@@ -104,6 +104,31 @@ TEST_CASE("a case's category is corrected with a reason and the timeline says wh
   CHECK_FALSE(w.Case(number).legal_advice());
 }
 
+TEST_CASE("a case is counted by its own centre's say or a supervisor's, not a centre asked for a leg") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string number = w.OpenEscort();
+  Command request;
+  request.mutable_request_handoff()->set_case_number(number);
+  request.mutable_request_handoff()->set_to_centre("FJ");
+  request.mutable_request_handoff()->set_message("Escort at Xiamen port");
+  w.Must(request, "mak_sz");
+  const std::string change = R"({"set_category":{"case_number":")" + number +
+                             R"(","category":"medical","reason":"the bill was the question"}})";
+  // Fujian reads the case (it is asked to take a leg), and may note on it,
+  // but what Shenzhen's case is counted under is not Fujian's to say.
+  const auto asked = Refusal(w, change, "wong_fj");
+  CHECK(asked.code() == Code::kPermissionDenied);
+  CHECK(asked.message() == "wong_fj (coordinator, FJ) cannot say what " + number +
+                               " is counted under; it is SZ's to count: its officers or a "
+                               "supervisor can");
+  CHECK(testing::HasChinese(asked.message_zh()));
+  CHECK(w.Case(number).category() == "stranded");
+  // A supervisor at another centre, checking the network's counts, may.
+  w.Must(Json(change), "kwok_fj");
+  CHECK(w.Case(number).category() == "medical");
+}
+
 TEST_CASE("a retired category keeps its records but takes no new work") {
   testing::TempDir dir;
   const std::string path = dir.Write("categories.textproto", R"pb(
@@ -137,6 +162,19 @@ TEST_CASE("with no categories file work goes on and counting says why it cannot"
   w.OnDuty("chan_sz");
   const std::string number = w.OpenEscort();  // a case still opens
   CHECK(w.Case(number).category().empty());
+  // One whose officer names a category opens too, the code kept unchecked.
+  Command named = testing::OpenCaseCommand("escort_to_port", "SZ");
+  named.mutable_open_case()->set_category("medical");
+  const auto opened = w.Must(named, "chan_sz");
+  CHECK(opened.case_state().category() == "medical");
+  REQUIRE(opened.warnings_size() == 1);
+  CHECK(opened.warnings(0).find("category 'medical' was kept as given, unchecked") !=
+        std::string::npos);
+  named.mutable_open_case()->set_category("Medical Bills");
+  const auto bad = w.dispatcher->Execute(named, "chan_sz");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().field() == "open_case.category");
+  CHECK(bad.status().message() == "'Medical Bills' is not a category code (lower_snake_case)");
   const auto log = Refusal(
       w, R"({"log_contact":{"channel":"CHANNEL_PHONE","category":"medical"}})", "chan_sz");
   CHECK(log.code() == Code::kFailedPrecondition);
