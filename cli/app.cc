@@ -1240,6 +1240,29 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return WriteFileDurably(report_out, text);
   });
 
+  std::string service_year, service_centre, service_format = "table";
+  auto* report_service_cmd = report_cmd->add_subcommand(
+      "service", "a year's service: deadlines met and missed, time to accept handoffs, time "
+                 "paused, cases past their deadline");
+  report_service_cmd->add_option("year", service_year, "e.g. 2026")->required();
+  report_service_cmd->add_option("--centre", service_centre, "one centre (default: the network)");
+  report_service_cmd->add_option("--format", service_format, "table or json (default table)");
+  on(report_service_cmd, [&]() -> Status {
+    if (service_format != "table" && service_format != "json") {
+      return Status::InvalidArgument("--format takes table or json, not '" + service_format + "'");
+    }
+    ASSIGN_OR_RETURN(model::ServiceFigures figures,
+                     session.Get<model::ServiceFigures>(
+                         {{"reports", "service", service_year}, {{"centre", service_centre}}}));
+    if (service_format == "json" || g.json) {
+      ASSIGN_OR_RETURN(std::string text, model::EncodeJson(figures, /*pretty=*/true));
+      out << text << '\n';
+    } else {
+      PrintServiceFigures(out, figures, session.lang());
+    }
+    return Status::Ok();
+  });
+
   // serve
   server::ServeOptions serve;
   std::string listen = "127.0.0.1:8080";

@@ -6,6 +6,7 @@
 
 #include "cli/text_table.h"
 #include "dispatch/describe.h"
+#include "dispatch/report.h"
 #include "dispatch/report_format.h"
 #include "model/command_codec.h"
 #include "model/duration.h"
@@ -721,6 +722,72 @@ void PrintYearReport(std::ostream& out, const model::YearReport& r, Lang lang) {
                     Pick(lang, "Legal-advice cases by category", "法律諮詢個案（按類別）"), lang);
   }
   out << '\n' << model::Localize(r.rounding(), lang) << '\n';
+}
+
+void PrintServiceFigures(std::ostream& out, const model::ServiceFigures& f, Lang lang) {
+  const std::string year = std::to_string(f.year());
+  const std::string where = f.centre().empty() ? Pick(lang, "the network", "整個網絡") : f.centre();
+  out << Pick(lang, "Service in ", "") << year << Pick(lang, " — ", " 年服務 — ") << where << '\n';
+  if (model::IsSet(f.made_at())) out << Pick(lang, "Made ", "製作於 ") << When(f.made_at()) << '\n';
+
+  out << '\n' << Pick(lang, "Deadlines, by the centre working the case", "時限（按負責中心）") << '\n';
+  if (f.deadline_size() == 0) {
+    out << Pick(lang, "None met or missed.\n", "沒有達成或逾期的時限。\n");
+  } else {
+    TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Case type", "個案類型"),
+                 Pick(lang, "Stage", "階段"), Pick(lang, "Met", "達成"),
+                 Pick(lang, "Missed", "逾期"), Pick(lang, "Missed %", "逾期 %")});
+    for (const model::DeadlineFigure& d : f.deadline()) {
+      t.AddRow({d.centre(), d.type(), model::Localize(d.stage_label(), lang, d.stage()),
+                std::to_string(d.met()), std::to_string(d.missed()),
+                dispatch::FormatTenths(dispatch::ShareTenths(d.missed(), d.met() + d.missed()))});
+    }
+    t.Print(out);
+  }
+
+  out << '\n' << Pick(lang, "Time to accept a handoff, by the centre asked", "接受轉介所需時間（按受託中心）")
+      << '\n';
+  if (f.handoff_size() == 0) {
+    out << Pick(lang, "None accepted.\n", "沒有接受的轉介。\n");
+  } else {
+    TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Accepted", "已接受"),
+                 Pick(lang, "Median", "中位數"), Pick(lang, "90th percentile", "第 90 百分位")});
+    for (const model::HandoffFigure& h : f.handoff()) {
+      t.AddRow({h.centre(), std::to_string(h.accepted()),
+                model::FormatDuration(model::Millis(h.median_ms())),
+                model::FormatDuration(model::Millis(h.p90_ms()))});
+    }
+    t.Print(out);
+  }
+
+  out << '\n' << Pick(lang, "Time paused, by reason", "暫停時間（按原因）") << '\n';
+  if (f.paused_size() == 0) {
+    out << Pick(lang, "No pause ended.\n", "沒有已結束的暫停。\n");
+  } else {
+    TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Reason", "原因"),
+                 Pick(lang, "Pauses", "次數"), Pick(lang, "In all", "合計")});
+    for (const model::PauseFigure& p : f.paused()) {
+      t.AddRow({p.centre(), model::Localize(p.reason_label(), lang, p.reason()),
+                std::to_string(p.pauses()), model::FormatDuration(model::Millis(p.paused_ms()))});
+    }
+    t.Print(out);
+  }
+
+  out << '\n' << Pick(lang, "Cases past their whole-case deadline", "超過整體時限的個案") << '\n';
+  if (f.past_case_deadline_size() == 0) {
+    out << Pick(lang, "None.\n", "沒有。\n");
+  } else {
+    TextTable t({Pick(lang, "Centre", "中心"), Pick(lang, "Cases", "個案")});
+    for (const model::CentreCases& c : f.past_case_deadline()) {
+      t.AddRow({c.centre(), std::to_string(c.cases())});
+    }
+    t.Print(out);
+  }
+  out << '\n'
+      << Pick(lang,
+              "Each figure is counted in the year its outcome fell in (Hong Kong time): a deadline "
+              "when met or missed, a handoff when accepted, a pause when it ended.\n",
+              "各項數字按結果發生的年份（香港時間）計算：時限按達成或逾期之時，轉介按接受之時，暫停按結束之時。\n");
 }
 
 }  // namespace cli

@@ -68,6 +68,10 @@ void PrintKeys(std::ostream& out, const std::vector<model::AccessKey>& keys, mod
 // contacts and of cases (the rest summed on one line), by centre, by month,
 // the legal-advice part, and how the figures are rounded.
 void PrintYearReport(std::ostream& out, const model::YearReport& r, model::Lang lang);
+// The service figures: deadlines by centre, type and stage with the share
+// missed; time to accept handoffs; time paused by reason; cases past their
+// whole-case deadline.
+void PrintServiceFigures(std::ostream& out, const model::ServiceFigures& f, model::Lang lang);
 // What `audit verify` found: the rows checked and the head to keep, or the
 // first fault (in Chinese; the error line says it in English).
 void PrintJournalAudit(std::ostream& out, const model::JournalAudit& a, model::Lang lang);

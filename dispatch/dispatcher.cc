@@ -7,8 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include "dispatch/commands.h"
+#include "dispatch/describe.h"
 #include "dispatch/engine.h"
 #include "dispatch/roster.h"
+#include "dispatch/service_figures.h"
 #include "model/centres.h"
 #include "model/hkid.h"
 #include "model/person_validation.h"
@@ -669,6 +671,58 @@ Result<model::YearReport> Dispatcher::YearReport(const Actor& actor, YearReportR
   }
   ASSIGN_OR_RETURN(auto rows, store_.Read().TallyWork(first, last));
   return MakeYearReport(req, rows, catalog_.categories(), codes, clock_.Now());
+}
+
+Result<model::ServiceFigures> Dispatcher::ServiceFigures(const Actor& actor, int year,
+                                                         std::string centre) {
+  ASSIGN_OR_RETURN(centre, CountedCentre(actor, centre));
+  RETURN_IF_ERROR(CheckFilter(centre, ""));
+  const model::Instant from =
+      model::HongKongMidnight(std::chrono::sys_days(std::chrono::year(year) / 1 / 1));
+  const model::Instant until =
+      model::HongKongMidnight(std::chrono::sys_days(std::chrono::year(year + 1) / 1 / 1));
+  ServiceTally tally(from, until);
+  RETURN_IF_ERROR(store_.Read().ForEachCaseJournal(
+      from, until, [&tally](const std::vector<model::Event>& events) {
+        tally.TakeCase(events);
+        return Status::Ok();
+      }));
+  model::ServiceFigures out = tally.Figures(year, centre);
+  *out.mutable_made_at() = model::ToProto(clock_.Now());
+  // Labels from the newest definition of each type: a stage or reason a
+  // newer version dropped reads as its name.
+  const auto definition = [this](const std::string& type) -> const model::WorkflowDefinition* {
+    const model::LoadedDefinition* def = catalog_.Latest(type);
+    return def != nullptr ? &def->definition : nullptr;
+  };
+  for (model::DeadlineFigure& f : *out.mutable_deadline()) {
+    if (f.stage() == kWholeCaseStage) {
+      f.mutable_stage_label()->set_en("the whole case");
+      f.mutable_stage_label()->set_zh_hant("整個個案");
+      continue;
+    }
+    if (f.stage() == kHandoffStage) {
+      f.mutable_stage_label()->set_en("answering a handoff");
+      f.mutable_stage_label()->set_zh_hant("回覆轉介要求");
+      continue;
+    }
+    const model::WorkflowDefinition* def = definition(f.type());
+    f.mutable_stage_label()->set_en(StateLabel(def, f.stage(), model::Lang::kEn));
+    f.mutable_stage_label()->set_zh_hant(StateLabel(def, f.stage(), model::Lang::kZhHant));
+  }
+  for (model::PauseFigure& f : *out.mutable_paused()) {
+    // A reason's label is the same in every case type that has it.
+    const model::WorkflowDefinition* def = nullptr;
+    for (const model::LoadedDefinition* d : catalog_.All()) {
+      if (PauseReasonLabel(&d->definition, f.reason(), model::Lang::kEn) != f.reason()) {
+        def = &d->definition;
+        break;
+      }
+    }
+    f.mutable_reason_label()->set_en(PauseReasonLabel(def, f.reason(), model::Lang::kEn));
+    f.mutable_reason_label()->set_zh_hant(PauseReasonLabel(def, f.reason(), model::Lang::kZhHant));
+  }
+  return out;
 }
 
 Result<std::vector<model::Notification>> Dispatcher::ListOutbox(

@@ -128,6 +128,10 @@ class Dispatcher {
   // The yearly report (dispatch/report.h): supervisors and admins for any
   // centre or the network; others for their own centre only.
   model::Result<model::YearReport> YearReport(const Actor& actor, YearReportRequest req);
+  // The service figures of a Hong Kong year (dispatch/service_figures.h),
+  // for `centre` (empty: the network), with the same access as YearReport.
+  model::Result<model::ServiceFigures> ServiceFigures(const Actor& actor, int year,
+                                                      std::string centre);
   // The centres, with webhook URLs for admins only.
   model::Result<std::vector<model::Centre>> ListCentres(const Actor& actor);
   // Who is on duty now, at every centre.

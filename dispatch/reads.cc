@@ -340,6 +340,11 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
     ASSIGN_OR_RETURN(auto report, d.YearReport(actor, std::move(req)));
     return Answer(std::make_unique<model::YearReport>(std::move(report)));
   }
+  if (resource == "reports" && p.size() == 3 && p[1] == "service") {
+    ASSIGN_OR_RETURN(const int year, ParseYear(p[2], "the year"));
+    ASSIGN_OR_RETURN(auto figures, d.ServiceFigures(actor, year, r.Get("centre")));
+    return Answer(std::make_unique<model::ServiceFigures>(std::move(figures)));
+  }
   if (p.size() != 1 && resource != "workflows" && resource != "definitions") {
     return NothingAt(r);
   }

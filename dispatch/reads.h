@@ -23,6 +23,7 @@
 //   network               NetworkFigures (supervisors: each centre at a glance)
 //   contacts              ContactList    ?centre=&year=&limit=&before=ID (newest first)
 //   reports/year/YEAR     YearReport     ?centre=&legal=1&compare=Y1,Y2
+//   reports/service/YEAR  ServiceFigures ?centre= (deadlines, handoffs, pauses, from the journal)
 //   users                 UserList
 //   centres               CentreList
 //   keys                  AccessKeyList  ?user=

@@ -728,6 +728,30 @@ class SqliteStore::Access : public StoreWriter {
     return out;
   }
 
+  Status ForEachCaseJournal(
+      model::Instant from, model::Instant until,
+      const std::function<Status(const std::vector<model::Event>&)>& fn) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT case_number, body, seq FROM journal WHERE case_number IN"
+        " (SELECT DISTINCT case_number FROM journal WHERE at >= ?1 AND at < ?2)"
+        " ORDER BY case_number, seq"));
+    st.Bind(1, Millis(from)).Bind(2, Millis(until));
+    std::string number;
+    std::vector<model::Event> events;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row || st.ColumnText(0) != number) {
+        if (!events.empty()) RETURN_IF_ERROR(fn(events));
+        if (!row) return Status::Ok();
+        number = st.ColumnText(0);
+        events.clear();
+      }
+      RETURN_IF_ERROR(Keep(Parse<model::Event>(st.ColumnBlob(1), "case " + number + " event " +
+                                                                     std::to_string(st.ColumnInt(2))),
+                           events));
+    }
+  }
+
   Result<std::vector<JournalRow>> JournalRows(int64_t after, int limit) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string(kJournalColumns) +
                                                " WHERE id > ? ORDER BY id LIMIT ?"));

@@ -214,6 +214,13 @@ class StoreReader {
   // The newest journal row and inbox message (0 when there are none).
   virtual model::Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() = 0;
 
+  // The whole journal of each case with an event in [from, until), a case
+  // at a time, in order; a row that cannot be read is named in the log and
+  // left out. For the service figures.
+  virtual model::Status ForEachCaseJournal(
+      model::Instant from, model::Instant until,
+      const std::function<model::Status(const std::vector<model::Event>&)>& fn) = 0;
+
   // For checking the journal's hash chain (journal_chain.h): rows after row
   // `after`, oldest first, every column, nothing parsed.
   virtual model::Result<std::vector<JournalRow>> JournalRows(int64_t after, int limit) = 0;

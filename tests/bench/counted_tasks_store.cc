@@ -104,6 +104,11 @@ class Writer : public StoreWriter {
   Result<std::pair<int64_t, int64_t>> LastJournalAndInbox() override {
     return w_.LastJournalAndInbox();
   }
+  Status ForEachCaseJournal(
+      model::Instant from, model::Instant until,
+      const std::function<Status(const std::vector<model::Event>&)>& fn) override {
+    return w_.ForEachCaseJournal(from, until, fn);
+  }
   Result<std::vector<dispatch::JournalRow>> JournalRows(int64_t after, int limit) override {
     return w_.JournalRows(after, limit);
   }

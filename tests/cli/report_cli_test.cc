@@ -89,3 +89,29 @@ category { code: "medical" group: "health" label { zh_hant: "醫療" en: "Medica
   r = cli.Must({"categories"});
   CHECK(r.out.find("identity_documents") != std::string::npos);
 }
+
+TEST_CASE("report service prints a year's deadlines, handoffs, pauses and cases past deadline") {
+  Cli cli;
+  cli.Setup();
+  const std::string number = cli.OpenEscort();
+  cli.Must({"case", "pause", number, "--reason", "family_to_confirm"}, "chan_sz");
+  cli.Must({"case", "resume", number}, "chan_sz");
+  const std::string year = number.substr(3, 4);
+  ProcessResult r = cli.Must({"report", "service", year}, "chan_sz");
+  CHECK(r.out.find("Service in " + year + " — SZ\n") == 0);  // an officer's own centre
+  CHECK(r.out.find("Deadlines, by the centre working the case\nNone met or missed.\n") !=
+        std::string::npos);
+  CHECK(r.out.find("Time to accept a handoff, by the centre asked\nNone accepted.\n") !=
+        std::string::npos);
+  CHECK(r.out.find("SZ      Waiting for the family to confirm  1") != std::string::npos);
+  CHECK(r.out.find("Cases past their whole-case deadline\nNone.\n") != std::string::npos);
+  r = cli.Must({"--lang", "zh-Hant", "report", "service", year}, "chan_sz");
+  CHECK(r.out.find("等候家屬確認") != std::string::npos);
+  r = cli.Must({"report", "service", year, "--format", "json"}, "chan_sz");
+  CHECK(r.out.find("\"reason\": \"family_to_confirm\"") != std::string::npos);
+  r = cli.Run({"report", "service", year, "--centre", "DG"}, "chan_sz");
+  CHECK(r.exit_code == 4);
+  r = cli.Run({"report", "service", year, "--format", "html"}, "chan_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "error: --format takes table or json, not 'html'\n");
+}

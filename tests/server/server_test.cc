@@ -463,6 +463,11 @@ TEST_CASE("the server logs contacts and answers the categories and the yearly re
   CHECK(r.status == 400);
   r = s.Get("lam_dg", "/v1/reports/year/" + year + "?centre=SZ");
   CHECK(r.status == 403);
+  r = s.Get("ho_sz", "/v1/reports/service/" + year);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"year\":" + year) != std::string::npos);
+  CHECK(s.Get("lam_dg", "/v1/reports/service/" + year + "?centre=SZ").status == 403);
+  CHECK(s.Get("ho_sz", "/v1/reports/service/" + year + "?centre=XX").status == 400);
 }
 
 TEST_CASE("the journal is checked at start, reported and not fatal, and read by supervisors") {
