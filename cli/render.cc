@@ -560,7 +560,8 @@ void PrintJournalAudit(std::ostream& out, const model::JournalAudit& a, Lang lan
           << a.fault().what().zh_hant() << "\n";
     } else {
       out << "Journal NOT as dispatch wrote it: " << rows
-          << " row(s) checked out before the first fault.\n";
+          << " row(s) checked out before the first fault.\n"
+          << a.fault().what().en() << "\n";
     }
     return;
   }

@@ -73,7 +73,7 @@ void PrintYearReport(std::ostream& out, const model::YearReport& r, model::Lang 
 // whole-case deadline.
 void PrintServiceFigures(std::ostream& out, const model::ServiceFigures& f, model::Lang lang);
 // What `audit verify` found: the rows checked and the head to keep, or the
-// first fault (in Chinese; the error line says it in English).
+// first fault.
 void PrintJournalAudit(std::ostream& out, const model::JournalAudit& a, model::Lang lang);
 // The categories by group, with codes (what --category takes); retired ones marked.
 void PrintCategories(std::ostream& out, const model::CategoryList& list, model::Lang lang);

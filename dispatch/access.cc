@@ -110,9 +110,9 @@ Status CheckCanCategorise(const Actor& actor, const model::CaseState& c) {
   }
   return Status::PermissionDenied(
       actor.Describe() + " cannot say what " + c.number() + " is counted under; it is " +
-          c.centre() + "'s to count: its officers or a supervisor can",
+          c.centre() + "'s to count: its officers, the centre working it, or a supervisor can",
       actor.DescribeZh() + "不能更改個案 " + c.number() + " 的統計類別；該個案由中心 " +
-          c.centre() + " 統計，請由該中心人員或主管更改");
+          c.centre() + " 統計，請由該中心、正在跟進的中心的人員或主管更改");
 }
 
 Status CheckIsAdmin(const Actor& actor, std::string_view what, std::string_view what_zh) {

@@ -14,7 +14,8 @@ using model::Status;
 
 const char kChainInWords[] =
     "Each journal row's link is SHA-256 of the link of the row before it (32 zero bytes before "
-    "the journal's first row) followed by SHA-256 of the row's event as stored (event_digest): "
+    "the journal's first row) followed by the row's event digest (event_digest: SHA-256 of a "
+    "random salt kept in the database and of the event as stored): "
     "link = SHA-256(prev_link || event_digest), all in bytes, shown in hex.";
 
 namespace {
@@ -55,40 +56,64 @@ std::string HeadText(int64_t row, std::string_view link) {
 }
 
 Result<model::JournalAudit> VerifyJournal(StoreReader& r, model::Instant now,
-                                          const std::optional<KeptHead>& head) {
+                                          const std::optional<KeptHead>& head,
+                                          std::stop_token stop) {
   ASSIGN_OR_RETURN(const auto last, r.LastJournalAndInbox());
   const int64_t until = last.first;
   ChainCheck check;
   bool head_seen = false;
-  for (int64_t after = 0; after < until && !check.fault();) {
+  // Said after the checks that name what was done: a kept head that does
+  // not hold says only that something was.
+  std::optional<model::JournalFault> head_fault;
+  for (int64_t after = 0; after < until && !check.fault() && !head_fault;) {
+    if (stop.stop_requested()) {
+      return Status::Unavailable("the journal check was stopped before it ended",
+                                 "日誌核對在完成前已停止");
+    }
     ASSIGN_OR_RETURN(auto rows, r.JournalRows(after, kPage));
     if (rows.empty()) break;
     for (const JournalRow& row : rows) {
       if (row.row > until) break;
       if (head && !head_seen && row.row > head->row) {
         head_seen = true;
-        check.Fail(Fault(JournalFault::NOT_THE_HEAD, head->row, "", 0,
+        head_fault = Fault(JournalFault::NOT_THE_HEAD, head->row, "", 0,
                          "journal row " + std::to_string(head->row) +
                              ", kept as the head, is not in the journal any more: it was deleted",
                          "保存為鏈首的日誌第 " + std::to_string(head->row) +
-                             " 行已不在日誌內：它曾被刪除"));
+                             " 行已不在日誌內：它曾被刪除");
         break;
       }
       if (!check.Take(row)) break;
       if (head && row.row == head->row) {
         head_seen = true;
         if (row.link != head->link) {
-          check.Fail(Fault(JournalFault::NOT_THE_HEAD, row.row, row.case_number, row.seq,
+          head_fault = Fault(JournalFault::NOT_THE_HEAD, row.row, row.case_number, row.seq,
                            RowName(row.row, row.case_number, row.seq) +
                                " has another link than the head kept for it: the journal up to "
                                "it was rewritten",
                            RowNameZh(row.row, row.case_number, row.seq) +
-                               "的鏈結與保存的鏈首不同：截至該行的日誌曾被改寫"));
+                               "的鏈結與保存的鏈首不同：截至該行的日誌曾被改寫");
           break;
         }
       }
     }
     after = rows.back().row;
+  }
+  if (!check.fault()) {
+    ASSIGN_OR_RETURN(auto gap, r.FirstJournalGap());
+    if (gap) {
+      const std::string from = std::to_string(gap->missing_from);
+      const std::string to = std::to_string(gap->seq - 1);
+      const std::string events = gap->missing_from == gap->seq - 1
+                                     ? "event " + from + " is"
+                                     : "events " + from + " to " + to + " are";
+      check.Fail(Fault(JournalFault::DELETED, gap->row, gap->case_number, gap->seq,
+                       "case " + gap->case_number + "'s " + events + " missing before " +
+                           RowName(gap->row, gap->case_number, gap->seq) + ": deleted",
+                       "個案 " + gap->case_number + " 的第 " + from +
+                           (gap->missing_from == gap->seq - 1 ? "" : " 至 " + to) + " 項事件在" +
+                           RowNameZh(gap->row, gap->case_number, gap->seq) + "之前已不存在：曾被刪除"));
+    }
   }
   if (!check.fault()) {
     ASSIGN_OR_RETURN(auto unlike, r.CasesUnlikeJournal(1));
@@ -114,6 +139,7 @@ Result<model::JournalAudit> VerifyJournal(StoreReader& r, model::Instant now,
       }
     }
   }
+  if (head_fault) check.Fail(*std::move(head_fault));
   if (!check.fault() && head && !head_seen) {
     check.Fail(Fault(JournalFault::NOT_THE_HEAD, head->row, "", 0,
                      "the journal ends at row " + std::to_string(check.head_row()) +
@@ -161,7 +187,7 @@ Result<model::CaseJournal> ExportCaseJournal(Dispatcher& d, const Actor& actor,
     e.set_row(row.row);
     e.set_seq(row.seq);
     e.set_prev_link(model::HexOf(row.prev));
-    e.set_event_digest(model::HexOf(model::Sha256(row.body)));
+    e.set_event_digest(model::HexOf(EventDigest(row.salt, row.body)));
     e.set_link(model::HexOf(row.link));
     // A row that cannot be read is exported by its links alone.
     if (model::ParseSalvaging(row.body, *e.mutable_event()) == model::ParseOutcome::kDamaged) {

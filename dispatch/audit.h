@@ -4,6 +4,7 @@
 #define DISPATCH_AUDIT_H_
 
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -26,13 +27,16 @@ struct KeptHead {
 model::Result<KeptHead> ParseKeptHead(std::string_view text);
 std::string HeadText(int64_t row, std::string_view link);
 
-// Checks every journal row's link in order, then that no case's stored
-// state is ahead of its journal (its last rows deleted), then, when `head`
-// is given, that the journal still has that row with that link. The first
-// fault found is the answer's; rows appended while it runs are not looked
-// at. No access rule: for the server's start and for AuditJournal.
+// Checks every journal row's link in order; then that each case numbers its
+// events without a gap; then that each case's stored state has the events
+// its journal has; then, when `head` is given, that the journal still has
+// that row with that link. The first fault found is the answer's; rows
+// appended while it runs are not looked at. No access rule: for the
+// server's start and for AuditJournal. Unavailable when `stop` is requested
+// (checked between pages of rows).
 model::Result<model::JournalAudit> VerifyJournal(StoreReader& r, model::Instant now,
-                                                 const std::optional<KeptHead>& head = {});
+                                                 const std::optional<KeptHead>& head = {},
+                                                 std::stop_token stop = {});
 
 // The same as `actor`: supervisors and admins.
 model::Result<model::JournalAudit> AuditJournal(Dispatcher& d, const Actor& actor,

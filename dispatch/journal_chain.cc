@@ -19,8 +19,15 @@ std::string ChainLinkOfDigest(std::string_view prev, std::string_view event_dige
   return model::Sha256(both);
 }
 
-std::string ChainLink(std::string_view prev, std::string_view event_bytes) {
-  return ChainLinkOfDigest(prev, model::Sha256(event_bytes));
+std::string EventDigest(std::string_view salt, std::string_view event_bytes) {
+  std::string both;
+  both.reserve(salt.size() + event_bytes.size());
+  both.append(salt).append(event_bytes);
+  return model::Sha256(both);
+}
+
+std::string ChainLink(std::string_view prev, std::string_view salt, std::string_view event_bytes) {
+  return ChainLinkOfDigest(prev, EventDigest(salt, event_bytes));
 }
 
 std::string RowName(int64_t row, std::string_view case_number, int64_t seq) {
@@ -62,11 +69,11 @@ bool ChainCheck::Take(const JournalRow& r) {
   const std::string name = RowName(r.row, r.case_number, r.seq);
   const std::string name_zh = RowNameZh(r.row, r.case_number, r.seq);
   const std::string& expected = rows_ == 0 ? ChainStart() : last_.link;
-  if (r.prev.size() != 32 || r.link.size() != 32) {
+  if (r.prev.size() != 32 || r.link.size() != 32 || r.salt.size() != kSaltBytes) {
     fault_ = Fault(model::JournalFault::INSERTED, r.row, r.case_number, r.seq,
                    name + " was not written by dispatch: it has no link in the chain",
                    name_zh + "並非由本系統寫入：它沒有雜湊鏈結");
-  } else if (ChainLink(r.prev, r.body) != r.link) {
+  } else if (ChainLink(r.prev, r.salt, r.body) != r.link) {
     fault_ = Fault(model::JournalFault::CHANGED, r.row, r.case_number, r.seq,
                    name + " was changed after it was written: its event no longer matches its link",
                    name_zh + "寫入後曾被改動：事件內容與其雜湊鏈結不符");
@@ -85,10 +92,11 @@ bool ChainCheck::Take(const JournalRow& r) {
                      name_zh + "之前的行已不存在：日誌開頭的紀錄曾被刪除");
     } else {
       fault_ = Fault(model::JournalFault::DELETED, r.row, r.case_number, r.seq,
-                     "rows are missing between journal row " + std::to_string(last_.row) +
-                         " and " + name + ": they were deleted",
+                     "the chain breaks between journal row " + std::to_string(last_.row) +
+                         " and " + name + ": rows between them were deleted, or its link was "
+                         "made anew",
                      "日誌第 " + std::to_string(last_.row) + " 行與" + name_zh +
-                         "之間的紀錄曾被刪除");
+                         "之間的鏈結中斷：其間的紀錄曾被刪除，或該行的鏈結曾被重新製作");
     }
   } else if (!ColumnsAgree(r)) {
     fault_ = Fault(model::JournalFault::CHANGED, r.row, r.case_number, r.seq,

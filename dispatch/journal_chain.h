@@ -2,9 +2,13 @@
 // back (an edited, inserted or deleted row) show.
 //
 // Every journal row carries a link: SHA-256 of the link of the row before it
-// (32 zero bytes before the first row) followed by SHA-256 of the row's
-// event as stored. The row keeps the link before it too, so that a check can
-// tell a changed row from missing ones. Rows are chained in the order the
+// (32 zero bytes before the first row) followed by the row's event digest,
+// SHA-256 of a random salt of the row's and of its event as stored. The row
+// keeps the link before it too, so that a check can tell a changed row from
+// missing ones. The salt stays in the database: an export gives the digests
+// (so that anyone can check its links) without making a masked identity
+// number guessable from them (an HKID with three digits shown has about a
+// thousand candidates, each a hash away from its digest without the salt). Rows are chained in the order the
 // engine appended them (their row numbers), across cases: a deleted row
 // breaks the chain wherever it was, and a kept head (the last row and its
 // link) shows a rewrite of everything before it.
@@ -34,15 +38,19 @@ struct JournalRow {
   std::string body;  // the event's bytes
   std::string prev;  // the link before it, 32 bytes (empty: the engine did not write it)
   std::string link;  // 32 bytes
+  std::string salt;  // kSaltBytes
 };
+
+inline constexpr size_t kSaltBytes = 16;
 
 // The link before the first row: 32 zero bytes.
 const std::string& ChainStart();
 
-// The link of a row whose event is `event_bytes`, after `prev`.
-std::string ChainLink(std::string_view prev, std::string_view event_bytes);
-// The same from the event's digest (SHA-256 of its bytes), as an export
-// gives it.
+// SHA-256 of `salt` followed by `event_bytes`.
+std::string EventDigest(std::string_view salt, std::string_view event_bytes);
+// The link of a row whose event is `event_bytes` with `salt`, after `prev`.
+std::string ChainLink(std::string_view prev, std::string_view salt, std::string_view event_bytes);
+// The same from the event's digest, as an export gives it.
 std::string ChainLinkOfDigest(std::string_view prev, std::string_view event_digest);
 
 // Checks rows given in journal order and keeps the first fault.

@@ -90,8 +90,11 @@ void ServiceTally::TakeCase(const std::vector<model::Event>& events) {
       const auto it = timers.find(e.deadline_met().key());
       if (it == timers.end() || it->second.missed) continue;
       // Done late with no breach recorded (it fell due while nothing ran).
-      it->second.missed = e.deadline_met().late();
-      if (InYear(e)) count(it->second, /*met=*/!e.deadline_met().late());
+      const bool late = e.deadline_met().late();
+      it->second.missed = late;
+      if (!InYear(e)) continue;
+      count(it->second, /*met=*/!late);
+      if (late && it->first == kCaseTimer) past_deadline_[owner].insert(e.case_number());
     } else if (e.has_case_resumed()) {
       if (!InYear(e)) continue;
       auto& [n, ms] = paused_[{responsible, e.case_resumed().reason()}];

@@ -15,6 +15,7 @@
 
 #include "dispatch/engine.h"
 #include "dispatch/journal_chain.h"
+#include "model/crypto.h"
 #include "model/proto_salvage.h"
 
 namespace dispatch {
@@ -254,11 +255,14 @@ CREATE INDEX contacts_counted ON contacts (at, centre, category, legal_advice);
 CREATE INDEX contacts_by_centre ON contacts (centre, id);
 )sql",
     // 8 -> 9: the journal's hash chain (dispatch/journal_chain.h): each row
-    // keeps the link before it and its own. The rows stored before are
-    // linked by FillJournalLinks as they are when upgraded.
+    // keeps the link before it, its own and its salt. The rows stored before
+    // are linked by FillJournalLinks as they are when upgraded.
     R"sql(
 ALTER TABLE journal ADD COLUMN prev BLOB;
 ALTER TABLE journal ADD COLUMN link BLOB;
+ALTER TABLE journal ADD COLUMN salt BLOB;
+-- The service figures read the journals of the cases with events in a year.
+CREATE INDEX journal_by_at ON journal (at, case_number);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -360,18 +364,20 @@ Result<std::string> LastLink(SqliteDb& db) {
   return row ? st.ColumnBlob(0) : ChainStart();
 }
 
-// Rows of "SELECT id, case_number, seq, at, actor, body, prev, link".
+// Rows of "SELECT id, case_number, seq, at, actor, body, prev, link, salt".
 Result<std::vector<JournalRow>> JournalRowsOf(Statement& st) {
   std::vector<JournalRow> out;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return out;
     out.push_back({st.ColumnInt(0), st.ColumnText(1), st.ColumnInt(2), st.ColumnInt(3),
-                   st.ColumnText(4), st.ColumnBlob(5), st.ColumnBlob(6), st.ColumnBlob(7)});
+                   st.ColumnText(4), st.ColumnBlob(5), st.ColumnBlob(6), st.ColumnBlob(7),
+                   st.ColumnBlob(8)});
   }
 }
 
-constexpr const char* kJournalColumns = "SELECT id, case_number, seq, at, actor, body, prev, link FROM journal";
+constexpr const char* kJournalColumns =
+    "SELECT id, case_number, seq, at, actor, body, prev, link, salt FROM journal";
 
 std::string PersonName(const model::Person& p) {
   if (!p.name_zh().empty() && !p.name_en().empty()) return p.name_zh() + " " + p.name_en();
@@ -610,14 +616,15 @@ class SqliteStore::Access : public StoreWriter {
                 const std::vector<model::Event>& events) override {
     ASSIGN_OR_RETURN(std::string prev, LastLink(db_));
     ASSIGN_OR_RETURN(Statement journal, db_.Prepare(
-        "INSERT INTO journal (case_number, seq, at, actor, body, prev, link)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO journal (case_number, seq, at, actor, body, prev, link, salt)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const model::Event& e : events) {
       const std::string body = Serialize(e);
-      std::string link = ChainLink(prev, body);
+      const std::string salt = model::RandomBytes(kSaltBytes);
+      std::string link = ChainLink(prev, salt, body);
       journal.Reset();
       journal.Bind(1, e.case_number()).Bind(2, e.seq()).Bind(3, Millis(e.at())).Bind(4, e.actor());
-      journal.BindBlob(5, body).BindBlob(6, prev).BindBlob(7, link);
+      journal.BindBlob(5, body).BindBlob(6, prev).BindBlob(7, link).BindBlob(8, salt);
       prev = std::move(link);
       Status s = journal.Run();
       // The write lock is held from reading the case to here, so an event
@@ -764,6 +771,29 @@ class SqliteStore::Access : public StoreWriter {
                                                " WHERE case_number = ? ORDER BY seq"));
     st.Bind(1, number);
     return JournalRowsOf(st);
+  }
+
+  Result<std::optional<JournalGap>> FirstJournalGap() override {
+    ASSIGN_OR_RETURN(Statement find, db_.Prepare(
+        "SELECT case_number FROM journal GROUP BY case_number"
+        " HAVING COUNT(*) <> MAX(seq) OR MIN(seq) <> 1 ORDER BY case_number LIMIT 1"));
+    ASSIGN_OR_RETURN(bool found, find.Step());
+    if (!found) return std::optional<JournalGap>();
+    JournalGap gap;
+    gap.case_number = find.ColumnText(0);
+    ASSIGN_OR_RETURN(Statement rows, db_.Prepare(
+        "SELECT id, seq FROM journal WHERE case_number = ? ORDER BY seq"));
+    rows.Bind(1, gap.case_number);
+    for (int64_t expected = 1;; ++expected) {
+      ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) return std::optional<JournalGap>();  // written meanwhile; nothing to say
+      if (rows.ColumnInt(1) != expected) {
+        gap.missing_from = expected;
+        gap.seq = rows.ColumnInt(1);
+        gap.row = rows.ColumnInt(0);
+        return std::optional<JournalGap>(std::move(gap));
+      }
+    }
   }
 
   Result<std::vector<CaseUnlikeJournal>> CasesUnlikeJournal(int limit) override {
@@ -1567,14 +1597,15 @@ Status FillRelatedCases(SqliteDb& db) {
 Status FillJournalLinks(SqliteDb& db) {
   ASSIGN_OR_RETURN(Statement read, db.Prepare("SELECT id, body FROM journal ORDER BY id"));
   ASSIGN_OR_RETURN(Statement write,
-                   db.Prepare("UPDATE journal SET prev = ?2, link = ?3 WHERE id = ?1"));
+                   db.Prepare("UPDATE journal SET prev = ?2, link = ?3, salt = ?4 WHERE id = ?1"));
   std::string prev = ChainStart();
   for (;;) {
     ASSIGN_OR_RETURN(bool row, read.Step());
     if (!row) return Status::Ok();
-    std::string link = ChainLink(prev, read.ColumnBlob(1));
+    const std::string salt = model::RandomBytes(kSaltBytes);
+    std::string link = ChainLink(prev, salt, read.ColumnBlob(1));
     write.Reset();
-    write.Bind(1, read.ColumnInt(0)).BindBlob(2, prev).BindBlob(3, link);
+    write.Bind(1, read.ColumnInt(0)).BindBlob(2, prev).BindBlob(3, link).BindBlob(4, salt);
     RETURN_IF_ERROR(write.Run());
     prev = std::move(link);
   }

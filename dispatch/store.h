@@ -93,6 +93,15 @@ struct Backlog {
   std::map<model::DeliveryStatus, int64_t> outbox;
 };
 
+// Where a case's event numbers first jump: the event `missing_from` is not in
+// the journal, the one after the gap is `seq` at journal row `row`.
+struct JournalGap {
+  std::string case_number;
+  int64_t missing_from = 0;
+  int64_t seq = 0;
+  int64_t row = 0;
+};
+
 // A case whose stored state and journal disagree on how many events it has.
 struct CaseUnlikeJournal {
   std::string case_number;
@@ -226,6 +235,9 @@ class StoreReader {
   virtual model::Result<std::vector<JournalRow>> JournalRows(int64_t after, int limit) = 0;
   // One case's rows, by event number.
   virtual model::Result<std::vector<JournalRow>> CaseJournalRows(std::string_view number) = 0;
+  // The first case (by number) whose journal does not number its events 1,
+  // 2, 3... without a gap, and where; nullopt when none.
+  virtual model::Result<std::optional<JournalGap>> FirstJournalGap() = 0;
   // Up to `limit` cases whose stored state and journal disagree on their
   // last event, by case number. The engine writes both in one transaction:
   // a journal short of its case lost its last rows; one beyond it (or a

@@ -72,13 +72,17 @@ std::optional<std::string> BytesOfHex(std::string_view hex) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-std::string RandomHex(size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
+std::string RandomBytes(size_t bytes) {
+  std::string buf(bytes, '\0');
   // RAND_bytes fails only when the system has no entropy source at all;
   // nothing secret may then be made, so the process stops.
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) std::abort();
-  return Hex(buf.data(), buf.size());
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(buf.data()), static_cast<int>(buf.size())) != 1) {
+    std::abort();
+  }
+  return buf;
 }
+
+std::string RandomHex(size_t bytes) { return HexOf(RandomBytes(bytes)); }
 
 Result<std::string> HashPassword(std::string_view password) {
   std::vector<unsigned char> salt(kSaltBytes);

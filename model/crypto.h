@@ -23,8 +23,9 @@ std::string HexOf(std::string_view bytes);
 // Lower-case hex back into bytes; nullopt when it is not that.
 std::optional<std::string> BytesOfHex(std::string_view hex);
 
-// `bytes` random bytes from the operating system's generator, as lower-case
-// hex (a session id, a bearer token).
+// `bytes` random bytes from the operating system's generator.
+std::string RandomBytes(size_t bytes);
+// The same as lower-case hex (a session id, a bearer token).
 std::string RandomHex(size_t bytes);
 
 // A slow, salted hash of a password to store: "scrypt$N$r$p$SALT$HASH" (hex).

@@ -206,7 +206,7 @@ void Api::Handle(Request req, const Peer& peer, Respond respond, OpenStream open
         ready += "no categories: " + catalog_.CategoriesProblem() + "\n";
       }
       if (const std::string journal = metrics_.JournalProblem(); !journal.empty()) {
-        ready += "journal NOT as dispatch wrote it: " + journal + "\n";
+        ready += "journal " + journal + "\n";
       }
       return finish(backlog.ok() ? Plain(http::status::ok, "text/plain", ready)
                                  : Plain(http::status::service_unavailable, "text/plain",

@@ -64,7 +64,13 @@ void Metrics::LoginFailed() {
 void Metrics::JournalChecked(const model::JournalAudit& audit) {
   std::lock_guard<std::mutex> lock(mu_);
   journal_intact_ = audit.intact();
-  journal_problem_ = audit.intact() ? "" : audit.fault().what().en();
+  journal_problem_ =
+      audit.intact() ? "" : "NOT as dispatch wrote it: " + audit.fault().what().en();
+}
+
+void Metrics::JournalNotChecked(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  journal_problem_ = "it could not be checked: " + why;
 }
 
 std::string Metrics::JournalProblem() const {

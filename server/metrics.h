@@ -41,8 +41,10 @@ class Metrics {
   void LoginFailed();
   // What the journal check at start found (dispatch/audit.h).
   void JournalChecked(const model::JournalAudit& audit);
-  // For /readyz: what is wrong with the journal, in words; empty while it is
-  // intact or not checked yet.
+  // The check at start could not be made (the database could not be read).
+  void JournalNotChecked(const std::string& why);
+  // For /readyz: what is wrong with the journal, or why it could not be
+  // checked, in words; empty while it is intact or not checked yet.
   std::string JournalProblem() const;
 
   // The whole exposition, with `backlog` read from the store just now.

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -85,14 +86,18 @@ model::Result<std::unique_ptr<net::ssl::context>> TlsContext(const ServeOptions&
 // Checks the journal's hash chain (dispatch/audit.h) on a connection of its
 // own, and reports what it found in the log, /readyz and the metrics. Never
 // fatal: the centres keep working while someone looks into a fault.
-void CheckJournal(const std::string& db, const model::Clock& clock, Metrics& metrics) {
+// A stop asked for (the server stopping) ends it between pages of rows.
+void CheckJournal(const std::string& db, const model::Clock& clock, Metrics& metrics,
+                  std::stop_token stop) {
   const auto started = std::chrono::steady_clock::now();
   auto store = dispatch::SqliteStore::Open(db, dispatch::SqliteStore::Mode::kOpenExisting);
   model::Result<model::JournalAudit> audit =
-      store.ok() ? dispatch::VerifyJournal((*store)->Read(), clock.Now())
+      store.ok() ? dispatch::VerifyJournal((*store)->Read(), clock.Now(), {}, stop)
                  : model::Result<model::JournalAudit>(store.status());
   if (!audit.ok()) {
+    if (stop.stop_requested()) return;
     spdlog::error("the journal could not be checked: {}", audit.status().message());
+    metrics.JournalNotChecked(audit.status().message());
     return;
   }
   metrics.JournalChecked(*audit);
@@ -154,7 +159,10 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
       << (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) << ":"
       << http.port() << " (database " << o.db << ")" << std::endl;
   spdlog::info("serving {} on {}:{}{}", o.db, o.host, http.port(), tls ? " (HTTPS)" : "");
-  std::thread journal_check([&o, &clock, &metrics] { CheckJournal(o.db, clock, metrics); });
+  // Asked to stop and joined by its destructor on every way out of here.
+  std::jthread journal_check([&o, &clock, &metrics](std::stop_token stop) {
+    CheckJournal(o.db, clock, metrics, stop);
+  });
 
   std::thread stopper;
   net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -184,6 +192,7 @@ Status Serve(const ServeOptions& o, model::WorkflowCatalog& catalog, std::ostrea
   ioc.run();
   for (auto& t : threads) t.join();
   if (stopper.joinable()) stopper.join();
+  journal_check.request_stop();
   journal_check.join();
   writer.Stop();
   delivery.Stop();

@@ -25,6 +25,7 @@
 #include "dispatch/journal_chain.h"
 #include "dispatch/sqlite_db.h"
 #include "dispatch/sqlite_store.h"
+#include "model/crypto.h"
 #include "model/workflow_catalog.h"
 
 namespace {
@@ -90,8 +91,8 @@ Result<int64_t> Fill(const Options& o, const std::string& path, model::WorkflowC
   const int64_t copies = std::max<int64_t>(0, o.events / per_case - 1);
   RETURN_IF_ERROR(db->Exec("BEGIN"));
   ASSIGN_OR_RETURN(dispatch::Statement journal, db->Prepare(
-      "INSERT INTO journal (case_number, seq, at, actor, body, prev, link)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      "INSERT INTO journal (case_number, seq, at, actor, body, prev, link, salt)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(dispatch::Statement cases, db->Prepare(
       "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
       " opened_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -100,10 +101,12 @@ Result<int64_t> Fill(const Options& o, const std::string& path, model::WorkflowC
     for (model::Event e : events) {
       e.set_case_number(number);
       const std::string body = e.SerializeAsString();
-      std::string link = dispatch::ChainLink(prev, body);
+      const std::string salt = model::RandomBytes(dispatch::kSaltBytes);
+      std::string link = dispatch::ChainLink(prev, salt, body);
       journal.Reset();
       journal.Bind(1, number).Bind(2, e.seq()).Bind(3, model::FromProto(e.at()).time_since_epoch().count());
       journal.Bind(4, e.actor()).BindBlob(5, body).BindBlob(6, prev).BindBlob(7, link);
+      journal.BindBlob(8, salt);
       RETURN_IF_ERROR(journal.Run());
       prev = std::move(link);
     }

@@ -115,6 +115,9 @@ class Writer : public StoreWriter {
   Result<std::vector<dispatch::JournalRow>> CaseJournalRows(std::string_view number) override {
     return w_.CaseJournalRows(number);
   }
+  Result<std::optional<dispatch::JournalGap>> FirstJournalGap() override {
+    return w_.FirstJournalGap();
+  }
   Result<std::vector<dispatch::CaseUnlikeJournal>> CasesUnlikeJournal(int limit) override {
     return w_.CasesUnlikeJournal(limit);
   }

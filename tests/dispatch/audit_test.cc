@@ -83,13 +83,15 @@ struct Journal {
     auto db = SqliteDb::Open(path, SqliteDb::Mode::kOpenExisting);
     REQUIRE(db.ok());
     auto st = (*db)->Prepare(
-        "INSERT INTO journal (id, case_number, seq, at, actor, body, prev, link)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO journal (id, case_number, seq, at, actor, body, prev, link, salt)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     REQUIRE(st.ok());
     const std::string body = e.SerializeAsString();
+    const std::string salt = model::RandomBytes(kSaltBytes);
     st->Bind(1, id).Bind(2, e.case_number()).Bind(3, e.seq());
     st->Bind(4, model::FromProto(e.at()).time_since_epoch().count()).Bind(5, e.actor());
-    st->BindBlob(6, body).BindBlob(7, prev).BindBlob(8, ChainLink(prev, body));
+    st->BindBlob(6, body).BindBlob(7, prev).BindBlob(8, ChainLink(prev, salt, body));
+    st->BindBlob(9, salt);
     REQUIRE(st->Run().ok());
   }
 };
@@ -114,7 +116,8 @@ TEST_CASE("an untouched journal checks out, and a head kept from it holds later"
   std::string prev = ChainStart();
   for (const JournalRow& r : rows) {
     CHECK(r.prev == prev);
-    CHECK(r.link == ChainLink(prev, r.body));
+    CHECK(r.salt.size() == kSaltBytes);
+    CHECK(r.link == ChainLink(prev, r.salt, r.body));
     prev = r.link;
   }
 
@@ -164,7 +167,7 @@ TEST_CASE("a deleted row is found at the row after it") {
   model::JournalAudit a = j.Verify();
   CHECK(a.fault().kind() == JournalFault::DELETED);
   CHECK(a.fault().row() == gone.row + 1);
-  CHECK(a.fault().what().en().find("rows are missing between journal row " +
+  CHECK(a.fault().what().en().find("the chain breaks between journal row " +
                                    std::to_string(gone.row - 1)) != std::string::npos);
 
   SUBCASE("the first rows too") {
@@ -231,6 +234,23 @@ TEST_CASE("the journal's last rows cut off are found by the cases they belonged 
                                      ": its last events were deleted from the journal");
 }
 
+TEST_CASE("a case's last events cut off and hidden by the next command are found by the gap") {
+  Journal j;
+  const JournalRow last = j.Rows().back();
+  j.Tamper("DELETE FROM journal WHERE id = " + std::to_string(last.row));
+  // The engine links its next row to the journal's new end: the chain holds.
+  j.Note(last.case_number, "after the cut");
+  model::JournalAudit a = j.Verify();
+  CHECK(a.fault().kind() == JournalFault::DELETED);
+  CHECK(a.fault().case_number() == last.case_number);
+  CHECK(a.fault().seq() == last.seq + 1);
+  CHECK(a.fault().what().en() == "case " + last.case_number + "'s event " +
+                                     std::to_string(last.seq) + " is missing before " +
+                                     RowName(a.fault().row(), last.case_number, last.seq + 1) +
+                                     ": deleted");
+  CHECK(testing::HasChinese(a.fault().what().zh_hant()));
+}
+
 TEST_CASE("a journal rewritten with fresh links checks out alone, but not against a kept head") {
   Journal j;
   const model::JournalAudit before = j.Verify();
@@ -246,7 +266,7 @@ TEST_CASE("a journal rewritten with fresh links checks out alone, but not agains
     std::string prev = ChainStart();
     for (JournalRow r : rows) {
       if (r.case_number == j.cases[0] && r.seq == 2) r.body = e.SerializeAsString();
-      const std::string link = ChainLink(prev, r.body);
+      const std::string link = ChainLink(prev, r.salt, r.body);
       auto st = (*db)->Prepare("UPDATE journal SET body = ?, prev = ?, link = ?, actor = ? WHERE id = ?");
       REQUIRE(st.ok());
       st->BindBlob(1, r.body).BindBlob(2, prev).BindBlob(3, link);
@@ -343,14 +363,25 @@ TEST_CASE("a case's journal exports with links anyone can check and its identity
     // From the export alone: each link is made from the one before and the digest.
     CHECK(model::HexOf(ChainLinkOfDigest(*model::BytesOfHex(e.prev_link()),
                                          *model::BytesOfHex(e.event_digest()))) == e.link());
-    // And the digest is of the event as stored.
-    CHECK(e.event_digest() == model::Sha256Hex(j.Row(j.cases[1], e.seq()).body));
+    // And the digest is of the event as stored, salted: not the bare bytes'
+    // hash, which a masked identity number could be found again from.
+    const JournalRow row = j.Row(j.cases[1], e.seq());
+    CHECK(e.event_digest() == model::HexOf(EventDigest(row.salt, row.body)));
+    CHECK(e.event_digest() != model::Sha256Hex(row.body));
   }
   // The person's HKID as MaskHkid shows it; the stored event has it whole.
   const model::Person& person = x.entry(0).event().case_opened().person();
   CHECK(person.name_en() == "LI CHAN Shuk Fan");
   CHECK(person.hkid() == "A123***(*)");
   CHECK(EventOf(j.Row(j.cases[1], 1)).case_opened().person().hkid() == "A123456(3)");
+  // An identity number typed into a note, and a Home Return Permit number.
+  j.Note(j.cases[1], "her son's card is B234567(8), permit H12345678");
+  auto again = ExportCaseJournal(*j.w.dispatcher, supervisor, j.cases[1]);
+  REQUIRE(again.ok());
+  const std::string note = again->entry(again->entry_size() - 1).event().note_added().text();
+  CHECK(note.find("B234567") == std::string::npos);
+  CHECK(note.find("H12345678") == std::string::npos);
+  CHECK(note.find("B234***(*)") != std::string::npos);
 }
 
 }  // namespace

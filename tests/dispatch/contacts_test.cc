@@ -120,8 +120,8 @@ TEST_CASE("a case is counted by its own centre's say or a supervisor's, not a ce
   const auto asked = Refusal(w, change, "wong_fj");
   CHECK(asked.code() == Code::kPermissionDenied);
   CHECK(asked.message() == "wong_fj (coordinator, FJ) cannot say what " + number +
-                               " is counted under; it is SZ's to count: its officers or a "
-                               "supervisor can");
+                               " is counted under; it is SZ's to count: its officers, the "
+                               "centre working it, or a supervisor can");
   CHECK(testing::HasChinese(asked.message_zh()));
   CHECK(w.Case(number).category() == "stranded");
   // A supervisor at another centre, checking the network's counts, may.

@@ -143,6 +143,12 @@ TEST_CASE("figures fall in the Hong Kong year of their outcome") {
       .Met("2026-01-01T00:01:00+08:00", "task/2")  // 2026
       .Breached("2026-01-03T09:00:00+08:00", "case");
   tally.TakeCase(j.events);
+  Journal unseen;  // its whole-case deadline fell due while nothing ran
+  unseen.number = "SZ-2026-0003";
+  unseen.Opened("2026-02-01T09:00:00+08:00")
+      .Set("2026-02-01T09:00:00+08:00", "case")
+      .Met("2026-03-01T09:00:00+08:00", "case", /*late=*/true);
+  tally.TakeCase(unseen.events);
   Journal late;
   late.number = "SZ-2026-0002";
   late.Opened("2026-12-20T09:00:00+08:00")
@@ -150,11 +156,11 @@ TEST_CASE("figures fall in the Hong Kong year of their outcome") {
       .Breached("2027-01-03T09:00:00+08:00", "case");  // 2027
   tally.TakeCase(late.events);
   model::ServiceFigures f = tally.Figures(2026, "");
-  CHECK(Rows(f) == std::vector<std::string>{"SZ escort_to_port (case) 0/1",
+  CHECK(Rows(f) == std::vector<std::string>{"SZ escort_to_port (case) 0/2",
                                             "SZ escort_to_port planning 1/0"});
   REQUIRE(f.past_case_deadline_size() == 1);
   CHECK(f.past_case_deadline(0).centre() == "SZ");
-  CHECK(f.past_case_deadline(0).cases() == 1);
+  CHECK(f.past_case_deadline(0).cases() == 2);
 }
 
 TEST_CASE("time to accept a handoff: median and 90th percentile, nearest rank") {
