@@ -677,10 +677,7 @@ Result<model::ServiceFigures> Dispatcher::ServiceFigures(const Actor& actor, int
                                                          std::string centre) {
   ASSIGN_OR_RETURN(centre, CountedCentre(actor, centre));
   RETURN_IF_ERROR(CheckFilter(centre, ""));
-  const model::Instant from =
-      model::HongKongMidnight(std::chrono::sys_days(std::chrono::year(year) / 1 / 1));
-  const model::Instant until =
-      model::HongKongMidnight(std::chrono::sys_days(std::chrono::year(year + 1) / 1 / 1));
+  const auto [from, until] = model::HongKongYearSpan(year);
   ServiceTally tally(from, until);
   RETURN_IF_ERROR(store_.Read().ForEachCaseJournal(
       from, until, [&tally](const std::vector<model::Event>& events) {

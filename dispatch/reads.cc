@@ -109,9 +109,7 @@ std::vector<std::string> Split(const std::string& s, char sep) {
 // `?year=2026`: the year in Hong Kong time, as [from, until).
 Result<std::pair<model::Instant, model::Instant>> YearSpan(const std::string& s) {
   ASSIGN_OR_RETURN(const int year, ParseYear(s, "year"));
-  const std::chrono::year y(year);
-  return std::make_pair(model::HongKongMidnight(std::chrono::sys_days(y / 1 / 1)),
-                        model::HongKongMidnight(std::chrono::sys_days((y + std::chrono::years(1)) / 1 / 1)));
+  return model::HongKongYearSpan(year);
 }
 
 Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {

@@ -79,6 +79,12 @@ Instant HongKongMidnight(sys_days day) {
   return std::chrono::time_point_cast<Millis>(day - kHongKongOffset);
 }
 
+std::pair<Instant, Instant> HongKongYearSpan(int year) {
+  const std::chrono::year y(year);
+  return {HongKongMidnight(sys_days(y / 1 / 1)),
+          HongKongMidnight(sys_days((y + std::chrono::years(1)) / 1 / 1))};
+}
+
 Result<sys_days> ParseDate(std::string_view text) {
   int y, m, d;
   const year_month_day ymd =

@@ -6,6 +6,7 @@
 #define MODEL_TIME_H_
 
 #include <chrono>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -54,6 +55,8 @@ int HongKongYear(Instant t);
 std::chrono::sys_days HongKongDay(Instant t);
 // The instant `day` starts in UTC+8.
 Instant HongKongMidnight(std::chrono::sys_days day);
+// The calendar year `year` in UTC+8, as [its first instant, the next year's).
+std::pair<Instant, Instant> HongKongYearSpan(int year);
 
 // A calendar date written "2026-03-02" (a real day, years 1880 to 2999).
 Result<std::chrono::sys_days> ParseDate(std::string_view text);
