@@ -66,17 +66,18 @@ bool ColumnsAgree(const JournalRow& r) {
 
 bool ChainCheck::Take(const JournalRow& r) {
   if (fault_) return false;
-  const std::string name = RowName(r.row, r.case_number, r.seq);
-  const std::string name_zh = RowNameZh(r.row, r.case_number, r.seq);
+  // The row's names are made only for a fault: most rows have none.
+  const auto name = [&r] { return RowName(r.row, r.case_number, r.seq); };
+  const auto name_zh = [&r] { return RowNameZh(r.row, r.case_number, r.seq); };
   const std::string& expected = rows_ == 0 ? ChainStart() : last_.link;
   if (r.prev.size() != 32 || r.link.size() != 32 || r.salt.size() != kSaltBytes) {
     fault_ = Fault(model::JournalFault::INSERTED, r.row, r.case_number, r.seq,
-                   name + " was not written by dispatch: it has no link in the chain",
-                   name_zh + "並非由本系統寫入：它沒有雜湊鏈結");
+                   name() + " was not written by dispatch: it has no link in the chain",
+                   name_zh() + "並非由本系統寫入：它沒有雜湊鏈結");
   } else if (ChainLink(r.prev, r.salt, r.body) != r.link) {
     fault_ = Fault(model::JournalFault::CHANGED, r.row, r.case_number, r.seq,
-                   name + " was changed after it was written: its event no longer matches its link",
-                   name_zh + "寫入後曾被改動：事件內容與其雜湊鏈結不符");
+                   name() + " was changed after it was written: its event no longer matches its link",
+                   name_zh() + "寫入後曾被改動：事件內容與其雜湊鏈結不符");
   } else if (r.prev != expected) {
     if (rows_ > 0 && r.prev == last_.prev) {
       // Both claim the same row before them: the one between was put in.
@@ -87,22 +88,22 @@ bool ChainCheck::Take(const JournalRow& r) {
                          "是後來插入的：其後一行接續的是其前一行");
     } else if (rows_ == 0) {
       fault_ = Fault(model::JournalFault::DELETED, r.row, r.case_number, r.seq,
-                     "rows are missing before " + name + ", the first row left: the journal's "
+                     "rows are missing before " + name() + ", the first row left: the journal's "
                      "first rows were deleted",
-                     name_zh + "之前的行已不存在：日誌開頭的紀錄曾被刪除");
+                     name_zh() + "之前的行已不存在：日誌開頭的紀錄曾被刪除");
     } else {
       fault_ = Fault(model::JournalFault::DELETED, r.row, r.case_number, r.seq,
                      "the chain breaks between journal row " + std::to_string(last_.row) +
-                         " and " + name + ": rows between them were deleted, or its link was "
+                         " and " + name() + ": rows between them were deleted, or its link was "
                          "made anew",
-                     "日誌第 " + std::to_string(last_.row) + " 行與" + name_zh +
+                     "日誌第 " + std::to_string(last_.row) + " 行與" + name_zh() +
                          "之間的鏈結中斷：其間的紀錄曾被刪除，或該行的鏈結曾被重新製作");
     }
   } else if (!ColumnsAgree(r)) {
     fault_ = Fault(model::JournalFault::CHANGED, r.row, r.case_number, r.seq,
-                   name + " was changed after it was written: its case, event number, time or "
+                   name() + " was changed after it was written: its case, event number, time or "
                    "actor column no longer says what its event says",
-                   name_zh + "寫入後曾被改動：其個案、事件編號、時間或執行者欄位與事件內容不符");
+                   name_zh() + "寫入後曾被改動：其個案、事件編號、時間或執行者欄位與事件內容不符");
   }
   if (fault_) return false;
   ++rows_;
