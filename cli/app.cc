@@ -27,14 +27,17 @@
 #include "dispatch/commands.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/engine.h"
+#include "dispatch/import.h"
 #include "dispatch/report_format.h"
 #include "dispatch/scenario_runner.h"
 #include "dispatch/sqlite_store.h"
 #include "dispatch/tick.h"
+#include "model/categories.h"
 #include "model/command_codec.h"
 #include "model/hkid.h"
 #include "model/labels.h"
 #include "model/text_check.h"
+#include "model/text_proto.h"
 #include "model/roles.h"
 #include "model/workflow_catalog.h"
 
@@ -214,10 +217,7 @@ std::string Printable(std::string_view message) {
 
 // "phone", "visit", "chat", "email": how a contact reached the centre.
 Result<model::Channel> ParseChannel(std::string_view text) {
-  if (text == "phone") return model::CHANNEL_PHONE;
-  if (text == "visit") return model::CHANNEL_VISIT;
-  if (text == "chat") return model::CHANNEL_CHAT;
-  if (text == "email") return model::CHANNEL_EMAIL;
+  if (const auto channel = model::ParseChannel(text)) return *channel;
   return Status::InvalidArgument("--channel takes phone, visit, chat or email, not '" +
                                  std::string(text) + "'");
 }
@@ -404,6 +404,7 @@ class Session {
         case dispatch::Answer::kCentre: return WriteJson(out_, reply.centre());
         case dispatch::Answer::kKey: return WriteJson(out_, reply.key());
         case dispatch::Answer::kContact: return WriteJson(out_, reply.contact());
+        case dispatch::Answer::kImport: return WriteJson(out_, reply.imported());
         case dispatch::Answer::kNothing: return WriteJson(out_, model::CommandReply());
       }
     } else if (print_number_only) {
@@ -1197,6 +1198,32 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "ok  " << path << "  " << loaded.list().category_size() << " categories\n";
     return Status::Ok();
   });
+
+  // import: earlier records from CSV files
+  auto* import_cmd = app.add_subcommand(
+      "import", "enter earlier records from a CSV file, every row or none (supervisors)")
+      ->require_subcommand(1);
+  std::string import_file;
+  for (const model::ImportKind kind : {model::IMPORT_CONTACTS, model::IMPORT_CASES}) {
+    std::string help = kind == model::IMPORT_CONTACTS
+                           ? "calls and visits counted before this system; columns: "
+                           : "finished cases counted before this system; columns: ";
+    for (const dispatch::ImportColumn& c : dispatch::ImportColumns(kind)) {
+      help += std::string(c.name) + (c.required ? "" : "?") + " ";
+    }
+    auto* sub = import_cmd->add_subcommand(std::string(dispatch::ImportKindName(kind)), help);
+    sub->add_option("file", import_file, "a CSV file (UTF-8) whose first line names its columns")
+        ->required();
+    on(sub, [&session, &import_file, kind]() -> Status {
+      ASSIGN_OR_RETURN(std::string bytes, model::ReadFile(import_file));
+      model::Command c;
+      c.mutable_import_records()->set_kind(kind);
+      c.mutable_import_records()->set_file_name(
+          std::filesystem::path(import_file).filename().string());
+      c.mutable_import_records()->set_csv(std::move(bytes));
+      return session.Submit(c);
+    });
+  }
 
   // reports
   auto* report_cmd = app.add_subcommand("report", "what supervisors publish")->require_subcommand(1);

@@ -8,6 +8,7 @@
 #include "dispatch/describe.h"
 #include "dispatch/report.h"
 #include "dispatch/report_format.h"
+#include "model/categories.h"
 #include "model/command_codec.h"
 #include "model/duration.h"
 #include "model/field_values.h"
@@ -137,11 +138,16 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
         "H" + std::to_string(h.id()) + " " + l.Leg(c, h.leg()) + ": " + h.from_centre() + " → " +
             h.to_centre() + ", " + HandoffStatusName(h.status(), lang));
   }
+  if (!c.recorded_from().empty()) {
+    row("Earlier record", "過往紀錄",
+        (c.earlier_reference().empty() ? "" : c.earlier_reference() + " ") + "(" +
+            c.recorded_from() + ")" + Pick(lang, ": counted, not worked here", "：只作統計，未經本系統處理"));
+  }
   if (!c.summary().empty()) row("Summary", "摘要", c.summary());
   if (!c.related_case().empty()) row("Related case", "相關個案", c.related_case());
   for (const std::string& other : related_here) row("Related case", "相關個案", other + Pick(lang, " (names this one)", "（關連本案）"));
   const model::Person& p = c.person();
-  row("Person", "當事人", PersonName(p));
+  if (c.recorded_from().empty() || p.ByteSizeLong() > 0) row("Person", "當事人", PersonName(p));
   if (!p.hkid().empty()) row("HKID", "香港身份證", p.hkid());
   if (!p.home_return_permit().empty()) row("Home Return Permit", "回鄉證", p.home_return_permit());
   if (!p.date_of_birth().empty()) row("Born", "出生日期", p.date_of_birth());
@@ -203,6 +209,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     for (const auto& k : c.contact()) out << "  " << When(k.at()) << "  " << ContactLine(k, lang) << '\n';
   }
 
+  if (c.task_size() == 0 && !c.recorded_from().empty()) return;  // an earlier record has none
   out << '\n' << Pick(lang, "Tasks", "工作") << '\n';
   TextTable tasks({"#", Pick(lang, "Task", "工作"), Pick(lang, "Role", "職位"),
                    Pick(lang, "Centre", "中心"), Pick(lang, "Assignee", "負責人"),
@@ -364,17 +371,6 @@ void PrintWorkflow(std::ostream& out, const model::WorkflowDefinition& def, Lang
   }
 }
 
-namespace {
-
-std::string ChannelName(model::Channel channel, Lang lang) {
-  if (channel == model::CHANNEL_PHONE) return Pick(lang, "phone", "電話");
-  if (channel == model::CHANNEL_VISIT) return Pick(lang, "visit", "到訪");
-  if (channel == model::CHANNEL_CHAT) return Pick(lang, "chat", "網上對話");
-  if (channel == model::CHANNEL_EMAIL) return Pick(lang, "email", "電郵");
-  return "-";
-}
-
-}  // namespace
 
 void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) {
   const Lang lang = l.lang();
@@ -404,6 +400,19 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
     }
     return;
   }
+  if (reply.has_imported()) {
+    const auto& i = reply.imported();
+    const bool cases = i.kind() == model::IMPORT_CASES;
+    out << Pick(lang, "Imported ", "已輸入 ") << i.rows()
+        << (cases ? Pick(lang, " finished case(s)", " 宗已完結個案") : Pick(lang, " contact(s)", " 人次來電及到訪"))
+        << Pick(lang, " from ", "，來自 ") << i.file_name();
+    if (cases) out << " (" << i.first_case() << " … " << i.last_case() << ")";
+    out << Pick(lang, ".\nThey are counted in `dispatch report year`; the file (SHA-256 ",
+                "。\n已計入 `dispatch report year`；此檔案（SHA-256 ")
+        << i.sha256().substr(0, 16)
+        << Pick(lang, "…) will not be imported again.\n", "…）不會再次輸入。\n");
+    return;
+  }
   if (reply.has_centre()) {
     const auto& c = reply.centre();
     out << c.code() << ": "
@@ -430,7 +439,7 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
   if (reply.has_contact()) {
     const model::Contact& k = reply.contact();
     out << Pick(lang, "Contact ", "來電／到訪紀錄 ") << k.id() << Pick(lang, " logged: ", " 已記錄：")
-        << k.centre() << ", " << ChannelName(k.channel(), lang) << ", " << k.category()
+        << k.centre() << ", " << model::ChannelName(k.channel(), lang) << ", " << k.category()
         << (k.legal_advice() ? Pick(lang, ", legal advice", "，法律諮詢") : "")
         << (k.case_number().empty() ? "" : " → " + k.case_number()) << '\n';
     return;
@@ -543,7 +552,7 @@ void PrintContacts(std::ostream& out, const std::vector<model::Contact>& contact
                Pick(lang, "By", "記錄人"), Pick(lang, "Note", "備註")});
   for (const model::Contact& k : contacts) {
     const auto it = label.find(k.category());
-    t.AddRow({std::to_string(k.id()), When(k.at()), k.centre(), ChannelName(k.channel(), lang),
+    t.AddRow({std::to_string(k.id()), When(k.at()), k.centre(), model::ChannelName(k.channel(), lang),
               it == label.end() ? k.category() : it->second,
               k.legal_advice() ? Pick(lang, "yes", "是") : "", k.case_number(), k.logged_by(),
               Truncate(k.note(), 40)});

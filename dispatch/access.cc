@@ -115,6 +115,14 @@ Status CheckCanCategorise(const Actor& actor, const model::CaseState& c) {
           c.centre() + " 統計，請由該中心、正在跟進的中心的人員或主管更改");
 }
 
+Status CheckCanEnterRecords(const Actor& actor) {
+  if (actor.role == model::kSupervisor) return Status::Ok();
+  return Status::PermissionDenied(
+      actor.Describe() + " cannot enter earlier records; they add to the yearly counts, so a "
+                         "supervisor enters them",
+      actor.DescribeZh() + "不能輸入過往紀錄；過往紀錄會計入年度統計，須由主管輸入");
+}
+
 Status CheckIsAdmin(const Actor& actor, std::string_view what, std::string_view what_zh) {
   if (actor.role == model::kAdmin) return Status::Ok();
   return Status::PermissionDenied(

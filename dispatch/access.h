@@ -71,6 +71,9 @@ model::Status CheckCanNote(const Actor& actor, const model::CaseState& c);
 // centre working it now, and supervisors anywhere (who check the counts). A
 // centre only asked to take a leg may not. REQUIRES: CanRead(actor, c).
 model::Status CheckCanCategorise(const Actor& actor, const model::CaseState& c);
+// OK for supervisors: entering earlier records (a past case, an import) adds
+// to every centre's counts, which supervisors answer for.
+model::Status CheckCanEnterRecords(const Actor& actor);
 // OK for admins; `what` is what they would do ("set webhooks"), `what_zh`
 // the same in Traditional Chinese (`what` when empty).
 model::Status CheckIsAdmin(const Actor& actor, std::string_view what,

@@ -78,6 +78,12 @@ const CommandSpec kCommands[] = {
     {Command::kLogContact, "log_contact", kDirectory, Answer::kContact,
      "log a call or visit to a centre, counted in the yearly report", nullptr,
      decide::LogContact},
+    {Command::kRecordPastCase, "record_past_case", kNewCase, Answer::kCase,
+     "enter a finished case from an earlier record, counted but not worked (supervisors)",
+     decide::RecordPastCase},
+    {Command::kImportRecords, "import_records", kDirectory, Answer::kImport,
+     "enter contacts or finished cases from a CSV file, every row or none (supervisors)", nullptr,
+     decide::ImportRecords},
 };
 
 const CommandSpec kEmpty{Command::BODY_NOT_SET, "empty", kDirectory, Answer::kNothing,

@@ -30,7 +30,7 @@ enum class CommandScope {
 };
 
 // The part of CommandReply that answers a command.
-enum class Answer { kCase, kUser, kShift, kCentre, kKey, kContact, kNothing };
+enum class Answer { kCase, kUser, kShift, kCentre, kKey, kContact, kImport, kNothing };
 
 // What a directory command is decided with: the store inside the command's
 // transaction, who and when, what was worked out before the transaction
@@ -81,6 +81,7 @@ const CommandSpec& SpecOf(model::Command::BodyCase kind);
 // directory_commands.cc for the rest).
 namespace decide {
 model::Status OpenCase(Decision& d, const model::Command& c);
+model::Status RecordPastCase(Decision& d, const model::Command& c);
 model::Status FireEvent(Decision& d, const model::Command& c);
 model::Status AssignTask(Decision& d, const model::Command& c);
 model::Status CompleteTask(Decision& d, const model::Command& c);
@@ -111,6 +112,11 @@ model::Result<model::CommandReply> SetPassword(DirectoryWork& w, const model::Co
 model::Result<model::CommandReply> CreateToken(DirectoryWork& w, const model::Command& c);
 model::Result<model::CommandReply> RevokeToken(DirectoryWork& w, const model::Command& c);
 model::Result<model::CommandReply> LogContact(DirectoryWork& w, const model::Command& c);
+model::Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command& c);
+// log_contact's work, for an import's rows too: `source` is where an earlier
+// record came from ("contacts-2023.csv line 12"), empty for a contact logged now.
+model::Result<model::Contact> EnterContact(DirectoryWork& w, const model::LogContact& log,
+                                           std::string_view source);
 
 model::Result<std::string> HashNewPassword(StoreReader& store, const model::Command& c,
                                            const Actor& actor);

@@ -205,6 +205,22 @@ std::string DescribeEvent(const model::CaseState& c, const model::Event& e, Labe
              " v" + std::to_string(o.definition().version()) + " — " + PersonName(o.person()) +
              (o.summary().empty() ? "" : ": " + o.summary());
     }
+    case model::Event::kCaseRecorded: {
+      const auto& o = e.case_recorded();
+      std::string line = std::string(Pick(lang, "Entered from an earlier record", "由過往紀錄輸入")) +
+                         (o.reference().empty() ? "" : " " + o.reference()) +
+                         (o.source().empty() ? "" : " (" + o.source() + ")") + ": " + o.centre() +
+                         ", " + l.Type(c) + Pick(lang, ", opened ", "，開案 ") +
+                         model::FormatHongKong(model::FromProto(o.opened_at())) +
+                         (o.cancelled() ? Pick(lang, ", cancelled ", "，取消 ")
+                                        : Pick(lang, ", closed ", "，結案 ")) +
+                         model::FormatHongKong(model::FromProto(o.ended_at())) +
+                         Pick(lang, "; counted under ", "；類別：") +
+                         model::Localize(o.category_label(), lang, o.category()) +
+                         (o.legal_advice() ? std::string(Pick(lang, " (legal advice)", "（法律諮詢）"))
+                                           : "");
+      return line + (o.summary().empty() ? "" : " — " + o.summary());
+    }
     case model::Event::kTransitioned: {
       const auto& t = e.transitioned();
       std::string s = l.Event(c, t.from_state(), t.event(), t.to_state()) + ": " +

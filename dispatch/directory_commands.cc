@@ -238,7 +238,14 @@ Result<CommandReply> RevokeToken(DirectoryWork& w, const Command& c) {
 }
 
 Result<CommandReply> LogContact(DirectoryWork& w, const Command& c) {
-  const model::LogContact& log = c.log_contact();
+  ASSIGN_OR_RETURN(model::Contact contact, EnterContact(w, c.log_contact(), ""));
+  CommandReply reply;
+  *reply.mutable_contact() = std::move(contact);
+  return reply;
+}
+
+Result<model::Contact> EnterContact(DirectoryWork& w, const model::LogContact& log,
+                                    std::string_view source) {
   const std::string centre = log.centre().empty() ? w.actor.centre : log.centre();
   // Counted where it was taken: an officer logs their own centre's contacts;
   // a supervisor may log (or enter late) any centre's.
@@ -266,7 +273,10 @@ Result<CommandReply> LogContact(DirectoryWork& w, const Command& c) {
                                    "請選擇聯絡方式：電話、到訪、網上對話或電郵")
         .WithField("log_contact.channel");
   }
-  RETURN_IF_ERROR(w.categories.CheckUsable(log.category(), "log_contact.category"));
+  // An earlier record was counted under the codes of its day, retired since or not.
+  RETURN_IF_ERROR(source.empty()
+                      ? w.categories.CheckUsable(log.category(), "log_contact.category")
+                      : w.categories.CheckRecorded(log.category(), "log_contact.category"));
   const model::Instant at = log.has_at() ? model::FromProto(log.at()) : w.now;
   if (at > w.now) {
     return Status::InvalidArgument("the contact is in the future; say when it happened",
@@ -291,11 +301,10 @@ Result<CommandReply> LogContact(DirectoryWork& w, const Command& c) {
   contact.set_case_number(log.case_number());
   *contact.mutable_at() = model::ToProto(at);
   contact.set_logged_by(w.actor.user);
+  contact.set_source(std::string(source));
   ASSIGN_OR_RETURN(const int64_t id, w.store.AddContact(contact));
   contact.set_id(id);
-  CommandReply reply;
-  *reply.mutable_contact() = std::move(contact);
-  return reply;
+  return contact;
 }
 
 }  // namespace decide

@@ -355,17 +355,29 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
   };
   std::optional<model::CaseState> current;
   std::optional<model::User> assignee;
-  if (command.has_open_case()) {
-    const model::OpenCase& open = command.open_case();
-    ctx.definition = catalog_.Latest(open.type());
-    if (ctx.definition == nullptr) return catalog_.NotInUse(open.type());
+  if (SpecOf(command.body_case()).scope == CommandScope::kNewCase) {
+    // A case opened now, or one entered from an earlier record: numbered in
+    // the year it was opened.
+    const bool past = command.has_record_past_case();
+    const std::string& type = past ? command.record_past_case().type() : command.open_case().type();
+    const std::string& centre =
+        past ? command.record_past_case().centre() : command.open_case().centre();
+    const model::Instant opened =
+        past && command.record_past_case().has_opened_at()
+            ? model::FromProto(command.record_past_case().opened_at())
+            : now;
+    ctx.definition = catalog_.Latest(type);
+    if (ctx.definition == nullptr) {
+      return catalog_.NotInUse(type).WithField(past ? "record_past_case.type" : "open_case.type");
+    }
     for (const model::BrokenDefinition& b : catalog_.Broken()) {
-      if (b.name() != open.type()) continue;
-      reply.add_warnings("a " + open.type() + " definition file is not in use until it is fixed (" +
+      if (b.name() != type) continue;
+      reply.add_warnings("a " + type + " definition file is not in use until it is fixed (" +
                          b.problem() + "); this case starts on version " +
                          std::to_string(ctx.definition->definition.version()) +
                          ", the newest good one");
     }
+    const model::OpenCase& open = command.open_case();
     if (!open.category().empty() && catalog_.categories().empty()) {
       reply.add_warnings("no categories are loaded (" + catalog_.CategoriesProblem() +
                          "): category '" + open.category() +
@@ -380,9 +392,9 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
             "找不到個案 " + open.related_case() + "，未能把新個案與之關聯");
       }
     }
-    if (ctx.centres.count(open.centre()) != 0) {
+    if (ctx.centres.count(centre) != 0) {
       ASSIGN_OR_RETURN(ctx.new_case_number,
-                       w.NextCaseNumber(open.centre(), model::HongKongYear(now)));
+                       w.NextCaseNumber(centre, model::HongKongYear(opened)));
     }
     RETURN_IF_ERROR(w.PinDefinition(*ctx.definition, now));
   } else {

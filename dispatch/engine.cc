@@ -611,6 +611,74 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
   return Status::Ok();
 }
 
+// A finished case from an earlier record: one event that makes it as it
+// ended, with no tasks, timers or notifications (it is counted, not worked).
+Status DecideRecordPast(Decision& d, const model::RecordPastCase& cmd) {
+  const DecideContext& ctx = d.ctx();
+  const model::LoadedDefinition& def = *ctx.definition;
+  RETURN_IF_ERROR(CheckCanEnterRecords(ctx.actor));
+  if (ctx.centres.count(cmd.centre()) == 0) {
+    return UnknownCentre(cmd.centre(), ctx.centres).WithField("record_past_case.centre");
+  }
+  static const model::Categories kNone;
+  const model::Categories& categories = ctx.categories != nullptr ? *ctx.categories : kNone;
+  RETURN_IF_ERROR(categories.CheckRecorded(cmd.category(), "record_past_case.category"));
+  if (!cmd.has_opened_at()) {
+    return Status::InvalidArgument("say when the case was opened", "請填寫開案日期")
+        .WithField("record_past_case.opened_at");
+  }
+  if (!cmd.has_ended_at()) {
+    return Status::InvalidArgument("say when the case was closed or cancelled; a case still open "
+                                   "is opened here as a new case",
+                                   "請填寫結案或取消日期；仍在處理的個案請在本系統開案")
+        .WithField("record_past_case.ended_at");
+  }
+  const model::Instant opened = model::FromProto(cmd.opened_at());
+  const model::Instant ended = model::FromProto(cmd.ended_at());
+  if (ended < opened) {
+    return Status::InvalidArgument("the case ends (" + model::FormatHongKong(ended) +
+                                       ") before it was opened (" + model::FormatHongKong(opened) +
+                                       ")",
+                                   "結束日期（" + model::FormatHongKong(ended) + "）早於開案日期（" +
+                                       model::FormatHongKong(opened) + "）")
+        .WithField("record_past_case.ended_at");
+  }
+  if (ended > ctx.now) {
+    return Status::InvalidArgument(
+               "the case ends in the future (" + model::FormatHongKong(ended) +
+                   "); an earlier record is of work already done",
+               "結束日期（" + model::FormatHongKong(ended) + "）在將來；過往紀錄只可記錄已完成的工作")
+        .WithField("record_past_case.ended_at");
+  }
+  // Where it ended: finished at the type's first end, or stopped where
+  // every case starts (the earlier record says no more).
+  std::string state = def.definition.initial_state();
+  if (!cmd.cancelled()) {
+    for (const auto& st : def.definition.state()) {
+      if (!st.terminal()) continue;
+      state = st.name();
+      break;
+    }
+  }
+  d.Emit([&](Event& e) {
+    auto* x = e.mutable_case_recorded();
+    x->set_type(def.definition.name());
+    *x->mutable_definition() = def.Ref();
+    x->set_centre(cmd.centre());
+    x->set_category(cmd.category());
+    *x->mutable_category_label() = categories.Find(cmd.category())->label();
+    x->set_legal_advice(cmd.legal_advice());
+    *x->mutable_opened_at() = cmd.opened_at();
+    *x->mutable_ended_at() = cmd.ended_at();
+    x->set_cancelled(cmd.cancelled());
+    x->set_state(state);
+    x->set_reference(model::TrimSpaces(cmd.reference()));
+    x->set_summary(model::TrimSpaces(cmd.summary()));
+    x->set_source(cmd.source());
+  });
+  return Status::Ok();
+}
+
 // The first of `candidates` whose guard holds, or nullptr; `reasons` says
 // what held back each one tried before it (or every one), and
 // `reasons_zh`, when given, the same in Chinese.
@@ -1839,6 +1907,9 @@ Result<std::vector<Event>> Decide(const CaseState* current, const Command& comma
 namespace decide {
 
 Status OpenCase(Decision& d, const Command& c) { return DecideOpen(d, c.open_case()); }
+Status RecordPastCase(Decision& d, const Command& c) {
+  return DecideRecordPast(d, c.record_past_case());
+}
 Status FireEvent(Decision& d, const Command& c) { return DecideFire(d, c.fire_event()); }
 Status AssignTask(Decision& d, const Command& c) { return DecideAssign(d, c.assign_task()); }
 Status CompleteTask(Decision& d, const Command& c) { return DecideComplete(d, c.complete_task()); }
@@ -1918,6 +1989,28 @@ void Evolve(CaseState& c, const Event& e) {
       *c.mutable_opened_at() = e.at();
       *c.mutable_state_entered_at() = e.at();
       c.set_state_entry_seq(e.seq());
+      break;
+    }
+    case Event::kCaseRecorded: {
+      const auto& o = e.case_recorded();
+      c.set_number(e.case_number());
+      c.set_type(o.type());
+      *c.mutable_definition() = o.definition();
+      c.set_centre(o.centre());
+      c.set_responsible_centre(o.centre());
+      c.set_state(o.state());
+      c.set_status(o.cancelled() ? model::CASE_CANCELLED : model::CASE_CLOSED);
+      c.set_summary(o.summary());
+      c.set_category(o.category());
+      c.set_legal_advice(o.legal_advice());
+      c.set_opened_by(e.actor());
+      *c.mutable_opened_at() = o.opened_at();
+      *c.mutable_state_entered_at() = o.cancelled() ? o.opened_at() : o.ended_at();
+      c.set_state_entry_seq(e.seq());
+      *c.mutable_ended_at() = o.ended_at();
+      c.set_end_reason("entered from an earlier record");
+      c.set_earlier_reference(o.reference());
+      c.set_recorded_from(o.source());
       break;
     }
     case Event::kTransitioned: {

@@ -264,6 +264,15 @@ ALTER TABLE journal ADD COLUMN salt BLOB;
 -- The service figures read the journals of the cases with events in a year.
 CREATE INDEX journal_by_at ON journal (at, case_number);
 )sql",
+    // 9 -> 10: the files earlier records were imported from, by SHA-256,
+    // so that one is not imported (and counted) twice.
+    R"sql(
+CREATE TABLE imports (
+  sha256 TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  body BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -514,6 +523,22 @@ class SqliteStore::Access : public StoreWriter {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<std::string>();
     return std::optional<std::string>(st.ColumnText(0));
+  }
+
+  Result<std::optional<model::ImportSummary>> FindImport(std::string_view sha256) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT body FROM imports WHERE sha256 = ?"));
+    st.Bind(1, sha256);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<model::ImportSummary>();
+    ASSIGN_OR_RETURN(auto summary, Parse<model::ImportSummary>(st.ColumnBlob(0), "import"));
+    return std::optional<model::ImportSummary>(std::move(summary));
+  }
+
+  Status AddImport(const model::ImportSummary& summary) override {
+    ASSIGN_OR_RETURN(Statement st,
+                     db_.Prepare("INSERT INTO imports (sha256, at, body) VALUES (?, ?, ?)"));
+    st.Bind(1, summary.sha256()).Bind(2, Millis(summary.at())).BindBlob(3, Serialize(summary));
+    return st.Run();
   }
 
   Status PutSetting(std::string_view key, std::string_view value) override {

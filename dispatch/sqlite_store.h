@@ -15,7 +15,7 @@ namespace dispatch {
 class SqliteStore : public Store {
  public:
   // The schema version this code writes. Opening a newer database fails.
-  static constexpr int kSchemaVersion = 9;
+  static constexpr int kSchemaVersion = 10;
   // Written into the file's header (PRAGMA application_id): "DSP1".
   static constexpr int kApplicationId = 0x44535031;
 

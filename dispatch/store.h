@@ -163,6 +163,9 @@ class StoreReader {
   // The case's journal in order.
   virtual model::Result<std::vector<model::Event>> Timeline(std::string_view number) = 0;
   virtual model::Result<std::optional<model::User>> GetUser(std::string_view name) = 0;
+  // The import of the file with this SHA-256 (hex), if one was made.
+  virtual model::Result<std::optional<model::ImportSummary>> FindImport(
+      std::string_view sha256) = 0;
   virtual model::Result<std::vector<model::User>> ListUsers() = 0;
   virtual model::Result<std::vector<model::Centre>> ListCentres() = 0;
   // The text of a pinned definition.
@@ -284,6 +287,8 @@ class StoreWriter : public StoreReader {
   virtual model::Status MarkRead(int64_t inbox_item, std::string_view by, model::Instant at) = 0;
   // Stores a contact and answers its id.
   virtual model::Result<int64_t> AddContact(const model::Contact& contact) = 0;
+  // Keeps what an import entered, by its file's SHA-256 (one import a file).
+  virtual model::Status AddImport(const model::ImportSummary& summary) = 0;
 };
 
 class Store {

@@ -80,6 +80,14 @@ const CategoryGroup* Categories::GroupOf(std::string_view code) const {
 }
 
 Status Categories::CheckUsable(std::string_view code, std::string_view field) const {
+  return Check(code, field, /*retired_ok=*/false);
+}
+
+Status Categories::CheckRecorded(std::string_view code, std::string_view field) const {
+  return Check(code, field, /*retired_ok=*/true);
+}
+
+Status Categories::Check(std::string_view code, std::string_view field, bool retired_ok) const {
   const std::string given(code);
   if (empty()) {
     return Status::FailedPrecondition(
@@ -98,7 +106,7 @@ Status Categories::CheckUsable(std::string_view code, std::string_view field) co
                                    "沒有類別「" + given + "」")
         .WithField(std::string(field));
   }
-  if (c->retired()) {
+  if (c->retired() && !retired_ok) {
     return Status::InvalidArgument(
                "category '" + given + "' (" + c->label().en() + ") is retired; choose a current one",
                "類別「" + c->label().zh_hant() + "」已停用，請選擇現行類別")
@@ -130,6 +138,34 @@ std::string Categories::DefaultFor(std::string_view case_type) const {
 std::string Categories::LabelOf(std::string_view code, Lang lang) const {
   const Category* c = Find(code);
   return c == nullptr ? std::string(code) : Localize(c->label(), lang, code);
+}
+
+namespace {
+
+struct ChannelWords {
+  Channel channel;
+  std::string_view en;
+  std::string_view zh;
+};
+constexpr ChannelWords kChannels[] = {{CHANNEL_PHONE, "phone", "電話"},
+                                      {CHANNEL_VISIT, "visit", "到訪"},
+                                      {CHANNEL_CHAT, "chat", "網上對話"},
+                                      {CHANNEL_EMAIL, "email", "電郵"}};
+
+}  // namespace
+
+std::string ChannelName(Channel channel, Lang lang) {
+  for (const ChannelWords& w : kChannels) {
+    if (w.channel == channel) return std::string(lang == Lang::kEn ? w.en : w.zh);
+  }
+  return "-";
+}
+
+std::optional<Channel> ParseChannel(std::string_view text) {
+  for (const ChannelWords& w : kChannels) {
+    if (text == w.en || text == w.zh) return w.channel;
+  }
+  return std::nullopt;
 }
 
 }  // namespace model

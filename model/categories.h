@@ -4,6 +4,7 @@
 #define MODEL_CATEGORIES_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,9 @@ class Categories {
   // retired (FailedPrecondition when no categories are loaded at all).
   // `field` is the command field the code came in, for the error.
   Status CheckUsable(std::string_view code, std::string_view field) const;
+  // The same for work done before (an earlier record entered now): a
+  // retired code is as good, for it was current then.
+  Status CheckRecorded(std::string_view code, std::string_view field) const;
   // OK when every code in `used` (the codes stored records carry) is in the
   // file, retired or not: a code in use is never deleted. The error names
   // each missing code and how many records carry it.
@@ -50,11 +54,19 @@ class Categories {
   const std::string& path() const { return path_; }
 
  private:
+  Status Check(std::string_view code, std::string_view field, bool retired_ok) const;
+
   CategoryList list_;
   std::string path_;
   std::map<std::string, int, std::less<>> by_code_;   // index into list_.category
   std::map<std::string, int, std::less<>> group_by_code_;
 };
+
+// How a contact reached the centre, in `lang`: "phone", "到訪"; "-" when unsaid.
+std::string ChannelName(Channel channel, Lang lang);
+// A channel as a person writes it, in either language ("visit", "到訪");
+// nullopt for anything else.
+std::optional<Channel> ParseChannel(std::string_view text);
 
 }  // namespace model
 

@@ -134,6 +134,10 @@ class Writer : public StoreWriter {
   Result<int64_t> AddContact(const model::Contact& contact) override {
     return w_.AddContact(contact);
   }
+  Status AddImport(const model::ImportSummary& summary) override { return w_.AddImport(summary); }
+  Result<std::optional<model::ImportSummary>> FindImport(std::string_view sha256) override {
+    return w_.FindImport(sha256);
+  }
   Result<std::vector<model::Notification>> ListOutbox(const dispatch::OutboxFilter& f) override {
     return w_.ListOutbox(f);
   }

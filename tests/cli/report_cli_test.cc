@@ -115,3 +115,48 @@ TEST_CASE("report service prints a year's deadlines, handoffs, pauses and cases 
   CHECK(r.exit_code == 2);
   CHECK(r.err == "error: --format takes table or json, not 'html'\n");
 }
+
+TEST_CASE("a supervisor imports last year's spreadsheets once and the report counts them") {
+  Cli cli;
+  cli.Setup();
+  cli.Must({"user", "add", "ho_sz", "--centre", "SZ", "--role", "supervisor"}, "admin");
+  const std::string contacts = cli.dir().Write("contacts-2025.csv",
+                                               "date,centre,channel,category,legal_advice\r\n"
+                                               "2025-01-15 10:00,SZ,phone,medical,no\r\n"
+                                               "2025-03-02,GZ,到訪,inheritance,yes\r\n");
+  ProcessResult r = cli.Must({"import", "contacts", contacts}, "ho_sz");
+  CHECK(r.out.rfind("Imported 2 contact(s) from contacts-2025.csv.\n", 0) == 0);
+  const std::string cases = cli.dir().Write(
+      "cases-2025.csv",
+      "opened,closed,centre,type,category,reference\n"
+      "2025-05-01,2025-05-09,SZ,escort_to_port,stranded,SZ/25/1\n");
+  r = cli.Must({"import", "cases", cases}, "ho_sz");
+  CHECK(r.out.rfind("Imported 1 finished case(s) from cases-2025.csv (SZ-2025-0001 … SZ-2025-0001)",
+                    0) == 0);
+  r = cli.Must({"case", "show", "SZ-2025-0001"}, "ho_sz");
+  CHECK(r.out.find("Earlier record  SZ/25/1 (cases-2025.csv line 2)") != std::string::npos);
+
+  r = cli.Run({"import", "contacts", contacts}, "ho_sz");
+  CHECK(r.exit_code == 6);  // as for anything that exists already
+  CHECK(r.err.find("contacts-2025.csv was imported already") != std::string::npos);
+
+  const std::string bad = cli.dir().Write("bad.csv",
+                                          "date,centre,channel,category\n"
+                                          "2025-02-30,SZ,phone,medical\n"
+                                          "2025-03-01,SZ,phone,weather\n");
+  r = cli.Run({"import", "contacts", bad}, "ho_sz");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad.csv:2: column date: ") != std::string::npos);
+  CHECK(r.err.find("bad.csv:3: column category: unknown category 'weather'") != std::string::npos);
+  r = cli.Run({"import", "contacts", cli.dir().Path("missing.csv")}, "ho_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("cannot read") != std::string::npos);
+  r = cli.Run({"import", "contacts", contacts}, "chan_sz");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("cannot enter earlier records") != std::string::npos);
+
+  r = cli.Must({"report", "year", "2025"}, "ho_sz");
+  CHECK(r.out.find("Contacts               2") != std::string::npos);
+  CHECK(r.out.find("Cases                  1") != std::string::npos);
+  CHECK(r.out.find("Legal-advice contacts  1") != std::string::npos);
+}

@@ -216,6 +216,31 @@ std::vector<Row> Rows() {
                       a);
        },
        /*about_case=*/false},
+      // Earlier records add to every centre's counts: supervisors enter them.
+      {"record_past_case", "PPPPYYP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* k = c.mutable_record_past_case();
+                        k->set_type("escort_to_port");
+                        k->set_centre("SZ");
+                        k->set_category("medical");
+                        *k->mutable_opened_at() = model::ToProto(f.w.clock.Now() - std::chrono::days(400));
+                        *k->mutable_ended_at() = model::ToProto(f.w.clock.Now() - std::chrono::days(390));
+                      }),
+                      a);
+       },
+       /*about_case=*/false},
+      {"import_records", "PPPPYYP",
+       [](Fixture& f, const std::string& a) {
+         return f.Run(Body([&](Command& c) {
+                        auto* k = c.mutable_import_records();
+                        k->set_kind(model::IMPORT_CONTACTS);
+                        k->set_file_name("contacts.csv");
+                        k->set_csv("date,centre,channel,category\n2025-03-04,SZ,phone,medical\n");
+                      }),
+                      a);
+       },
+       /*about_case=*/false},
       {"add_note", "YNYNYPP",
        [](Fixture& f, const std::string& a) {
          return f.Run(Body([&](Command& c) {

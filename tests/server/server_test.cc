@@ -468,6 +468,22 @@ TEST_CASE("the server logs contacts and answers the categories and the yearly re
   CHECK(r.body.find("\"year\":" + year) != std::string::npos);
   CHECK(s.Get("lam_dg", "/v1/reports/service/" + year + "?centre=SZ").status == 403);
   CHECK(s.Get("ho_sz", "/v1/reports/service/" + year + "?centre=XX").status == 400);
+
+  // Earlier records: the file's bytes in base64, as JSON carries bytes.
+  // "date,centre,channel,category\n2025-04-01,SZ,phone,medical\n"
+  const std::string import =
+      R"({"import_records": {"kind": "IMPORT_CONTACTS", "file_name": "c.csv", "csv": )"
+      R"("ZGF0ZSxjZW50cmUsY2hhbm5lbCxjYXRlZ29yeQoyMDI1LTA0LTAxLFNaLHBob25lLG1lZGljYWwK"}})";
+  CHECK(s.Post("chan_sz", import).status == 403);
+  r = s.Post("ho_sz", import);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.body.find("\"imported\":{\"kind\":\"IMPORT_CONTACTS\"") != std::string::npos);
+  CHECK(r.body.find("\"rows\":1") != std::string::npos);
+  r = s.Post("ho_sz", import);
+  CHECK(r.status == 409);
+  CHECK(r.body.find("c.csv was imported already") != std::string::npos);
+  r = s.Get("ho_sz", "/v1/reports/year/2025");
+  CHECK(r.body.find("\"contacts\":{\"total\":\"1\"") != std::string::npos);
 }
 
 TEST_CASE("the journal is checked at start, reported and not fatal, and read by supervisors") {
