@@ -116,7 +116,12 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
   row("State", "階段",
       l.State(c, c.state()) + " (" + c.state() + "), " + Pick(lang, "since ", "始於 ") +
           When(c.state_entered_at()));
-  row("Opened", "開案", When(c.opened_at()) + " " + Pick(lang, "by ", "由 ") + c.opened_by());
+  if (c.recorded()) {
+    // Opened by someone before this system; entered into it by a supervisor.
+    row("Opened", "開案", When(c.opened_at()));
+  } else {
+    row("Opened", "開案", When(c.opened_at()) + " " + Pick(lang, "by ", "由 ") + c.opened_by());
+  }
   for (const model::Pause& p : c.pauses()) {
     row("Paused", "暫停", l.PauseReason(c, p.reason()) + ", " + Pick(lang, "since ", "始於 ") +
                               When(p.since()));
@@ -138,16 +143,19 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
         "H" + std::to_string(h.id()) + " " + l.Leg(c, h.leg()) + ": " + h.from_centre() + " → " +
             h.to_centre() + ", " + HandoffStatusName(h.status(), lang));
   }
-  if (!c.recorded_from().empty()) {
+  if (c.recorded()) {
+    std::string v = c.earlier_reference().empty() ? "" : c.earlier_reference() + " ";
+    if (!c.recorded_from().empty()) v += "(" + c.recorded_from() + ") ";
     row("Earlier record", "過往紀錄",
-        (c.earlier_reference().empty() ? "" : c.earlier_reference() + " ") + "(" +
-            c.recorded_from() + ")" + Pick(lang, ": counted, not worked here", "：只作統計，未經本系統處理"));
+        v + Pick(lang, "entered by ", "由 ") + c.opened_by() + Pick(lang, " on ", " 於 ") +
+            When(c.updated_at()) +
+            Pick(lang, "; counted, not worked here", " 輸入；只作統計，未經本系統處理"));
   }
   if (!c.summary().empty()) row("Summary", "摘要", c.summary());
   if (!c.related_case().empty()) row("Related case", "相關個案", c.related_case());
   for (const std::string& other : related_here) row("Related case", "相關個案", other + Pick(lang, " (names this one)", "（關連本案）"));
   const model::Person& p = c.person();
-  if (c.recorded_from().empty() || p.ByteSizeLong() > 0) row("Person", "當事人", PersonName(p));
+  if (!c.recorded() || p.ByteSizeLong() > 0) row("Person", "當事人", PersonName(p));
   if (!p.hkid().empty()) row("HKID", "香港身份證", p.hkid());
   if (!p.home_return_permit().empty()) row("Home Return Permit", "回鄉證", p.home_return_permit());
   if (!p.date_of_birth().empty()) row("Born", "出生日期", p.date_of_birth());
@@ -209,7 +217,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     for (const auto& k : c.contact()) out << "  " << When(k.at()) << "  " << ContactLine(k, lang) << '\n';
   }
 
-  if (c.task_size() == 0 && !c.recorded_from().empty()) return;  // an earlier record has none
+  if (c.task_size() == 0 && c.recorded()) return;  // an earlier record has none
   out << '\n' << Pick(lang, "Tasks", "工作") << '\n';
   TextTable tasks({"#", Pick(lang, "Task", "工作"), Pick(lang, "Role", "職位"),
                    Pick(lang, "Centre", "中心"), Pick(lang, "Assignee", "負責人"),
@@ -406,9 +414,12 @@ void PrintReply(std::ostream& out, const model::CommandReply& reply, Labels& l) 
     out << Pick(lang, "Imported ", "已輸入 ") << i.rows()
         << (cases ? Pick(lang, " finished case(s)", " 宗已完結個案") : Pick(lang, " contact(s)", " 人次來電及到訪"))
         << Pick(lang, " from ", "，來自 ") << i.file_name();
-    if (cases) out << " (" << i.first_case() << " … " << i.last_case() << ")";
-    out << Pick(lang, ".\nThey are counted in `dispatch report year`; the file (SHA-256 ",
-                "。\n已計入 `dispatch report year`；此檔案（SHA-256 ")
+    if (cases) {
+      out << Pick(lang, " (first ", "（首宗 ") << i.first_case() << Pick(lang, ", last ", "，末宗 ")
+          << i.last_case() << Pick(lang, ")", "）");
+    }
+    out << Pick(lang, ".\nThey are counted in `dispatch report year`; the file (its cells' SHA-256 ",
+                "。\n已計入 `dispatch report year`；此檔案（內容 SHA-256 ")
         << i.sha256().substr(0, 16)
         << Pick(lang, "…) will not be imported again.\n", "…）不會再次輸入。\n");
     return;

@@ -79,6 +79,8 @@ Object.assign(WORDS, {
   dob: ['Date of birth', '出生日期'],
   phone: ['Phone', '電話'],
   location: ['Where now', '現時所在'],
+  earlier_record: ['Earlier record (counted, not worked here)', '過往紀錄（只作統計，未經本系統處理）'],
+  entered_by: ['entered by', '輸入者'],
 });
 
 const STATUS_WORD = {
@@ -635,11 +637,16 @@ function drawCase(c, next, timeline) {
     el('p', { class: 'no-print' }, el('a', { href: '#/', text: t('back_board') }), ' ',
       el('button', { type: 'button', id: 'print', text: t('print'), onclick: () => window.print() })),
     el('h2', { id: 'case-title', tabindex: '-1' }, c.number + ' · ' + (label(page.def.label) || c.type) + ' · ' +
-      [c.person.name_zh, c.person.name_en].filter(Boolean).join(' ')),
+      [(c.person || {}).name_zh, (c.person || {}).name_en].filter(Boolean).join(' ')),
     dl([[t('state'), stateLabel(c.state)], [t('status'), t(STATUS_WORD[c.status])],
-      [t('owner'), c.centre + ' · ' + c.opened_by], [t('works'), c.responsible_centre || c.centre],
-      [t('opened'), hk(c.opened_at)], [t('summary'), c.summary],
-      [t('printed'), hk(new Date().toISOString())]]),
+      // An earlier record was opened before this system; a supervisor entered it.
+      [t('owner'), c.centre + (c.recorded ? '' : ' · ' + c.opened_by)],
+      [t('works'), c.responsible_centre || c.centre],
+      [t('opened'), hk(c.opened_at)],
+      c.recorded ? [t('earlier_record'), [c.earlier_reference, c.recorded_from && '(' + c.recorded_from + ')',
+        t('entered_by') + ' ' + c.opened_by + ' · ' + hk(c.updated_at)].filter(Boolean).join(' ')] : null,
+      [t('summary'), c.summary],
+      [t('printed'), hk(new Date().toISOString())]].filter(Boolean)),
     ...pauseSection(c));
   head.querySelector('dl').lastChild.previousSibling.classList.add('print-only');
   head.querySelector('dl').lastChild.classList.add('print-only');

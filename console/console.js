@@ -146,6 +146,7 @@ function show(view) {
   $('case-wrap').hidden = view !== 'case';
   $('network-view').hidden = view !== 'network';
   $('list-view').hidden = view !== 'list';
+  $('year-view').hidden = view !== 'year';
   $('nav-network').hidden = !seesEverything();
   const signedIn = !['login', 'password'].includes(view);
   for (const id of ['who', 'duty', 'live', 'pages']) $(id).hidden = !signedIn;
@@ -156,9 +157,11 @@ function show(view) {
   if (view === 'intake') $('intake-h').focus();
   if (view === 'network') $('network-h').focus();
   if (view === 'list') $('list-view').querySelector('h2').focus();
+  if (view === 'year') $('year-h').focus();
 }
 
-// Where the page is: #/ the board, #/new intake, #/case/NUMBER a case.
+// Where the page is: #/ the board, #/new intake, #/case/NUMBER a case,
+// #/network and #/year (supervisors' views), #/list/KIND?... the rows behind a number.
 function route() {
   if (!ui.me || ui.me.must_change_password) return;
   const h = location.hash || '#/';
@@ -168,7 +171,12 @@ function route() {
   if (h === '#/network') return showNetwork();
   if (h.startsWith('#/list/')) {
     const [kind, query] = h.slice('#/list/'.length).split('?');
-    return showList(kind, new URLSearchParams(query || '').get('centre') || '');
+    return showList(kind, new URLSearchParams(query || ''));
+  }
+  if (h === '#/year' || h.startsWith('#/year/') || h.startsWith('#/year?')) {
+    const [path, query] = h.slice('#/year'.length).split('?');
+    buildYear();
+    return showYear(Number(path.replace('/', '')) || 0, new URLSearchParams(query || ''));
   }
   show('board');
   refresh();

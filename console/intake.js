@@ -31,7 +31,38 @@ Object.assign(WORDS, {
   caller_h_needed: ['Who is calling (needed)', '來電者（必填）'],
   name_needed: ['A name in Chinese or in English is needed', '須填寫中文或英文姓名'],
   type_needed: ['Choose the case type', '請選擇個案類別'],
+  category: ['Counted under', '統計類別'],
+  by_type: ['As its type is counted', '按個案類型'],
+  legal: ['Taken by the legal-advice service', '由法律諮詢服務跟進'],
+  contact_h: ['A call or visit that is not a case (人次)', '來電及到訪（不開案）'],
+  channel: ['How they reached us', '聯絡方式'],
+  contact_note: ['Note (no identity numbers needed)', '備註（毋須填寫身份證號碼）'],
+  led_to: ['Case it led to (if one)', '相關個案（如有）'],
+  log_contact: ['Log it', '記錄'],
+  logged: ['Logged: contact', '已記錄：第'],
+  category_needed: ['Choose what it was about', '請選擇類別'],
+  legal_w: ['Legal advice', '法律諮詢'],
+  channel_phone: ['phone', '電話'],
+  channel_visit: ['visit', '到訪'],
+  channel_chat: ['chat', '網上對話'],
+  channel_email: ['email', '電郵'],
 });
+
+// The categories, grouped, for a picker; retired ones are not offered.
+// `first` is the option that says none was chosen.
+async function fillCategories(select, first) {
+  const list = await api('GET', 'categories');
+  const kept = select.value;
+  const groups = (list.group || []).map((g) => {
+    const og = el('optgroup', { label: label(g.label) || g.code });
+    for (const c of (list.category || []).filter((x) => x.group === g.code && !x.retired)) {
+      og.append(el('option', { value: c.code, text: label(c.label) || c.code }));
+    }
+    return og;
+  }).filter((og) => og.children.length > 0);
+  select.replaceChildren(el('option', { value: '', text: first }), ...groups);
+  select.value = kept;
+}
 
 // The same check as model/hkid.cc: '' when valid, else what is wrong.
 function hkidProblem(raw) {
@@ -153,7 +184,8 @@ async function openCase(ev) {
   button.disabled = true;
   try {
     const reply = await api('POST', 'commands', { idempotency_key: commandKey(), open_case: {
-      type: value('type'), centre: value('centre'), person, caller, fields, summary: value('summary') } });
+      type: value('type'), centre: value('centre'), person, caller, fields, summary: value('summary'),
+      category: value('category'), legal_advice: $('in-legal_advice').checked } });
     $('intake-form').reset();
     $('in-centre').value = ui.me.centre;
     $('person-hkid-check').textContent = '';
@@ -186,6 +218,10 @@ function buildIntake() {
     el('p', { id: 'intake-error', class: 'error', role: 'alert', hidden: true }),
     el('fieldset', {}, el('legend', { 'data-t': 'case_h', text: t('case_h') }),
       row('type', 'type', {}, type), row('centre', 'centre_of', {}, centre),
+      row('category', 'category', {}, el('select', {})),
+      el('div', { class: 'row' }, el('label', {},
+        el('input', { type: 'checkbox', id: 'in-legal_advice' }), ' ',
+        el('span', { 'data-t': 'legal', text: t('legal') }))),
       el('div', { id: 'intake-fields' }),
       row('summary', 'summary', {}, el('textarea', { rows: 2 }))),
     el('fieldset', {}, el('legend', { 'data-t': 'person_h', text: t('person_h') }),
@@ -206,6 +242,60 @@ function buildIntake() {
     $('intake-error').hidden = false;
   }));
   form.addEventListener('submit', openCase);
+  buildContactForm();
+}
+
+// A call or visit logged in a few seconds: how, what about, and a word.
+function buildContactForm() {
+  const form = $('contact-form');
+  const channel = el('select', { id: 'contact-channel' },
+    ...['phone', 'visit', 'chat', 'email'].map((c) => el('option', { value: 'CHANNEL_' + c.toUpperCase(),
+      'data-t': 'channel_' + c, text: t('channel_' + c) })));
+  const pair = (id, word, input) => el('div', { class: 'row' },
+    el('label', { for: id, 'data-t': word, text: t(word) }), input);
+  form.append(
+    el('div', { class: 'inline' },
+      pair('contact-channel', 'channel', channel),
+      pair('contact-category', 'category', el('select', { id: 'contact-category' })),
+      el('label', {}, el('input', { type: 'checkbox', id: 'contact-legal' }), ' ',
+        el('span', { 'data-t': 'legal_w', text: t('legal_w') }))),
+    pair('contact-note', 'contact_note', el('input', { id: 'contact-note', autocomplete: 'off' })),
+    pair('contact-case', 'led_to', el('input', { id: 'contact-case', autocomplete: 'off', size: 13 })),
+    el('p', { id: 'contact-error', class: 'error', role: 'alert', hidden: true }),
+    el('button', { type: 'submit', id: 'contact-submit', 'data-t': 'log_contact', text: t('log_contact') }));
+  form.addEventListener('submit', logContact);
+}
+
+async function logContact(ev) {
+  ev.preventDefault();
+  const box = $('contact-error');
+  box.hidden = true;
+  $('contact-done').textContent = '';
+  if (!$('contact-category').value) {
+    box.textContent = t('category_needed');
+    box.hidden = false;
+    $('contact-category').focus();
+    return;
+  }
+  const button = $('contact-submit');
+  button.disabled = true;
+  try {
+    const reply = await api('POST', 'commands', { idempotency_key: commandKey(), log_contact: {
+      channel: $('contact-channel').value, category: $('contact-category').value,
+      legal_advice: $('contact-legal').checked, note: $('contact-note').value.trim(),
+      case_number: $('contact-case').value.trim() } });
+    const k = reply.contact;
+    $('contact-done').textContent = t('logged') + ' ' + k.id + ' · ' + k.centre + ' · ' + hk(k.at);
+    $('contact-note').value = '';
+    $('contact-case').value = '';
+    $('contact-legal').checked = false;
+  } catch (e) {
+    if (e.status === 401) return signedOut();
+    box.textContent = e.message;
+    box.hidden = false;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function showIntake() {
@@ -224,4 +314,11 @@ async function showIntake() {
     .map((c) => el('option', { value: c.code, text: c.code + ' ' + label(c.label) })));
   centre.value = kept;
   type.focus();
+  // Counting waits for no one: without a categories file the case opens
+  // uncounted and the contact form says why it cannot log.
+  await Promise.all([fillCategories($('in-category'), t('by_type')),
+    fillCategories($('contact-category'), t('choose'))]).catch((e) => {
+    $('contact-error').textContent = e.message;
+    $('contact-error').hidden = false;
+  });
 }

@@ -71,14 +71,38 @@ async function showNetwork() {
 }
 
 // The list behind a number. The server's lists, narrowed here where the
-// number counted a part of one (overdue, missed).
-async function showList(kind, centre) {
+// number counted a part of one (overdue, missed); the year's (report.js)
+// by what the report counted.
+async function showList(kind, params) {
   show('list');
+  const centre = params.get('centre') || '';
   const table = $('list');
   const box = $('list-error');
   box.hidden = true;
   table.replaceChildren();
-  $('list-h').textContent = t('list_' + kind) + ' · ' + (centre || t('all_centres'));
+  const yearly = ['year-cases', 'year-contacts', 'missed-deadline', 'past-deadline'].includes(kind);
+  const back = $('list-back');
+  back.href = yearly ? yearHash(params.get('year'), centre, params.get('legal') === '1') : '#/network';
+  back.dataset.t = yearly ? 'back_year' : 'network';
+  back.textContent = t(back.dataset.t);
+  const what = [params.get('year'), params.get('month') ? t('month_w') + ' ' + params.get('month') : '',
+    params.get('type'), params.get('category'), params.get('uncounted') ? t('uncounted') : '',
+    params.get('legal') ? t('legal_w') : ''].filter(Boolean);
+  $('list-h').textContent = t('list_' + kind.replace('-', '_')) + ' · ' + (centre || t('all_centres')) +
+    (what.length ? ' · ' + what.join(' · ') : '');
+  $('list-count').textContent = '';
+  if (yearly) {
+    try {
+      const more = await showYearList(kind, params, table);
+      $('list-count').textContent = '(' + Math.max(0, table.tBodies.length ? table.tBodies[0].rows.length : 0) +
+        (more ? '; ' + t('first_shown') : '') + ')';
+    } catch (e) {
+      if (e.status === 401) return signedOut();
+      box.textContent = e.message;
+      box.hidden = false;
+    }
+    return;
+  }
   const q = centre ? '&centre=' + encodeURIComponent(centre) : '';
   const now = Date.now();
   try {

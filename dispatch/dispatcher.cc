@@ -12,6 +12,7 @@
 #include "dispatch/roster.h"
 #include "dispatch/service_figures.h"
 #include "model/centres.h"
+#include "model/field_values.h"
 #include "model/hkid.h"
 #include "model/person_validation.h"
 #include "model/roles.h"
@@ -366,6 +367,25 @@ Result<CommandReply> Dispatcher::ExecuteCaseCommand(StoreWriter& w, const model:
         past && command.record_past_case().has_opened_at()
             ? model::FromProto(command.record_past_case().opened_at())
             : now;
+    if (past) {
+      // Said before anything of the store is told.
+      RETURN_IF_ERROR(CheckCanEnterRecords(actor));
+      // One earlier case, one entry, from whichever file or hand.
+      const std::string reference = model::TrimSpaces(command.record_past_case().reference());
+      if (!reference.empty()) {
+        ASSIGN_OR_RETURN(auto entered, w.CaseOfEarlierRecord(centre, reference));
+        if (entered) {
+          const std::string from =
+              entered->recorded_from().empty() ? "" : " (from " + entered->recorded_from() + ")";
+          return Status::AlreadyExists(
+                     centre + "'s earlier case " + reference + " was entered already, as " +
+                         entered->number() + from + "; one case is counted once",
+                     centre + " 的過往個案 " + reference + " 已輸入為 " + entered->number() +
+                         "；每宗個案只計算一次")
+              .WithField("record_past_case.reference");
+        }
+      }
+    }
     ctx.definition = catalog_.Latest(type);
     if (ctx.definition == nullptr) {
       return catalog_.NotInUse(type).WithField(past ? "record_past_case.type" : "open_case.type");

@@ -379,9 +379,12 @@ void ResetEscalations(Decision& d) {
 }
 
 // OK when work may be counted under `code` now; `field` is where it came.
-Status CheckCategory(const DecideContext& ctx, std::string_view code, std::string_view field) {
+// `retired_ok` for work done before (an earlier record): a retired code was current then.
+Status CheckCategory(const DecideContext& ctx, std::string_view code, std::string_view field,
+                     bool retired_ok = false) {
   static const model::Categories kNone;
-  return (ctx.categories != nullptr ? *ctx.categories : kNone).CheckUsable(code, field);
+  const model::Categories& categories = ctx.categories != nullptr ? *ctx.categories : kNone;
+  return retired_ok ? categories.CheckRecorded(code, field) : categories.CheckUsable(code, field);
 }
 
 Status CheckOpen(const CaseState& c) {
@@ -611,6 +614,32 @@ Status DecideOpen(Decision& d, const model::OpenCase& cmd) {
   return Status::Ok();
 }
 
+// Where a case from an earlier record ended: a closed one at one of its
+// type's ends (said, unless the type has only one), a cancelled one where it
+// was stopped (said, or where cases start).
+Result<std::string> PastEndState(const model::WorkflowDefinition& def,
+                                 const model::RecordPastCase& cmd) {
+  const std::string& said = cmd.end_state();
+  std::vector<std::string> allowed;  // a closed case's ends; any state a cancelled one's
+  for (const auto& st : def.state()) {
+    if (cmd.cancelled() || st.terminal()) allowed.push_back(st.name());
+  }
+  if (said.empty() && cmd.cancelled()) return def.initial_state();
+  if (said.empty() && allowed.size() == 1) return allowed.front();
+  if (std::find(allowed.begin(), allowed.end(), said) != allowed.end()) return said;
+  const std::string what = cmd.cancelled() ? "states" : "ends";
+  return Status::InvalidArgument(
+             (said.empty() ? "say how " + ACase(def.name()) + " ended: "
+                           : Quoted(said) + " is not one of the " + what + " of " +
+                                 ACase(def.name()) + ": ") +
+                 JoinedList(allowed),
+             (said.empty() ? "請填寫" + CaseZh(def) + "的結果："
+                           : "「" + said + "」不是" + CaseZh(def) + "的" +
+                                 (cmd.cancelled() ? "階段" : "結果") + "：") +
+                 JoinedList(allowed, "、"))
+      .WithField("record_past_case.end_state");
+}
+
 // A finished case from an earlier record: one event that makes it as it
 // ended, with no tasks, timers or notifications (it is counted, not worked).
 Status DecideRecordPast(Decision& d, const model::RecordPastCase& cmd) {
@@ -620,9 +649,8 @@ Status DecideRecordPast(Decision& d, const model::RecordPastCase& cmd) {
   if (ctx.centres.count(cmd.centre()) == 0) {
     return UnknownCentre(cmd.centre(), ctx.centres).WithField("record_past_case.centre");
   }
-  static const model::Categories kNone;
-  const model::Categories& categories = ctx.categories != nullptr ? *ctx.categories : kNone;
-  RETURN_IF_ERROR(categories.CheckRecorded(cmd.category(), "record_past_case.category"));
+  RETURN_IF_ERROR(CheckCategory(ctx, cmd.category(), "record_past_case.category",
+                                /*retired_ok=*/true));
   if (!cmd.has_opened_at()) {
     return Status::InvalidArgument("say when the case was opened", "請填寫開案日期")
         .WithField("record_past_case.opened_at");
@@ -650,23 +678,14 @@ Status DecideRecordPast(Decision& d, const model::RecordPastCase& cmd) {
                "結束日期（" + model::FormatHongKong(ended) + "）在將來；過往紀錄只可記錄已完成的工作")
         .WithField("record_past_case.ended_at");
   }
-  // Where it ended: finished at the type's first end, or stopped where
-  // every case starts (the earlier record says no more).
-  std::string state = def.definition.initial_state();
-  if (!cmd.cancelled()) {
-    for (const auto& st : def.definition.state()) {
-      if (!st.terminal()) continue;
-      state = st.name();
-      break;
-    }
-  }
+  ASSIGN_OR_RETURN(const std::string state, PastEndState(def.definition, cmd));
   d.Emit([&](Event& e) {
     auto* x = e.mutable_case_recorded();
     x->set_type(def.definition.name());
     *x->mutable_definition() = def.Ref();
     x->set_centre(cmd.centre());
     x->set_category(cmd.category());
-    *x->mutable_category_label() = categories.Find(cmd.category())->label();
+    *x->mutable_category_label() = ctx.categories->Find(cmd.category())->label();
     x->set_legal_advice(cmd.legal_advice());
     *x->mutable_opened_at() = cmd.opened_at();
     *x->mutable_ended_at() = cmd.ended_at();
@@ -2008,9 +2027,9 @@ void Evolve(CaseState& c, const Event& e) {
       *c.mutable_state_entered_at() = o.cancelled() ? o.opened_at() : o.ended_at();
       c.set_state_entry_seq(e.seq());
       *c.mutable_ended_at() = o.ended_at();
-      c.set_end_reason("entered from an earlier record");
       c.set_earlier_reference(o.reference());
       c.set_recorded_from(o.source());
+      c.set_recorded(true);
       break;
     }
     case Event::kTransitioned: {

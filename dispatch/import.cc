@@ -48,7 +48,9 @@ Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
             ++i;
             break;
           }
-          if (text[i] == '\n') ++line;
+          if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+            ++line;
+          }
           cell += text[i];
         }
         if (!at_line_end(i)) {
@@ -121,6 +123,10 @@ constexpr Column kCaseColumns[] = {
      "record_past_case.category"},
     {{"outcome", false, "closed (finished, the default) or cancelled (stopped)"},
      "record_past_case.cancelled"},
+    {{"end_state", false,
+      "where it ended, a state of its type: needed for a closed case whose type has more than "
+      "one end (document_verification: permit_issued or not_confirmed)"},
+     "record_past_case.end_state"},
     {{"legal_advice", false, "yes when taken by the legal-advice service (default no)"},
      "record_past_case.legal_advice"},
     {{"reference", false, "its number in the earlier record (one per centre)"},
@@ -155,6 +161,12 @@ std::string ColumnOfField(model::ImportKind kind, std::string_view field) {
   return "";
 }
 
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
 std::optional<bool> ParseYesNo(std::string_view text) {
   for (std::string_view yes : {"yes", "y", "true", "1", "是"}) {
     if (text == yes) return true;
@@ -168,17 +180,34 @@ std::optional<bool> ParseYesNo(std::string_view text) {
 // A date, or a date and time, in Hong Kong time: "2023-04-05",
 // "2023-04-05 14:30", "2023-04-05T14:30".
 Result<model::Instant> ParseWhen(std::string_view text) {
-  if (text.size() == 10) {
-    ASSIGN_OR_RETURN(const std::chrono::sys_days day, model::ParseDate(text));
-    return model::HongKongMidnight(day);
+  const auto digits = [&](size_t from, size_t n) {
+    return text.size() >= from + n &&
+           std::all_of(text.begin() + from, text.begin() + from + n,
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  // Exactly 2023-04-05, or with a time of day (no seconds, no offset: the
+  // centres write Hong Kong time).
+  const bool date = text.size() >= 10 && digits(0, 4) && text[4] == '-' && digits(5, 2) &&
+                    text[7] == '-' && digits(8, 2);
+  const bool time = text.size() == 16 && (text[10] == ' ' || text[10] == 'T') && digits(11, 2) &&
+                    text[13] == ':' && digits(14, 2);
+  if (date && (text.size() == 10 || time)) {
+    if (auto day = model::ParseDate(text.substr(0, 10)); day.ok()) {
+      const int hour = time ? std::stoi(std::string(text.substr(11, 2))) : 0;
+      const int minute = time ? std::stoi(std::string(text.substr(14, 2))) : 0;
+      if (hour < 24 && minute < 60) {
+        return model::HongKongMidnight(*day) + std::chrono::hours(hour) +
+               std::chrono::minutes(minute);
+      }
+    }
+    return Status::InvalidArgument(
+        "'" + model::MaskHkidsIn(text) + "' is not a day and time of the calendar",
+        "「" + model::MaskHkidsIn(text) + "」不是真實的日期或時間");
   }
-  std::string t(text);
-  if (t.size() > 10 && t[10] == ' ') t[10] = 'T';
-  auto at = model::ParseTimestamp(t);
-  if (at.ok()) return *at;
   return Status::InvalidArgument(
-      "'" + model::MaskHkidsIn(text) + "' is not a date; write 2023-04-05, or 2023-04-05 14:30",
-      "「" + model::MaskHkidsIn(text) + "」不是日期；請寫成 2023-04-05 或 2023-04-05 14:30");
+      "'" + model::MaskHkidsIn(text) + "' is not a date; write 2023-04-05, or 2023-04-05 14:30 "
+      "(Hong Kong time)",
+      "「" + model::MaskHkidsIn(text) + "」不是日期；請寫成 2023-04-05 或 2023-04-05 14:30（香港時間）");
 }
 
 // Reads one data row into the command it becomes, saying what is wrong.
@@ -218,10 +247,7 @@ class RowReader {
 
   bool YesNo(std::string_view column) {
     const std::string text = Cell(column);
-    std::string lower = text;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const auto yes = ParseYesNo(lower);
+    const auto yes = ParseYesNo(Lower(text));
     if (!yes) {
       Bad(column, Status::InvalidArgument("'" + model::MaskHkidsIn(text) + "' is not yes or no",
                                           "「" + model::MaskHkidsIn(text) + "」不是「是」或「否」"));
@@ -234,7 +260,6 @@ class RowReader {
   void Refused(const Status& s) { Bad(ColumnOfField(kind_, s.field()), s); }
 
   bool ok() const { return ok_; }
-  int line() const { return record_.line; }
 
  private:
   model::ImportKind kind_;
@@ -253,7 +278,7 @@ std::optional<model::LogContact> ContactRow(RowReader& row) {
                                               "空白；請填寫中心代號"));
   }
   const std::string channel = row.Cell("channel");
-  if (const auto c = model::ParseChannel(channel)) {
+  if (const auto c = model::ParseChannel(Lower(channel))) {
     log.set_channel(*c);
   } else {
     row.Bad("channel", Status::InvalidArgument(
@@ -280,8 +305,8 @@ std::optional<model::RecordPastCase> CaseRow(RowReader& row) {
       row.Bad(column, Status::InvalidArgument("empty; every case needs one", "空白；每宗個案都須填寫"));
     }
   }
-  const std::string outcome = row.Cell("outcome");
-  if (outcome == "cancelled" || outcome == "取消") {
+  const std::string outcome = Lower(row.Cell("outcome"));
+  if (outcome == "cancelled" || outcome == "canceled" || outcome == "取消") {
     past.set_cancelled(true);
   } else if (!outcome.empty() && outcome != "closed" && outcome != "結案") {
     row.Bad("outcome", Status::InvalidArgument(
@@ -291,6 +316,7 @@ std::optional<model::RecordPastCase> CaseRow(RowReader& row) {
   past.set_legal_advice(row.YesNo("legal_advice"));
   past.set_reference(row.Cell("reference"));
   past.set_summary(row.Cell("summary"));
+  past.set_end_state(row.Cell("end_state"));
   if (!row.ok()) return std::nullopt;
   return past;
 }
@@ -350,11 +376,13 @@ Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command
   }
   const std::string file = in.file_name().empty() ? "the file" : in.file_name();
   if (in.csv().size() > kMaxImportBytes) {
+    // In MiB: a long run of digits would read as an identity number, and be masked.
+    const std::string mib = std::to_string((in.csv().size() + (1 << 20) - 1) >> 20);
+    const std::string most = std::to_string(kMaxImportBytes >> 20);
     return Status::InvalidArgument(
-        file + " has " + std::to_string(in.csv().size()) + " bytes, more than the " +
-            std::to_string(kMaxImportBytes) + " one import takes; split it by year",
-        file + " 有 " + std::to_string(in.csv().size()) + " 位元組，超過每次輸入的上限 " +
-            std::to_string(kMaxImportBytes) + "；請按年份分拆");
+        file + " has " + mib + " MiB, more than the " + most +
+            " MiB one import takes; split it by year or by centre",
+        file + " 有 " + mib + " MiB，超過每次輸入的上限 " + most + " MiB；請按年份或中心分拆");
   }
   if (w.categories.empty()) {
     return Status::FailedPrecondition(
@@ -362,7 +390,40 @@ Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command
         "checked; tell the admin",
         "系統未載入類別清單（categories.textproto 缺失或有錯），無法核對紀錄；請通知系統管理員");
   }
-  const std::string sha256 = model::Sha256Hex(in.csv());
+  const std::string_view text = in.csv();
+  if (!model::IsValidUtf8(text)) {
+    const size_t good = model::ValidUtf8Prefix(text);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + good, '\n'));
+    return Status::InvalidArgument(
+        file + ":" + std::to_string(line) +
+            ": not UTF-8 text; save the spreadsheet as \"CSV UTF-8\" (not UTF-16, Big5 or GBK) "
+            "and import that file",
+        file + ":" + std::to_string(line) +
+            "：不是 UTF-8 文字；請把試算表另存為「CSV UTF-8」（不是 UTF-16、Big5 或 GBK），再輸入該檔案");
+  }
+  auto parsed = ParseCsv(text);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument(file + ": " + parsed.status().message(),
+                                   file + "：" + parsed.status().message_zh());
+  }
+  std::vector<CsvRecord> records = std::move(parsed).value();
+  // A spreadsheet's empty rows (",,,") are not records.
+  std::erase_if(records, [](const CsvRecord& r) {
+    return std::all_of(r.cells.begin(), r.cells.end(),
+                       [](const std::string& cell) { return model::TrimSpaces(cell).empty(); });
+  });
+  if (records.empty()) {
+    return Status::InvalidArgument(file + " is empty; its first line names the columns",
+                                   file + " 是空白的；第一行須列出欄位名稱");
+  }
+  // The file as its cells say it: saved again with other line ends, quotes
+  // or a byte order mark, it is the same file.
+  std::string cells;
+  for (const CsvRecord& r : records) {
+    for (const std::string& cell : r.cells) cells += model::TrimSpaces(cell) + '\x1f';
+    cells += '\x1e';
+  }
+  const std::string sha256 = model::Sha256Hex(cells);
   ASSIGN_OR_RETURN(const auto before, w.store.FindImport(sha256));
   if (before) {
     return Status::AlreadyExists(
@@ -374,61 +435,60 @@ Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command
             before->by() + " 輸入（" + before->file_name() + "，" +
             std::to_string(before->rows()) + " 項）；這次沒有再輸入，以免重複計算");
   }
-  const std::string_view text = in.csv();
-  if (!model::IsValidUtf8(text)) {
-    const size_t good = model::ValidUtf8Prefix(text);
-    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + good, '\n'));
-    return Status::InvalidArgument(
-        file + ":" + std::to_string(line) +
-            ": not UTF-8 text; save the spreadsheet as \"CSV UTF-8\" (not Big5 or GBK) and import "
-            "that file",
-        file + ":" + std::to_string(line) +
-            "：不是 UTF-8 文字；請把試算表另存為「CSV UTF-8」（不是 Big5 或 GBK），再輸入該檔案");
-  }
-  auto parsed = ParseCsv(text);
-  if (!parsed.ok()) {
-    return Status::InvalidArgument(file + ": " + parsed.status().message(),
-                                   file + "：" + parsed.status().message_zh());
-  }
-  const std::vector<CsvRecord>& records = *parsed;
   std::vector<Problem> problems;
+  const int header_line = records[0].line;  // after any empty lines
   // The header: every column named once, each known, the required ones there.
   std::map<std::string, size_t> index;
-  if (!records.empty()) {
-    for (size_t i = 0; i < records[0].cells.size(); ++i) {
-      std::string name = model::TrimSpaces(records[0].cells[i]);
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      const auto columns = ColumnsOf(kind);
-      if (std::none_of(columns.begin(), columns.end(),
-                       [&](const Column& k) { return k.column.name == name; })) {
-        std::string known;
-        for (const Column& k : columns) known += (known.empty() ? "" : ", ") + std::string(k.column.name);
-        problems.push_back({1, model::MaskHkidsIn(name),
-                            Status::InvalidArgument(
-                                "not a column of a " + std::string(ImportKindName(kind)) +
-                                    " file; the columns are " + known,
-                                "不是此類檔案的欄位；欄位為 " + known)});
-      } else if (!index.emplace(name, i).second) {
-        problems.push_back({1, name, Status::InvalidArgument("named twice in the header",
-                                                             "標題列中出現兩次")});
-      }
+  const auto columns = ColumnsOf(kind);
+  std::string known;
+  for (const Column& k : columns) known += (known.empty() ? "" : ", ") + std::string(k.column.name);
+  bool other_kind = false;  // a column of the other kind of file
+  for (size_t i = 0; i < records[0].cells.size(); ++i) {
+    const std::string name = Lower(model::TrimSpaces(records[0].cells[i]));
+    const std::string position = std::to_string(i + 1);
+    if (name.empty()) {
+      problems.push_back({header_line, "", Status::InvalidArgument(
+                                     "column " + position + " has no name; name it, or delete "
+                                     "the empty column (a comma at the line's end makes one)",
+                                     "第 " + position + " 欄沒有名稱；請填寫欄名，或刪除該空欄")});
+    } else if (std::none_of(columns.begin(), columns.end(),
+                            [&](const Column& k) { return k.column.name == name; })) {
+      const auto others = ColumnsOf(kind == model::IMPORT_CASES ? model::IMPORT_CONTACTS
+                                                                 : model::IMPORT_CASES);
+      other_kind = other_kind || std::any_of(others.begin(), others.end(), [&](const Column& k) {
+                     return k.column.required && k.column.name == name;
+                   });
+      problems.push_back({header_line, model::MaskHkidsIn(name),
+                          Status::InvalidArgument("not a column of a " +
+                                                      std::string(ImportKindName(kind)) +
+                                                      " file; the columns are " + known,
+                                                  "不是此類檔案的欄位；欄位為 " + known)});
+    } else if (!index.emplace(name, i).second) {
+      problems.push_back({header_line, name, Status::InvalidArgument("named twice in the header",
+                                                           "標題列中出現兩次")});
     }
   }
-  for (const Column& k : ColumnsOf(kind)) {
+  for (const Column& k : columns) {
     if (k.column.required && index.count(std::string(k.column.name)) == 0) {
-      problems.push_back({1, std::string(k.column.name),
+      problems.push_back({header_line, std::string(k.column.name),
                           Status::InvalidArgument("missing from the header: " +
                                                       std::string(k.column.what),
                                                   "標題列缺少此欄")});
     }
   }
   if (!problems.empty()) {
-    const auto [en, zh] = Listing(file, problems, 100);
+    const auto [en, zh] = Listing(file, problems, kMostProblems);
+    const std::string other(ImportKindName(kind == model::IMPORT_CASES ? model::IMPORT_CONTACTS
+                                                                        : model::IMPORT_CASES));
     return Status::InvalidArgument(
-        file + ": its header (line 1) is not one of a " + std::string(ImportKindName(kind)) +
-            " file, so nothing was imported:" + en,
-        file + "：標題列（第 1 行）不合格式，沒有輸入任何紀錄：" + zh);
+        file + ": its header (line " + std::to_string(header_line) + ") is not one of a " +
+            std::string(ImportKindName(kind)) +
+            " file, so nothing was imported" +
+            (other_kind ? " (is it a file of " + other + "? `dispatch import " + other + "`)" : "") +
+            ":" + en,
+        file + "：標題列（第 " + std::to_string(header_line) + " 行）不合格式，沒有輸入任何紀錄" +
+            (other_kind ? "（這是否" + other + "檔案？請用 `dispatch import " + other + "`）" : "") +
+            "：" + zh);
   }
 
   model::ImportSummary summary;
@@ -443,11 +503,6 @@ Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command
   bool stopped = false;  // at kMostProblems
   for (size_t r = 1; r < records.size(); ++r) {
     const CsvRecord& record = records[r];
-    // A spreadsheet's empty rows (",,,") are not records.
-    if (std::all_of(record.cells.begin(), record.cells.end(),
-                    [](const std::string& cell) { return model::TrimSpaces(cell).empty(); })) {
-      continue;
-    }
     ++rows;
     const size_t before_row = problems.size();
     RowReader row(kind, index, record, problems);
@@ -504,7 +559,7 @@ Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command
     }
   }
   if (!problems.empty()) {
-    const auto [en, zh] = Listing(file, problems, 100);
+    const auto [en, zh] = Listing(file, problems, kMostProblems);
     // Everything the rows wrote goes with the refusal (the command's
     // transaction): nothing of the file is entered.
     return Status::InvalidArgument(

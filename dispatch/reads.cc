@@ -112,6 +112,46 @@ Result<std::pair<model::Instant, model::Instant>> YearSpan(const std::string& s)
   return model::HongKongYearSpan(year);
 }
 
+// What a number of the yearly report counted, to list the rows behind it:
+// `?year=2026[&month=3]` (Hong Kong time), `category=CODE` or `uncounted=1`
+// (none said), `legal=1`.
+struct Counted {
+  model::Instant from{};
+  model::Instant until{};
+  std::optional<std::string> category;
+  std::optional<bool> legal_advice;
+};
+
+Result<Counted> ParseCounted(const ReadRequest& r) {
+  Counted c;
+  const std::string year = r.Get("year");
+  const std::string month = r.Get("month");
+  if (!year.empty()) {
+    ASSIGN_OR_RETURN(std::tie(c.from, c.until), YearSpan(year));
+  }
+  if (!month.empty()) {
+    const int m = month.size() <= 2 && month.find_first_not_of("0123456789") == std::string::npos
+                      ? std::stoi(month)
+                      : 0;
+    if (year.empty() || m < 1 || m > 12) {
+      return Status::InvalidArgument("month takes 1 to 12, with a year",
+                                     "month 須為 1 至 12，並須註明年份")
+          .WithField("month");
+    }
+    using std::chrono::months;
+    const auto first = std::chrono::year(std::stoi(year)) / std::chrono::month(m) / 1;
+    c.from = model::HongKongMidnight(std::chrono::sys_days(first));
+    c.until = model::HongKongMidnight(std::chrono::sys_days(first + months(1)));
+  }
+  if (r.Flag("uncounted")) {
+    c.category = "";
+  } else if (const std::string code = r.Get("category"); !code.empty()) {
+    c.category = code;
+  }
+  if (r.Flag("legal")) c.legal_advice = true;
+  return c;
+}
+
 Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   ASSIGN_OR_RETURN(auto status, ParseCaseStatus(r.Get("status")));
   ASSIGN_OR_RETURN(int limit, ParseLimit(r.Get("limit"), 100));
@@ -125,6 +165,11 @@ Result<Answer> Cases(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   filter.limit = limit + 1;
   filter.related_to = r.Get("related");
   filter.waiting = r.Flag("waiting");
+  ASSIGN_OR_RETURN(const Counted counted, ParseCounted(r));
+  filter.opened_from = counted.from;
+  filter.opened_until = counted.until;
+  filter.category = counted.category;
+  filter.legal_advice = counted.legal_advice;
   if (filter.waiting && !filter.after.empty()) {
     return Status::InvalidArgument("the cases waiting for a day come in one list, soonest first; "
                                    "ask without after",
@@ -383,9 +428,11 @@ Result<Answer> Read(Dispatcher& d, const Actor& actor, const ReadRequest& r) {
   if (resource == "contacts") {
     ContactFilter f;
     f.centre = r.Get("centre");
-    if (const std::string year = r.Get("year"); !year.empty()) {
-      ASSIGN_OR_RETURN(std::tie(f.from, f.until), YearSpan(year));
-    }
+    ASSIGN_OR_RETURN(const Counted counted, ParseCounted(r));
+    f.from = counted.from;
+    f.until = counted.until;
+    f.category = counted.category;
+    f.legal_advice = counted.legal_advice;
     ASSIGN_OR_RETURN(f.limit, ParseLimit(r.Get("limit"), 500));
     ASSIGN_OR_RETURN(f.before_id, ParseId(r.Get("before"), "before"));
     ASSIGN_OR_RETURN(auto contacts, d.ListContacts(actor, f));

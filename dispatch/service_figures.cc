@@ -33,9 +33,14 @@ void ServiceTally::TakeCase(const std::vector<model::Event>& events) {
     model::Instant at{};
   };
   std::map<int, Asked> handoffs;  // by id
-  auto count = [&](const Deadline& d, bool met) {
-    auto& [m, x] = deadlines_[{d.centre, type, d.stage}];
-    ++(met ? m : x);
+  auto count = [&](const Deadline& d, bool met, const std::string& number) {
+    Counts& c = deadlines_[{d.centre, type, d.stage}];
+    if (met) {
+      ++c.met;
+    } else {
+      ++c.missed;
+      c.missed_cases.insert(number);
+    }
   };
   // Only the events the figures are made of are looked at.
   for (const model::Event& e : events) {
@@ -84,7 +89,7 @@ void ServiceTally::TakeCase(const std::vector<model::Event>& events) {
       if (it == timers.end() || it->second.missed) continue;
       it->second.missed = true;
       if (!InYear(e)) continue;
-      count(it->second, /*met=*/false);
+      count(it->second, /*met=*/false, e.case_number());
       if (it->first == kCaseTimer) past_deadline_[owner].insert(e.case_number());
     } else if (e.has_deadline_met()) {
       const auto it = timers.find(e.deadline_met().key());
@@ -93,7 +98,7 @@ void ServiceTally::TakeCase(const std::vector<model::Event>& events) {
       const bool late = e.deadline_met().late();
       it->second.missed = late;
       if (!InYear(e)) continue;
-      count(it->second, /*met=*/!late);
+      count(it->second, /*met=*/!late, e.case_number());
       if (late && it->first == kCaseTimer) past_deadline_[owner].insert(e.case_number());
     } else if (e.has_case_resumed()) {
       if (!InYear(e)) continue;
@@ -116,8 +121,9 @@ model::ServiceFigures ServiceTally::Figures(int year, const std::string& centre)
     f.set_centre(c);
     f.set_type(type);
     f.set_stage(stage);
-    f.set_met(counts.first);
-    f.set_missed(counts.second);
+    f.set_met(counts.met);
+    f.set_missed(counts.missed);
+    for (const std::string& number : counts.missed_cases) f.add_missed_case(number);
   }
   for (const auto& [c, times] : accept_ms_) {
     if (!wanted(c) || times.empty()) continue;
@@ -142,6 +148,7 @@ model::ServiceFigures ServiceTally::Figures(int year, const std::string& centre)
     model::CentreCases& f = *out.add_past_case_deadline();
     f.set_centre(c);
     f.set_cases(static_cast<int64_t>(cases.size()));
+    for (const std::string& number : cases) f.add_case_number(number);
   }
   return out;
 }

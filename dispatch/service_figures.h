@@ -42,8 +42,13 @@ class ServiceTally {
   bool InYear(const model::Event& e) const;
 
   model::Instant from_, until_;
-  // (centre, type, stage) -> (met, missed)
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int64_t, int64_t>> deadlines_;
+  // (centre, type, stage) -> (met, missed), and the cases that missed it
+  struct Counts {
+    int64_t met = 0;
+    int64_t missed = 0;
+    std::set<std::string> missed_cases;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, Counts> deadlines_;
   std::map<std::string, std::vector<int64_t>> accept_ms_;  // by accepting centre
   // (centre, reason) -> (pauses, ms)
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> paused_;

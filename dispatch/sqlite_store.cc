@@ -272,6 +272,11 @@ CREATE TABLE imports (
   at INTEGER NOT NULL,
   body BLOB NOT NULL
 ) WITHOUT ROWID;
+-- A finished case entered from an earlier record keeps its number there:
+-- the same record is not entered twice, from any file.
+ALTER TABLE cases ADD COLUMN earlier_reference TEXT;
+CREATE INDEX cases_by_earlier_reference ON cases (centre, earlier_reference)
+  WHERE earlier_reference IS NOT NULL;
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -393,6 +398,22 @@ std::string PersonName(const model::Person& p) {
   return p.name_zh().empty() ? p.name_en() : p.name_zh();
 }
 
+// The category and the legal-advice flag a report's row counts by, at
+// `index` and the one after it (NULL: any).
+void BindCounted(Statement& st, int index, const std::optional<std::string>& category,
+                 const std::optional<bool>& legal_advice) {
+  if (category) {
+    st.Bind(index, *category);
+  } else {
+    st.BindNull(index);
+  }
+  if (legal_advice) {
+    st.Bind(index + 1, int64_t{*legal_advice ? 1 : 0});
+  } else {
+    st.BindNull(index + 1);
+  }
+}
+
 }  // namespace
 
 // Reads and writes on the one connection. Writes are only reached through
@@ -428,6 +449,8 @@ class SqliteStore::Access : public StoreWriter {
         "      (SELECT opened_at, number FROM cases WHERE number = ?5))"
         " AND (?7 IS NULL OR related_case = ?7)"
         " AND (?8 = 0 OR number IN (SELECT case_number FROM timers WHERE key = 'wake'))"
+        " AND (?9 = 0 OR opened_at >= ?9) AND (?10 = 0 OR opened_at < ?10)"
+        " AND (?11 IS NULL OR category = ?11) AND (?12 IS NULL OR legal_advice = ?12)"
         " ORDER BY CASE WHEN ?8 = 1 THEN (SELECT next_at FROM timers"
         "      WHERE case_number = number AND key = 'wake') END,"
         " opened_at DESC, number DESC LIMIT ?6"));
@@ -439,6 +462,8 @@ class SqliteStore::Access : public StoreWriter {
     st.Bind(6, int64_t{f.limit > 0 ? f.limit : -1});
     st.BindOptional(7, f.related_to);
     st.Bind(8, int64_t{f.waiting ? 1 : 0});
+    st.Bind(9, Millis(f.opened_from)).Bind(10, Millis(f.opened_until));
+    BindCounted(st, 11, f.category, f.legal_advice);
     return ReadAll<model::CaseState>(st, "case");
   }
 
@@ -523,6 +548,16 @@ class SqliteStore::Access : public StoreWriter {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<std::string>();
     return std::optional<std::string>(st.ColumnText(0));
+  }
+
+  Result<std::optional<model::CaseState>> CaseOfEarlierRecord(std::string_view centre,
+                                                              std::string_view reference) override {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT body, number FROM cases WHERE centre = ? AND earlier_reference = ?"));
+    st.Bind(1, centre).Bind(2, reference);
+    ASSIGN_OR_RETURN(std::vector<model::CaseState> found, ReadAll<model::CaseState>(st, "case"));
+    if (found.empty()) return std::optional<model::CaseState>();
+    return std::optional<model::CaseState>(std::move(found.front()));
   }
 
   Result<std::optional<model::ImportSummary>> FindImport(std::string_view sha256) override {
@@ -949,9 +984,12 @@ class SqliteStore::Access : public StoreWriter {
   Result<std::vector<model::Contact>> ListContacts(const ContactFilter& f) override {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         "SELECT body, id FROM contacts WHERE (?1 = '' OR centre = ?1) AND at >= ?2"
-        " AND (?3 = 0 OR at < ?3) AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5"));
+        " AND (?3 = 0 OR at < ?3) AND (?4 = 0 OR id < ?4)"
+        " AND (?6 IS NULL OR category = ?6) AND (?7 IS NULL OR legal_advice = ?7)"
+        " ORDER BY id DESC LIMIT ?5"));
     st.Bind(1, f.centre).Bind(2, Millis(f.from)).Bind(3, Millis(f.until));
     st.Bind(4, f.before_id).Bind(5, int64_t{f.limit});
+    BindCounted(st, 6, f.category, f.legal_advice);
     std::vector<model::Contact> out;
     for (;;) {
       ASSIGN_OR_RETURN(bool row, st.Step());
@@ -1153,16 +1191,17 @@ class SqliteStore::Access : public StoreWriter {
     } else {
       ASSIGN_OR_RETURN(Statement st, db_.Prepare(
           "INSERT INTO cases (number, centre, type, definition_hash, state, status, person_name,"
-          " opened_at, version, body, related_case, category, legal_advice)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+          " opened_at, version, body, related_case, category, legal_advice, earlier_reference)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
           " ON CONFLICT (number) DO UPDATE SET centre = ?2, type = ?3, definition_hash = ?4,"
           " state = ?5, status = ?6, person_name = ?7, opened_at = ?8, version = ?9, body = ?10,"
-          " related_case = ?11, category = ?12, legal_advice = ?13"));
+          " related_case = ?11, category = ?12, legal_advice = ?13, earlier_reference = ?14"));
       st.Bind(1, c.number()).Bind(2, c.centre()).Bind(3, c.type());
       st.Bind(4, c.definition().content_hash()).Bind(5, c.state()).Bind(6, int64_t{c.status()});
       st.Bind(7, PersonName(c.person())).Bind(8, Millis(c.opened_at())).Bind(9, c.version());
       st.BindBlob(10, Serialize(c)).BindOptional(11, c.related_case());
       st.Bind(12, c.category()).Bind(13, int64_t{c.legal_advice() ? 1 : 0});
+      st.BindOptional(14, c.earlier_reference());
       RETURN_IF_ERROR(st.Run());
     }
     ASSIGN_OR_RETURN(Statement task, db_.Prepare(

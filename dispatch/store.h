@@ -41,6 +41,13 @@ struct CaseFilter {
   // Only cases waiting for a booked day (model::WaitForDay), soonest first;
   // not paged by `after`.
   bool waiting = false;
+  // What the yearly report counts a case by: opened in [opened_from,
+  // opened_until) (zero: no bound), its category ("" is counted as none
+  // said), the legal-advice service's.
+  model::Instant opened_from{};
+  model::Instant opened_until{};
+  std::optional<std::string> category;
+  std::optional<bool> legal_advice;
 };
 
 struct TaskFilter {
@@ -72,6 +79,8 @@ struct ContactFilter {
   model::Instant until{};      // before; zero: no end
   int64_t before_id = 0;       // only older ones than this; 0: from the newest
   int limit = 50;
+  std::optional<std::string> category;  // as CaseFilter's
+  std::optional<bool> legal_advice;
 };
 
 struct HandoffFilter {
@@ -163,6 +172,9 @@ class StoreReader {
   // The case's journal in order.
   virtual model::Result<std::vector<model::Event>> Timeline(std::string_view number) = 0;
   virtual model::Result<std::optional<model::User>> GetUser(std::string_view name) = 0;
+  // The case entered from `centre`'s earlier record `reference`, if one was.
+  virtual model::Result<std::optional<model::CaseState>> CaseOfEarlierRecord(
+      std::string_view centre, std::string_view reference) = 0;
   // The import of the file with this SHA-256 (hex), if one was made.
   virtual model::Result<std::optional<model::ImportSummary>> FindImport(
       std::string_view sha256) = 0;

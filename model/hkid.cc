@@ -1,5 +1,6 @@
 #include "model/hkid.h"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -69,22 +70,62 @@ std::string MaskHkid(std::string_view hkid) {
   return out;
 }
 
+namespace {
+
+// One character of a text, as the masking reads it: where its bytes are, and
+// the ASCII it stands for. Full-width forms (Ａ１２３４５６（３）, as Chinese
+// input methods type them) stand for their ASCII; other characters for none.
+struct Unit {
+  size_t start;
+  size_t length;
+  char ascii;  // 0: none
+};
+
+std::vector<Unit> UnitsOf(std::string_view text) {
+  std::vector<Unit> out;
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out.push_back({i, 1, static_cast<char>(b)});
+      ++i;
+      continue;
+    }
+    const size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    char ascii = 0;
+    if (length == 3 && i + 2 < text.size()) {
+      const char32_t cp = (char32_t(b & 0x0F) << 12) |
+                          (char32_t(static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
+                          char32_t(static_cast<unsigned char>(text[i + 2]) & 0x3F);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) ascii = static_cast<char>(cp - 0xFEE0);  // ！ to ～
+      if (cp == 0x3000) ascii = ' ';                                              // 　
+    }
+    out.push_back({i, std::min(length, text.size() - i), ascii});
+    i += length;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string MaskHkidsIn(std::string_view text) {
+  const std::vector<Unit> units = UnitsOf(text);
   auto is = [&](size_t i, int (*test)(int)) {
-    return i < text.size() && test(static_cast<unsigned char>(text[i])) != 0;
+    return i < units.size() && units[i].ascii != 0 &&
+           test(static_cast<unsigned char>(units[i].ascii)) != 0;
   };
   // NormalizeHkid drops spaces and brackets wherever they are.
   auto filler = [&](size_t i) {
-    return i < text.size() && (text[i] == ' ' || text[i] == '(' || text[i] == ')' ||
-                               text[i] == '[' || text[i] == ']');
+    if (i >= units.size()) return false;
+    const char c = units[i].ascii;
+    return c == ' ' || c == '(' || c == ')' || c == '[' || c == ']';
   };
   auto skip_spaces = [&](size_t i) {
     while (filler(i)) ++i;
     return i;
   };
-  std::string out(text);
+  std::vector<bool> masked(units.size(), false);
   size_t i = 0;
-  while (i < text.size()) {
+  while (i < units.size()) {
     // Any letter may start one: NormalizeHkid takes spaces and brackets
     // anywhere, so "message 1234567" is masked too, being one to it.
     if (!is(i, std::isalpha)) {
@@ -106,17 +147,27 @@ std::string MaskHkidsIn(std::string_view text) {
     }
     // A permit (one letter, 8 or 10 digits) shows four digits; anything else three.
     const size_t shown = letters == 1 && (digits.size() == 8 || digits.size() == 10) ? 4 : 3;
-    for (size_t d = shown; d < digits.size(); ++d) out[digits[d]] = '*';
+    for (size_t d = shown; d < digits.size(); ++d) masked[digits[d]] = true;
     j = digits.back() + 1;
     if (digits.size() == 6) {
       // The check digit A, where it stands alone: "A123456(A)", "A123456A".
       const size_t k = skip_spaces(j);
-      if (k < text.size() && (text[k] == 'A' || text[k] == 'a') && !is(k + 1, std::isalnum)) {
-        out[k] = '*';
+      if (k < units.size() && (units[k].ascii == 'A' || units[k].ascii == 'a') &&
+          !is(k + 1, std::isalnum)) {
+        masked[k] = true;
         j = k + 1;
       }
     }
     i = j;
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (masked[u]) {
+      out += '*';
+    } else {
+      out.append(text.substr(units[u].start, units[u].length));
+    }
   }
   return out;
 }

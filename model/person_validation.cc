@@ -7,6 +7,7 @@
 
 #include "model/field_values.h"
 #include "model/hkid.h"
+#include "model/proto/case.pb.h"
 
 namespace model {
 namespace {
@@ -145,6 +146,9 @@ Person MaskedPerson(const Person& person) {
 
 void MaskIdentityNumbers(google::protobuf::Message& message) {
   using google::protobuf::FieldDescriptor;
+  // A definition's content hash is hex the system made, not text anyone typed:
+  // masked, it would no longer name the version the case ran on.
+  if (dynamic_cast<DefinitionRef*>(&message) != nullptr) return;
   if (auto* person = dynamic_cast<Person*>(&message)) {
     if (!person->hkid().empty()) person->set_hkid(MaskHkid(person->hkid()));
     if (!person->home_return_permit().empty()) {

@@ -135,6 +135,10 @@ class Writer : public StoreWriter {
     return w_.AddContact(contact);
   }
   Status AddImport(const model::ImportSummary& summary) override { return w_.AddImport(summary); }
+  Result<std::optional<model::CaseState>> CaseOfEarlierRecord(std::string_view centre,
+                                                              std::string_view reference) override {
+    return w_.CaseOfEarlierRecord(centre, reference);
+  }
   Result<std::optional<model::ImportSummary>> FindImport(std::string_view sha256) override {
     return w_.FindImport(sha256);
   }

@@ -124,7 +124,8 @@ TEST_CASE("a database of an older build is upgraded only by an explicit migrate"
     // As the previous build made it: no settings table, no application id.
     auto db = dispatch::SqliteDb::Open(path, dispatch::SqliteDb::Mode::kOpenExisting);
     // (Everything migrations 3 to 10 add or change is taken back here.)
-    REQUIRE((*db)->Exec("DROP TABLE imports;"
+    REQUIRE((*db)->Exec("DROP TABLE imports; DROP INDEX cases_by_earlier_reference;"
+                        "ALTER TABLE cases DROP COLUMN earlier_reference;"
                         "DROP INDEX journal_by_at; ALTER TABLE journal DROP COLUMN prev;"
                         "ALTER TABLE journal DROP COLUMN link; ALTER TABLE journal DROP COLUMN salt;"
                         "DROP TABLE contacts; DROP INDEX cases_counted;"
@@ -174,7 +175,8 @@ TEST_CASE("migrating to schema 6 links the related cases already stored both way
     // As schema 5 stored them: the link only in the second case's body.
     auto db = dispatch::SqliteDb::Open(cli.db(), dispatch::SqliteDb::Mode::kOpenExisting);
     REQUIRE(db.ok());
-    REQUIRE((*db)->Exec("DROP TABLE imports;"
+    REQUIRE((*db)->Exec("DROP TABLE imports; DROP INDEX cases_by_earlier_reference;"
+                        "ALTER TABLE cases DROP COLUMN earlier_reference;"
                         "DROP INDEX journal_by_at; ALTER TABLE journal DROP COLUMN prev;"
                         "ALTER TABLE journal DROP COLUMN link; ALTER TABLE journal DROP COLUMN salt;"
                         "DROP TABLE contacts; DROP INDEX cases_counted;"

@@ -131,7 +131,7 @@ TEST_CASE("a supervisor imports last year's spreadsheets once and the report cou
       "opened,closed,centre,type,category,reference\n"
       "2025-05-01,2025-05-09,SZ,escort_to_port,stranded,SZ/25/1\n");
   r = cli.Must({"import", "cases", cases}, "ho_sz");
-  CHECK(r.out.rfind("Imported 1 finished case(s) from cases-2025.csv (SZ-2025-0001 … SZ-2025-0001)",
+  CHECK(r.out.rfind("Imported 1 finished case(s) from cases-2025.csv (first SZ-2025-0001, last SZ-2025-0001)",
                     0) == 0);
   r = cli.Must({"case", "show", "SZ-2025-0001"}, "ho_sz");
   CHECK(r.out.find("Earlier record  SZ/25/1 (cases-2025.csv line 2)") != std::string::npos);

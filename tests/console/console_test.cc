@@ -7,6 +7,7 @@
 
 #include "model/crypto.h"
 #include "model/text_proto.h"
+#include "model/time.h"
 #include "support/served.h"
 #include "support/server_process.h"
 #include "support/webdriver.h"
@@ -52,6 +53,24 @@ std::vector<std::string> AxeViolations(Browser& b) {
 std::string Joined(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+// As JSON carries a bytes field.
+std::string Base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, bytes.size() - i);
+    uint32_t v = 0;
+    for (size_t k = 0; k < 3; ++k) {
+      v = (v << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0);
+    }
+    for (size_t k = 0; k < 4; ++k) {
+      out += k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=';
+    }
+  }
   return out;
 }
 
@@ -399,6 +418,122 @@ TEST_CASE("the console: a supervisor sees the network at a glance, and each numb
   b.Go(s.Url() + "/#/list/dead");
   CHECK(b.WaitForText("#list-count", "(0)"));
   const std::vector<std::string> errors = b.Errors();
+  const std::string first_error = errors.empty() ? "" : errors.front();
+  CHECK_MESSAGE(errors.empty(), first_error);
+}
+
+TEST_CASE("the console: intake counts a case and logs a call, and the supervisor's year leads from each number to its rows") {
+  Served s;
+  GivePassword(s, "chan_sz", "harbour-lantern-42");
+  GivePassword(s, "ho_sz", "supervisor-lantern-5");
+  testing::WebDriver driver;
+  Browser officer(driver);
+  SignIn(officer, s.Url() + "/", "chan_sz", "harbour-lantern-42");
+
+  // The case is counted under what the officer picks, with the legal-advice service.
+  officer.Click("#nav-new");
+  REQUIRE(officer.WaitForText("#intake-view:not([hidden]) #intake-h", "新個案"));
+  CHECK(officer.WaitForText("#in-category", "繼承"));  // grouped, in the officer's language
+  Choose(officer, "#in-type", "escort_to_port");
+  Choose(officer, "#in-category", "inheritance");
+  officer.Click("#in-legal_advice");
+  officer.Type("#in-person-name_en", "WONG Mei Lan");
+  officer.Click("#intake-submit");
+  REQUIRE(officer.WaitForText("#case-title", "SZ-"));
+  const std::string number = officer.Run("return location.hash.slice('#/case/'.length)").string_value();
+  const auto opened = s.Get("chan_sz", "/v1/cases/" + number);
+  CHECK(opened.body.find("\"category\":\"inheritance\"") != std::string::npos);
+  CHECK(opened.body.find("\"legal_advice\":true") != std::string::npos);
+
+  // A call that is not a case, logged in a few seconds beside the intake.
+  officer.Click("#nav-new");
+  REQUIRE(officer.WaitForText("#contact-h", "來電及到訪"));
+  officer.Click("#contact-submit");
+  CHECK(officer.WaitForText("#contact-error", "請選擇類別"));
+  Choose(officer, "#contact-channel", "CHANNEL_VISIT");
+  Choose(officer, "#contact-category", "identity_documents");
+  officer.Type("#contact-note", "Lost her card on the train; told where to report it");
+  officer.Click("#contact-submit");
+  CHECK(officer.WaitForText("#contact-done", "已記錄：第 1 · SZ"));
+  CHECK(officer.Run("return document.getElementById('contact-note').value").string_value().empty());
+  std::string axe = Joined(AxeViolations(officer));
+  CHECK_MESSAGE(axe.empty(), axe);
+  CHECK(officer.Errors().empty());
+
+  // Last year, entered from a spreadsheet: two phone calls about medical bills.
+  // "date,centre,channel,category\n{year-1}-04-01,SZ,phone,medical\n{year-1}-05-02,GZ,phone,medical\n"
+  const int year = model::HongKongYear(
+      std::chrono::time_point_cast<model::Millis>(std::chrono::system_clock::now()));
+  const std::string last = std::to_string(year - 1);
+  const std::string csv = "date,centre,channel,category\n" + last + "-04-01,SZ,phone,medical\n" +
+                          last + "-05-02,GZ,phone,medical\n";
+  REQUIRE(s.Post("ho_sz", R"({"import_records": {"kind": "IMPORT_CONTACTS", "csv": ")" +
+                              Base64(csv) + R"("}})")
+              .status == 200);
+
+  Browser sup(driver, 1280, 1400);
+  SignIn(sup, s.Url() + "/", "ho_sz", "supervisor-lantern-5");
+  sup.Click("#nav-year");
+  REQUIRE(sup.WaitForText("#year-view:not([hidden]) #year-h", "年度統計"));
+  CHECK(sup.WaitForText("#year-totals", "來電及到訪"));
+  const auto row_of = [&](const std::string& table, int row) {
+    return sup.Run("const r = document.querySelectorAll('" + table + " tbody tr')[" +
+                   std::to_string(row) + "]; return r ? Array.from(r.cells).map((c) => "
+                   "c.textContent).join('|') : ''").string_value();
+  };
+  for (int i = 0; i < 100 && row_of("#year-totals", 0).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(row_of("#year-totals", 0) == "來電及到訪（人次）|1|2|-50.0");
+  CHECK(row_of("#year-totals", 1) == "個案|1|0|-");
+  CHECK(row_of("#year-totals", 3) == "法律諮詢個案|1|0|-");
+  CHECK(sup.WaitForText("#year-cases", "繼承"));
+  CHECK(sup.Run("return document.querySelectorAll('#year-cases svg.bar rect').length").number_value() == 1);
+  CHECK(sup.Run("return document.querySelectorAll('#year-month-chart svg[role=img] rect').length").number_value() == 24);
+  axe = Joined(AxeViolations(sup));
+  CHECK_MESSAGE(axe.empty(), axe);
+  sup.Screenshot(Screenshots() + "/year.png");
+
+  // Each number opens the rows it counts, filtered as the report counted them.
+  sup.Click("#year-cases a[href^='#/list/year-cases?'][href*='category=inheritance']");
+  REQUIRE(sup.WaitForText("#list-view:not([hidden]) #list-h", "個案 · 所有中心 · " + std::to_string(year)));
+  CHECK(sup.WaitForText("#list", number));
+  CHECK(sup.WaitForText("#list-count", "(1)"));
+  sup.Click("#list-back");
+  REQUIRE(sup.WaitForText("#year-view:not([hidden]) #year-h", "年度統計"));
+  sup.Click("#year-totals tbody tr:first-child td:nth-child(3) a");  // last year's contacts
+  REQUIRE(sup.WaitForText("#list-view:not([hidden]) #list-h", last));
+  CHECK(sup.WaitForText("#list-count", "(2)"));
+  CHECK(sup.WaitForText("#list", "GZ"));
+  // One centre: its own numbers, and the rows behind them its own.
+  sup.Go(s.Url() + "/#/year/" + last);
+  REQUIRE(sup.WaitForText("#year-view:not([hidden]) #year-h", "年度統計"));
+  CHECK(sup.WaitForText("#year-centre", "GZ"));
+  Choose(sup, "#year-centre", "GZ");
+  for (int i = 0; i < 100 && sup.Run("return location.hash").string_value() != "#/year/" + last + "?centre=GZ"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(sup.Run("return location.hash").string_value() == "#/year/" + last + "?centre=GZ");
+  CHECK(sup.WaitForText("#year-contacts", "醫療"));
+  CHECK(sup.Run("return document.getElementById('year-centres-s').hidden").bool_value());
+  sup.Click("#year-months a[href*='month=5']");
+  CHECK(sup.WaitForText("#list-count", "(1)"));
+  CHECK(sup.WaitForText("#list", last + "-05-02"));
+
+  // A case of last year entered from a spreadsheet opens like any other, and says what it is.
+  const std::string cases = "opened,closed,centre,type,category,reference\n" + last +
+                            "-06-01," + last + "-06-20,GZ,escort_to_port,stranded,GZ/" + last + "/9\n";
+  REQUIRE(s.Post("ho_sz", R"({"import_records": {"kind": "IMPORT_CASES", "file_name": "gz.csv", "csv": ")" +
+                              Base64(cases) + R"("}})")
+              .status == 200);
+  sup.Go(s.Url() + "/#/list/year-cases?year=" + last + "&centre=GZ");
+  CHECK(sup.WaitForText("#list-count", "(1)"));
+  sup.Click("#list a[href='#/case/GZ-" + last + "-0001']");
+  CHECK(sup.WaitForText("#case-title", "GZ-" + last + "-0001"));
+  CHECK(sup.WaitForText(".case-head", "過往紀錄"));
+  CHECK(sup.WaitForText(".case-head", "GZ/" + last + "/9 (gz.csv line 2)"));
+  CHECK(sup.WaitForText("#case-timeline", "由過往紀錄輸入"));
+  const std::vector<std::string> errors = sup.Errors();
   const std::string first_error = errors.empty() ? "" : errors.front();
   CHECK_MESSAGE(errors.empty(), first_error);
 }

@@ -374,6 +374,9 @@ TEST_CASE("a case's journal exports with links anyone can check and its identity
   CHECK(person.name_en() == "LI CHAN Shuk Fan");
   CHECK(person.hkid() == "A123***(*)");
   CHECK(EventOf(j.Row(j.cases[1], 1)).case_opened().person().hkid() == "A123456(3)");
+  // The version the case ran on is named as stored: its hash is no identity number.
+  CHECK(x.entry(0).event().case_opened().definition().content_hash() ==
+        EventOf(j.Row(j.cases[1], 1)).case_opened().definition().content_hash());
   // An identity number typed into a note, and a Home Return Permit number.
   j.Note(j.cases[1], "her son's card is B234567(8), permit H12345678");
   auto again = ExportCaseJournal(*j.w.dispatcher, supervisor, j.cases[1]);

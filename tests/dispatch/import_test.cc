@@ -9,6 +9,7 @@
 
 #include "dispatch/audit.h"
 #include "dispatch/import.h"
+#include "dispatch/reads.h"
 #include "model/crypto.h"
 #include "support/temp_dir.h"
 #include "support/world.h"
@@ -40,8 +41,7 @@ bool Says(const model::Status& s, const std::string& text) {
   return s.message().find(text) != std::string::npos;
 }
 
-// How many contacts and cases the store holds, and the next case number a
-// Shenzhen case of 2024 would get (a row that was undone must not have used one).
+// How many contacts and cases the store holds.
 struct Counts {
   int64_t contacts;
   int64_t cases;
@@ -91,6 +91,17 @@ TEST_CASE("CSV cells are read as RFC 4180 has them, each record with the line it
   CHECK((*r)[4].line == 6);
   CHECK((*r)[4].cells == std::vector<std::string>{"last", "", ""});
 
+  // A lone CR ends a line too (old Mac spreadsheets); CRLF inside quotes is kept.
+  auto cr = ParseCsv("a,b\r1,\"x\r\ny\"\r2,\"z\"");
+  REQUIRE(cr.ok());
+  REQUIRE(cr->size() == 3);
+  CHECK((*cr)[1].cells == std::vector<std::string>{"1", "x\r\ny"});
+  CHECK((*cr)[2].line == 4);  // CRLF inside the quotes is one line break
+  CHECK((*cr)[2].cells == std::vector<std::string>{"2", "z"});
+  auto blank_first = ParseCsv("\na,b\n");
+  REQUIRE(blank_first.ok());
+  CHECK((*blank_first)[1].line == 2);
+
   auto open = ParseCsv("a,b\n1,2\n3,\"never\nclosed\n");
   REQUIRE_FALSE(open.ok());
   CHECK(open.status().message() == "line 3: a quoted cell is never closed");
@@ -139,7 +150,7 @@ TEST_CASE("a good contacts file is counted by the yearly report exactly as its r
 
   const auto reply = w.Must(Import(model::IMPORT_CONTACTS, csv, "contacts-2024.csv"), "ho_sz");
   CHECK(reply.imported().rows() == n);
-  CHECK(reply.imported().sha256() == model::Sha256Hex(csv));
+  CHECK(reply.imported().sha256().size() == 64);
 
   const model::YearReport r = Report(w, 2024);
   CHECK(r.contacts().total() == n);
@@ -150,6 +161,26 @@ TEST_CASE("a good contacts file is counted by the yearly report exactly as its r
   for (const auto& c : r.by_centre()) CHECK(c.contacts() == by_centre[c.centre()]);
   for (const auto& m : r.by_month()) CHECK(m.contacts() == by_month[m.month()]);
   CHECK(Report(w, 2025).contacts().total() == 0);
+
+  // The rows behind each number are listed by what the report counted them by.
+  const Actor ho = *w.dispatcher->ResolveActor("ho_sz");
+  const auto listed = [&](std::map<std::string, std::string> query) -> int64_t {
+    query["limit"] = "1000";
+    auto read = Read(*w.dispatcher, ho, ReadRequest({"contacts"}, query));
+    REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+    return dynamic_cast<model::ContactList&>(**read).contact_size();
+  };
+  CHECK(listed({{"year", "2024"}}) == n);
+  CHECK(listed({{"year", "2024"}, {"category", "medical"}}) == by_category["medical"]);
+  CHECK(listed({{"year", "2024"}, {"legal", "1"}}) == legal);
+  CHECK(listed({{"year", "2024"}, {"centre", "GZ"}}) == by_centre["GZ"]);
+  CHECK(listed({{"year", "2024"}, {"month", "12"}}) == by_month[12]);  // 23:59 on the 31st too
+  CHECK(listed({{"year", "2024"}, {"month", "7"}, {"category", "inheritance"}}) == 2);
+  CHECK(listed({{"year", "2024"}, {"uncounted", "1"}}) == 0);
+  auto bad = Read(*w.dispatcher, ho, ReadRequest({"contacts"}, {{"month", "13"}, {"year", "2024"}}));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().field() == "month");
+  CHECK_FALSE(Read(*w.dispatcher, ho, ReadRequest({"contacts"}, {{"month", "3"}})).ok());
 
   // Each contact keeps where it came from, and who entered it.
   ContactFilter f;
@@ -213,6 +244,24 @@ TEST_CASE("a good cases file enters finished cases, numbered in their year, coun
   CHECK(r.by_month(5).cases() == 1);
   CHECK(Report(w, 2025).cases().total() == 1);
   CHECK(Report(w, 2024, "GZ").cases().total() == 1);
+  const auto listed = [&](std::map<std::string, std::string> query) {
+    query["status"] = "all";
+    auto read = Read(*w.dispatcher, *w.dispatcher->ResolveActor("ho_sz"), ReadRequest({"cases"}, query));
+    REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+    std::vector<std::string> numbers;
+    for (const auto& c : dynamic_cast<model::CaseList&>(**read).case_state()) {
+      numbers.push_back(c.number());
+    }
+    return numbers;
+  };
+  CHECK(listed({{"year", "2024"}}).size() == 3);
+  CHECK(listed({{"year", "2024"}, {"legal", "1"}}) ==
+        std::vector<std::string>{"SZ-2024-0002", "GZ-2024-0001"});  // newest first
+  CHECK(listed({{"year", "2024"}, {"category", "inheritance"}}) ==
+        std::vector<std::string>{"SZ-2024-0002"});
+  CHECK(listed({{"year", "2024"}, {"month", "3"}, {"centre", "GZ"}}) ==
+        std::vector<std::string>{"GZ-2024-0001"});
+  CHECK(listed({{"year", "2025"}}) == std::vector<std::string>{"SZ-2025-0001"});
 
   // The journal's chain holds over them, and a rebuild makes them again.
   const Actor admin = *w.dispatcher->ResolveActor("admin");
@@ -263,12 +312,13 @@ TEST_CASE("every bad contact row is named by line and column and nothing of the 
       ",SZ,phone,medical,no,,\n"                               // 13: no date
       ",,,,,,\n"                                               // 14: empty: skipped
       "2024-01-02,SZ,phone,,no,,\n"                            // 15: no category
-      "2024-01-02,SZ,phone,medical,no,," + std::string(1001, 'x') + "\n";  // 16: note too long
+      "2024-01-02,SZ,phone,medical,no,," + std::string(1001, 'x') + "\n"  // 16: note too long
+      "2024-01-02,SZ,Phone,Medical,YES,,case\n";  // 17: a code's case matters; a channel's not
   const model::Status s = Refused(w, model::IMPORT_CONTACTS, csv);
   CHECK(s.code() == Code::kInvalidArgument);
-  CHECK(Says(s, "old.csv: 13 row(s) are wrong, so nothing was imported"));
+  CHECK(Says(s, "old.csv: 14 row(s) are wrong, so nothing was imported"));
   CHECK(Says(s, "\nold.csv:3: column date: "));
-  CHECK(Says(s, "\nold.csv:4: column date: not a date"));
+  CHECK(Says(s, "\nold.csv:4: column date: '02/01/2024' is not a date"));
   CHECK(Says(s, "\nold.csv:5: column centre: unknown centre 'XX'"));
   CHECK(Says(s, "\nold.csv:6: column channel: 'fax' is not phone, visit, chat or email"));
   CHECK(Says(s, "\nold.csv:7: column category: unknown category 'weather'"));
@@ -280,6 +330,7 @@ TEST_CASE("every bad contact row is named by line and column and nothing of the 
   CHECK(Says(s, "\nold.csv:13: column date: empty"));
   CHECK(Says(s, "\nold.csv:15: column category: say which category"));
   CHECK(Says(s, "\nold.csv:16: column note: log_contact.note is too long"));
+  CHECK(Says(s, "\nold.csv:17: column category: unknown category 'Medical'"));
   CHECK_FALSE(Says(s, "old.csv:2:"));
   CHECK_FALSE(Says(s, "old.csv:14:"));
   CHECK(s.message_zh().find("old.csv:5: 「centre」欄：沒有代號為「XX」的中心") != std::string::npos);
@@ -337,7 +388,14 @@ TEST_CASE("a file whose header or bytes are wrong is refused before any row") {
   s = Refused(w, model::IMPORT_CONTACTS, "opened,closed,centre,type,category\n");
   CHECK(Says(s, "column opened: not a column of a contacts file"));
   s = Refused(w, model::IMPORT_CONTACTS, "");
-  CHECK(Says(s, "column date: missing from the header"));
+  CHECK(s.message() == "old.csv is empty; its first line names the columns");
+  // A header with an empty column (a comma at its end), after an empty line.
+  s = Refused(w, model::IMPORT_CONTACTS, "\ndate,centre,channel,category,\n2024-01-02,SZ,phone,medical,\n");
+  CHECK(Says(s, "old.csv: its header (line 2) is not one of a contacts file"));
+  CHECK(Says(s, "\nold.csv:2: column 5 has no name"));
+  // A cases file given as contacts says which it may be.
+  s = Refused(w, model::IMPORT_CONTACTS, "opened,closed,centre,type,category\n2024-01-02,2024-01-03,SZ,escort_to_port,medical\n");
+  CHECK(Says(s, "(is it a file of cases? `dispatch import cases`)"));
   s = Refused(w, model::IMPORT_CONTACTS, "date,centre,channel,category\n,,,\n");
   CHECK(s.message() == "old.csv has no rows under its header; nothing to import");
   // Big5 bytes on line 3 (a spreadsheet saved in the wrong encoding).
@@ -350,8 +408,117 @@ TEST_CASE("a file whose header or bytes are wrong is refused before any row") {
   s = Refused(w, model::IMPORT_KIND_UNSPECIFIED, "date\n");
   CHECK(s.field() == "import_records.kind");
   CHECK(CountsOf(w) == before);
-  // The register holds none of them: a refused file can be corrected and imported.
-  CHECK_FALSE(w.store->Read().FindImport(model::Sha256Hex(""))->has_value());
+}
+
+TEST_CASE("a refused file is not kept: once what it needs is there, the same file imports") {
+  World w;
+  w.OnDuty("chan_sz");
+  const std::string csv = "date,centre,channel,category,case_number\n2026-03-01,SZ,phone,medical,SZ-2026-0001\n";
+  const auto s = Refused(w, model::IMPORT_CONTACTS, csv);
+  CHECK(Says(s, "old.csv:2: column case_number: no case SZ-2026-0001"));
+  CHECK(w.OpenEscort() == "SZ-2026-0001");
+  const auto reply = w.Must(Import(model::IMPORT_CONTACTS, csv), "ho_sz");
+  CHECK(reply.imported().rows() == 1);
+  // Saved again with Windows line ends and a byte order mark: the same file.
+  std::string resaved = "\xEF\xBB\xBF";
+  for (char c : csv) resaved += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const auto again = Refused(w, model::IMPORT_CONTACTS, resaved);
+  CHECK(again.code() == Code::kAlreadyExists);
+}
+
+TEST_CASE("a thousand problems are named, and checking stops there") {
+  World w;
+  std::string csv = "date,centre,channel,category\n";
+  for (int i = 0; i < 1100; ++i) csv += "2024-01-02,SZ,phone,weather\n";
+  const auto s = Refused(w, model::IMPORT_CONTACTS, csv);
+  CHECK(Says(s, "old.csv: at least 1000 row(s) are wrong"));
+  size_t named = 0;
+  for (size_t at = s.message().find("\nold.csv:"); at != std::string::npos;
+       at = s.message().find("\nold.csv:", at + 1)) {
+    ++named;
+  }
+  CHECK(named == 1000);
+  CHECK(Says(s, "\nold.csv:1001: column category: unknown category 'weather'"));
+  CHECK_FALSE(Says(s, "old.csv:1002:"));
+}
+
+TEST_CASE("an identity number typed into any cell comes back masked") {
+  World w;
+  const std::string csv =
+      "date,centre,channel,category,note\n"
+      "2024-01-02,SZ,A123456(3),medical,\n"
+      "2024-01-02,Ｂ２３４５６７（８）,phone,medical,\n"
+      "2024-01-02,SZ,phone,C345678(9),\n";
+  const auto s = Refused(w, model::IMPORT_CONTACTS, csv);
+  CHECK(Says(s, "old.csv:2: column channel: 'A123***(*)' is not phone"));
+  CHECK(Says(s, "old.csv:3: column centre: unknown centre 'Ｂ２３４***（*）'"));
+  CHECK(Says(s, "C345***(*)"));
+  for (const char* whole : {"A123456", "５６７", "C345678"}) {
+    CHECK(s.message().find(whole) == std::string::npos);
+    CHECK(s.message_zh().find(whole) == std::string::npos);
+  }
+}
+
+TEST_CASE("an earlier case is entered once, from any file, and ends where its record says") {
+  World w;
+  const std::string header = "opened,closed,centre,type,category,reference,end_state\n";
+  w.Must(Import(model::IMPORT_CASES,
+                header + "2024-01-05,2024-01-20,SZ,escort_to_port,stranded,SZ/24/001,\n", "a.csv"),
+         "ho_sz");
+  // Another file with the same record of the same centre: refused at that row.
+  auto s = Refused(w, model::IMPORT_CASES,
+                   header + "2024-02-05,2024-02-20,GZ,escort_to_port,stranded,SZ/24/001,\n"
+                            "2024-01-05,2024-01-20,SZ,escort_to_port,stranded,SZ/24/001,\n");
+  CHECK(Says(s, "old.csv: 1 row(s) are wrong"));
+  CHECK(Says(s, "\nold.csv:3: column reference: SZ's earlier case SZ/24/001 was entered already, "
+                "as SZ-2024-0001 (from a.csv line 2)"));
+  // A verification ends two ways: the record must say which.
+  s = Refused(w, model::IMPORT_CASES,
+              header + "2024-03-01,2024-03-09,SZ,document_verification,identity_documents,V1,\n");
+  CHECK(Says(s, "old.csv:2: column end_state: say how a document_verification case ended: "));
+  CHECK(Says(s, "not_confirmed"));
+  s = Refused(w, model::IMPORT_CASES,
+              header + "2024-03-01,2024-03-09,SZ,document_verification,identity_documents,V1,"
+                       "collecting_details\n");
+  CHECK(Says(s, "'collecting_details' is not one of the ends of a document_verification case"));
+  w.Must(Import(model::IMPORT_CASES,
+                header + "2024-03-01,2024-03-09,SZ,document_verification,identity_documents,V1,"
+                         "not_confirmed\n"),
+         "ho_sz");
+  CHECK(w.Case("SZ-2024-0002").state() == "not_confirmed");
+
+  // One entered by hand, with no file: marked as an earlier record all the same.
+  Command past;
+  auto* p = past.mutable_record_past_case();
+  p->set_type("escort_to_port");
+  p->set_centre("FJ");
+  p->set_category("stranded");
+  *p->mutable_opened_at() = model::ToProto(*model::ParseTimestamp("2025-05-01T10:00:00+08:00"));
+  *p->mutable_ended_at() = model::ToProto(*model::ParseTimestamp("2025-05-03T10:00:00+08:00"));
+  const auto reply = w.Must(past, "kwok_fj");
+  CHECK(reply.case_state().recorded());
+  CHECK(reply.case_state().recorded_from().empty());
+  CHECK(reply.case_state().number() == "FJ-2025-0001");
+  // Whose it is not is asked before anything of the store is told.
+  p->set_type("ferry");
+  p->set_reference("SZ/24/001");
+  const auto denied = w.dispatcher->Execute(past, "lin_fj");
+  REQUIRE_FALSE(denied.ok());
+  CHECK(denied.status().code() == Code::kPermissionDenied);
+
+  // The timeline says what it is, in both languages; the service figures leave it out.
+  auto timeline = Read(*w.dispatcher, *w.dispatcher->ResolveActor("ho_sz"),
+                       ReadRequest({"cases", "SZ-2024-0001", "timeline"}));
+  REQUIRE(timeline.ok());
+  const auto& line = dynamic_cast<model::Timeline&>(**timeline).line(0).what();
+  CHECK(line.en() == "Entered from an earlier record SZ/24/001 (a.csv line 2): SZ, Escort to port, "
+                     "opened 2024-01-05 00:00, closed 2024-01-20 00:00; counted under Stranded, "
+                     "returning home");
+  CHECK(line.zh_hant().rfind("由過往紀錄輸入 SZ/24/001", 0) == 0);
+  auto figures = w.dispatcher->ServiceFigures(*w.dispatcher->ResolveActor("ho_sz"), 2024, "");
+  REQUIRE(figures.ok());
+  CHECK(figures->deadline_size() == 0);
+  CHECK(figures->past_case_deadline_size() == 0);
 }
 
 TEST_CASE("earlier records are entered by supervisors and may carry a retired category") {

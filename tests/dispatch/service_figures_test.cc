@@ -103,6 +103,8 @@ TEST_CASE("a deadline is counted once: met in time, or missed however late it wa
   const model::ServiceFigures f = tally.Figures(2026, "");
   CHECK(Rows(f) == std::vector<std::string>{"SZ escort_to_port crossing_booked 0/1",
                                             "SZ escort_to_port planning 2/2"});
+  REQUIRE(f.deadline(1).missed_case_size() == 1);  // two missed, one case behind them
+  CHECK(f.deadline(1).missed_case(0) == "SZ-2026-0001");
 }
 
 TEST_CASE("a deadline is its working centre's, a handoff's answer the centre asked") {
@@ -161,6 +163,13 @@ TEST_CASE("figures fall in the Hong Kong year of their outcome") {
   REQUIRE(f.past_case_deadline_size() == 1);
   CHECK(f.past_case_deadline(0).centre() == "SZ");
   CHECK(f.past_case_deadline(0).cases() == 2);
+  // The cases behind each number, for the console's links.
+  const std::vector<std::string> behind = {"SZ-2026-0001", "SZ-2026-0003"};
+  CHECK(std::vector<std::string>(f.past_case_deadline(0).case_number().begin(),
+                                 f.past_case_deadline(0).case_number().end()) == behind);
+  CHECK(std::vector<std::string>(f.deadline(0).missed_case().begin(),
+                                 f.deadline(0).missed_case().end()) == behind);
+  CHECK(f.deadline(1).missed_case_size() == 0);
 }
 
 TEST_CASE("time to accept a handoff: median and 90th percentile, nearest rank") {

@@ -54,6 +54,11 @@ TEST_CASE("identity numbers are masked wherever they appear in a text") {
   CHECK(MaskHkidsIn("H12345678H12345678") == "H1234****H1234****");
   CHECK(MaskHkidsIn(MaskHkidsIn("A1234563B1234563")) == MaskHkidsIn("A1234563B1234563"));
   CHECK(MaskHkidsIn("A123456[3]") == "A123***[*]");
+  // Full-width, as a Chinese input method types it: masked alike, Chinese around it kept.
+  CHECK(MaskHkidsIn("身份證Ａ１２３４５６（３）") == "身份證Ａ１２３***（*）");
+  CHECK(MaskHkidsIn("A123456（3）") == "A123***（*）");
+  CHECK(MaskHkidsIn("Ｙ２５０４１９５.csv") == "Ｙ２５０****.csv");
+  CHECK(MaskHkidsIn("回鄉證 Ｈ１２３４５６７８") == "回鄉證 Ｈ１２３４****");
   // What NormalizeHkid would read as one is masked, even after a word.
   CHECK(MaskHkidsIn("no message 1234567") == "no message 123****");
   // Case numbers, times and phone numbers are left alone.
