@@ -80,15 +80,18 @@ async function showList(kind, params) {
   const box = $('list-error');
   box.hidden = true;
   table.replaceChildren();
-  const yearly = ['year-cases', 'year-contacts', 'missed-deadline', 'past-deadline'].includes(kind);
+  const yearly = ['year-cases', 'year-contacts', 'missed-deadline', 'past-deadline', 'handoffs-accepted',
+    'paused'].includes(kind);
   const back = $('list-back');
-  back.href = yearly ? yearHash(params.get('year'), centre, params.get('legal') === '1') : '#/network';
+  const shown = params.get('in') || centre;  // the year page the list was opened from
+  back.href = yearly ? yearHash(params.get('year'), shown === 'network' ? '' : shown,
+    params.get('legal') === '1') : '#/network';
   back.dataset.t = yearly ? 'back_year' : 'network';
   back.textContent = t(back.dataset.t);
   const what = [params.get('year'), params.get('month') ? t('month_w') + ' ' + params.get('month') : '',
     params.get('type'), params.get('category'), params.get('uncounted') ? t('uncounted') : '',
     params.get('legal') ? t('legal_w') : ''].filter(Boolean);
-  $('list-h').textContent = t('list_' + kind.replace('-', '_')) + ' · ' + (centre || t('all_centres')) +
+  $('list-h').textContent = t('list_' + kind.replace(/-/g, '_')) + ' · ' + (centre || t('all_centres')) +
     (what.length ? ' · ' + what.join(' · ') : '');
   $('list-count').textContent = '';
   if (yearly) {

@@ -48,6 +48,8 @@ Object.assign(WORDS, {
   list_year_contacts: ['Contacts', '來電及到訪'],
   list_missed_deadline: ['Cases that missed a deadline', '逾期的個案'],
   list_past_deadline: ['Cases past their whole-case deadline', '超過整宗個案限期的個案'],
+  list_handoffs_accepted: ['Cases whose handoffs were accepted', '已接受交接的個案'],
+  list_paused: ['Cases paused', '曾暫停的個案'],
   status_w: ['Status', '狀態'],
   when_w: ['When', '時間'],
   how_w: ['How', '方式'],
@@ -138,7 +140,9 @@ async function showYear(year, params) {
         .map((c) => el('option', { value: c.code, text: c.code + ' ' + label(c.label) })));
     cs.value = centre;
     $('year-legal').checked = legal;
-    const base = { year, centre, legal: legal ? 1 : '' };
+    // `in`: the centre this page shows ('network' for all), for the way back
+    // from a list whose own centre is narrower.
+    const base = { year, centre, legal: legal ? 1 : '', in: centre || 'network' };
     const [r, s] = await Promise.all([
       api('GET', 'reports/year/' + year + '?compare=' + (year - 1) +
         (centre ? '&centre=' + encodeURIComponent(centre) : '') + (legal ? '&legal=1' : '')),
@@ -237,7 +241,7 @@ function stageName(d) {
 }
 
 function drawService(s, base) {
-  const at = { year: base.year, centre: base.centre };
+  const at = { year: base.year, centre: base.centre, in: base.in };
   fillTable($('year-deadlines'), ['centre_col', 'type_w', 'stage_w', 'met_w', 'missed_w'], s.deadline || [],
     (tr, d) => {
       cell(tr, d.centre);
@@ -250,14 +254,14 @@ function drawService(s, base) {
     });
   fillTable($('year-handoffs'), ['centre_col', 'accepted_w', 'median_w', 'p90_w'], s.handoff || [], (tr, h) => {
     cell(tr, h.centre);
-    cell(tr, String(Number(h.accepted || 0)));
+    cell(tr, '').append(rowsLink('handoffs-accepted', { ...at, centre: h.centre }, String(Number(h.accepted || 0))));
     cell(tr, hours(h.median_ms));
     cell(tr, hours(h.p90_ms));
   });
   fillTable($('year-paused'), ['centre_col', 'reason_w', 'pauses_w', 'time_w'], s.paused || [], (tr, p) => {
     cell(tr, p.centre);
     cell(tr, label(p.reason_label) || p.reason);
-    cell(tr, String(Number(p.pauses || 0)));
+    cell(tr, '').append(rowsLink('paused', { ...at, centre: p.centre, reason: p.reason }, String(Number(p.pauses || 0))));
     cell(tr, hours(p.paused_ms));
   });
   fillTable($('year-past'), ['centre_col', 'cases_w'], s.past_case_deadline || [], (tr, c) => {
@@ -314,7 +318,8 @@ function caseRows(table, cases, names) {
   });
 }
 
-// kind: year-cases, year-contacts, missed-deadline, past-deadline.
+// kind: year-cases, year-contacts, and the service figures' missed-deadline,
+// past-deadline, handoffs-accepted and paused.
 async function showYearList(kind, params, table) {
   const names = await categoryLabels();
   let more = false;
@@ -339,13 +344,20 @@ async function showYearList(kind, params, table) {
     const s = await api('GET', 'reports/service/' + params.get('year') +
       (params.get('centre') ? '?centre=' + encodeURIComponent(params.get('centre')) : ''));
     let numbers = [];
+    const centre = params.get('centre');
     if (kind === 'missed-deadline') {
       const stage = params.get('stage') === '-' ? '' : params.get('stage');
-      const d = (s.deadline || []).find((x) => x.centre === params.get('centre') &&
+      const d = (s.deadline || []).find((x) => x.centre === centre &&
         x.type === params.get('type') && (x.stage || '') === stage);
       numbers = (d && d.missed_case) || [];
+    } else if (kind === 'handoffs-accepted') {
+      const h = (s.handoff || []).find((x) => x.centre === centre);
+      numbers = (h && h.case_number) || [];
+    } else if (kind === 'paused') {
+      const p = (s.paused || []).find((x) => x.centre === centre && x.reason === params.get('reason'));
+      numbers = (p && p.case_number) || [];
     } else {
-      const c = (s.past_case_deadline || []).find((x) => x.centre === params.get('centre'));
+      const c = (s.past_case_deadline || []).find((x) => x.centre === centre);
       numbers = (c && c.case_number) || [];
     }
     caseRows(table, await casesNamed(numbers), names);

@@ -61,8 +61,9 @@ void ServiceTally::TakeCase(const std::vector<model::Event>& events) {
     } else if (e.has_handoff_accepted()) {
       const auto it = handoffs.find(e.handoff_accepted().id());
       if (it != handoffs.end() && InYear(e)) {
-        accept_ms_[it->second.to_centre].push_back(
-            (model::FromProto(e.at()) - it->second.at).count());
+        Accepted& a = accepted_[it->second.to_centre];
+        a.ms.push_back((model::FromProto(e.at()) - it->second.at).count());
+        a.cases.insert(e.case_number());
       }
       if (!e.handoff_accepted().responsible_centre().empty()) {
         responsible = e.handoff_accepted().responsible_centre();
@@ -102,9 +103,10 @@ void ServiceTally::TakeCase(const std::vector<model::Event>& events) {
       if (late && it->first == kCaseTimer) past_deadline_[owner].insert(e.case_number());
     } else if (e.has_case_resumed()) {
       if (!InYear(e)) continue;
-      auto& [n, ms] = paused_[{responsible, e.case_resumed().reason()}];
-      ++n;
-      ms += e.case_resumed().paused_ms();
+      Paused& p = paused_[{responsible, e.case_resumed().reason()}];
+      ++p.pauses;
+      p.ms += e.case_resumed().paused_ms();
+      p.cases.insert(e.case_number());
     }
   }
 }
@@ -125,23 +127,25 @@ model::ServiceFigures ServiceTally::Figures(int year, const std::string& centre)
     f.set_missed(counts.missed);
     for (const std::string& number : counts.missed_cases) f.add_missed_case(number);
   }
-  for (const auto& [c, times] : accept_ms_) {
-    if (!wanted(c) || times.empty()) continue;
-    std::vector<int64_t> sorted = times;
+  for (const auto& [c, accepted] : accepted_) {
+    if (!wanted(c) || accepted.ms.empty()) continue;
+    std::vector<int64_t> sorted = accepted.ms;
     std::sort(sorted.begin(), sorted.end());
     model::HandoffFigure& f = *out.add_handoff();
     f.set_centre(c);
     f.set_accepted(static_cast<int64_t>(sorted.size()));
     f.set_median_ms(Quantile(sorted, 50));
     f.set_p90_ms(Quantile(sorted, 90));
+    for (const std::string& number : accepted.cases) f.add_case_number(number);
   }
-  for (const auto& [key, totals] : paused_) {
+  for (const auto& [key, p] : paused_) {
     if (!wanted(key.first)) continue;
     model::PauseFigure& f = *out.add_paused();
     f.set_centre(key.first);
     f.set_reason(key.second);
-    f.set_pauses(totals.first);
-    f.set_paused_ms(totals.second);
+    f.set_pauses(p.pauses);
+    f.set_paused_ms(p.ms);
+    for (const std::string& number : p.cases) f.add_case_number(number);
   }
   for (const auto& [c, cases] : past_deadline_) {
     if (!wanted(c)) continue;

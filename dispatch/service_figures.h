@@ -49,9 +49,17 @@ class ServiceTally {
     std::set<std::string> missed_cases;
   };
   std::map<std::tuple<std::string, std::string, std::string>, Counts> deadlines_;
-  std::map<std::string, std::vector<int64_t>> accept_ms_;  // by accepting centre
-  // (centre, reason) -> (pauses, ms)
-  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> paused_;
+  struct Accepted {
+    std::vector<int64_t> ms;        // request to acceptance, each handoff
+    std::set<std::string> cases;
+  };
+  std::map<std::string, Accepted> accepted_;  // by accepting centre
+  struct Paused {
+    int64_t pauses = 0;
+    int64_t ms = 0;
+    std::set<std::string> cases;
+  };
+  std::map<std::pair<std::string, std::string>, Paused> paused_;  // by (centre, reason)
   std::map<std::string, std::set<std::string>> past_deadline_;  // centre -> cases
 };
 

@@ -445,6 +445,11 @@ TEST_CASE("the console: intake counts a case and logs a call, and the supervisor
   CHECK(opened.body.find("\"category\":\"inheritance\"") != std::string::npos);
   CHECK(opened.body.find("\"legal_advice\":true") != std::string::npos);
 
+  // The family is asked to confirm: the case waits, and the wait is counted.
+  REQUIRE(s.Post("chan_sz", R"({"pause_case": {"case_number": ")" + number +
+                                R"(", "reason": "family_to_confirm"}})").status == 200);
+  REQUIRE(s.Post("chan_sz", R"({"resume_case": {"case_number": ")" + number + R"("}})").status == 200);
+
   // A call that is not a case, logged in a few seconds beside the intake.
   officer.Click("#nav-new");
   REQUIRE(officer.WaitForText("#contact-h", "來電及到訪"));
@@ -493,6 +498,15 @@ TEST_CASE("the console: intake counts a case and logs a call, and the supervisor
   axe = Joined(AxeViolations(sup));
   CHECK_MESSAGE(axe.empty(), axe);
   sup.Screenshot(Screenshots() + "/year.png");
+
+  // The service figures' numbers lead to their cases too.
+  CHECK(sup.WaitForText("#year-paused", "SZ"));
+  sup.Click("#year-paused a[href^='#/list/paused?']");
+  REQUIRE(sup.WaitForText("#list-view:not([hidden]) #list-h", "曾暫停的個案 · SZ"));
+  CHECK(sup.WaitForText("#list", number));
+  CHECK(sup.WaitForText("#list-count", "(1)"));
+  sup.Click("#list-back");
+  REQUIRE(sup.WaitForText("#year-view:not([hidden]) #year-h", "年度統計"));
 
   // Each number opens the rows it counts, filtered as the report counted them.
   sup.Click("#year-cases a[href^='#/list/year-cases?'][href*='category=inheritance']");

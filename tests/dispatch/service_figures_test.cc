@@ -199,6 +199,9 @@ TEST_CASE("time to accept a handoff: median and 90th percentile, nearest rank") 
   CHECK(fj.accepted() == 9);
   CHECK(fj.median_ms() == 6 * 3600000);  // the 5th of 9
   CHECK(fj.p90_ms() == 10 * 3600000);    // the 9th of 9 (ceil(8.1))
+  REQUIRE(fj.case_number_size() == 9);  // the cases behind the count, in number order
+  CHECK(fj.case_number(0) == "SZ-2026-0012");
+  CHECK(fj.case_number(8) == "SZ-2026-0020");
   // One centre's figures hold only its own rows.
   model::ServiceFigures dg = tally.Figures(2026, "DG");
   REQUIRE(dg.handoff_size() == 1);
@@ -222,6 +225,8 @@ TEST_CASE("time paused adds up by reason for the centre working the case") {
   CHECK(f.paused(0).reason() == "family_to_confirm");
   CHECK(f.paused(0).pauses() == 2);
   CHECK(f.paused(0).paused_ms() == 10800000);
+  CHECK(std::vector<std::string>(f.paused(0).case_number().begin(), f.paused(0).case_number().end()) ==
+        std::vector<std::string>{"SZ-2026-0001"});  // two pauses, one case
   CHECK(f.paused(1).reason() == "port_booking");
   CHECK(f.paused(1).paused_ms() == 60000);
 }
