@@ -148,7 +148,7 @@ void PrintCase(std::ostream& out, const model::CaseState& c, Labels& l, model::I
     if (!c.recorded_from().empty()) v += "(" + c.recorded_from() + ") ";
     row("Earlier record", "過往紀錄",
         v + Pick(lang, "entered by ", "由 ") + c.opened_by() + Pick(lang, " on ", " 於 ") +
-            When(c.updated_at()) +
+            When(c.recorded_at()) +
             Pick(lang, "; counted, not worked here", " 輸入；只作統計，未經本系統處理"));
   }
   if (!c.summary().empty()) row("Summary", "摘要", c.summary());

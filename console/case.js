@@ -644,7 +644,7 @@ function drawCase(c, next, timeline) {
       [t('works'), c.responsible_centre || c.centre],
       [t('opened'), hk(c.opened_at)],
       c.recorded ? [t('earlier_record'), [c.earlier_reference, c.recorded_from && '(' + c.recorded_from + ')',
-        t('entered_by') + ' ' + c.opened_by + ' · ' + hk(c.updated_at)].filter(Boolean).join(' ')] : null,
+        t('entered_by') + ' ' + c.opened_by + ' · ' + hk(c.recorded_at)].filter(Boolean).join(' ')] : null,
       [t('summary'), c.summary],
       [t('printed'), hk(new Date().toISOString())]].filter(Boolean)),
     ...pauseSection(c));

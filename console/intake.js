@@ -39,7 +39,7 @@ Object.assign(WORDS, {
   contact_note: ['Note (no identity numbers needed)', '備註（毋須填寫身份證號碼）'],
   led_to: ['Case it led to (if one)', '相關個案（如有）'],
   log_contact: ['Log it', '記錄'],
-  logged: ['Logged: contact', '已記錄：第'],
+  logged: ['Logged: contact', '已記錄人次，編號'],
   category_needed: ['Choose what it was about', '請選擇類別'],
   legal_w: ['Legal advice', '法律諮詢'],
   channel_phone: ['phone', '電話'],

@@ -83,9 +83,10 @@ async function showList(kind, params) {
   const yearly = ['year-cases', 'year-contacts', 'missed-deadline', 'past-deadline', 'handoffs-accepted',
     'paused'].includes(kind);
   const back = $('list-back');
-  const shown = params.get('in') || centre;  // the year page the list was opened from
-  back.href = yearly ? yearHash(params.get('year'), shown === 'network' ? '' : shown,
-    params.get('legal') === '1') : '#/network';
+  // The year page the list was opened from: "2026:SZ:1".
+  const [inYear, inCentre, inLegal] = (params.get('in') || '').split(':');
+  back.href = yearly ? yearHash(inYear || params.get('year'), inCentre && inCentre !== 'network' ? inCentre : '',
+    inLegal === '1') : '#/network';
   back.dataset.t = yearly ? 'back_year' : 'network';
   back.textContent = t(back.dataset.t);
   const what = [params.get('year'), params.get('month') ? t('month_w') + ' ' + params.get('month') : '',
@@ -98,7 +99,7 @@ async function showList(kind, params) {
     try {
       const more = await showYearList(kind, params, table);
       $('list-count').textContent = '(' + Math.max(0, table.tBodies.length ? table.tBodies[0].rows.length : 0) +
-        (more ? '; ' + t('first_shown') : '') + ')';
+        (more ? '; ' + more : '') + ')';
     } catch (e) {
       if (e.status === 401) return signedOut();
       box.textContent = e.message;

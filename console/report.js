@@ -56,9 +56,27 @@ Object.assign(WORDS, {
   note_w: ['Note', '備註'],
   first_shown: ['the first 1000 are shown', '只顯示首 1000 項'],
   uncounted: ['Not yet counted under one', '未分類'],
-  yes: ['yes', '是'],
   back_year: ['The year', '年度統計'],
+  cases_n: ['cases', '宗個案'],
+  not_read: ['could not be read', '未能讀取'],
+  first_200: ['the first 200 are shown', '只顯示首 200 宗'],
+  all_work: ['The service figures count all work, the legal-advice service\'s and the rest.',
+    '服務表現計算所有工作，不只法律諮詢服務。'],
 });
+
+// A figure that counts events (misses, pauses, handoffs) leads to the cases
+// behind them, fewer when a case had more than one: "3 (1 cases)".
+function countOfCases(count, cases) {
+  const n = Number(count || 0);
+  const m = (cases || []).length;
+  return n === m ? String(n) : n + ' (' + m + ' ' + t('cases_n') + ')';
+}
+
+// What a year page shows, so that a list opened from it goes back to it:
+// "2026:SZ:1", "2026:network:0".
+function pageOf(base) {
+  return base.year + ':' + (base.centre || 'network') + ':' + (base.legal ? 1 : 0);
+}
 
 // "#/list/year-cases?year=2026&centre=SZ&category=medical"
 function rowsLink(kind, params, text) {
@@ -119,8 +137,12 @@ function yearHash(year, centre, legal) {
   return '#/year/' + year + (q.toString() ? '?' + q : '');
 }
 
+const yearPage = { generation: 0 };
+
 async function showYear(year, params) {
-  show('year');
+  // Redrawn from its own form, the page keeps the focus where it is.
+  if ($('year-view').hidden) show('year');
+  const generation = ++yearPage.generation;
   const now = Number(hk(new Date().toISOString()).slice(0, 4));
   year = year || now;
   // A duty officer's report is their own centre's (the server says so too).
@@ -140,14 +162,19 @@ async function showYear(year, params) {
         .map((c) => el('option', { value: c.code, text: c.code + ' ' + label(c.label) })));
     cs.value = centre;
     $('year-legal').checked = legal;
-    // `in`: the centre this page shows ('network' for all), for the way back
-    // from a list whose own centre is narrower.
-    const base = { year, centre, legal: legal ? 1 : '', in: centre || 'network' };
+    const base = { year, centre, legal: legal ? 1 : '' };
+    base.in = pageOf(base);  // for the way back from a list, whose own year or centre may differ
+    for (const id of ['year-totals', 'year-contacts', 'year-cases', 'year-centres', 'year-months',
+      'year-deadlines', 'year-handoffs', 'year-paused', 'year-past', 'year-month-chart']) {
+      $(id).replaceChildren();
+    }
+    $('year-legal-note').hidden = !legal;
     const [r, s] = await Promise.all([
       api('GET', 'reports/year/' + year + '?compare=' + (year - 1) +
         (centre ? '&centre=' + encodeURIComponent(centre) : '') + (legal ? '&legal=1' : '')),
       api('GET', 'reports/service/' + year + (centre ? '?centre=' + encodeURIComponent(centre) : '')),
     ]);
+    if (generation !== yearPage.generation) return;  // a newer choice is being drawn
     drawTotals(r, base);
     drawCategories($('year-contacts'), r.contacts || {}, 'year-contacts', base);
     drawCategories($('year-cases'), r.cases || {}, 'year-cases', base);
@@ -156,6 +183,7 @@ async function showYear(year, params) {
     drawService(s, base);
   } catch (e) {
     if (e.status === 401) return signedOut();
+    if (generation !== yearPage.generation) return;
     box.textContent = e.message;
     box.hidden = false;
   }
@@ -250,18 +278,20 @@ function drawService(s, base) {
       cell(tr, String(Number(d.met || 0)));
       const missed = cell(tr, '', Number(d.missed || 0) ? 'alert' : '');
       missed.append(rowsLink('missed-deadline', { ...at, centre: d.centre, type: d.type, stage: d.stage || '-' },
-        String(Number(d.missed || 0))));
+        countOfCases(d.missed, d.missed_case)));
     });
   fillTable($('year-handoffs'), ['centre_col', 'accepted_w', 'median_w', 'p90_w'], s.handoff || [], (tr, h) => {
     cell(tr, h.centre);
-    cell(tr, '').append(rowsLink('handoffs-accepted', { ...at, centre: h.centre }, String(Number(h.accepted || 0))));
+    cell(tr, '').append(rowsLink('handoffs-accepted', { ...at, centre: h.centre },
+      countOfCases(h.accepted, h.case_number)));
     cell(tr, hours(h.median_ms));
     cell(tr, hours(h.p90_ms));
   });
   fillTable($('year-paused'), ['centre_col', 'reason_w', 'pauses_w', 'time_w'], s.paused || [], (tr, p) => {
     cell(tr, p.centre);
     cell(tr, label(p.reason_label) || p.reason);
-    cell(tr, '').append(rowsLink('paused', { ...at, centre: p.centre, reason: p.reason }, String(Number(p.pauses || 0))));
+    cell(tr, '').append(rowsLink('paused', { ...at, centre: p.centre, reason: p.reason },
+      countOfCases(p.pauses, p.case_number)));
     cell(tr, hours(p.paused_ms));
   });
   fillTable($('year-past'), ['centre_col', 'cases_w'], s.past_case_deadline || [], (tr, c) => {
@@ -300,11 +330,21 @@ async function categoryLabels() {
   }
 }
 
-// Cases by number, read one by one (a service figure names them).
+// Cases by number (a service figure names them), the first 200, read ten at
+// a time; one that cannot be read is listed as such.
 async function casesNamed(numbers) {
-  const read = await Promise.all(numbers.slice(0, 200).map(async (n) => {
-    try { return await api('GET', 'cases/' + encodeURIComponent(n)); } catch (e) { return { number: n }; }
-  }));
+  const read = [];
+  const first = numbers.slice(0, 200);
+  for (let i = 0; i < first.length; i += 10) {
+    read.push(...await Promise.all(first.slice(i, i + 10).map(async (n) => {
+      try {
+        return await api('GET', 'cases/' + encodeURIComponent(n));
+      } catch (e) {
+        if (e.status === 401) throw e;
+        return { number: n, unread: true };
+      }
+    })));
+  }
   return read;
 }
 
@@ -312,6 +352,11 @@ function caseRows(table, cases, names) {
   fillTable(table, ['case_', 'type_w', 'status_w', 'opened_col', 'category_w'], cases, (tr, c) => {
     cell(tr, '').append(caseLink(c.number, c.number));
     cell(tr, c.type || '');
+    if (c.unread) {
+      const td = cell(tr, t('not_read'), 'empty');
+      td.colSpan = 4;
+      return;
+    }
     cell(tr, STATUS_WORD[c.status] ? t(STATUS_WORD[c.status]) : c.status || '');
     cell(tr, hk(c.opened_at));
     cell(tr, c.category ? names.get(c.category) || c.category : t('uncounted'));
@@ -325,7 +370,7 @@ async function showYearList(kind, params, table) {
   let more = false;
   if (kind === 'year-cases') {
     const list = await api('GET', 'cases?status=all&limit=1000&' + countedQuery(params));
-    more = !!list.next_after;
+    more = !!list.next_after;  // the read pages by 1000 at most
     caseRows(table, list.case_state || [], names);
   } else if (kind === 'year-contacts') {
     const list = await api('GET', 'contacts?limit=1000&' + countedQuery(params));
@@ -361,6 +406,7 @@ async function showYearList(kind, params, table) {
       numbers = (c && c.case_number) || [];
     }
     caseRows(table, await casesNamed(numbers), names);
+    if (numbers.length > 200) return t('first_200');
   }
-  return more;
+  return more ? t('first_shown') : '';
 }

@@ -2030,6 +2030,7 @@ void Evolve(CaseState& c, const Event& e) {
       c.set_earlier_reference(o.reference());
       c.set_recorded_from(o.source());
       c.set_recorded(true);
+      *c.mutable_recorded_at() = e.at();
       break;
     }
     case Event::kTransitioned: {

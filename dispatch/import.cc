@@ -420,7 +420,20 @@ Result<model::CommandReply> ImportRecords(DirectoryWork& w, const model::Command
   // or a byte order mark, it is the same file.
   std::string cells;
   for (const CsvRecord& r : records) {
-    for (const std::string& cell : r.cells) cells += model::TrimSpaces(cell) + '\x1f';
+    for (const std::string& cell : r.cells) {
+      // A line break inside a cell as the file was saved: CRLF, CR or LF alike.
+      std::string kept = model::TrimSpaces(cell);
+      std::string one;
+      for (size_t k = 0; k < kept.size(); ++k) {
+        if (kept[k] == '\r') {
+          one += '\n';
+          if (k + 1 < kept.size() && kept[k + 1] == '\n') ++k;
+        } else {
+          one += kept[k];
+        }
+      }
+      cells += one + '\x1f';
+    }
     cells += '\x1e';
   }
   const std::string sha256 = model::Sha256Hex(cells);

@@ -90,16 +90,24 @@ std::vector<Unit> UnitsOf(std::string_view text) {
       ++i;
       continue;
     }
-    const size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    // A lead byte takes only the continuation bytes that follow it: a byte
+    // out of place stands alone, and never hides the ASCII after it.
+    const size_t wanted = b >= 0xF8 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    size_t length = 1;
+    while (length < wanted && i + length < text.size() &&
+           (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80) {
+      ++length;
+    }
+    if (length < wanted) length = 1;
     char ascii = 0;
-    if (length == 3 && i + 2 < text.size()) {
+    if (length == 3) {
       const char32_t cp = (char32_t(b & 0x0F) << 12) |
                           (char32_t(static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
                           char32_t(static_cast<unsigned char>(text[i + 2]) & 0x3F);
       if (cp >= 0xFF01 && cp <= 0xFF5E) ascii = static_cast<char>(cp - 0xFEE0);  // ！ to ～
       if (cp == 0x3000) ascii = ' ';                                              // 　
     }
-    out.push_back({i, std::min(length, text.size() - i), ascii});
+    out.push_back({i, length, ascii});
     i += length;
   }
   return out;

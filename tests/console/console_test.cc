@@ -459,7 +459,7 @@ TEST_CASE("the console: intake counts a case and logs a call, and the supervisor
   Choose(officer, "#contact-category", "identity_documents");
   officer.Type("#contact-note", "Lost her card on the train; told where to report it");
   officer.Click("#contact-submit");
-  CHECK(officer.WaitForText("#contact-done", "已記錄：第 1 · SZ"));
+  CHECK(officer.WaitForText("#contact-done", "已記錄人次，編號 1 · SZ"));
   CHECK(officer.Run("return document.getElementById('contact-note').value").string_value().empty());
   std::string axe = Joined(AxeViolations(officer));
   CHECK_MESSAGE(axe.empty(), axe);

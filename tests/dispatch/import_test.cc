@@ -413,13 +413,14 @@ TEST_CASE("a file whose header or bytes are wrong is refused before any row") {
 TEST_CASE("a refused file is not kept: once what it needs is there, the same file imports") {
   World w;
   w.OnDuty("chan_sz");
-  const std::string csv = "date,centre,channel,category,case_number\n2026-03-01,SZ,phone,medical,SZ-2026-0001\n";
+  const std::string csv = "date,centre,channel,category,case_number,note\n"
+                          "2026-03-01,SZ,phone,medical,SZ-2026-0001,\"two\nlines\"\n";
   const auto s = Refused(w, model::IMPORT_CONTACTS, csv);
   CHECK(Says(s, "old.csv:2: column case_number: no case SZ-2026-0001"));
   CHECK(w.OpenEscort() == "SZ-2026-0001");
   const auto reply = w.Must(Import(model::IMPORT_CONTACTS, csv), "ho_sz");
   CHECK(reply.imported().rows() == 1);
-  // Saved again with Windows line ends and a byte order mark: the same file.
+  // Saved again with Windows line ends (in the note too) and a byte order mark: the same file.
   std::string resaved = "\xEF\xBB\xBF";
   for (char c : csv) resaved += c == '\n' ? std::string("\r\n") : std::string(1, c);
   const auto again = Refused(w, model::IMPORT_CONTACTS, resaved);

@@ -59,6 +59,9 @@ TEST_CASE("identity numbers are masked wherever they appear in a text") {
   CHECK(MaskHkidsIn("A123456（3）") == "A123***（*）");
   CHECK(MaskHkidsIn("Ｙ２５０４１９５.csv") == "Ｙ２５０****.csv");
   CHECK(MaskHkidsIn("回鄉證 Ｈ１２３４５６７８") == "回鄉證 Ｈ１２３４****");
+  // A byte out of place (not UTF-8) hides nothing after it, and is kept as it was.
+  CHECK(MaskHkidsIn("\xC2" "A123456(7)") == "\xC2" "A123***(*)");
+  CHECK(MaskHkidsIn("\xEF\xBC" "A123456(7)\xE4") == "\xEF\xBC" "A123***(*)\xE4");
   // What NormalizeHkid would read as one is masked, even after a word.
   CHECK(MaskHkidsIn("no message 1234567") == "no message 123****");
   // Case numbers, times and phone numbers are left alone.
