@@ -100,7 +100,7 @@ function svg(tag, attrs, ...children) {
 // it is the link; the bar only shows its size).
 function bar(value, max, className) {
   const width = max > 0 ? Math.max(value > 0 ? 1 : 0, Math.round((value / max) * 200)) : 0;
-  return svg('svg', { class: 'bar ' + (className || ''), width: 200, height: 14, 'aria-hidden': 'true' },
+  return svg('svg', { class: 'share-bar ' + (className || ''), width: 200, height: 14, 'aria-hidden': 'true' },
     svg('rect', { x: 0, y: 2, width, height: 10, rx: 2 }));
 }
 

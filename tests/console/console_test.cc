@@ -493,7 +493,10 @@ TEST_CASE("the console: intake counts a case and logs a call, and the supervisor
   CHECK(row_of("#year-totals", 1) == "個案|1|0|-");
   CHECK(row_of("#year-totals", 3) == "法律諮詢個案|1|0|-");
   CHECK(sup.WaitForText("#year-cases", "繼承"));
-  CHECK(sup.Run("return document.querySelectorAll('#year-cases svg.bar rect').length").number_value() == 1);
+  CHECK(sup.Run("return document.querySelectorAll('#year-cases svg.share-bar rect').length").number_value() == 1);
+  // A bar shows its size only: nothing of the page's other styles paints around it.
+  CHECK(sup.Run("return getComputedStyle(document.querySelector('#year-cases svg.share-bar'))"
+                ".backgroundColor").string_value() == "rgba(0, 0, 0, 0)");
   CHECK(sup.Run("return document.querySelectorAll('#year-month-chart svg[role=img] rect').length").number_value() == 24);
   axe = Joined(AxeViolations(sup));
   CHECK_MESSAGE(axe.empty(), axe);
