@@ -88,12 +88,21 @@ model::YearCount Earlier(int year, int64_t now, int64_t then) {
   return y;
 }
 
-// The categories of `now` that counted anything, most first, then by code.
-std::vector<std::pair<std::string, int64_t>> Ranked(const Counts& now) {
-  std::vector<std::pair<std::string, int64_t>> ranked;
+// The categories that counted anything in the year or in a year compared
+// with it (so that each compared year's column adds up to its total too),
+// most in the year first, then by code.
+std::vector<std::pair<std::string, int64_t>> Ranked(const Counts& now,
+                                                    const std::vector<const Counts*>& compared) {
+  std::map<std::string, int64_t> listed;
   for (const auto& [code, n] : now.by_category) {
-    if (n > 0) ranked.emplace_back(code, n);
+    if (n > 0) listed[code] = n;
   }
+  for (const Counts* then : compared) {
+    for (const auto& [code, n] : then->by_category) {
+      if (n > 0) listed.emplace(code, 0);
+    }
+  }
+  std::vector<std::pair<std::string, int64_t>> ranked(listed.begin(), listed.end());
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   return ranked;
@@ -109,13 +118,16 @@ model::Tally MakeTally(const CountsByScope& counts, Kind kind, bool legal,
   }
   int64_t shares = 0;
   [[maybe_unused]] int64_t counted = 0;
-  for (const auto& [code, n] : Ranked(now)) {
+  std::vector<const Counts*> compared;
+  for (const int y : req.compared) compared.push_back(&Get(counts, {kind, legal, y}));
+  for (const auto& [code, n] : Ranked(now, compared)) {
     model::CategoryCount* c = t.add_category();
     c->set_category(code);
     *c->mutable_label() = CategoryLabel(code, categories);
     if (const model::CategoryGroup* g = categories.GroupOf(code)) c->set_group(g->code());
     c->set_count(n);
-    const int64_t tenths = ShareTenths(n, now.total);
+    // A category counted only in a compared year has no share of this one.
+    const int64_t tenths = now.total > 0 ? ShareTenths(n, now.total) : 0;
     c->set_share(FormatTenths(tenths));
     shares += tenths;
     counted += n;
@@ -209,12 +221,21 @@ bool ParseTenths(const std::string& text, int64_t* tenths) {
 model::Status CheckTally(const model::Tally& t, const std::string& name, int compared) {
   auto bad = [&](const std::string& what) { return model::Status::Internal(name + ": " + what); };
   int64_t counted = 0, shares = 0, sum = 0;
+  std::vector<int64_t> counted_then(static_cast<size_t>(std::max(compared, 0)), 0);
   for (const model::CategoryCount& c : t.category()) {
     int64_t tenths = 0;
     if (!ParseTenths(c.share(), &tenths)) return bad("share '" + c.share() + "' does not read");
     counted += c.count();
     shares += tenths;
     if (c.earlier_size() != compared) return bad("a category lacks a compared year");
+    for (int i = 0; i < compared; ++i) counted_then[static_cast<size_t>(i)] += c.earlier(i).count();
+  }
+  for (int i = 0; i < compared && i < t.earlier_size(); ++i) {
+    if (counted_then[static_cast<size_t>(i)] != t.earlier(i).count()) {
+      return bad("in " + std::to_string(t.earlier(i).year()) + " the categories add up to " +
+                 std::to_string(counted_then[static_cast<size_t>(i)]) + ", the total is " +
+                 std::to_string(t.earlier(i).count()));
+    }
   }
   if (counted != t.total()) {
     return bad("categories add up to " + std::to_string(counted) + ", the total is " +

@@ -184,16 +184,23 @@ TEST_CASE("year report compares totals and categories with other years") {
   CHECK(r.contacts().earlier(1).year() == 2023);
   CHECK(r.contacts().earlier(1).count() == 0);
   CHECK(r.contacts().earlier(1).change().empty());  // a change from nothing has no percentage
+  // A category counted only in a compared year is listed too, with nothing
+  // this year, so that each year's column adds up to its own total.
   CHECK(Codes(r.contacts()) ==
-        std::vector<std::string>{"identity_documents", "medical", "property", ""});
+        std::vector<std::string>{"identity_documents", "medical", "property", "", "stranded"});
   std::vector<std::string> changes;
   for (const auto& c : r.contacts().category()) {
     REQUIRE(c.earlier_size() == 2);
     changes.push_back(c.earlier(0).change());
     CHECK(c.earlier(1).change().empty());
   }
-  CHECK(changes == std::vector<std::string>{"+12.5", "-12.5", "0.0", ""});
+  CHECK(changes == std::vector<std::string>{"+12.5", "-12.5", "0.0", "", "-100.0"});
   CHECK(r.contacts().category(3).earlier(0).count() == 0);
+  CHECK(r.contacts().category(4).count() == 0);
+  CHECK(r.contacts().category(4).share() == "0.0");
+  CHECK(r.contacts().category(4).earlier(0).count() == 3);
+  CHECK(r.contacts().shares_sum() == "100.0");
+  CHECK(CheckYearReport(r).ok());
   // Cases counted nothing in any year: zeros and no percentages.
   CHECK(r.cases().total() == 0);
   CHECK(r.cases().earlier(0).change().empty());
@@ -287,11 +294,17 @@ TEST_CASE("year report of a year with no work is all zeros with every row") {
                                    {Contacts(2024, 3, "SZ", "medical", 4)});
   for (const model::Tally* t : {&r.contacts(), &r.cases(), &r.legal_contacts(), &r.legal_cases()}) {
     CHECK(t->total() == 0);
-    CHECK(t->category_size() == 0);
     CHECK(t->shares_sum() == "0.0");
   }
+  CHECK(r.cases().category_size() == 0);
   CHECK(r.contacts().earlier(0).count() == 4);
   CHECK(r.contacts().earlier(0).change() == "-100.0");
+  // Last year's category is listed, with nothing this year.
+  REQUIRE(r.contacts().category_size() == 1);
+  CHECK(r.contacts().category(0).count() == 0);
+  CHECK(r.contacts().category(0).share() == "0.0");
+  CHECK(r.contacts().category(0).earlier(0).change() == "-100.0");
+  CHECK(CheckYearReport(r).ok());
   CHECK(r.cases().earlier(0).change().empty());
   REQUIRE(r.by_month_size() == 12);
   for (int m = 0; m < 12; ++m) {
@@ -346,6 +359,12 @@ TEST_CASE("year report check finds a report that does not add up") {
   model::YearReport month = r;
   month.mutable_by_month(3)->set_contacts(3);
   CHECK(CheckYearReport(month).message() == "the months do not add up to the totals");
+  // A compared year's column adds up to its own total too.
+  model::YearReport compared = Make({.year = 2025, .centre = "", .compared = {2024}}, Sample());
+  REQUIRE(CheckYearReport(compared).ok());
+  REQUIRE(compared.contacts().category_size() > 0);
+  compared.mutable_contacts()->mutable_category(0)->mutable_earlier(0)->set_count(1000);
+  CHECK(CheckYearReport(compared).message().rfind("contacts: in 2024 the categories add up to", 0) == 0);
 }
 
 // ---- CSV --------------------------------------------------------------------
