@@ -484,6 +484,19 @@ TEST_CASE("the server logs contacts and answers the categories and the yearly re
   CHECK(r.body.find("c.csv was imported already") != std::string::npos);
   r = s.Get("ho_sz", "/v1/reports/year/2025");
   CHECK(r.body.find("\"contacts\":{\"total\":\"1\"") != std::string::npos);
+
+  // The command line through --server sends the file's bytes the same way.
+  testing::TempDir dir;
+  const std::string cases = dir.Write("cases-2025.csv",
+                                      "opened,closed,centre,type,category,reference\n"
+                                      "2025-05-01,2025-05-09,SZ,escort_to_port,stranded,SZ/25/1\n");
+  const auto remote = s.Remote("ho_sz", {"import", "cases", cases});
+  CHECK_MESSAGE(remote.exit_code == 0, remote.err);
+  CHECK(remote.out.rfind("Imported 1 finished case(s) from cases-2025.csv (first SZ-2025-0001", 0) == 0);
+  const auto again = s.Remote("ho_sz", {"import", "cases", cases});
+  CHECK(again.exit_code == 6);
+  CHECK(again.err.find("cases-2025.csv was imported already") != std::string::npos);
+  CHECK(s.Remote("chan_sz", {"import", "cases", cases}).exit_code == 4);
 }
 
 TEST_CASE("the journal is checked at start, reported and not fatal, and read by supervisors") {
